@@ -1,0 +1,40 @@
+"""dedupe: find duplicated and boilerplate text and collapse it into one
+canonical text.
+
+    >>> import dedupe
+    >>> result = dedupe.clean(text)
+    >>> result.text, result.removed
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .api import clean, find_duplicates
+from .errors import (
+    ConfigError,
+    DedupeError,
+    IndexFormatError,
+    InputError,
+    MissingExtraError,
+    OptionsError,
+    OutputError,
+)
+from .options import Options
+from .report import CleanResult, Removal, Span
+
+__all__ = [
+    "CleanResult",
+    "ConfigError",
+    "DedupeError",
+    "IndexFormatError",
+    "InputError",
+    "MissingExtraError",
+    "Options",
+    "OptionsError",
+    "OutputError",
+    "Removal",
+    "Span",
+    "clean",
+    "find_duplicates",
+]

@@ -1,0 +1,107 @@
+"""Candidate pairs: LSH banding over MinHash signatures, or an exact
+shingle co-occurrence count when the collection is small.
+
+Only candidates go on to exact verification, so LSH trades a little
+recall (pairs just above the threshold that share no band) for not
+comparing every pair.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .shingle import ShingleSets, fmix64
+
+
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """``(bands, rows)`` minimizing the sum of the false-positive and
+    false-negative areas of the S-curve, as ``datasketch.MinHashLSH``
+    chooses them with equal weights."""
+    s = np.linspace(0.0, 1.0, 2001)
+    best, best_err = (1, num_perm), float("inf")
+    below, above = s <= threshold, s >= threshold
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            p = 1.0 - (1.0 - s**rows) ** bands
+            fp = np.trapezoid(p[below], s[below])
+            fn = np.trapezoid(1.0 - p[above], s[above])
+            if fp + fn < best_err:
+                best, best_err = (bands, rows), fp + fn
+    return best
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """A ``(n, bands)`` uint64 key per band of each signature."""
+    n = signatures.shape[0]
+    sig = signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
+    keys = np.zeros((n, bands), dtype=np.uint64)
+    for r in range(rows):
+        keys = fmix64(keys ^ sig[:, :, r] ^ np.uint64(r + 1))
+    # Different bands never collide with each other.
+    return keys ^ (np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+
+
+def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int = 1000) -> np.ndarray:
+    """Unique ``(i, j)`` pairs, ``i < j``, of members sharing a label.
+
+    Buckets larger than ``max_bucket`` link every member to the bucket's
+    first member only, so a hugely repeated item costs linear, not
+    quadratic, work (its copies are still all found through that member).
+    """
+    if labels.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((members, labels))
+    labels, members = labels[order], members[order].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    sizes = np.diff(np.r_[starts, labels.size])
+    out = []
+    big = sizes > max_bucket
+    for start, size in zip(starts[big], sizes[big]):
+        m = members[start : start + size]
+        out.append(np.stack([np.full(size - 1, m[0]), m[1:]], axis=1))
+    # Buckets of equal size are expanded together, one numpy call per size.
+    small = (sizes > 1) & ~big
+    for size in np.unique(sizes[small]):
+        first = starts[small & (sizes == size)]
+        block = members[first[:, None] + np.arange(size)[None, :]]
+        i, j = np.triu_indices(int(size), 1)
+        out.append(np.stack([block[:, i].ravel(), block[:, j].ravel()], axis=1))
+    if not out:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(out)
+    lo = np.minimum(pairs[:, 0], pairs[:, 1])
+    hi = np.maximum(pairs[:, 0], pairs[:, 1])
+    keep = lo != hi
+    span = np.int64(hi.max()) + 1
+    key = np.unique(lo[keep] * span + hi[keep])
+    return np.stack([key // span, key % span], axis=1)
+
+
+def lsh_pairs(signatures: np.ndarray, threshold: float, max_bucket: int = 1000) -> np.ndarray:
+    """Candidate pairs of segments whose signatures agree on a whole band."""
+    n, num_perm = signatures.shape
+    bands, rows = lsh_params(threshold, num_perm)
+    keys = band_keys(signatures, bands, rows)
+    members = np.repeat(np.arange(n, dtype=np.int64), bands)
+    empty = (signatures == np.uint32(0xFFFFFFFF)).all(axis=1)
+    keep = ~np.repeat(empty, bands)
+    return pairs_from_buckets(keys.ravel()[keep], members[keep], max_bucket)
+
+
+def overlap_pairs(sets: ShingleSets, active: np.ndarray, max_df: int = 200) -> np.ndarray:
+    """Pairs among ``active`` segments that share at least one shingle.
+
+    Exact for shingles found in at most ``max_df`` segments; more common
+    shingles are ignored for candidate generation (but not for
+    verification), since they are phrases rather than copies.
+    """
+    parts_h, parts_s = [], []
+    for i in active:
+        u = sets.unique(int(i))
+        parts_h.append(u)
+        parts_s.append(np.full(u.size, i, dtype=np.int64))
+    if not parts_h:
+        return np.zeros((0, 2), dtype=np.int64)
+    h = np.concatenate(parts_h)
+    s = np.concatenate(parts_s)
+    return pairs_from_buckets(h, s, max_bucket=max_df)

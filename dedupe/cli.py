@@ -1,0 +1,164 @@
+"""Command line: parses arguments and calls the library, nothing more.
+
+Exit codes: 0 nothing found (or ``clean`` succeeded), 1 findings reported
+by ``check``, 2 usage error or bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from . import __version__
+from .check import check_paths
+from .clean import clean as clean_text
+from .errors import DedupeError
+from .options import Options
+from .textio import MAX_LINE_CHARS, read_text, write_atomic, check_writable
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+_CLEAN_EXAMPLES = """examples:
+  dedupe clean article.md > article.clean.md
+  dedupe clean article.md -o article.clean.md --report removed.json
+  dedupe clean --in-place --keep longest notes.txt
+  cat post.md | dedupe clean - > post.clean.md
+"""
+
+_CHECK_EXAMPLES = """examples:
+  dedupe check content/
+  dedupe check post.md --format json
+  dedupe check docs/ --include '*.md' --exclude 'drafts/*'
+
+exit status: 0 nothing found, 1 findings reported, 2 usage error or bad input
+"""
+
+
+def _add_detection_options(p: argparse.ArgumentParser) -> None:
+    d = Options()
+    g = p.add_argument_group("detection")
+    g.add_argument("--threshold", type=float, default=d.threshold, metavar="J",
+                   help=f"Jaccard similarity of shingle sets that makes a near-duplicate (default {d.threshold})")
+    g.add_argument("--containment", type=float, default=d.containment, metavar="C",
+                   help="share of a paragraph or sentence found in a kept one that makes it a "
+                        f"truncated copy or fragment (default {d.containment})")
+    g.add_argument("--ngram", type=int, default=d.ngram, metavar="N",
+                   help=f"tokens per shingle; a CJK character or a word is one token (default {d.ngram})")
+    g.add_argument("--min-tokens", type=int, default=d.min_tokens, metavar="N",
+                   help=f"never remove a paragraph or sentence shorter than this (default {d.min_tokens})")
+    g.add_argument("--keep", choices=("first", "longest"), default=d.keep,
+                   help="which copy survives (default: first)")
+    g.add_argument("--no-sentences", dest="sentences", action="store_false",
+                   help="only compare whole paragraphs, not sentences inside them")
+    i = p.add_argument_group("input")
+    i.add_argument("--encoding", default="utf-8", help="input encoding (default utf-8)")
+    i.add_argument("--errors", choices=("strict", "replace"), default="strict",
+                   help="on undecodable bytes: fail (strict, default) or substitute U+FFFD (replace)")
+    i.add_argument("--max-line-length", type=int, default=MAX_LINE_CHARS, metavar="CHARS",
+                   help=f"refuse files with a longer line (default {MAX_LINE_CHARS:,}; 0 for no limit)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dedupe",
+        description="Find repeated and near-duplicate text and collapse it into one canonical copy.",
+        epilog="Run 'dedupe COMMAND --help' for a command's options and examples.",
+    )
+    parser.add_argument("--version", action="version", version=f"dedupe {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    c = sub.add_parser(
+        "clean", help="print the canonical text of a file",
+        description="Remove repeated paragraphs and sentences from FILE, keeping one copy of each, "
+                    "and print the canonical text (or write it with -o / --in-place).",
+        epilog=_CLEAN_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    c.add_argument("file", metavar="FILE", help="input file, or - for standard input")
+    out = c.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="OUT", help="write the canonical text to OUT (atomically)")
+    out.add_argument("--in-place", action="store_true", help="replace FILE with its canonical text")
+    c.add_argument("--report", metavar="REPORT.json", help="write the removals, with offsets, as JSON")
+    _add_detection_options(c)
+
+    k = sub.add_parser(
+        "check", help="report repeated text in files and folders",
+        description="Report repeated text in each file; folders are searched recursively. "
+                    "Output lines read path:line:col: message, naming the line of the kept copy.",
+        epilog=_CHECK_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    k.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
+    k.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    k.add_argument("--include", action="append", metavar="GLOB",
+                   help="file pattern to take from folders (repeatable; default: Markdown, text, reST, HTML)")
+    k.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="file pattern to skip in folders (repeatable)")
+    _add_detection_options(k)
+    return parser
+
+
+def options_from_args(args: argparse.Namespace) -> Options:
+    """The one place where command-line arguments become library options."""
+    return Options(
+        threshold=args.threshold,
+        containment=args.containment,
+        ngram=args.ngram,
+        min_tokens=args.min_tokens,
+        keep=args.keep,
+        sentences=args.sentences,
+    )
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    options = options_from_args(args)
+    if args.file == "-" and args.in_place:
+        raise DedupeError("--in-place needs a file, not standard input")
+    if args.in_place:
+        check_writable(args.file)
+    if args.output:
+        check_writable(args.output)
+    text = read_text(args.file, args.encoding, args.errors, args.max_line_length)
+    result = clean_text(text, options)
+    if args.report:
+        write_atomic(args.report, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if args.in_place:
+        write_atomic(args.file, result.text, args.encoding)
+    elif args.output:
+        write_atomic(args.output, result.text, args.encoding)
+    else:
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    options = options_from_args(args)
+    kwargs = {"include": args.include} if args.include else {}
+    report = check_paths(args.paths, options, exclude=args.exclude, encoding=args.encoding,
+                         errors=args.errors, max_line=args.max_line_length, **kwargs)
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for f in report.findings:
+            print(f"{f.path}:{f.line}:{f.column}: {f.message}")
+        s = report.summary
+        print(f"{s['findings']} finding(s) in {s['files_with_findings']} of {s['files']} file(s)",
+              file=sys.stderr)
+    return EXIT_FINDINGS if report.findings else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return {"clean": _cmd_clean, "check": _cmd_check}[args.command](args)
+    except DedupeError as exc:
+        print(f"dedupe: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("dedupe: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

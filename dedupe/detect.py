@@ -1,0 +1,199 @@
+"""Find repeated text inside one document.
+
+Units are the document's prose paragraphs and, inside them, sentences.
+Paragraphs are visited in keep order (first occurrence first, or longest
+first); each one is compared, exactly, with the kept units it shares
+shingles with. A paragraph that duplicates a kept unit is removed whole;
+otherwise its sentences are checked the same way, and a sentence that
+repeats kept text is removed while the rest of the paragraph stays.
+
+Only kept units ever serve as the copy a removal points to, so nothing is
+removed through a chain (A~B, B~C) unless it is itself verified against
+the copy that survives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
+from .options import Options
+from .report import Removal, Span
+from .segment import Segment, paragraphs, sentences
+from .shingle import ShingleSets, shingle
+from .signature import minhash
+from .verify import compare
+
+# Above this many units, candidates come from MinHash LSH instead of the
+# exact shingle co-occurrence count, whose cost grows with shared phrases.
+LSH_ABOVE_UNITS = 20_000
+# LSH is tuned for a lower Jaccard than the removal threshold so that
+# truncated copies, whose Jaccard with the original is low, still collide.
+LSH_THRESHOLD = 0.5
+
+_RANK = {"exact": 0, "near-duplicate": 1, "contained": 2, "repeated-sentence": 2}
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int
+    end: int
+    block: int  # index of the paragraph it belongs to
+    is_sentence: bool
+
+
+@dataclass
+class _Match:
+    kind: str
+    source: int
+    similarity: float
+    size: int
+
+
+class _Document:
+    """Units, their shingle sets and candidate neighbours."""
+
+    def __init__(self, text: str, options: Options) -> None:
+        self.text = text
+        self.options = options
+        blocks: list[Segment] = [s for s in paragraphs(text) if not s.protected]
+        self.units: list[Unit] = [Unit(b.start, b.end, i, False) for i, b in enumerate(blocks)]
+        self.sentences_of: list[list[int]] = [[] for _ in blocks]
+        if options.sentences:
+            for i, b in enumerate(blocks):
+                spans = sentences(text, b.start, b.end)
+                if len(spans) < 2:
+                    continue
+                for s, e in spans:
+                    self.sentences_of[i].append(len(self.units))
+                    self.units.append(Unit(s, e, i, True))
+        self.n_blocks = len(blocks)
+        self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
+        self._unique: dict[int, np.ndarray] = {}
+        self.neighbours = self._candidates()
+
+    def unique(self, i: int) -> np.ndarray:
+        if i not in self._unique:
+            self._unique[i] = self.sets.unique(i)
+        return self._unique[i]
+
+    def _candidates(self) -> dict[int, list[int]]:
+        n = len(self.units)
+        active = np.flatnonzero(self.sets.tokens > 0)
+        if n <= LSH_ABOVE_UNITS:
+            pairs = overlap_pairs(self.sets, active)
+        else:
+            sigs = minhash(self.sets, self.options.num_perm, self.options.seed)
+            pairs = lsh_pairs(sigs, LSH_THRESHOLD)
+        # Exact repeats are always candidates, however often they repeat.
+        exact = pairs_from_buckets(self.sets.keys[active], active, max_bucket=1)
+        if exact.size:
+            pairs = np.concatenate([pairs, exact]) if pairs.size else exact
+        out: dict[int, list[int]] = {}
+        for a, b in pairs.tolist():
+            out.setdefault(a, []).append(b)
+            out.setdefault(b, []).append(a)
+        return out
+
+    def best_match(self, i: int, sources: set[int]) -> _Match | None:
+        opts = self.options
+        best: _Match | None = None
+        for c in self.neighbours.get(i, ()):
+            if c not in sources:
+                continue
+            if self.sets.keys[i] == self.sets.keys[c]:
+                m = _Match("exact", c, 1.0, self.units[c].end - self.units[c].start)
+            else:
+                sim = compare(self.unique(i), self.unique(c))
+                if sim.containment < opts.containment:
+                    # Too much of this unit is its own (a copy with new
+                    # text added): never removed whole, whatever Jaccard.
+                    continue
+                if sim.jaccard >= opts.threshold:
+                    m = _Match("near-duplicate", c, sim.jaccard, sim.size_b)
+                else:
+                    m = _Match("contained", c, sim.containment, sim.size_b)
+            if best is None or _better(m, best, self.units):
+                best = m
+        return best
+
+
+def _better(m: _Match, best: _Match, units: list[Unit]) -> bool:
+    # Most certain kind, then highest similarity, then the smallest kept
+    # span (the most precise pointer), then the earliest.
+    key_m = (_RANK[m.kind], -m.similarity, m.size, units[m.source].start)
+    key_b = (_RANK[best.kind], -best.similarity, best.size, units[best.source].start)
+    return key_m < key_b
+
+
+def find_duplicates(text: str, options: Options) -> list[Removal]:
+    """Removals that would turn ``text`` into its canonical text."""
+    doc = _Document(text, options)
+    units = doc.units
+    tokens = doc.sets.tokens
+    order = list(range(doc.n_blocks))
+    if options.keep == "longest":
+        order.sort(key=lambda b: (-int(tokens[b]), units[b].start))
+    sources: set[int] = set()
+    removals: list[Removal] = []
+
+    def remove(i: int, match: _Match, kind: str) -> None:
+        src = units[match.source]
+        removals.append(
+            Removal(units[i].start, units[i].end, kind, Span(src.start, src.end), match.similarity)
+        )
+
+    for b in order:
+        if tokens[b] < options.min_tokens:
+            continue
+        match = doc.best_match(b, sources)
+        if match is not None:
+            # A paragraph that repeats one sentence of a kept paragraph.
+            kind = "repeated-sentence" if units[match.source].is_sentence else match.kind
+            remove(b, match, kind)
+            continue
+        own = doc.sentences_of[b]
+        dropped: set[int] = set()
+        kept_here: set[int] = set()
+        for s in own:
+            if tokens[s] < options.min_tokens:
+                continue
+            m = doc.best_match(s, sources | kept_here)
+            if m is not None:
+                remove(s, m, "repeated-sentence")
+                dropped.add(s)
+            else:
+                kept_here.add(s)
+        if dropped and not kept_here:
+            # Every full sentence repeats kept text: a leftover fragment
+            # (a truncated sentence at a broken paragraph edge) goes too
+            # when all of it is found in a kept unit.
+            for s in own:
+                if s in dropped or tokens[s] == 0:
+                    continue
+                m = _fragment_match(doc, s, sources)
+                if m is not None:
+                    remove(s, m, "contained")
+                    dropped.add(s)
+        if dropped:
+            sources |= {s for s in own if s not in dropped and tokens[s] >= options.min_tokens}
+        else:
+            sources.add(b)
+            sources |= {s for s in own if tokens[s] >= options.min_tokens}
+    removals.sort(key=lambda r: r.start)
+    return removals
+
+
+def _fragment_match(doc: _Document, i: int, sources: set[int]) -> _Match | None:
+    best: _Match | None = None
+    for c in doc.neighbours.get(i, ()):
+        if c not in sources:
+            continue
+        sim = compare(doc.unique(i), doc.unique(c))
+        if sim.containment >= 1.0:
+            m = _Match("contained", c, 1.0, sim.size_b)
+            if best is None or _better(m, best, doc.units):
+                best = m
+    return best

@@ -1,0 +1,220 @@
+"""Split text into paragraphs, sentences and Markdown structure, keeping
+``[start, end)`` character offsets into the input.
+
+Paragraph rule: when the body of a document (outside front matter and
+fenced code) has at least one blank line between two prose lines,
+paragraphs are separated by blank lines and the lines in between are one
+re-wrapped paragraph. Otherwise the document is written one paragraph per
+line, and every line is a paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import regex
+
+#: Segment kinds that are never removed and never serve as a kept copy:
+#: they repeat legitimately (headings, rules, table rows) or are not prose.
+PROTECTED = frozenset({"front_matter", "code", "heading", "rule", "table", "comment"})
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    kind: str
+
+    @property
+    def protected(self) -> bool:
+        return self.kind in PROTECTED
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # first character
+    end: int  # one past the last character, line break excluded
+    text: str
+
+
+_FENCE = regex.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = regex.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+_RULE = regex.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_TABLE = regex.compile(r"^\s*\|")
+_LIST = regex.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
+_COMMENT = regex.compile(r"^\s*<!--.*-->\s*$")
+_SETEXT = regex.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+
+# A sentence ends at CJK terminal punctuation (no space needed after it) or
+# at Latin terminal punctuation followed by white space or the end, in both
+# cases with any closing quotes or brackets that follow.
+_CLOSERS = r"[\"'”’」』）】〕〉》\)\]]*"
+_SENTENCE_END = regex.compile(
+    r"(?:[。！？]+|[!?]+(?=[^\p{L}\p{N}]|$))" + _CLOSERS + r"|[.…]+" + _CLOSERS + r"(?=\s|$)"
+)
+
+
+def lines(text: str) -> list[Line]:
+    """Lines with offsets; a ``\\r`` before ``\\n`` is not part of the line."""
+    out: list[Line] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        stop = n if nl < 0 else nl
+        end = stop - 1 if stop > pos and text[stop - 1] == "\r" else stop
+        out.append(Line(pos, end, text[pos:end]))
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\ufeff":
+        start += 1
+    while end > start and text[end - 1] in " \t\r":
+        end -= 1
+    return start, end
+
+
+def _front_matter_end(ls: list[Line]) -> int:
+    """Index of the line after the front matter, 0 when there is none."""
+    if not ls:
+        return 0
+    first = ls[0].text.lstrip("\ufeff").rstrip()
+    if first not in ("---", "+++"):
+        return 0
+    for i in range(1, len(ls)):
+        if ls[i].text.rstrip() in (first, "...") :
+            return i + 1
+    return 0
+
+
+def _blocks(ls: list[Line], begin: int) -> Iterator[tuple[str, int, int]]:
+    """(kind, first line, last line) for each structural block after ``begin``."""
+    i = begin
+    n = len(ls)
+    while i < n:
+        t = ls[i].text
+        if not t.strip():
+            yield ("blank", i, i)
+            i += 1
+            continue
+        m = _FENCE.match(t)
+        if m:
+            fence = m.group(1)
+            j = i + 1
+            while j < n and not ls[j].text.lstrip().startswith(fence):
+                j += 1
+            j = min(j, n - 1)
+            yield ("code", i, j)
+            i = j + 1
+            continue
+        if _HEADING.match(t):
+            yield ("heading", i, i)
+        elif _RULE.match(t):
+            yield ("rule", i, i)
+        elif _TABLE.match(t):
+            j = i
+            while j + 1 < n and _TABLE.match(ls[j + 1].text):
+                j += 1
+            yield ("table", i, j)
+            i = j + 1
+            continue
+        elif _COMMENT.match(t):
+            yield ("comment", i, i)
+        elif _LIST.match(t):
+            yield ("list_item", i, i)
+        else:
+            yield ("prose", i, i)
+        i += 1
+
+
+def paragraphs(text: str) -> list[Segment]:
+    """Top-level segments of ``text`` in order, each with its kind."""
+    ls = lines(text)
+    fm = _front_matter_end(ls)
+    out: list[Segment] = []
+    if fm:
+        s, e = _strip(text, ls[0].start, ls[fm - 1].end)
+        out.append(Segment(s, e, "front_matter"))
+    blocks = list(_blocks(ls, fm))
+    # Blank-line style when some blank line sits between two prose lines.
+    blank_style = False
+    seen_prose = pending_blank = False
+    for kind, _, _ in blocks:
+        if kind == "blank":
+            pending_blank = seen_prose
+        elif kind in ("prose", "list_item"):
+            if pending_blank:
+                blank_style = True
+                break
+            seen_prose = True
+    current: list[int] | None = None  # [kind_is_list, first, last]
+    current_kind = ""
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            s, e = _strip(text, ls[current[0]].start, ls[current[1]].end)
+            if e > s:
+                out.append(Segment(s, e, current_kind))
+            current = None
+
+    for kind, a, b in blocks:
+        if kind == "prose":
+            # A setext underline turns the paragraph above into a heading.
+            if current is not None and _SETEXT.match(ls[a].text) and current_kind == "paragraph":
+                current_kind = "heading"
+                current[1] = a
+                flush()
+                continue
+            if blank_style and current is not None:
+                current[1] = b
+                continue
+            flush()
+            current, current_kind = [a, b], "paragraph"
+            if not blank_style:
+                flush()
+            continue
+        flush()
+        if kind == "blank":
+            continue
+        if kind == "list_item":
+            current, current_kind = [a, b], "list_item"
+            if not blank_style:
+                flush()
+            continue
+        s, e = _strip(text, ls[a].start, ls[b].end)
+        if e > s:
+            out.append(Segment(s, e, kind))
+    flush()
+    return out
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]``; a trailing piece without
+    terminal punctuation is a sentence too (it may be a fragment)."""
+    if end is None:
+        end = len(text)
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        s, e = _strip_ws(text, pos, m.end())
+        if e > s:
+            out.append((s, e))
+        pos = m.end()
+    s, e = _strip_ws(text, pos, end)
+    if e > s:
+        out.append((s, e))
+    return out
+
+
+def _strip_ws(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,190 @@
+"""Script-aware tokens and hashed token n-grams, computed in numpy.
+
+A token is one character in scripts written without spaces between words
+(Han, Hiragana, Katakana, Hangul, Thai, Lao, Khmer, Myanmar) and one run of
+letters, digits and marks elsewhere; a mixed sentence mixes both. Anything
+else (white space, punctuation, symbols) only separates tokens.
+
+The hot path never builds a Python string per token or per shingle: a whole
+batch of segments is normalized as one string, turned into an array of code
+points, classified through a lookup table, and hashed arithmetically. Each
+token is hashed once (a polynomial over its characters' mixed code points)
+and n-grams are combined from token hashes with multiply-adds, then mixed
+with the MurmurHash3 64-bit finalizer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import regex
+import xxhash
+
+from .normalize import normalize
+
+SEP, WORD, SINGLE, BOUNDARY = 0, 1, 2, 3
+
+_SINGLE_SCRIPTS = (
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
+    r"\u30fc\u3005\u3006\u303b]"
+)
+
+
+def _class_table() -> np.ndarray:
+    """Class of every code point, built once at import from Unicode
+    properties (a constant, like a compiled regex)."""
+    cps = np.arange(0x110000, dtype=np.uint32)
+    cps[0xD800:0xE000] = 0x20  # surrogates cannot be encoded
+    allchars = cps.tobytes().decode("utf-32-le")
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for m in regex.finditer(r"[\p{L}\p{N}\p{M}]+", allchars):
+        table[m.start() : m.end()] = WORD
+    for m in regex.finditer(_SINGLE_SCRIPTS + "+", allchars):
+        table[m.start() : m.end()] = SINGLE
+    table[0] = BOUNDARY
+    return table
+
+
+_CLASS = _class_table()
+
+_M1 = np.uint64(0xFF51AFD7ED558CCD)
+_M2 = np.uint64(0xC4CEB9FE1A85EC53)
+_S33 = np.uint64(33)
+_SEED = np.uint64(0x9E3779B97F4A7C15)
+# Odd multipliers for the position of a character in a token and of a token
+# in an n-gram; distinct so that "ab cd" and "abc d" hash apart.
+_CHAR_POW = np.cumprod(np.full(64, 0x100000001B3, dtype=np.uint64), dtype=np.uint64)
+_GRAM_MUL = np.array(
+    [(0x9E3779B97F4A7C15 ^ (0x2545F4914F6CDD1D * (k + 1))) & (2**64 - 1) | 1 for k in range(16)],
+    dtype=np.uint64,
+)
+
+
+def fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer: a fast avalanching bijection."""
+    h = h ^ (h >> _S33)
+    h = h * _M1
+    h = h ^ (h >> _S33)
+    h = h * _M2
+    return h ^ (h >> _S33)
+
+
+@dataclass(frozen=True)
+class ShingleSets:
+    """Shingle hashes of many segments in one flat array.
+
+    ``hashes[offsets[i]:offsets[i+1]]`` are segment *i*'s n-gram hashes in
+    text order (repeats included: MinHash ignores them, and ``unique``
+    gives the set). ``tokens[i]`` is its token count and ``keys[i]`` an
+    exact-content key: equal keys mean equal token sequences.
+    """
+
+    hashes: np.ndarray
+    offsets: np.ndarray
+    tokens: np.ndarray
+    keys: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def raw(self, i: int) -> np.ndarray:
+        return self.hashes[self.offsets[i] : self.offsets[i + 1]]
+
+    def unique(self, i: int) -> np.ndarray:
+        """Segment *i*'s shingle set, sorted."""
+        return np.unique(self.raw(i))
+
+
+def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Hash of every token of every text, and the index of its text."""
+    joined = "\x00".join(t.replace("\x00", " ") for t in texts)
+    norm = normalize(joined)
+    cp = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cls = _CLASS[cp]
+    seg_of_char = np.cumsum(cls == BOUNDARY)
+    is_word = cls == WORD
+    prev_word = np.zeros_like(is_word)
+    prev_word[1:] = is_word[:-1]
+    starts = (cls == SINGLE) | (is_word & ~prev_word)
+    tok_chars = np.flatnonzero(is_word | (cls == SINGLE))
+    if tok_chars.size == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    tok_starts = starts[tok_chars]
+    first = np.flatnonzero(tok_starts)
+    # Position of each character inside its token.
+    tok_id = np.cumsum(tok_starts) - 1
+    pos = np.arange(tok_chars.size) - first[tok_id]
+    ch = fmix64(cp[tok_chars].astype(np.uint64) + _SEED)
+    vals = ch * _CHAR_POW[pos & 63]
+    th = np.add.reduceat(vals, first)
+    lengths = np.diff(np.append(first, tok_chars.size)).astype(np.uint64)
+    th = fmix64(th + lengths * _M2)
+    return th, seg_of_char[tok_chars[first]].astype(np.int64)
+
+
+def shingle(texts: Sequence[str], ngram: int = 3) -> ShingleSets:
+    """Hashed token n-grams of each text (a text shorter than ``ngram``
+    tokens gets one shingle of all its tokens; an empty text gets none)."""
+    n_texts = len(texts)
+    th, seg = token_hashes(texts)
+    counts = np.bincount(seg, minlength=n_texts).astype(np.int64)
+    tok_off = np.zeros(n_texts + 1, dtype=np.int64)
+    np.cumsum(counts, out=tok_off[1:])
+    keys = _sequence_keys(th, tok_off)
+    t = th.size
+    if t >= ngram:
+        g = th[: t - ngram + 1] * _GRAM_MUL[0]
+        for k in range(1, ngram):
+            g = g + th[k : t - ngram + 1 + k] * _GRAM_MUL[k]
+        valid = seg[: t - ngram + 1] == seg[ngram - 1 :]
+        g, gseg = g[valid], seg[: t - ngram + 1][valid]
+    else:
+        g, gseg = np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    short = np.flatnonzero((counts > 0) & (counts < ngram))
+    if short.size:
+        acc = np.zeros(short.size, dtype=np.uint64)
+        for k in range(ngram - 1):
+            has = counts[short] > k
+            idx = tok_off[short[has]] + k
+            acc[has] += th[idx] * _GRAM_MUL[k]
+        g = np.concatenate([g, acc])
+        gseg = np.concatenate([gseg, short])
+        order = np.argsort(gseg, kind="stable")
+        g, gseg = g[order], gseg[order]
+    g = fmix64(g)
+    offsets = np.zeros(n_texts + 1, dtype=np.int64)
+    np.cumsum(np.bincount(gseg, minlength=n_texts), out=offsets[1:])
+    return ShingleSets(g, offsets, counts, keys)
+
+
+def _sequence_keys(th: np.ndarray, tok_off: np.ndarray) -> np.ndarray:
+    """An xxh3 digest of each text's token-hash sequence: texts that differ
+    only in case, width, white space or punctuation get the same key."""
+    raw = th.tobytes()
+    return np.array(
+        [xxhash.xxh3_64_intdigest(raw[a * 8 : b * 8]) for a, b in zip(tok_off[:-1], tok_off[1:])],
+        dtype=np.uint64,
+    )
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text`` as strings (for display and tests, not the
+    hot path)."""
+    norm = normalize(text)
+    out: list[str] = []
+    word: list[str] = []
+    for ch in norm:
+        c = _CLASS[ord(ch)]
+        if c == WORD:
+            word.append(ch)
+            continue
+        if word:
+            out.append("".join(word))
+            word = []
+        if c == SINGLE:
+            out.append(ch)
+    if word:
+        out.append("".join(word))
+    return out

@@ -1,0 +1,114 @@
+"""Reading inputs with clear errors, and writing outputs atomically."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import InputError, OutputError
+
+#: Lines longer than this are refused by default: a text file with a
+#: 1,000,000-character line is almost always minified data or a dump.
+MAX_LINE_CHARS = 1_000_000
+_SNIFF = 8192
+
+
+def decode(data: bytes, name: str, encoding: str = "utf-8", errors: str = "strict") -> str:
+    """Bytes to text, refusing binary data with a message naming ``name``."""
+    nul = data.find(b"\x00", 0, _SNIFF)
+    if nul >= 0 and not encoding.lower().replace("-", "").startswith("utf16"):
+        raise InputError(f"{name}: binary file (NUL byte at offset {nul}); not text")
+    try:
+        return data.decode(encoding, errors)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not valid {exc.encoding} at byte offset {exc.start}"
+            " (pass --encoding, or --errors replace to substitute U+FFFD)"
+        ) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
+
+
+def check_text(text: str, name: str, max_line: int = MAX_LINE_CHARS, allow_empty: bool = False) -> str:
+    if not allow_empty and not text.strip():
+        raise InputError(f"{name}: empty file, nothing to deduplicate")
+    if max_line and len(text) > max_line:
+        pos = 0
+        lineno = 1
+        while pos < len(text):
+            nl = text.find("\n", pos)
+            stop = len(text) if nl < 0 else nl
+            if stop - pos > max_line:
+                raise InputError(
+                    f"{name}: line {lineno} is {stop - pos:,} characters long"
+                    f" (limit {max_line:,}; raise it with --max-line-length)"
+                )
+            if nl < 0:
+                break
+            pos = nl + 1
+            lineno += 1
+    return text
+
+
+def read_text(
+    path: str | os.PathLike,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+    max_line: int = MAX_LINE_CHARS,
+    allow_empty: bool = False,
+) -> str:
+    """The text of ``path`` (``-`` for standard input), line endings and a
+    byte-order mark kept as they are."""
+    name = str(path)
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{name}: no such file")
+        if p.is_dir():
+            raise InputError(f"{name}: is a directory, not a file")
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+    return check_text(decode(data, name, encoding, errors), name, max_line, allow_empty)
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Fail before any work when ``path`` could not be replaced."""
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise OutputError(f"{p}: file is not writable")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{folder}: folder is not writable")
+
+
+def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it
+    over ``path``: readers see the old file or the new one, never half."""
+    p = Path(path)
+    check_writable(p)
+    folder = p.parent if str(p.parent) else Path(".")
+    mode = p.stat().st_mode & 0o7777 if p.exists() else None
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, p)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise OutputError(f"{p}: cannot write ({exc.strerror})") from None
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
