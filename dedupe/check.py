@@ -43,7 +43,7 @@ class Finding:
     column: int
     similarity: float
     duplicate_of: Location
-    rule: str = "repeated-text"
+    rule: str = "DUP001"
 
     @property
     def message(self) -> str:

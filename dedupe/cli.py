@@ -142,7 +142,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         for f in report.findings:
-            print(f"{f.path}:{f.line}:{f.column}: {f.message}")
+            print(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}")
         s = report.summary
         print(f"{s['findings']} finding(s) in {s['files_with_findings']} of {s['files']} file(s)",
               file=sys.stderr)
