@@ -82,10 +82,17 @@ def check_writable(path: str | os.PathLike) -> None:
     """Fail before any work when ``path`` could not be replaced."""
     p = Path(path)
     folder = p.parent if str(p.parent) else Path(".")
-    if p.exists() and not os.access(p, os.W_OK):
+    if p.exists() and not _writable(p):
         raise OutputError(f"{p}: file is not writable")
-    if not os.access(folder, os.W_OK):
+    if not _writable(folder):
         raise OutputError(f"{folder}: folder is not writable")
+
+
+def _writable(path: Path) -> bool:
+    # The effective user is the one that will write, under sudo or setuid too.
+    if os.access in os.supports_effective_ids:
+        return os.access(path, os.W_OK, effective_ids=True)
+    return os.access(path, os.W_OK)
 
 
 def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
@@ -108,6 +115,11 @@ def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") ->
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise OutputError(f"{p}: cannot write ({exc.strerror})") from None
+    except UnicodeEncodeError as exc:
+        os.unlink(tmp)
+        raise OutputError(
+            f"{p}: cannot encode character {text[exc.start]!r} in {exc.encoding}; nothing written"
+        ) from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

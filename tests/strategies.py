@@ -1,0 +1,76 @@
+"""Hypothesis strategies shared by the test modules: documents made of
+multilingual paragraphs with planted repeats and Markdown structure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus"
+
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+_KANA = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん"
+_KANJI = "日本語文章業界技術開発市場競争信頼性速度向上企業導入課題情報社会実装専門知識"
+_HANZI = "中国文化历史城市经济发展人民政府学校大学研究科学技术国家世界音乐电影"
+
+latin_word = st.text(_LATIN, min_size=2, max_size=9)
+
+
+@st.composite
+def english_sentence(draw) -> str:
+    words = draw(st.lists(latin_word, min_size=8, max_size=18))
+    words[0] = words[0].capitalize()
+    return " ".join(words) + draw(st.sampled_from([".", ".", "!", "?"]))
+
+
+@st.composite
+def japanese_sentence(draw) -> str:
+    body = draw(st.text(_KANA + _KANJI, min_size=12, max_size=40))
+    return body + "。"
+
+
+@st.composite
+def chinese_sentence(draw) -> str:
+    body = draw(st.text(_HANZI, min_size=12, max_size=40))
+    return body + draw(st.sampled_from(["。", "！", "？"]))
+
+
+sentence = st.one_of(english_sentence(), japanese_sentence(), chinese_sentence())
+
+
+@st.composite
+def paragraph(draw) -> str:
+    sents = draw(st.lists(sentence, min_size=1, max_size=4))
+    joiner = "" if all(s[-1] in "。！？" for s in sents) else " "
+    return joiner.join(sents)
+
+
+structural_line = st.sampled_from(
+    ["## Summary", "# Notes", "---", "***", "| a | b |", "- item", "* yes", "1. one"]
+)
+
+
+@st.composite
+def document(draw, max_paragraphs: int = 8) -> str:
+    """A Markdown document whose paragraphs may repeat earlier ones, whole
+    or as single sentences, between legitimately repeated structure."""
+    pool = draw(st.lists(paragraph(), min_size=1, max_size=max_paragraphs))
+    blocks: list[str] = []
+    if draw(st.booleans()):
+        blocks.append("---\ntitle: " + draw(latin_word) + "\n---")
+    for _ in range(draw(st.integers(1, max_paragraphs + 4))):
+        choice = draw(st.integers(0, 9))
+        if choice <= 4:
+            blocks.append(draw(st.sampled_from(pool)))
+        elif choice <= 6:
+            blocks.append(draw(structural_line))
+        elif choice == 7:
+            blocks.append("```\n" + draw(st.sampled_from(pool)) + "\n```")
+        else:
+            # A repeated sentence as a paragraph of its own, or glued on.
+            p = draw(st.sampled_from(pool))
+            blocks.append(p.split("。")[0] + "。" if "。" in p else p.split(". ")[0])
+    gap = draw(st.sampled_from(["\n\n", "\n\n\n", "\r\n\r\n"]))
+    return gap.join(blocks) + draw(st.sampled_from(["", "\n", "\n\n"]))

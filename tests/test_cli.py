@@ -1,0 +1,163 @@
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import sys
+from pathlib import Path
+
+import pytest
+
+from dedupe.cli import main
+
+PARA = [
+    "The council approved the new library budget on Monday after a long debate about costs and staffing levels.",
+    "Residents said the reading rooms are crowded every afternoon and children have nowhere quiet to study.",
+    "市議会は月曜日に図書館の新しい予算を承認した。費用と人員について長い議論が続いた。",
+]
+TEXT = "\n\n".join([*PARA, PARA[0], PARA[2]]) + "\n"
+CLEAN = "\n\n".join(PARA) + "\n"
+
+
+@pytest.fixture
+def article(tmp_path):
+    p = tmp_path / "article.md"
+    p.write_text(TEXT, encoding="utf-8")
+    return p
+
+
+def test_clean_prints_canonical_text(article, capsys):
+    assert main(["clean", str(article)]) == 0
+    assert capsys.readouterr().out == CLEAN
+    assert article.read_text(encoding="utf-8") == TEXT  # input untouched
+
+
+def test_clean_output_file_and_report(article, tmp_path, capsys):
+    out, rep = tmp_path / "out.md", tmp_path / "r.json"
+    assert main(["clean", str(article), "-o", str(out), "--report", str(rep)]) == 0
+    assert capsys.readouterr().out == ""
+    assert out.read_text(encoding="utf-8") == CLEAN
+    report = json.loads(rep.read_text(encoding="utf-8"))
+    assert report["version"] == 1
+    kinds = [r["kind"] for r in report["removed"]]
+    assert kinds == ["exact", "exact"]
+    first = report["removed"][0]
+    assert TEXT[first["start"] : first["end"]] == PARA[0]
+    assert TEXT[first["duplicate_of"]["start"] : first["duplicate_of"]["end"]] == PARA[0]
+
+
+def test_clean_in_place_and_stdin(article, capsys, monkeypatch):
+    assert main(["clean", "--in-place", str(article)]) == 0
+    assert article.read_text(encoding="utf-8") == CLEAN
+    assert os.listdir(article.parent) == ["article.md"]
+
+
+def test_clean_preserves_crlf_and_bom(tmp_path, capsys):
+    p = tmp_path / "w.md"
+    p.write_bytes(("\ufeff" + TEXT.replace("\n", "\r\n")).encode("utf-8"))
+    out = tmp_path / "o.md"
+    assert main(["clean", str(p), "-o", str(out)]) == 0
+    assert out.read_bytes() == ("\ufeff" + CLEAN.replace("\n", "\r\n")).encode("utf-8")
+
+
+def test_check_exit_codes_and_json(article, tmp_path, capsys):
+    assert main(["check", str(article)]) == 1
+    out = capsys.readouterr().out
+    assert f"{article}:7:1:" in out and "line 1" in out
+    clean = tmp_path / "clean.md"
+    clean.write_text(CLEAN, encoding="utf-8")
+    assert main(["check", str(clean)]) == 0
+    assert main(["check", "--format", "json", str(tmp_path)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["version"] == 1
+    f = data["findings"][0]
+    for key in ("path", "kind", "start", "end", "line", "end_line", "similarity", "duplicate_of"):
+        assert key in f
+    assert f["duplicate_of"]["path"] == f["path"] == str(article)
+    assert set(f["duplicate_of"]) >= {"path", "start", "end", "line"}
+
+
+def bad(capsys, argv):
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dedupe: error: ") and "Traceback" not in err
+    return lines[0]
+
+
+def test_bad_inputs_get_one_line_and_exit_2(tmp_path, capsys):
+    assert "no such file" in bad(capsys, ["clean", str(tmp_path / "missing.md")])
+    assert "is a directory" in bad(capsys, ["clean", str(tmp_path)])
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(b"abc\x00def")
+    assert "binary file" in bad(capsys, ["clean", str(binary)])
+    latin = tmp_path / "l.txt"
+    latin.write_bytes("naïve text here".encode("latin-1"))
+    msg = bad(capsys, ["clean", str(latin)])
+    assert str(latin) in msg and "byte offset 2" in msg
+    assert main(["clean", "--encoding", "latin-1", str(latin)]) == 0
+    assert capsys.readouterr().out == "naïve text here"
+    assert main(["clean", "--errors", "replace", str(latin)]) == 0
+    assert "\ufffd" in capsys.readouterr().out
+    empty = tmp_path / "e.md"
+    empty.write_text("")
+    assert "empty file" in bad(capsys, ["clean", str(empty)])
+    assert "no such file" in bad(capsys, ["check", str(tmp_path / "missing")])
+    assert "--in-place" in bad(capsys, ["clean", "--in-place", "-"])
+    assert "threshold" in bad(capsys, ["clean", "--threshold", "2", str(latin)])
+
+
+def test_huge_single_line_file(tmp_path, capsys):
+    p = tmp_path / "huge.txt"
+    p.write_text("a" * (50 * 1024 * 1024))
+    msg = bad(capsys, ["clean", str(p)])
+    assert "line 1 is 52,428,800 characters long" in msg and "--max-line-length" in msg
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["clean", "a.md", "-o", "b.md", "--in-place"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
+
+
+def test_help_explains_with_examples(capsys):
+    with pytest.raises(SystemExit):
+        main(["clean", "--help"])
+    out = capsys.readouterr().out
+    assert "examples:" in out and "--threshold" in out and "--keep" in out
+
+
+def test_in_place_on_a_read_only_file_fails_and_changes_nothing(capsys):
+    # Root may write anything, so the file is made read-only for an
+    # ordinary user and the command runs as that user.
+    folder = Path(tempfile.mkdtemp(prefix="dedupe-ro-"))
+    try:
+        os.chmod(folder, 0o755)
+        p = folder / "ro.md"
+        p.write_text(TEXT, encoding="utf-8")
+        os.chmod(p, 0o444)
+        as_root = os.geteuid() == 0
+        if as_root:
+            os.seteuid(65534)
+        try:
+            msg = bad(capsys, ["clean", "--in-place", str(p)])
+        finally:
+            if as_root:
+                os.seteuid(0)
+        assert "not writable" in msg
+        assert p.read_text(encoding="utf-8") == TEXT
+        assert os.listdir(folder) == ["ro.md"]
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_real_subprocess_with_stdin_and_module_entry_point():
+    proc = subprocess.run(
+        [sys.executable, "-m", "dedupe", "clean", "-"], input=TEXT, capture_output=True, text=True,
+        encoding="utf-8", cwd=Path(__file__).parents[1],
+    )
+    assert proc.returncode == 0 and proc.stdout == CLEAN and proc.stderr == ""

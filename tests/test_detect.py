@@ -1,0 +1,189 @@
+"""What find_duplicates / clean must catch, and what they must leave alone."""
+
+import pytest
+
+import dedupe
+
+EN = [
+    "The city council met on Monday to discuss the proposed expansion of the public library, "
+    "which has outgrown its current building after a decade of rising membership.",
+    "Several residents spoke in favour of the plan, arguing that the reading rooms are crowded "
+    "every afternoon and that children have nowhere quiet to study after school.",
+    "Opponents pointed to the cost, estimated at twelve million dollars, and asked whether the "
+    "money would be better spent on repairing roads and bridges across the district.",
+]
+JA = [
+    "市議会は月曜日に会合を開き、公共図書館の拡張計画について議論した。会員数の増加が十年続き、現在の建物では手狭になっている。",
+    "何人かの住民は計画に賛成の意見を述べ、閲覧室は毎日午後に混雑しており、子どもたちが放課後に静かに勉強できる場所がないと訴えた。",
+    "反対派は一千二百万ドルと見積もられる費用を指摘し、その資金は地区全体の道路や橋の補修に使うべきではないかと問いかけた。",
+]
+ZH = [
+    "市议会周一召开会议，讨论扩建公共图书馆的计划。十年来会员人数不断增加，现有建筑已经不够用了。",
+    "几位居民发言支持该计划，他们认为阅览室每天下午都很拥挤，孩子们放学后没有安静的地方学习。",
+    "反对者指出该计划预计耗资一千二百万美元，并质疑这笔钱是否更应该用于修缮全区的道路和桥梁。",
+]
+
+
+def doc(*paras):
+    return "\n\n".join(paras) + "\n"
+
+
+def removed_texts(text, **kw):
+    return [(r.kind, text[r.start : r.end]) for r in dedupe.find_duplicates(text, **kw)]
+
+
+@pytest.mark.parametrize("paras", [EN, JA, ZH], ids=["en", "ja", "zh"])
+def test_exact_repeat_of_a_run_of_paragraphs(paras):
+    text = doc(*paras, *paras[:2], paras[2])
+    result = dedupe.clean(text)
+    assert result.text == doc(*paras)
+    assert [r.kind for r in result.removed] == ["exact"] * 3
+    for r in result.removed:
+        kept = text[r.duplicate_of.start : r.duplicate_of.end]
+        assert kept == text[r.start : r.end]
+        assert r.duplicate_of.end <= len(doc(*paras))
+
+
+@pytest.mark.parametrize("paras", [EN, JA, ZH], ids=["en", "ja", "zh"])
+def test_reformatted_copies_are_exact_after_normalization(paras):
+    p = paras[0]
+    variants = [
+        p.replace(" ", "  ").upper(),
+        # full-width Latin letters and digits
+        "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in p),
+        # re-wrapped into several lines
+        "\n".join(p[i : i + 30] for i in range(0, len(p), 30)) if paras is not EN else p.replace(", ", ",\n"),
+    ]
+    for v in variants:
+        text = doc(p, paras[1], v)
+        assert removed_texts(text) == [("exact", v)], v
+
+
+def test_near_duplicate_with_small_edits():
+    p = EN[1]
+    edited = p.replace("crowded", "packed")  # one word in 27, about 3 %
+    text = doc(p, EN[0], edited)
+    [(kind, span)] = removed_texts(text)
+    assert kind == "near-duplicate" and span == edited
+    ja_edit = JA[1].replace("勉強", "学習")
+    assert removed_texts(doc(JA[1], JA[0], ja_edit)) == [("near-duplicate", ja_edit)]
+
+
+@pytest.mark.parametrize("paras", [EN, JA, ZH], ids=["en", "ja", "zh"])
+def test_truncated_copy_is_contained(paras):
+    p = paras[2]
+    cut = len(p) // 6
+    for truncated in (p[cut:].strip(), p[:-cut].strip()):
+        text = doc(p, paras[0], truncated)
+        [(kind, span)] = removed_texts(text)
+        assert kind in ("contained", "near-duplicate") and span == truncated
+
+
+def test_merged_paragraph_with_trailing_fragment_is_removed_sentence_by_sentence():
+    # The shape in the motivating article: the last sentence of one kept
+    # paragraph, then a whole kept paragraph, then the start of the next.
+    last_sentence = JA[0].split("。")[1] + "。"
+    merged = last_sentence + " " + JA[1] + " " + JA[2][:14]
+    text = doc(*JA, merged)
+    result = dedupe.clean(text)
+    assert result.text == doc(*JA)
+    assert {r.kind for r in result.removed} <= {"repeated-sentence", "contained", "near-duplicate"}
+
+
+def test_sentence_repeated_as_its_own_paragraph():
+    sentence = EN[0].split(", which")[0] + "."
+    full = EN[0].replace(", which", ". It")  # two sentences, first equal to `sentence`
+    text = doc(full, EN[1], sentence)
+    [(kind, span)] = removed_texts(text)
+    assert kind == "repeated-sentence" and span == sentence
+
+
+def test_sentence_repeated_inside_a_later_paragraph_keeps_the_rest():
+    new = "A vote on the plan is expected before the end of the month, the mayor said on Tuesday."
+    later = JA[0].split("。")[0] + "。" + "図書館の新しい計画について市長は来月までに決定すると述べた。"
+    text = doc(*EN, EN[1].split(", arguing")[0] + ". " + new)
+    rem = removed_texts(text)
+    assert rem == [("repeated-sentence", EN[1].split(", arguing")[0] + ".")] or rem == []
+    text = doc(*JA, later)
+    result = dedupe.clean(text)
+    assert "図書館の新しい計画について市長は来月までに決定すると述べた。" in result.text
+    assert [r.kind for r in result.removed] == ["repeated-sentence"]
+    assert result.text.count(JA[0].split("。")[0]) == 1
+
+
+def test_copy_of_half_a_paragraph_plus_new_text_keeps_the_new_text():
+    first_half = EN[2].split(", and asked")[0] + "."
+    new = "Others asked for a public vote before any contract is signed with a builder this year."
+    text = doc(EN[2], EN[0], first_half + " " + new)
+    result = dedupe.clean(text)
+    assert new in result.text
+    assert result.text.count("estimated at twelve million dollars") == 1
+    assert result.text.startswith(EN[2])
+
+
+def test_same_topic_paragraphs_are_kept():
+    for paras in (EN, JA, ZH):
+        assert dedupe.find_duplicates(doc(*paras)) == []
+
+
+def test_structure_repeats_legitimately():
+    text = (
+        "---\ntitle: Notes\n---\n\n## Summary\n\n" + EN[0] + "\n\n---\n\n## Summary\n\n"
+        "| a | b |\n|---|---|\n\n| a | b |\n|---|---|\n\n- yes\n- yes\n\n"
+        "```\n" + EN[1] + "\n```\n\n```\n" + EN[1] + "\n```\n\n---\n"
+    )
+    assert dedupe.find_duplicates(text) == []
+
+
+def test_front_matter_is_not_a_source():
+    text = '---\ntitle: "' + EN[0] + '"\n---\n\n' + EN[0] + "\n"
+    assert dedupe.find_duplicates(text) == []
+
+
+def test_short_repeated_lines_are_not_removed_by_default():
+    text = doc("Thanks for reading.", EN[0], "Thanks for reading.")
+    assert dedupe.find_duplicates(text) == []
+    assert removed_texts(text, min_tokens=2) == [("exact", "Thanks for reading.")]
+
+
+def test_keep_longest_keeps_the_full_copy():
+    truncated = EN[1][: len(EN[1]) * 3 // 4]
+    text = doc(truncated, EN[0], EN[1])
+    # Kept first, the truncated copy cannot stand for the full one, which
+    # has text of its own: nothing is removed.
+    assert dedupe.find_duplicates(text) == []
+    longest = dedupe.clean(text, keep="longest")
+    assert longest.text == doc(EN[0], EN[1])
+    [r] = longest.removed
+    assert text[r.duplicate_of.start : r.duplicate_of.end] == EN[1]
+
+
+def test_threshold_option_changes_what_counts_as_near_duplicate():
+    p = EN[1]
+    words = p.split()
+    edited = " ".join(w.upper() if i % 6 == 0 else w + "s" if i % 5 == 0 else w for i, w in enumerate(words))
+    text = doc(p, edited)
+    assert dedupe.find_duplicates(text, threshold=0.95, containment=0.95) == []
+    assert dedupe.find_duplicates(text, threshold=0.3, containment=0.3) != []
+
+
+def test_no_sentences_option_compares_whole_paragraphs_only():
+    sentence = EN[0].split(", which")[0] + "."
+    text = doc(EN[0].replace(", which", ". It"), EN[1], "Intro words here. " + sentence)
+    assert dedupe.find_duplicates(text) != []
+    assert dedupe.find_duplicates(text, sentences=False) == []
+
+
+def test_unknown_and_invalid_options_are_clear_errors():
+    with pytest.raises(dedupe.OptionsError, match="unknown option"):
+        dedupe.clean("x", treshold=0.5)
+    with pytest.raises(ValueError, match="threshold"):
+        dedupe.clean("x", threshold=1.5)
+    with pytest.raises(dedupe.InputError, match="str"):
+        dedupe.clean(b"bytes")
+
+
+def test_one_paragraph_per_line_documents():
+    text = "\n".join([EN[0], EN[1], EN[0], EN[2]]) + "\n"
+    result = dedupe.clean(text)
+    assert result.text == "\n".join([EN[0], EN[1], EN[2]]) + "\n"

@@ -1,0 +1,88 @@
+"""The invariants of DESIGN.md, as properties over generated documents."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dedupe
+from dedupe.segment import paragraphs
+from tests.strategies import document
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+options = st.fixed_dictionaries(
+    {},
+    optional={
+        "keep": st.sampled_from(["first", "longest"]),
+        "min_tokens": st.integers(2, 12),
+        "ngram": st.integers(1, 5),
+        "threshold": st.floats(0.5, 1.0),
+    },
+)
+
+
+def only_whitespace_dropped(source: str, out: str) -> bool:
+    """``out`` is ``source`` with some white-space characters deleted."""
+    j = 0
+    for ch in source:
+        if j < len(out) and ch == out[j]:
+            j += 1
+        elif not ch.isspace():
+            return False
+    return j == len(out)
+
+
+def without_spans(text: str, removed) -> str:
+    pieces, pos = [], 0
+    for r in removed:
+        pieces.append(text[pos : r.start])
+        pos = r.end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+@SETTINGS
+@given(document(), options)
+def test_kept_text_is_the_inputs_own(text, opts):
+    result = dedupe.clean(text, **opts)
+    assert only_whitespace_dropped(without_spans(text, result.removed), result.text)
+
+
+@SETTINGS
+@given(document(), options)
+def test_every_removal_points_at_a_surviving_copy(text, opts):
+    result = dedupe.clean(text, **opts)
+    spans = [(r.start, r.end) for r in result.removed]
+    for r in result.removed:
+        kept = r.duplicate_of
+        assert kept.start < kept.end
+        assert not any(s < kept.end and kept.start < e for s, e in spans), "kept copy was removed"
+        assert text[kept.start : kept.end] in result.text
+        assert 0 < r.similarity <= 1.0
+        assert r.kind in ("exact", "near-duplicate", "contained", "repeated-sentence")
+
+
+@SETTINGS
+@given(document(), options)
+def test_clean_is_idempotent(text, opts):
+    once = dedupe.clean(text, **opts).text
+    assert dedupe.clean(once, **opts).text == once
+
+
+@SETTINGS
+@given(document())
+def test_deterministic(text):
+    a, b = dedupe.clean(text), dedupe.clean(text)
+    assert a == b
+
+
+@SETTINGS
+@given(document(), options)
+def test_structure_is_never_removed(text, opts):
+    protected = [s for s in paragraphs(text) if s.protected]
+    for r in dedupe.find_duplicates(text, **opts):
+        assert not any(s.start < r.end and r.start < s.end for s in protected)
+
+
+@SETTINGS
+@given(document())
+def test_find_duplicates_is_what_clean_removes(text):
+    assert dedupe.find_duplicates(text) == dedupe.clean(text).removed

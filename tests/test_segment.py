@@ -1,0 +1,65 @@
+from dedupe.segment import lines, paragraphs, sentences
+
+
+def kinds(text):
+    return [(s.kind, text[s.start : s.end]) for s in paragraphs(text)]
+
+
+def test_blank_line_paragraphs_keep_wrapped_lines_together():
+    text = "First line\nwrapped here.\n\nSecond paragraph.\n"
+    assert kinds(text) == [("paragraph", "First line\nwrapped here."), ("paragraph", "Second paragraph.")]
+
+
+def test_one_paragraph_per_line_when_no_blank_line_separates_prose():
+    text = "Line one is a paragraph.\nLine two is another.\nLine three."
+    assert [t for _, t in kinds(text)] == text.split("\n")
+
+
+def test_markdown_structure_is_recognised_and_protected():
+    text = (
+        "---\ntitle: x\n---\n\n# Heading\n\nSome prose here.\n\n```python\ncode = 1\n\nmore = 2\n```\n\n"
+        "---\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- item one\n- item two\n\n<!-- note -->\n"
+    )
+    got = kinds(text)
+    assert [k for k, _ in got] == [
+        "front_matter", "heading", "paragraph", "code", "rule", "table", "list_item", "list_item", "comment",
+    ]
+    assert got[3][1] == "```python\ncode = 1\n\nmore = 2\n```"
+    protected = [s.protected for s in paragraphs(text)]
+    assert protected == [True, True, False, True, True, True, False, False, True]
+
+
+def test_toml_front_matter():
+    text = "+++\ntitle = 'x'\n+++\nBody text.\n"
+    assert kinds(text)[0] == ("front_matter", "+++\ntitle = 'x'\n+++")
+
+
+def test_offsets_index_the_input_with_crlf_and_bom():
+    text = "\ufeffFirst para.\r\n\r\nSecond para.\r\n"
+    segs = paragraphs(text)
+    assert [text[s.start : s.end] for s in segs] == ["First para.", "Second para."]
+    assert lines("a\r\nb")[0].text == "a"
+
+
+def test_unclosed_fence_runs_to_the_end():
+    text = "Prose.\n\n```\ncode\n\nstill code"
+    assert kinds(text)[-1] == ("code", "```\ncode\n\nstill code")
+
+
+def test_setext_heading():
+    text = "Title\n=====\n\nBody text here.\n"
+    assert kinds(text)[0] == ("heading", "Title\n=====")
+
+
+def test_sentences_latin_and_cjk_with_closing_brackets():
+    text = "He said \"Stop.\" Then he left! Version 5.2 is out. Done"
+    got = [text[s:e] for s, e in sentences(text)]
+    assert got == ['He said "Stop."', "Then he left!", "Version 5.2 is out.", "Done"]
+    ja = "「GPT-5.2」が出た。本当に？「はい。」そうです！最後"
+    assert [ja[s:e] for s, e in sentences(ja)] == ["「GPT-5.2」が出た。", "本当に？", "「はい。」", "そうです！", "最後"]
+
+
+def test_sentences_within_a_span_return_absolute_offsets():
+    text = "XX One two. Three four. YY"
+    spans = sentences(text, 3, 23)
+    assert [text[s:e] for s, e in spans] == ["One two.", "Three four."]

@@ -1,0 +1,70 @@
+import os
+
+import pytest
+
+from dedupe.errors import InputError, OutputError
+from dedupe.textio import read_text, write_atomic
+
+
+def test_crlf_and_bom_are_read_as_they_are(tmp_path):
+    p = tmp_path / "a.md"
+    p.write_bytes("\ufeffone\r\ntwo\r\n".encode("utf-8"))
+    assert read_text(p) == "\ufeffone\r\ntwo\r\n"
+
+
+def test_missing_directory_binary_empty(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_text(tmp_path / "nope.md")
+    with pytest.raises(InputError, match="is a directory"):
+        read_text(tmp_path)
+    b = tmp_path / "img.png"
+    b.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(InputError, match=r"binary file \(NUL byte at offset 8\)"):
+        read_text(b)
+    e = tmp_path / "empty.md"
+    e.write_text("  \n\n")
+    with pytest.raises(InputError, match="empty file"):
+        read_text(e)
+
+
+def test_undecodable_bytes_name_the_offset_and_the_way_out(tmp_path):
+    p = tmp_path / "latin.txt"
+    p.write_bytes("café au lait".encode("latin-1"))
+    with pytest.raises(InputError) as exc:
+        read_text(p)
+    msg = str(exc.value)
+    assert str(p) in msg and "byte offset 3" in msg and "--encoding" in msg and "--errors replace" in msg
+    assert read_text(p, encoding="latin-1") == "café au lait"
+    assert read_text(p, errors="replace") == "caf\ufffd au lait"
+
+
+def test_huge_line_is_refused_with_its_number(tmp_path):
+    p = tmp_path / "big.txt"
+    p.write_text("short\n" + "x" * 2000 + "\n")
+    with pytest.raises(InputError, match="line 2 is 2,000 characters long"):
+        read_text(p, max_line=1000)
+    assert read_text(p, max_line=0).startswith("short")
+
+
+def test_write_atomic_replaces_and_keeps_mode(tmp_path):
+    p = tmp_path / "out.md"
+    p.write_text("old")
+    os.chmod(p, 0o640)
+    write_atomic(p, "new\r\n")
+    assert p.read_bytes() == b"new\r\n"
+    assert os.stat(p).st_mode & 0o777 == 0o640
+    assert os.listdir(tmp_path) == ["out.md"]
+
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    p = tmp_path / "out.txt"
+    p.write_text("old")
+    with pytest.raises(OutputError, match="cannot encode"):
+        write_atomic(p, "snow ☃", encoding="ascii")
+    assert p.read_text() == "old"
+    assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_output_into_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(OutputError):
+        write_atomic(tmp_path / "nope" / "out.md", "x")
