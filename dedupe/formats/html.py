@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import html
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -29,6 +29,11 @@ __all__ = ["render_html"]
 # so neighbouring groups never share a colour however many groups there are.
 _GOLDEN_ANGLE = 137.508
 _EXCERPT_CHARS = 72
+
+_LETTER = re.compile(r"[^\W\d_]")
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 _KIND_LABEL = {
     "exact": "exact copy",
@@ -108,18 +113,11 @@ def _guess_lang(text: str) -> str | None:
     Han characters are shared by Chinese and Japanese but drawn differently;
     kana mark Japanese, Hangul Korean, and Han without either Chinese.
     """
-    kana = hangul = han = letters = 0
-    for ch in text[:4000]:
-        if not ch.isalpha():
-            continue
-        letters += 1
-        o = ord(ch)
-        if 0x3040 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9D:
-            kana += 1
-        elif 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
-            hangul += 1
-        elif unicodedata.name(ch, "").startswith("CJK UNIFIED"):
-            han += 1
+    sample = text[:4000]
+    letters = len(_LETTER.findall(sample))
+    kana = len(_KANA.findall(sample))
+    hangul = len(_HANGUL.findall(sample))
+    han = len(_HAN.findall(sample))
     if letters == 0:
         return None
     if kana and (kana + han) * 5 >= letters:
@@ -139,22 +137,32 @@ def _render_line(text: str, ls: int, le: int, marks: Sequence[_Mark], opened: se
     which ``opened`` (mark orders seen so far) keeps track of across lines.
     """
     points = sorted({ls, le, *(m.start for m in marks), *(m.end for m in marks)})
+    empty: dict[int, list[_Mark]] = {}
+    for m in marks:
+        if m.start == m.end:
+            empty.setdefault(m.start, []).append(m)
+    by_start = sorted((m for m in marks if m.end > m.start), key=lambda m: m.start)
     out: list[str] = []
     stack: list[_Mark] = []
+    active: list[_Mark] = []
+    j = 0
     for i, a in enumerate(points):
         # Zero-length marks (a finding with no text left) still get their
         # anchor and pill, at their position.
-        for m in marks:
-            if m.start == m.end == a and m.order not in opened:
+        for m in empty.get(a, ()):
+            if m.order not in opened:
                 opened.add(m.order)
                 out.append(m.open_first + "</mark>")
         if i + 1 == len(points):
             break
         b = points[i + 1]
-        want = sorted(
-            (m for m in marks if m.start <= a < m.end),
-            key=lambda m: (m.start, -m.end, m.order),
-        )
+        # Sweep: only the marks covering this piece are sorted, so a line
+        # with thousands of findings stays linear in practice.
+        while j < len(by_start) and by_start[j].start <= a:
+            active.append(by_start[j])
+            j += 1
+        active = [m for m in active if m.end > a]
+        want = sorted(active, key=lambda m: (m.start, -m.end, m.order))
         keep = 0
         while keep < len(stack) and keep < len(want) and stack[keep] is want[keep]:
             keep += 1
@@ -174,7 +182,7 @@ def _render_line(text: str, ls: int, le: int, marks: Sequence[_Mark], opened: se
 
 def _render_text(text: str, marks: list[_Mark]) -> str:
     """The article as numbered lines, with highlights split at line ends."""
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
     ends = [s - 1 for s in starts[1:]] + [len(text)]
     per_line: list[list[_Mark]] = [[] for _ in starts]
     for m in marks:
@@ -228,8 +236,11 @@ td.path a{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;fon
 .kinds{padding:4px 20px 16px;color:var(--muted);font-size:13px}
 details.clean{padding:10px 20px;color:var(--muted);font-size:13px}
 .key{display:flex;flex-wrap:wrap;gap:18px;padding:12px 20px;font-size:13px;color:var(--muted);border-bottom:1px solid var(--rule)}
-.legend{padding:6px 0}
-.legend table td{border-bottom:0;padding:4px 20px;font-size:13px}
+.legend{padding:8px 0}
+.legend>summary{padding:2px 20px 6px;cursor:pointer;color:var(--muted);font-size:13px;font-weight:600}
+.legend th{padding:4px 20px;border-bottom:1px solid var(--rule)}
+.legend td{border-bottom:0;padding:4px 20px;font-size:13px}
+.legend td a{white-space:nowrap}
 .legend .ex{color:var(--muted)}
 .legend td.at{white-space:nowrap}
 .swatch{display:inline-block;min-width:26px;padding:0 6px;border-radius:9px;text-align:center;font:600 11px/18px ui-monospace,Menlo,Consolas,monospace;color:#fff;background:hsl(var(--h) 62% 38%)}
@@ -321,7 +332,9 @@ def render_html(report: Any, texts: Mapping[str, str], *, title: str = "dedupe c
         a = article(g.path)
         if g.number not in a.groups:
             a.groups.append(g.number)
-    shown = sorted(articles.values(), key=lambda a: a.number)
+    # Articles with findings first (what the writer has to fix), then those
+    # shown only because they hold a kept original that others copy.
+    shown = sorted(articles.values(), key=lambda a: (not a.findings, a.number))
     for a in shown:
         a.groups.sort()
         a.findings.sort(key=lambda i: (findings[i].start, findings[i].end, i))
@@ -464,9 +477,9 @@ def render_html(report: Any, texts: Mapping[str, str], *, title: str = "dedupe c
             g = groups[num - 1]
             orig_where = _where(g.path, g.line, a.path)
             if g.path in texts:
-                orig = f'kept at <a href="#{g.anchor}">{_esc(orig_where)}</a>'
+                orig = f'<a href="#{g.anchor}">{_esc(orig_where)}</a>'
             else:
-                orig = f"kept at {_esc(orig_where)} (not in this report)"
+                orig = f"{_esc(orig_where)} (not in this report)"
             copies = ", ".join(
                 f'<a href="#c-{i}">{_esc(_where(findings[i].path, findings[i].line, a.path))}</a>'
                 for i in g.copies
@@ -474,10 +487,15 @@ def render_html(report: Any, texts: Mapping[str, str], *, title: str = "dedupe c
             ex = _excerpt(texts.get(g.path), g.start, g.end)
             legend_rows.append(
                 f'<tr><td><span class="swatch g{g.number}">{g.number}</span></td>'
-                f'<td class="at">{orig}</td><td>copies: {copies}</td>'
+                f'<td class="at">{orig}</td><td>{copies}</td>'
                 f'<td class="ex">{_esc(ex)}</td></tr>'
             )
-        legend = f'<div class="legend"><table>{"".join(legend_rows)}</table></div>'
+        legend = (
+            f'<details class="legend" open><summary>{len(legend_rows)} duplicate '
+            f"group{'s' if len(legend_rows) != 1 else ''}</summary><table>"
+            "<thead><tr><th>Group</th><th>Kept original</th><th>Copies</th><th>Text</th></tr></thead>"
+            f'<tbody>{"".join(legend_rows)}</tbody></table></details>'
+        )
         n = len(a.findings)
         sub = f"{n} finding{'s' if n != 1 else ''}" if n else "holds kept originals"
         if text is None:
