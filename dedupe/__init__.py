@@ -20,6 +20,7 @@ from .errors import (
     OptionsError,
     OutputError,
 )
+from .index import Index, IndexMatch
 from .options import Options
 from .report import CleanResult, Removal, Span
 
@@ -27,7 +28,9 @@ __all__ = [
     "CleanResult",
     "ConfigError",
     "DedupeError",
+    "Index",
     "IndexFormatError",
+    "IndexMatch",
     "InputError",
     "MissingExtraError",
     "Options",

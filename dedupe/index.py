@@ -1,0 +1,617 @@
+"""A persistent index of published documents, for comparing one new
+article with all of them without rescanning them.
+
+Each document goes through the same stages as everything else: prose
+paragraphs (and the sentences inside them) are shingled, MinHash-signed
+and cut into LSH bands. The index keeps, per document, the shingle set
+and band keys of every unit and of the whole document — never the text.
+A query looks its own band keys up, then verifies every candidate
+exactly on the stored shingle sets:
+
+- **near-duplicate**: the whole article's Jaccard similarity with an
+  indexed document is at or above ``threshold`` (or both have the same
+  content hash);
+- **copied passage**: at least ``containment`` of a paragraph's (or
+  sentence's) shingles are found in one indexed paragraph or sentence;
+  consecutive copied sentences of one paragraph become one passage.
+
+The index records its format version and the options that shape
+shingles and signatures (``ngram``, ``num_perm``, ``seed``, the LSH
+banding and a fingerprint of the tokenizer). Opening it with other
+values is an :class:`~dedupe.errors.IndexFormatError` naming them; the
+query-time options (``threshold``, ``containment``, ``min_tokens``) may
+change freely.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+import numpy as np
+import xxhash
+
+from .candidates import band_keys, lsh_params
+from .errors import IndexFormatError, InputError
+from .options import Options
+from .segment import paragraphs, sentences
+from .shingle import ShingleSets, shingle
+from .signature import SCHEME, minhash
+from .storage import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, open_storage
+
+if TYPE_CHECKING:
+    from .check import Finding
+
+FORMAT_VERSION = 1
+#: LSH is tuned below the Jaccard threshold so that truncated copies and
+#: copies inside longer passages (low Jaccard, high containment) still
+#: become candidates; exact verification decides.
+LSH_THRESHOLD = 0.5
+#: ``lsh_params(LSH_THRESHOLD, 128)``, known in advance for the default
+#: signature size because choosing it takes half a second.
+_DEFAULT_BANDING = {128: (25, 5)}
+#: Text whose shingles fingerprint the tokenizer: an index built by a
+#: version of dedupe that tokenizes differently cannot be queried.
+_PROBE = "Index probe: naïve café, ＦＵＬＬ width, 日本語のテキスト、中文文本。Ünïcödé 123 — end."
+#: Documents written per transaction by :meth:`Index.add_many`.
+BATCH_SIZE = 100
+
+_SHINGLE_OPTIONS = ("ngram", "num_perm", "seed")
+
+
+@dataclass(frozen=True)
+class IndexedSpan:
+    """A span of an indexed document: its id, character offsets and
+    1-based first and last lines."""
+
+    id: str
+    start: int
+    end: int
+    line: int
+    end_line: int
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "start": self.start, "end": self.end, "line": self.line, "end_line": self.end_line}
+
+
+@dataclass(frozen=True)
+class IndexMatch:
+    """Where a queried text repeats an indexed document.
+
+    kind:
+        ``near-duplicate`` (the whole text; ``similarity`` is the Jaccard
+        similarity of the two documents) or ``copied-passage`` (a
+        paragraph or a run of sentences; ``similarity`` is the share of
+        the passage's shingles found in ``duplicate_of``).
+    start, end, line, end_line:
+        The span of the queried text (character offsets, 1-based lines).
+    """
+
+    kind: str
+    start: int
+    end: int
+    line: int
+    end_line: int
+    similarity: float
+    duplicate_of: IndexedSpan
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "end_line": self.end_line,
+            "similarity": round(self.similarity, 4),
+            "duplicate_of": self.duplicate_of.to_dict(),
+        }
+
+
+class _Lines:
+    """Character offset -> 1-based line number."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def content_hash(text: str) -> str:
+    return xxhash.xxh3_64_hexdigest(text.encode("utf-8", "surrogatepass"))
+
+
+def tokenizer_fingerprint(ngram: int) -> str:
+    sets = shingle([_PROBE], ngram)
+    return xxhash.xxh3_64_hexdigest(sets.hashes.astype("<u8").tobytes())
+
+
+class Index:
+    """A persistent index: a SQLite file (the default) or a Redis URL.
+
+    >>> with dedupe.Index("published.db") as index:
+    ...     index.add("posts/a.md", text_a)
+    ...     matches = index.query(new_text)
+
+    ``options`` fixes the shingling options of a new index; for an
+    existing one they must agree with those it was built with (leave it
+    ``None`` to take the index's own). With ``create=False`` a missing
+    index is an :class:`~dedupe.errors.InputError` instead of a new,
+    empty one.
+    """
+
+    def __init__(self, path_or_url: str | os.PathLike, options: Options | None = None, *, create: bool = True) -> None:
+        self._storage = open_storage(path_or_url, create=create)
+        try:
+            meta = self._storage.read_meta()
+            if not meta:
+                if not create:
+                    raise InputError(f"{self._storage.location}: empty or unfinished index")
+                meta = self._storage.init_meta(_meta_for(options if options is not None else Options()))
+            self._options, self._banding = _adopt(self._storage.location, meta, options)
+        except BaseException:
+            self._storage.close()
+            raise
+
+    # -- the container protocol ---------------------------------------
+
+    @property
+    def options(self) -> Options:
+        """The options the index was built with (query-time ones at their
+        defaults unless given when opening)."""
+        return self._options
+
+    @property
+    def location(self) -> str:
+        return self._storage.location
+
+    def __len__(self) -> int:
+        return self._storage.count()
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self._storage.contains(doc_id)
+
+    def ids(self) -> list[str]:
+        """Every document id, sorted."""
+        return self._storage.ids()
+
+    def close(self) -> None:
+        self._storage.close()
+
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def info(self) -> dict:
+        bands, rows = self._banding
+        return {
+            "location": self.location,
+            "backend": type(self._storage).__name__.replace("Storage", "").lower(),
+            "format_version": FORMAT_VERSION,
+            "documents": len(self),
+            "options": {k: getattr(self._options, k) for k in _SHINGLE_OPTIONS},
+            "lsh": {"threshold": LSH_THRESHOLD, "bands": bands, "rows": rows},
+        }
+
+    # -- writing ------------------------------------------------------
+
+    def add(self, doc_id: str, text: str) -> None:
+        """Index ``text`` under ``doc_id``, replacing any document with that id."""
+        self.add_many([(doc_id, text)])
+
+    def add_many(self, documents: Iterable[tuple[str, str]], batch_size: int = BATCH_SIZE) -> int:
+        """Index ``(id, text)`` pairs; returns how many were written.
+
+        With SQLite each batch of ``batch_size`` documents is one
+        transaction: if the process dies, or the iterable raises, the
+        current batch is not written and earlier ones are.
+        """
+        if batch_size < 1:
+            raise InputError(f"batch_size must be positive, got {batch_size!r}")
+        n = 0
+        batch: list[tuple[str, str]] = []
+        for doc_id, text in documents:
+            _check_document(doc_id, text)
+            batch.append((doc_id, text))
+            if len(batch) >= batch_size:
+                n += self._storage.put_many(_analyze(batch, self._options, self._banding))
+                batch = []
+        if batch:
+            n += self._storage.put_many(_analyze(batch, self._options, self._banding))
+        return n
+
+    def remove(self, doc_id: str) -> bool:
+        """Remove ``doc_id``; False when it was not in the index."""
+        return self._storage.remove(doc_id)
+
+    # -- reading ------------------------------------------------------
+
+    def query(self, text: str, *, exclude: str | None = None, options: Options | None = None) -> list[IndexMatch]:
+        """Indexed documents that ``text`` near-duplicates, and passages of
+        ``text`` copied from indexed documents, in text order
+        (near-duplicates first).
+
+        ``exclude`` names a document id never to report (the text's own
+        entry, when an already published article is checked again).
+        ``options`` may change the query-time thresholds; its shingling
+        options must be the index's.
+        """
+        if not isinstance(text, str):
+            raise InputError(f"query text must be a string, got {type(text).__name__}")
+        opts = self._query_options(options)
+        q = _analyze([("", text)], opts, self._banding)[0]
+        lines = _Lines(text)
+
+        eligible = np.flatnonzero(q.units["tokens"] >= opts.min_tokens)
+        unit_keys: dict[int, list[int]] = {}
+        for u in eligible.tolist():
+            for key in q.unit_bands[u].tolist():
+                unit_keys.setdefault(key, []).append(u)
+        doc_keys = set(q.bands.tolist())
+        doc_cands: set[str] = set()
+        unit_cands: dict[int, set[tuple[str, int]]] = {}
+        for key, doc, unit in self._storage.lookup(doc_keys | set(unit_keys)):
+            if doc == exclude:
+                continue
+            if unit == DOCUMENT_UNIT:
+                if key in doc_keys:
+                    doc_cands.add(doc)
+            else:
+                for u in unit_keys.get(key, ()):
+                    unit_cands.setdefault(u, set()).add((doc, unit))
+        # An identical text is a near-duplicate even without prose to
+        # shingle (only code, say); an empty one is a copy of nothing.
+        same = [d for d in self._storage.ids_with_hash(q.content_hash) if d != exclude] if text.strip() else []
+        wanted = doc_cands | set(same) | {d for c in unit_cands.values() for d, _ in c}
+        records = self._storage.get_many(wanted)
+
+        out: list[IndexMatch] = []
+        whole = (0, len(text), 1, len(lines))
+        near: dict[str, float] = {d: 1.0 for d in same if d in records}
+        if q.shingles.size:
+            for d in sorted(doc_cands - set(near)):
+                rec = records.get(d)
+                if rec is None or rec.shingles.size == 0:
+                    continue
+                jac = _jaccard(q.shingles, rec.shingles)
+                if jac >= opts.threshold:
+                    near[d] = jac
+        for d, sim in sorted(near.items(), key=lambda kv: (-kv[1], kv[0])):
+            rec = records[d]
+            out.append(IndexMatch("near-duplicate", *whole, sim, IndexedSpan(d, 0, rec.length, 1, rec.lines)))
+
+        passages = _passages(q, eligible, unit_cands, records, opts)
+        for start, end, sim, span in passages:
+            out.append(IndexMatch("copied-passage", start, end, lines(start), lines(max(start, end - 1)), sim, span))
+        return out
+
+    def _query_options(self, options: Options | None) -> Options:
+        if options is None:
+            return self._options
+        wrong = [k for k in _SHINGLE_OPTIONS if getattr(options, k) != getattr(self._options, k)]
+        if wrong:
+            raise IndexFormatError(_mismatch(self.location, self._options, options, wrong))
+        return options
+
+
+def _mismatch(location: str, built: Options, asked: Options, keys: list[str]) -> str:
+    have = ", ".join(f"{k}={getattr(built, k)}" for k in keys)
+    want = ", ".join(f"{k}={getattr(asked, k)}" for k in keys)
+    return f"{location}: index was built with {have}, not {want} (use the same options or rebuild the index)"
+
+
+def _meta_for(options: Options) -> dict[str, str]:
+    bands, rows = _banding_for(options.num_perm)
+    return {
+        "format_version": str(FORMAT_VERSION),
+        "ngram": str(options.ngram),
+        "num_perm": str(options.num_perm),
+        "seed": str(options.seed),
+        "scheme": SCHEME,
+        "lsh_threshold": repr(LSH_THRESHOLD),
+        "bands": str(bands),
+        "rows": str(rows),
+        "tokenizer": tokenizer_fingerprint(options.ngram),
+    }
+
+
+def _banding_for(num_perm: int) -> tuple[int, int]:
+    return _DEFAULT_BANDING.get(num_perm) or lsh_params(LSH_THRESHOLD, num_perm)
+
+
+def _adopt(location: str, meta: dict[str, str], options: Options | None) -> tuple[Options, tuple[int, int]]:
+    """The index's options and banding, after checking that this version
+    of dedupe can read it and that ``options`` agree with it."""
+    version = meta.get("format_version")
+    if version != str(FORMAT_VERSION):
+        raise IndexFormatError(
+            f"{location}: index format version {version}, this dedupe reads version {FORMAT_VERSION}; rebuild the index"
+        )
+    try:
+        built = Options.build(None, **{k: int(meta[k]) for k in _SHINGLE_OPTIONS})
+        banding = (int(meta["bands"]), int(meta["rows"]))
+        scheme, fingerprint = meta["scheme"], meta["tokenizer"]
+    except (KeyError, ValueError) as exc:
+        raise IndexFormatError(f"{location}: index metadata is damaged ({exc})") from None
+    if scheme != SCHEME:
+        raise IndexFormatError(f"{location}: index uses MinHash scheme {scheme!r}, not {SCHEME!r}; rebuild the index")
+    if fingerprint != tokenizer_fingerprint(built.ngram):
+        raise IndexFormatError(
+            f"{location}: index was built by a version of dedupe that tokenizes text differently; rebuild the index"
+        )
+    if options is None:
+        return built, banding
+    wrong = [k for k in _SHINGLE_OPTIONS if getattr(options, k) != getattr(built, k)]
+    if wrong:
+        raise IndexFormatError(_mismatch(location, built, options, wrong))
+    return options, banding
+
+
+def _check_document(doc_id: object, text: object) -> None:
+    if not isinstance(doc_id, str) or not doc_id:
+        raise InputError(f"a document id must be a non-empty string, got {doc_id!r}")
+    if not isinstance(text, str):
+        raise InputError(f"{doc_id}: text must be a string, got {type(text).__name__}")
+
+
+def _units(text: str) -> list[tuple[int, int, int, int]]:
+    """``(start, end, paragraph, is_sentence)`` of the prose paragraphs of
+    ``text`` and, for paragraphs of two or more sentences, their sentences."""
+    out = []
+    blocks = [s for s in paragraphs(text) if not s.protected]
+    for i, b in enumerate(blocks):
+        out.append((b.start, b.end, i, 0))
+        spans = sentences(text, b.start, b.end)
+        if len(spans) >= 2:
+            out.extend((s, e, i, 1) for s, e in spans)
+    return out
+
+
+def _analyze(docs: list[tuple[str, str]], options: Options, banding: tuple[int, int]) -> list[DocumentRecord]:
+    """Everything the index keeps of each ``(id, text)``, built on the
+    shared stages: one shingling call and one MinHash call for the whole
+    batch (every unit of every document, plus each document's set)."""
+    bands, rows = banding
+    spans = [_units(text) for _, text in docs]
+    sets = shingle([text[s:e] for (_, text), sp in zip(docs, spans) for s, e, _, _ in sp], options.ngram)
+    uniques: list[list[np.ndarray]] = []
+    doc_sets: list[np.ndarray] = []
+    flat_index = 0
+    for sp in spans:
+        mine = [sets.unique(flat_index + i) for i in range(len(sp))]
+        flat_index += len(sp)
+        uniques.append(mine)
+        paras = [u for u, (_, _, _, is_sentence) in zip(mine, sp) if not is_sentence and u.size]
+        doc_sets.append(np.unique(np.concatenate(paras)) if paras else np.zeros(0, np.uint64))
+    # Signatures of all units, then of all documents, in one pass.
+    everything = [u for mine in uniques for u in mine] + doc_sets
+    sizes = np.array([u.size for u in everything], dtype=np.int64)
+    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    hashes = np.concatenate(everything) if everything else np.zeros(0, np.uint64)
+    batch = ShingleSets(hashes, offsets, sizes, np.zeros(sizes.size, np.uint64))
+    keys = band_keys(minhash(batch, options.num_perm, options.seed), bands, rows)
+    n_units = flat_index
+    out = []
+    flat_index = 0
+    for d, ((doc_id, text), sp, mine) in enumerate(zip(docs, spans, uniques)):
+        lines = _Lines(text)
+        keep = [i for i in range(len(sp)) if sets.tokens[flat_index + i] > 0]
+        units = np.zeros(len(keep), dtype=UNIT_DTYPE)
+        for row, i in enumerate(keep):
+            s, e, para, is_sentence = sp[i]
+            g = flat_index + i
+            units[row] = (s, e, lines(s), lines(max(s, e - 1)), para, is_sentence, int(sets.tokens[g]), int(sets.keys[g]))
+        unit_offsets = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum([mine[i].size for i in keep], out=unit_offsets[1:])
+        doc_set = doc_sets[d]
+        out.append(
+            DocumentRecord(
+                id=doc_id,
+                content_hash=content_hash(text),
+                length=len(text),
+                lines=len(lines),
+                units=units,
+                unit_offsets=unit_offsets,
+                unit_shingles=np.concatenate([mine[i] for i in keep]) if keep else np.zeros(0, np.uint64),
+                unit_bands=keys[[flat_index + i for i in keep]].reshape(len(keep), bands),
+                shingles=doc_set,
+                bands=keys[n_units + d] if doc_set.size else np.zeros(0, dtype=np.uint64),
+            )
+        )
+        flat_index += len(sp)
+    return out
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    union = a.size + b.size - inter
+    return inter / union if union else 0.0
+
+
+def _best(
+    q: DocumentRecord, u: int, cands: set[tuple[str, int]], records: dict[str, DocumentRecord], opts: Options
+) -> tuple[float, IndexedSpan] | None:
+    """The indexed unit that holds the largest share of query unit ``u``
+    (ties: higher Jaccard, then the smaller unit, then id and position)."""
+    mine = q.unit_set(u)
+    best_key = None
+    best = None
+    for doc, unit in cands:
+        rec = records.get(doc)
+        if rec is None or unit >= rec.units.size:
+            continue  # changed since its postings were read
+        theirs = rec.unit_set(unit)
+        inter = np.intersect1d(mine, theirs, assume_unique=True).size
+        contain = inter / mine.size
+        if contain < opts.containment:
+            continue
+        jac = inter / (mine.size + theirs.size - inter)
+        key = (-contain, -jac, theirs.size, doc, unit)
+        if best_key is None or key < best_key:
+            r = rec.units[unit]
+            best_key = key
+            best = (contain, IndexedSpan(doc, int(r["start"]), int(r["end"]), int(r["line"]), int(r["end_line"])))
+    return best
+
+
+def _passages(
+    q: DocumentRecord,
+    eligible: np.ndarray,
+    cands: dict[int, set[tuple[str, int]]],
+    records: dict[str, DocumentRecord],
+    opts: Options,
+) -> list[tuple[int, int, float, IndexedSpan]]:
+    """Copied paragraphs, or runs of copied sentences inside a paragraph."""
+    ok = set(eligible.tolist())
+    para_unit: dict[int, int] = {}
+    sents_of: dict[int, list[int]] = {}
+    for u in range(q.units.size):
+        p = int(q.units[u]["paragraph"])
+        if q.units[u]["is_sentence"]:
+            sents_of.setdefault(p, []).append(u)
+        else:
+            para_unit[p] = u
+    out: list[tuple[int, int, float, IndexedSpan]] = []
+    for p in sorted(para_unit):
+        u = para_unit[p]
+        if u not in ok:
+            continue
+        m = _best(q, u, cands.get(u, set()), records, opts)
+        if m is not None:
+            out.append((int(q.units[u]["start"]), int(q.units[u]["end"]), m[0], m[1]))
+            continue
+        run: list[tuple[int, float, IndexedSpan]] = []
+        for s in sents_of.get(p, []):
+            m = _best(q, s, cands.get(s, set()), records, opts) if s in ok else None
+            if m is not None and run and run[-1][2].id == m[1].id:
+                run.append((s, *m))
+                continue
+            out.extend(_flush(q, run))
+            run = [(s, *m)] if m is not None else []
+        out.extend(_flush(q, run))
+    return out
+
+
+def _flush(q: DocumentRecord, run: list[tuple[int, float, IndexedSpan]]) -> Iterator[tuple[int, int, float, IndexedSpan]]:
+    """One passage for a run of consecutive sentences copied from one
+    document; its similarity is the lowest of theirs."""
+    if not run:
+        return
+    first, last = run[0][0], run[-1][0]
+    spans = [r[2] for r in run]
+    lo = min(spans, key=lambda s: s.start)
+    hi = max(spans, key=lambda s: s.end)
+    span = IndexedSpan(lo.id, lo.start, hi.end, lo.line, hi.end_line) if len(run) > 1 else spans[0]
+    yield int(q.units[first]["start"]), int(q.units[last]["end"]), min(r[1] for r in run), span
+
+
+def findings_against_index(index: Index, path: str, text: str, options: Options | None = None) -> list[Finding]:
+    """``dedupe check --index`` findings (rule ``DUP004``) for one file.
+
+    A near-duplicate of an indexed document is one finding for the whole
+    file; its passages copied from that same document are not repeated.
+    The file's own entry (an id equal to ``path``) is never reported, so
+    an already published article can be checked again.
+    """
+    # Imported here: the check module builds on this one, not the reverse.
+    from .check import Finding, Location
+
+    matches = index.query(text, exclude=path, options=options)
+    near = {m.duplicate_of.id for m in matches if m.kind == "near-duplicate"}
+    line_starts = _Lines(text).starts
+    out = []
+    for m in matches:
+        if m.kind == "copied-passage" and m.duplicate_of.id in near:
+            continue
+        d = m.duplicate_of
+        out.append(
+            Finding(
+                path=path,
+                kind=m.kind,
+                start=m.start,
+                end=m.end,
+                line=m.line,
+                end_line=m.end_line,
+                column=m.start - line_starts[m.line - 1] + 1,
+                similarity=m.similarity,
+                duplicate_of=Location(d.id, d.start, d.end, d.line),
+                rule="DUP004",
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What :func:`add_paths` did: ids written, and files skipped with why."""
+
+    added: tuple[str, ...]
+    skipped: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "added": list(self.added),
+            "skipped": [{"path": p, "error": e} for p, e in self.skipped],
+        }
+
+
+def add_paths(
+    index: Index,
+    paths: Iterable[str],
+    *,
+    include: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
+    encoding: str = "utf-8",
+    errors: str = "strict",
+    max_line: int | None = None,
+    strict: bool = False,
+) -> AddResult:
+    """Index every file under ``paths`` with its path (POSIX form, as
+    ``dedupe check`` names it) as its id.
+
+    A missing, unreadable, binary or undecodable file is skipped and
+    listed in the result; with ``strict`` the first one raises
+    :class:`~dedupe.errors.InputError` before anything is written.
+    """
+    from .textio import MAX_LINE_CHARS, read_text
+    from .walk import DEFAULT_INCLUDE, iter_files
+
+    include = tuple(include) if include else DEFAULT_INCLUDE
+    limit = MAX_LINE_CHARS if max_line is None else max_line
+    files: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for raw in paths:
+        try:
+            files.extend(p.as_posix() for p in iter_files([raw], include, exclude))
+        except InputError as exc:
+            if strict:
+                raise
+            skipped.append((raw, str(exc)))
+
+    if strict:
+        # Every file must be readable before the first one is written.
+        for path in files:
+            read_text(path, encoding, errors, limit, allow_empty=True)
+    added: list[str] = []
+
+    def documents() -> Iterator[tuple[str, str]]:
+        for path in files:
+            try:
+                text = read_text(path, encoding, errors, limit, allow_empty=True)
+            except InputError as exc:
+                skipped.append((path, str(exc)))
+                continue
+            added.append(path)
+            yield path, text
+
+    index.add_many(documents())
+    return AddResult(tuple(added), tuple(skipped))

@@ -1,0 +1,389 @@
+"""The persistent index: dedupe.Index, findings_against_index and the
+`dedupe index` / `dedupe check --index` commands, on a real SQLite file
+and a real redis-server.
+
+Articles come from ../shared/corpus/ja-wikipedia-paragraphs.jsonl
+(Wikipedia text, CC BY-SA 4.0) when it is present, and are generated
+otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dedupe
+from dedupe.check import Finding
+from dedupe.cli import main
+from dedupe.errors import IndexFormatError, InputError
+from dedupe.index import Index, IndexMatch, add_paths, findings_against_index
+from dedupe.options import Options
+from dedupe.shingle import tokens
+
+from .strategies import CORPUS, paragraph
+
+_WORDS = (
+    "river market council school budget harbour station library garden museum bridge "
+    "engine winter summer policy report village railway festival theatre hospital "
+    "farmer teacher doctor artist writer soldier captain student builder merchant"
+).split()
+
+
+def _generated_articles(n: int) -> list[list[str]]:
+    rng = random.Random(7)
+    out = []
+    for _ in range(n):
+        paras = []
+        for _ in range(rng.randint(3, 6)):
+            sents = [
+                " ".join(rng.choice(_WORDS) for _ in range(rng.randint(9, 16))).capitalize() + "."
+                for _ in range(rng.randint(1, 4))
+            ]
+            paras.append(" ".join(sents))
+        out.append(paras)
+    return out
+
+
+def _articles(n: int) -> list[list[str]]:
+    """``n`` articles, each a list of paragraphs (articles group the
+    corpus's paragraphs by their Wikipedia title)."""
+    src = CORPUS / "ja-wikipedia-paragraphs.jsonl"
+    if not src.exists():
+        return _generated_articles(n)
+    by_title: dict[str, list[str]] = {}
+    with src.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            by_title.setdefault(rec.get("title") or rec["id"], []).append(rec["text"])
+    arts = [p[:5] for p in by_title.values() if len(p) >= 3]
+    return arts[:n] if len(arts) >= n else _generated_articles(n)
+
+
+ARTICLES = _articles(24)
+PUBLISHED = ARTICLES[:16]
+UNPUBLISHED = ARTICLES[16:]
+
+
+def _md(title: str, paras: list[str]) -> str:
+    return f"# {title}\n\n" + "\n\n".join(paras) + "\n"
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def location(request, tmp_path):
+    """A new, empty index location of each backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "published.db")
+    return request.getfixturevalue("redis_server")
+
+
+@pytest.fixture
+def published(location):
+    with Index(location) as index:
+        index.add_many((f"posts/{i}.md", _md(f"Post {i}", p)) for i, p in enumerate(PUBLISHED))
+        yield index
+
+
+def test_planted_copy_is_a_near_duplicate_and_a_new_article_is_not(published):
+    copy = _md("Copied title", PUBLISHED[3])
+    matches = published.query(copy)
+    near = [m for m in matches if m.kind == "near-duplicate"]
+    assert [m.duplicate_of.id for m in near] == ["posts/3.md"]
+    assert near[0].similarity >= 0.9
+    assert near[0].duplicate_of.start == 0
+    assert published.query(_md("New", UNPUBLISHED[0])) == []
+
+
+def test_copied_paragraph_points_at_the_indexed_span(published):
+    indexed_text = _md("Post 5", PUBLISHED[5])
+    copied = PUBLISHED[5][1]
+    text = _md("A new article", [UNPUBLISHED[1][0], copied, UNPUBLISHED[1][1]])
+    matches = published.query(text)
+    assert [m.kind for m in matches] == ["copied-passage"]
+    m = matches[0]
+    assert text[m.start : m.end] == copied
+    d = m.duplicate_of
+    assert d.id == "posts/5.md"
+    assert indexed_text[d.start : d.end] == copied
+    assert d.line == indexed_text[: d.start].count("\n") + 1
+    assert m.line == text[: m.start].count("\n") + 1
+    assert m.similarity == 1.0
+
+
+def test_truncated_copy_is_found_by_containment(published):
+    longest = max((p for a in PUBLISHED for p in a), key=len)
+    cut = longest[len(longest) // 3 :].strip()
+    text = _md("Excerpt", [UNPUBLISHED[2][0], cut])
+    passages = [m for m in published.query(text) if m.kind == "copied-passage"]
+    assert len(passages) == 1
+    assert cut in text[passages[0].start : passages[0].end]
+    assert passages[0].similarity >= Options().containment
+
+
+def test_copied_sentences_inside_a_new_paragraph_are_one_passage():
+    # Generated text, so that sentence boundaries are known exactly.
+    src = ["Alpha beta gamma delta epsilon zeta eta theta iota kappa.",
+           "Lambda mu nu xi omicron pi rho sigma tau upsilon phi.",
+           "Chi psi omega one two three four five six seven eight."]
+    new_a = "Completely different words about harbours and winter markets appear here first."
+    new_b = "Then a closing remark that nobody has ever published before in this index."
+    with Index(":memory:") as index:
+        index.add("src", " ".join(src) + "\n")
+        text = new_a + " " + src[0] + " " + src[1] + " " + new_b + "\n"
+        matches = index.query(text)
+    assert len(matches) == 1
+    m = matches[0]
+    assert text[m.start : m.end] == src[0] + " " + src[1]
+    assert (m.duplicate_of.start, m.duplicate_of.end) == (0, len(src[0]) + 1 + len(src[1]))
+
+
+def test_readding_an_id_replaces_it(location):
+    old, new = _md("Old", PUBLISHED[0]), _md("New", PUBLISHED[1])
+    with Index(location) as index:
+        index.add("post.md", old)
+        index.add("post.md", new)
+        assert len(index) == 1
+        assert index.ids() == ["post.md"]
+        assert index.query(old) == []
+        assert [m.duplicate_of.id for m in index.query(new) if m.kind == "near-duplicate"] == ["post.md"]
+
+
+def test_remove_and_container_protocol(location):
+    with Index(location) as index:
+        index.add("a.md", _md("A", PUBLISHED[0]))
+        index.add("b.md", _md("B", PUBLISHED[1]))
+        assert len(index) == 2 and "a.md" in index and "c.md" not in index and 3 not in index
+        assert index.remove("a.md") is True
+        assert index.remove("a.md") is False
+        assert "a.md" not in index and len(index) == 1
+        assert index.query(_md("A", PUBLISHED[0])) == []
+        assert index.query(_md("B", PUBLISHED[1]))
+
+
+def test_reopened_index_keeps_its_documents_and_options(tmp_path):
+    db = tmp_path / "x.db"
+    with Index(db, Options(ngram=4)) as index:
+        index.add("a.md", _md("A", PUBLISHED[0]))
+    with Index(db) as index:
+        assert index.options.ngram == 4
+        assert len(index) == 1
+        assert index.query(_md("A", PUBLISHED[0]))
+
+
+def test_incompatible_options_are_a_clear_error(location):
+    Index(location, Options(ngram=4)).close()
+    with pytest.raises(IndexFormatError, match=r"built with ngram=4, not ngram=3"):
+        Index(location, Options())
+    with Index(location) as index:
+        with pytest.raises(IndexFormatError, match="num_perm=128, not num_perm=64"):
+            index.query("some text", options=Options(ngram=4, num_perm=64))
+
+
+def test_other_format_version_is_refused(tmp_path):
+    db = tmp_path / "x.db"
+    Index(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'format_version'")
+    with pytest.raises(IndexFormatError, match="format version 99"):
+        Index(db)
+
+
+def test_index_from_another_tokenizer_is_refused(tmp_path):
+    db = tmp_path / "x.db"
+    Index(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'tokenizer'")
+    with pytest.raises(IndexFormatError, match="tokenizes text differently"):
+        Index(db)
+
+
+def test_missing_index_is_not_created_when_asked_not_to(tmp_path):
+    with pytest.raises(InputError, match="no such index"):
+        Index(tmp_path / "nope.db", create=False)
+    assert not (tmp_path / "nope.db").exists()
+
+
+def test_not_an_index_file(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(IndexFormatError, match="not a dedupe index"):
+        Index(junk)
+
+
+def test_bad_arguments_are_named_errors(tmp_path):
+    with Index(tmp_path / "x.db") as index:
+        with pytest.raises(InputError):
+            index.add("", "text")
+        with pytest.raises(InputError):
+            index.add("a", b"bytes")  # type: ignore[arg-type]
+        with pytest.raises(InputError):
+            index.query(None)  # type: ignore[arg-type]
+
+
+def test_own_entry_is_excluded(published):
+    text = _md("Post 2", PUBLISHED[2])
+    assert any(m.duplicate_of.id == "posts/2.md" for m in published.query(text))
+    assert all(m.duplicate_of.id != "posts/2.md" for m in published.query(text, exclude="posts/2.md"))
+
+
+def test_identical_text_without_prose_is_still_a_duplicate(tmp_path):
+    code = "```\nprint('hello')\n```\n"
+    with Index(tmp_path / "x.db") as index:
+        index.add("code.md", code)
+        index.add("empty.md", "")
+        assert [(m.kind, m.duplicate_of.id, m.similarity) for m in index.query(code)] == [
+            ("near-duplicate", "code.md", 1.0)
+        ]
+        assert index.query("") == []
+        assert index.query("\n\n") == []
+
+
+def test_match_to_dict_round_trips_through_json(published):
+    m = published.query(_md("Copy", PUBLISHED[4]))[0]
+    assert isinstance(m, IndexMatch)
+    d = json.loads(json.dumps(m.to_dict()))
+    assert d["kind"] == "near-duplicate"
+    assert d["duplicate_of"]["id"] == "posts/4.md"
+    assert set(d) == {"kind", "start", "end", "line", "end_line", "similarity", "duplicate_of"}
+
+
+def test_findings_against_index(published):
+    path = "drafts/new.md"
+    copied = PUBLISHED[6][2]
+    text = _md("Draft", [UNPUBLISHED[3][0], copied])
+    findings = findings_against_index(published, path, text, Options())
+    assert len(findings) == 1
+    f = findings[0]
+    assert isinstance(f, Finding)
+    assert (f.rule, f.kind, f.path) == ("DUP004", "copied-passage", path)
+    assert text[f.start : f.end] == copied
+    assert f.line == 5 and f.column == 1
+    assert f.duplicate_of.path == "posts/6.md"
+    indexed = _md("Post 6", PUBLISHED[6])
+    assert indexed[f.duplicate_of.start : f.duplicate_of.end] == copied
+    assert f.duplicate_of.line == indexed[: f.duplicate_of.start].count("\n") + 1
+
+
+def test_near_duplicate_finding_is_not_repeated_per_passage(published):
+    text = _md("Copy", PUBLISHED[7])
+    findings = findings_against_index(published, "copy.md", text, Options())
+    assert [(f.kind, f.duplicate_of.path) for f in findings] == [("near-duplicate", "posts/7.md")]
+    assert (findings[0].start, findings[0].end, findings[0].line) == (0, len(text), 1)
+
+
+def test_exported_from_the_package():
+    assert dedupe.Index is Index
+    assert dedupe.IndexMatch is IndexMatch
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paras=st.lists(paragraph(), min_size=1, max_size=4))
+def test_every_indexed_paragraph_is_found_again(tmp_path_factory, paras):
+    """Whatever is indexed, each of its paragraphs long enough to count
+    is reported as copied when it appears in a new text."""
+    text = "\n\n".join(paras) + "\n"
+    db = tmp_path_factory.mktemp("prop") / "p.db"
+    with Index(db) as index:
+        index.add("doc", text)
+        opts = index.options
+        for p in paras:
+            q = "# Elsewhere\n\n" + p + "\n"
+            if len(tokens(p)) < opts.min_tokens:
+                continue
+            matches = index.query(q)
+            assert any(q[m.start : m.end] == p and m.duplicate_of.id == "doc" for m in matches), p
+
+
+# -- through the command line ------------------------------------------
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """content/ with published posts, a planted copy and a new article,
+    addressed by relative paths as a CI job would."""
+    monkeypatch.chdir(tmp_path)
+    content = Path("content")
+    content.mkdir()
+    for i, p in enumerate(PUBLISHED[:8]):
+        (content / f"post-{i}.md").write_text(_md(f"Post {i}", p), encoding="utf-8")
+    Path("copy.md").write_text(_md("Stolen", PUBLISHED[2]), encoding="utf-8")
+    Path("new.md").write_text(_md("Fresh", UNPUBLISHED[4]), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def db(request, site):
+    if request.param == "sqlite":
+        return "published.db"
+    return request.getfixturevalue("redis_server")
+
+
+def test_cli_add_then_check_flags_the_copy_and_passes_the_new_article(db, capsys):
+    assert main(["index", "add", "--db", db, "content/"]) == 0
+    assert "added 8 document(s)" in capsys.readouterr().out
+    assert main(["check", "--index", db, "copy.md"]) == 1
+    out = capsys.readouterr().out
+    assert "DUP004" in out and "content/post-2.md" in out
+    assert main(["check", "--index", db, "new.md"]) == 0
+    # A published article checked again is not a copy of itself.
+    assert main(["check", "--index", db, "content/post-3.md"]) == 0
+
+
+def test_cli_query_json_and_exit_codes(db, capsys):
+    assert main(["index", "add", "--db", db, "content/post-2.md", "content/post-5.md"]) == 0
+    capsys.readouterr()
+    assert main(["index", "query", "--db", db, "--format", "json", "copy.md", "new.md"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    by_path = {r["path"]: r["matches"] for r in report["results"]}
+    assert by_path["new.md"] == []
+    assert by_path["copy.md"][0]["kind"] == "near-duplicate"
+    assert by_path["copy.md"][0]["duplicate_of"]["id"] == "content/post-2.md"
+    assert main(["index", "query", "--db", db, "new.md"]) == 0
+
+
+def test_cli_add_skips_bad_files_with_a_count_and_strict_makes_them_fatal(db, capsys):
+    Path("content/broken.md").write_bytes(b"\xff\xfe\x00\x01binary")
+    assert main(["index", "add", "--db", db, "content/", "missing.md"]) == 0
+    cap = capsys.readouterr()
+    assert "added 8 document(s)" in cap.out and "skipped 2 file(s)" in cap.out
+    assert "content/broken.md: binary file" in cap.err and "missing.md: no such file" in cap.err
+    assert main(["index", "remove", "--db", db, "content/post-0.md"]) == 0
+    capsys.readouterr()
+    assert main(["index", "add", "--db", db, "--strict", "content/"]) == 2
+    assert "dedupe: error: content/broken.md: binary file" in capsys.readouterr().err
+    # Nothing was written: post-0 is still removed.
+    assert main(["index", "info", "--db", db, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 7
+
+
+def test_cli_remove_and_info(site, capsys):
+    assert main(["index", "add", "--db", "p.db", "--ngram", "4", "content/"]) == 0
+    assert main(["index", "remove", "--db", "p.db", "content/post-1.md", "nothere.md"]) == 0
+    cap = capsys.readouterr()
+    assert "removed 1 document(s)" in cap.out and "not in the index: nothere.md" in cap.err
+    assert main(["index", "remove", "--db", "p.db", "--strict", "nothere.md"]) == 2
+    capsys.readouterr()
+    assert main(["index", "info", "--db", "p.db"]) == 0
+    out = capsys.readouterr().out
+    assert "documents:      7" in out and "ngram=4" in out
+    assert main(["index", "query", "--db", "p.db", "--ngram", "3", "new.md"]) == 2
+    assert "built with ngram=4, not ngram=3" in capsys.readouterr().err
+
+
+def test_cli_query_of_a_missing_index_is_an_error_and_creates_nothing(site, capsys):
+    assert main(["index", "query", "--db", "nope.db", "new.md"]) == 2
+    assert "no such index" in capsys.readouterr().err
+    assert not Path("nope.db").exists()
+
+
+def test_add_paths_names_files_as_check_does(site):
+    with Index("x.db") as index:
+        res = add_paths(index, ["./content"])
+        assert sorted(res.added) == [f"content/post-{i}.md" for i in range(8)]
+        assert res.skipped == ()
+        assert index.ids() == sorted(res.added)
