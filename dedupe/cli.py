@@ -60,6 +60,71 @@ def _add_detection_options(p: argparse.ArgumentParser) -> None:
                    help=f"refuse files with a longer line (default {MAX_LINE_CHARS:,}; 0 for no limit)")
 
 
+_INDEX_EXAMPLES = """examples:
+  dedupe index add --db published.db content/
+  dedupe index add --db redis://127.0.0.1:6379/0 content/
+  dedupe index query --db published.db drafts/new-post.md
+  dedupe check --index published.db drafts/
+  dedupe index remove --db published.db content/old-post.md
+  dedupe index info --db published.db
+
+A document's id is its path as given (content/a.md); adding a path again
+replaces its entry. A file is never reported against its own entry.
+
+exit status: 0 done (query: nothing found), 1 query found copies,
+  2 usage error or bad input
+"""
+
+
+def _add_index_parser(sub: argparse._SubParsersAction) -> None:
+    ix = sub.add_parser(
+        "index", help="a persistent index of published articles (SQLite file or Redis)",
+        description="Keep the shingles and signatures of published articles in an index, so that a new "
+                    "article can be compared with all of them without rescanning them.",
+        epilog=_INDEX_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = ix.add_subparsers(dest="index_command", metavar="ACTION")
+    actions.required = True
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", required=True, metavar="PATH_OR_URL",
+                        help="index: a SQLite file (created by 'add') or a redis://HOST:PORT/DB URL "
+                             "(add ?prefix=NAME to keep several indexes in one database)")
+    common.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    common.add_argument("--strict", action="store_true",
+                        help="make a bad file or unknown id fatal (exit 2) instead of skipping it with a warning")
+    g = common.add_argument_group("index options (default: those the index was built with)")
+    g.add_argument("--ngram", type=int, metavar="N", help="tokens per shingle (a new index: 3)")
+    g.add_argument("--num-perm", type=int, metavar="N", help="MinHash permutations (a new index: 128)")
+    g.add_argument("--seed", type=int, metavar="N", help="MinHash seed (a new index: 1)")
+    inputs = argparse.ArgumentParser(add_help=False)
+    i = inputs.add_argument_group("input")
+    i.add_argument("--encoding", default="utf-8", help="input encoding (default utf-8)")
+    i.add_argument("--errors", choices=("strict", "replace"), default="strict",
+                   help="on undecodable bytes: skip the file (strict, default) or substitute U+FFFD (replace)")
+    i.add_argument("--max-line-length", type=int, default=MAX_LINE_CHARS, metavar="CHARS",
+                   help=f"skip files with a longer line (default {MAX_LINE_CHARS:,}; 0 for no limit)")
+    a = actions.add_parser("add", parents=[common, inputs], help="add or replace files and folders",
+                           description="Index files (folders recursively); each file's path is its id.")
+    a.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index")
+    a.add_argument("--include", action="append", metavar="GLOB",
+                   help="file pattern to take from folders (repeatable; default: Markdown, text, reST, HTML)")
+    a.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="file pattern to skip in folders (repeatable)")
+    q = actions.add_parser("query", parents=[common, inputs], help="find indexed articles that files copy",
+                           description="Report indexed articles that FILE near-duplicates and passages it copies.")
+    q.add_argument("files", nargs="+", metavar="FILE", help="files to look up, or - for standard input")
+    d = Options()
+    q.add_argument("--threshold", type=float, default=d.threshold, metavar="J",
+                   help=f"Jaccard similarity that makes a near-duplicate article (default {d.threshold})")
+    q.add_argument("--containment", type=float, default=d.containment, metavar="C",
+                   help=f"share of a passage found in an indexed one that makes a copy (default {d.containment})")
+    q.add_argument("--min-tokens", type=int, default=d.min_tokens, metavar="N",
+                   help=f"ignore paragraphs and sentences shorter than this (default {d.min_tokens})")
+    r = actions.add_parser("remove", parents=[common], help="remove documents by id")
+    r.add_argument("ids", nargs="+", metavar="ID", help="document ids (the paths they were added with)")
+    actions.add_parser("info", parents=[common], help="show the index's format, options and size")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dedupe",
@@ -96,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                    help="file pattern to skip in folders (repeatable)")
     _add_detection_options(k)
+    _add_index_parser(sub)
     return parser
 
 
@@ -149,11 +215,91 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.findings else EXIT_OK
 
 
+def _cmd_index(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .index import Index, add_paths
+
+    given = {k: getattr(args, k) for k in ("ngram", "num_perm", "seed") if getattr(args, k) is not None}
+    action = args.index_command
+    json_out = args.format == "json"
+
+    def warn(msg: str) -> None:
+        print(f"dedupe: warning: {msg}", file=sys.stderr)
+
+    with Index(args.db, Options.build(None, **given) if given else None, create=action == "add") as index:
+        if action == "add":
+            res = add_paths(index, args.paths, include=args.include, exclude=args.exclude, encoding=args.encoding,
+                            errors=args.errors, max_line=args.max_line_length, strict=args.strict)
+            for path, why in res.skipped:
+                warn(f"skipped {why}" if why.startswith(path) else f"skipped {path}: {why}")
+            if json_out:
+                print(json.dumps({"version": 1, **res.to_dict(), "documents": len(index)}, ensure_ascii=False, indent=2))
+            else:
+                print(f"added {len(res.added)} document(s) to {index.location} ({len(index)} in the index)"
+                      + (f"; skipped {len(res.skipped)} file(s)" if res.skipped else ""))
+            return EXIT_OK
+        if action == "query":
+            opts = Options.build(index.options, threshold=args.threshold, containment=args.containment,
+                                 min_tokens=args.min_tokens)
+            results, skipped = [], []
+            for f in args.files:
+                try:
+                    text = read_text(f, args.encoding, args.errors, args.max_line_length, allow_empty=True)
+                except DedupeError as exc:
+                    if args.strict:
+                        raise
+                    warn(f"skipped {exc}")
+                    skipped.append({"path": f, "error": str(exc)})
+                    continue
+                own = None if f == "-" else Path(f).as_posix()
+                results.append((f, index.query(text, exclude=own, options=opts)))
+            found = sum(len(m) for _, m in results)
+            if json_out:
+                print(json.dumps({"version": 1, "index": index.location,
+                                  "results": [{"path": f, "matches": [m.to_dict() for m in ms]} for f, ms in results],
+                                  "skipped": skipped}, ensure_ascii=False, indent=2))
+            else:
+                for f, ms in results:
+                    for m in ms:
+                        d = m.duplicate_of
+                        what = (f"near-duplicate of {d.id}" if m.kind == "near-duplicate"
+                                else f"passage copied from {d.id}:{d.line}")
+                        print(f"{f}:{m.line}: {what} (similarity {m.similarity:.2f})")
+                print(f"{found} match(es) in {sum(1 for _, m in results if m)} of {len(results)} file(s)"
+                      + (f"; skipped {len(skipped)} file(s)" if skipped else ""), file=sys.stderr)
+            return EXIT_FINDINGS if found else EXIT_OK
+        if action == "remove":
+            removed, missing = [], []
+            for doc_id in args.ids:
+                (removed if index.remove(doc_id) else missing).append(doc_id)
+            if missing and args.strict:
+                raise DedupeError(f"not in the index: {', '.join(missing)}")
+            for doc_id in missing:
+                warn(f"not in the index: {doc_id}")
+            if json_out:
+                print(json.dumps({"version": 1, "removed": removed, "missing": missing, "documents": len(index)},
+                                 ensure_ascii=False, indent=2))
+            else:
+                print(f"removed {len(removed)} document(s) from {index.location} ({len(index)} in the index)")
+            return EXIT_OK
+        info = index.info()
+        if json_out:
+            print(json.dumps({"version": 1, **info}, ensure_ascii=False, indent=2))
+        else:
+            o, lsh = info["options"], info["lsh"]
+            print(f"index:          {info['location']} ({info['backend']}, format version {info['format_version']})")
+            print(f"documents:      {info['documents']}")
+            print(f"shingling:      ngram={o['ngram']} num_perm={o['num_perm']} seed={o['seed']}")
+            print(f"LSH banding:    {lsh['bands']} bands x {lsh['rows']} rows (candidates from Jaccard ~{lsh['threshold']})")
+        return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return {"clean": _cmd_clean, "check": _cmd_check}[args.command](args)
+        return {"clean": _cmd_clean, "check": _cmd_check, "index": _cmd_index}[args.command](args)
     except DedupeError as exc:
         print(f"dedupe: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
