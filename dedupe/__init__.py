@@ -23,6 +23,8 @@ from .errors import (
 from .index import Index, IndexMatch
 from .options import Options
 from .report import CleanResult, Removal, Span
+from .scan import ScanOptions, ScanResult, boilerplate_share
+from .scan import scan
 
 __all__ = [
     "CleanResult",
@@ -37,7 +39,11 @@ __all__ = [
     "OptionsError",
     "OutputError",
     "Removal",
+    "ScanOptions",
+    "ScanResult",
     "Span",
     "clean",
+    "boilerplate_share",
     "find_duplicates",
+    "scan",
 ]

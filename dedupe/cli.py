@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-o", "--output", metavar="OUT", help="write the canonical text to OUT (atomically)")
     out.add_argument("--in-place", action="store_true", help="replace FILE with its canonical text")
     c.add_argument("--report", metavar="REPORT.json", help="write the removals, with offsets, as JSON")
+    c.add_argument("--boilerplate", metavar="MODEL", help="also strip the boilerplate blocks of MODEL "
+                   "(written by 'dedupe scan --save-boilerplate'), reported with kind 'boilerplate'")
     _add_detection_options(c)
 
     k = sub.add_parser(
@@ -162,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="file pattern to skip in folders (repeatable)")
     _add_detection_options(k)
     _add_index_parser(sub)
+    _add_scan_parser(sub)
     return parser
 
 
@@ -186,7 +189,12 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     if args.output:
         check_writable(args.output)
     text = read_text(args.file, args.encoding, args.errors, args.max_line_length)
-    result = clean_text(text, options)
+    if args.boilerplate:
+        from .boilerplate import clean_with_model, load_model
+
+        result = clean_with_model(text, options, load_model(args.boilerplate))
+    else:
+        result = clean_text(text, options)
     if args.report:
         write_atomic(args.report, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     if args.in_place:
@@ -295,11 +303,90 @@ def _cmd_index(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
+_SCAN_EXAMPLES = """examples:
+  dedupe scan content/
+  dedupe scan articles.jsonl --field text --id-field id --format json > report.json
+  cat articles.jsonl | dedupe scan - --jobs 2
+  dedupe scan content/ --save-boilerplate model.json
+  dedupe clean --boilerplate model.json post.md
+
+boilerplate rule: a block is boilerplate when it occurs in at least
+--min-documents documents (default 3) and at least --min-share of all
+documents (default 0.01); digits are masked, so dates and counts in a
+footer or byline do not split a block.
+"""
+
+
+def _add_scan_parser(sub) -> None:
+    s = sub.add_parser(
+        "scan", help="report near-duplicate documents, copied passages and boilerplate in a corpus",
+        description="Scan files, folders (recursive; hidden and .gitignore'd files skipped), JSONL "
+                    "files and '-' (JSONL on standard input) for near-duplicate documents, passages "
+                    "copied between documents, and boilerplate blocks.",
+        epilog=_SCAN_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, JSONL files, or - for JSONL on stdin")
+    s.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    s.add_argument("--include", action="append", metavar="GLOB",
+                   help="file pattern to take from folders (repeatable; default: Markdown, text, reST, HTML)")
+    s.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="file pattern to skip in folders (repeatable)")
+    s.add_argument("--field", default="text", help="JSONL key of the text (default text)")
+    s.add_argument("--id-field", default="id", help="JSONL key of the document id (default id)")
+    s.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="worker processes (default 1); results are the same for any N")
+    s.add_argument("--strict", action="store_true",
+                   help="fail on the first unreadable file or bad record instead of skipping it")
+    s.add_argument("--min-documents", type=int, default=3, metavar="N",
+                   help="boilerplate occurs in at least N documents (default 3)")
+    s.add_argument("--min-share", type=float, default=0.01, metavar="S",
+                   help="... and in at least this share of all documents (default 0.01)")
+    s.add_argument("--save-boilerplate", metavar="MODEL.json",
+                   help="write the boilerplate blocks found, for 'dedupe clean --boilerplate'")
+    s.add_argument("--top", type=int, default=10, metavar="N", help="items per section in text output (default 10)")
+    _add_detection_options(s)
+
+
+def scan_options_from_args(args: argparse.Namespace):
+    """Command-line arguments as the scan's detection, corpus and source options."""
+    from .scan import ScanOptions
+    from .sources import SourceOptions
+
+    scan_options = ScanOptions(min_documents=args.min_documents, min_share=args.min_share, jobs=args.jobs)
+    sources = SourceOptions(
+        include=tuple(args.include) if args.include else None, exclude=tuple(args.exclude),
+        field=args.field, id_field=args.id_field, encoding=args.encoding, errors=args.errors,
+        max_line=args.max_line_length, strict=args.strict,
+    )
+    return options_from_args(args), scan_options, sources
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from .boilerplate import model_from_blocks, save_model
+    from .progress import Progress
+    from .scan import format_text, scan_paths
+
+    options, scan_options, sources = scan_options_from_args(args)
+    if args.save_boilerplate:
+        check_writable(args.save_boilerplate)
+    result = scan_paths(args.paths, options, scan_options, sources, Progress(sys.stderr))
+    if args.save_boilerplate:
+        save_model(model_from_blocks(result.boilerplate), args.save_boilerplate)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(format_text(result, args.top))
+    sys.stdout.flush()
+    print(f"dedupe: {result.summary.line()}", file=sys.stderr)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return {"clean": _cmd_clean, "check": _cmd_check, "index": _cmd_index}[args.command](args)
+        return {"clean": _cmd_clean, "check": _cmd_check, "index": _cmd_index,
+                "scan": _cmd_scan}[args.command](args)
     except DedupeError as exc:
         print(f"dedupe: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -19,14 +20,103 @@ def _matches(rel: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
+def _glob_regex(glob: str) -> str:
+    """A gitignore glob as a regular expression over a ``/``-separated path."""
+    out, i, n = [], 0, len(glob)
+    while i < n:
+        c = glob[i]
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and "]" in glob[i + 1 :]:
+            j = glob.index("]", i + 1)
+            body = glob[i + 1 : j].replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            i = j + 1
+        elif c == "\\" and i + 1 < n:
+            out.append(re.escape(glob[i + 1]))
+            i += 2
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out)
+
+
+class GitIgnore:
+    """The rules of one ``.gitignore`` file, for paths relative to its folder.
+
+    Supported: comments, ``!`` negation, a trailing ``/`` for folders only,
+    patterns with a ``/`` anchored to the file's folder, ``*``, ``?``,
+    ``[...]`` and ``**``; the last matching rule wins, as in git.
+    """
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.rules: list[tuple[re.Pattern[str], bool, bool]] = []
+        for line in lines:
+            line = line.rstrip("\n\r")
+            if not line.strip() or line.startswith("#"):
+                continue
+            line = line.rstrip(" ")
+            negate = line.startswith("!")
+            if negate:
+                line = line[1:]
+            dir_only = line.endswith("/")
+            line = line.rstrip("/")
+            if not line:
+                continue
+            anchored = "/" in line
+            body = _glob_regex(line.lstrip("/"))
+            rx = re.compile(("" if anchored else "(?:.*/)?") + body + r"\Z", re.DOTALL)
+            self.rules.append((rx, negate, dir_only))
+
+    @classmethod
+    def read(cls, folder: Path) -> "GitIgnore | None":
+        f = folder / ".gitignore"
+        try:
+            return cls(f.read_text("utf-8", "replace").splitlines()) if f.is_file() else None
+        except OSError:
+            return None
+
+    def ignored(self, rel: str, is_dir: bool) -> bool | None:
+        """True or False when a rule decides, None when none matches."""
+        verdict = None
+        for rx, negate, dir_only in self.rules:
+            if dir_only and not is_dir:
+                continue
+            if rx.match(rel):
+                verdict = not negate
+        return verdict
+
+
+def _ignored(stack: list[tuple[Path, GitIgnore]], full: Path, is_dir: bool) -> bool:
+    verdict = False
+    for folder, rules in stack:  # deeper files override shallower ones
+        v = rules.ignored(full.relative_to(folder).as_posix(), is_dir)
+        if v is not None:
+            verdict = v
+    return verdict
+
+
 def iter_files(
     paths: Iterable[str],
     include: Iterable[str] = DEFAULT_INCLUDE,
     exclude: Iterable[str] = (),
+    respect_gitignore: bool = True,
 ) -> Iterator[Path]:
     """Files named in ``paths`` and, for folders, the files below them that
     match ``include`` and not ``exclude``, hidden files and folders
-    skipped, in a stable sorted order."""
+    skipped, in a stable sorted order. With ``respect_gitignore``, files
+    and folders ignored by ``.gitignore`` files inside a folder being
+    walked are skipped too (``.gitignore`` files above it are not read)."""
     include, exclude = tuple(include), tuple(exclude)
     for raw in paths:
         p = Path(raw)
@@ -35,12 +125,26 @@ def iter_files(
         if p.is_file():
             yield p
             continue
+        stacks: dict[str, list[tuple[Path, GitIgnore]]] = {}
         for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            here = Path(root)
+            stack = list(stacks.pop(root, []))
+            if respect_gitignore:
+                rules = GitIgnore.read(here)
+                if rules is not None:
+                    stack.append((here, rules))
+            dirs[:] = sorted(
+                d for d in dirs
+                if not d.startswith(".") and not (stack and _ignored(stack, here / d, True))
+            )
+            for d in dirs:
+                stacks[os.path.join(root, d)] = stack
             for f in sorted(files):
                 if f.startswith("."):
                     continue
-                full = Path(root) / f
+                full = here / f
+                if stack and _ignored(stack, full, False):
+                    continue
                 rel = full.relative_to(p).as_posix()
                 if _matches(rel, include) and not _matches(rel, exclude):
                     yield full

@@ -1,0 +1,210 @@
+"""Boilerplate: blocks that recur across the documents of a corpus.
+
+A scan (:func:`dedupe.scan`) finds them; this module turns what it found
+into a model file and strips those blocks from other texts.
+
+Footers and bylines carry variable parts (dates, counts, issue numbers), so
+boilerplate is compared on a *masked* form: every run of digits becomes
+``0`` and shingles are token bigrams, so "© 2023 Example Media" and
+"© 2024 Example Media" are the same block, and a byline whose date
+changes ("Updated 3 March 2024" / "Updated 12 April 2025") still matches
+at a Jaccard similarity of about 0.5.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from .detect import find_duplicates
+from .clean import delete_spans
+from .errors import InputError
+from .options import Options
+from .report import CleanResult, Removal, Span
+from .segment import paragraphs, sentences
+from .shingle import ShingleSets, shingle
+from .textio import write_atomic
+
+MODEL_VERSION = 1
+#: Tokens per shingle of the masked form.
+NGRAM = 2
+#: Jaccard similarity of masked shingle sets that makes two blocks one.
+THRESHOLD = 0.5
+#: Paragraph kinds that can be boilerplate ("Further reading" headings
+#: included); front matter, code, tables and rules never are.
+KINDS = frozenset({"paragraph", "list_item", "heading"})
+
+_DIGITS = re.compile(r"\d+")
+
+
+def mask(text: str) -> str:
+    """``text`` with every run of digits replaced by ``0``."""
+    return _DIGITS.sub("0", text)
+
+
+def masked_sets(texts: list[str], ngram: int = NGRAM) -> ShingleSets:
+    """Shingles of the masked form of each text."""
+    return shingle([mask(t) for t in texts], ngram)
+
+
+def sequence_keys(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Exact-content keys of the masked texts and their token counts."""
+    sets = shingle([mask(t) for t in texts], 1)
+    return sets.keys, sets.tokens
+
+
+@dataclass(frozen=True)
+class ModelBlock:
+    """One learned block: ``level`` is ``paragraph`` (compared by masked
+    Jaccard) or ``sentence`` (a sentence inside paragraphs, compared
+    exactly after masking)."""
+
+    text: str
+    documents: int
+    level: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class BoilerplateModel:
+    """What a scan learned, with the shingling it was learned with."""
+
+    blocks: tuple[ModelBlock, ...]
+    ngram: int = NGRAM
+    threshold: float = THRESHOLD
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The lookup structures are derived data, built once per model.
+        paras = [b for b in self.blocks if b.level == "paragraph"]
+        sets = masked_sets([b.text for b in paras], self.ngram)
+        uniq = [sets.unique(i) for i in range(len(paras))]
+        hashes = np.concatenate(uniq) if uniq else np.zeros(0, np.uint64)
+        owner = np.repeat(np.arange(len(paras)), [u.size for u in uniq]) if uniq else np.zeros(0, np.int64)
+        order = np.argsort(hashes, kind="stable")
+        sent = [b for b in self.blocks if b.level == "sentence"]
+        keys, _ = sequence_keys([b.text for b in sent])
+        self._index.update(
+            paras=paras,
+            sizes=np.array([u.size for u in uniq], dtype=np.int64),
+            hashes=hashes[order],
+            owner=owner[order],
+            sentences={int(k): b for k, b in zip(keys, sent)},
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "version": MODEL_VERSION,
+            "shingling": {"ngram": self.ngram, "mask_digits": True, "tokens": "script-aware"},
+            "threshold": self.threshold,
+            "blocks": [{"level": b.level, "documents": b.documents, "text": b.text} for b in self.blocks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any, name: str = "model") -> "BoilerplateModel":
+        if not isinstance(data, dict):
+            raise InputError(f"{name}: not a boilerplate model (expected a JSON object)")
+        if data.get("version") != MODEL_VERSION:
+            raise InputError(f"{name}: boilerplate model version {data.get('version')!r}, expected {MODEL_VERSION}")
+        try:
+            sh = data["shingling"]
+            if sh.get("mask_digits") is not True:
+                raise ValueError("only digit-masked models are supported")
+            blocks = tuple(
+                ModelBlock(str(b["text"]), int(b["documents"]), str(b.get("level", "paragraph")))
+                for b in data["blocks"]
+            )
+            if any(b.level not in ("paragraph", "sentence") for b in blocks):
+                raise ValueError("block level must be 'paragraph' or 'sentence'")
+            return cls(blocks, int(sh["ngram"]), float(data["threshold"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{name}: malformed boilerplate model ({exc})") from None
+
+
+def model_from_blocks(blocks: Iterable[Any]) -> BoilerplateModel:
+    """A model from a scan's boilerplate blocks (anything with ``text``,
+    ``documents`` and ``level``)."""
+    return BoilerplateModel(tuple(ModelBlock(b.text, b.documents, b.level) for b in blocks))
+
+
+def save_model(model: BoilerplateModel, path: str | Path) -> None:
+    write_atomic(path, json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+def load_model(path: str | Path) -> BoilerplateModel:
+    name = str(path)
+    try:
+        raw = Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such boilerplate model") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read boilerplate model ({exc})") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}: malformed JSON at line {exc.lineno} ({exc.msg})") from None
+    return BoilerplateModel.from_dict(data, name)
+
+
+def find_boilerplate(text: str, model: BoilerplateModel) -> list[Removal]:
+    """Spans of ``text`` that are blocks of ``model``, as removals of kind
+    ``boilerplate`` (``duplicate_of`` spans the block's representative
+    text in the model)."""
+    idx = model._index
+    segs = [s for s in paragraphs(text) if s.kind in KINDS]
+    out: list[Removal] = []
+    if not segs:
+        return out
+    sets = masked_sets([text[s.start : s.end] for s in segs], model.ngram)
+    hashes, owner, sizes = idx["hashes"], idx["owner"], idx["sizes"]
+    rest = []
+    for i, seg in enumerate(segs):
+        u = sets.unique(i)
+        best, best_sim = -1, 0.0
+        if u.size and hashes.size:
+            pos = np.searchsorted(hashes, u)
+            lo = np.searchsorted(hashes, u, side="right")
+            hit = np.concatenate([owner[a:b] for a, b in zip(pos, lo)]) if u.size else owner[:0]
+            if hit.size:
+                inter = np.bincount(hit, minlength=sizes.size)
+                jac = inter / (u.size + sizes - inter)
+                best = int(np.argmax(jac))
+                best_sim = float(jac[best])
+        if best >= 0 and best_sim >= model.threshold:
+            rep = idx["paras"][best]
+            out.append(Removal(seg.start, seg.end, "boilerplate", Span(0, len(rep.text)), best_sim))
+        elif seg.kind != "heading":
+            rest.append(seg)
+    by_key = idx["sentences"]
+    if by_key and rest:
+        spans = [sp for seg in rest for sp in sentences(text, seg.start, seg.end)]
+        keys, tokens = sequence_keys([text[a:b] for a, b in spans])
+        for (a, b), k, t in zip(spans, keys.tolist(), tokens.tolist()):
+            block = by_key.get(k)
+            if t and block is not None:
+                out.append(Removal(a, b, "boilerplate", Span(0, len(block.text)), 1.0))
+    out.sort(key=lambda r: r.start)
+    return out
+
+
+def clean_with_model(text: str, options: Options, model: BoilerplateModel) -> CleanResult:
+    """The canonical text of ``text`` with the model's blocks stripped too.
+
+    Repeats whose kept copy is itself boilerplate stay, so that every
+    non-boilerplate removal still points at text that survives.
+    """
+    strip = find_boilerplate(text, model)
+
+    def overlaps(a: int, b: int) -> bool:
+        return any(r.start < b and a < r.end for r in strip)
+
+    kept = [
+        r for r in find_duplicates(text, options)
+        if not overlaps(r.start, r.end) and not overlaps(r.duplicate_of.start, r.duplicate_of.end)
+    ]
+    removed = sorted(strip + kept, key=lambda r: r.start)
+    return CleanResult(delete_spans(text, [(r.start, r.end) for r in removed]), removed)

@@ -1,0 +1,192 @@
+"""Documents for a corpus scan, streamed one at a time.
+
+Sources are files, folders (walked with :func:`dedupe.walk.iter_files`),
+JSONL files (one JSON object per line; ``.jsonl`` or ``.ndjson``) and ``-``
+for JSONL on standard input. Nothing is read ahead: a scan holds one
+document at a time here, whatever the size of the corpus.
+
+A bad file or record (unreadable, undecodable, binary, malformed JSON, no
+text field) does not stop a long scan: it comes out of the stream as a
+:class:`Skipped` item naming the path or the line, and the scan counts and
+reports it. With ``strict=True`` it raises :class:`~dedupe.errors.InputError`
+instead.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator
+
+from .errors import InputError
+from .textio import MAX_LINE_CHARS, check_text, decode, read_text
+from .walk import DEFAULT_INCLUDE, iter_files
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of a corpus: a unique ``id`` (a path, a record id) and
+    its text."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that could not be read: ``where`` is a path or
+    ``path:line``, ``reason`` says why."""
+
+    where: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"where": self.where, "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How paths become documents.
+
+    include, exclude:
+        Globs for files taken from folders (``include=None``: the default
+        Markdown, text, reST and HTML patterns).
+    field, id_field:
+        JSONL keys of the text and of the document id (a record without an
+        id gets ``path:line``).
+    strict:
+        Make a bad file or record an error instead of a skipped item.
+    """
+
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    field: str = "text"
+    id_field: str = "id"
+    encoding: str = "utf-8"
+    errors: str = "strict"
+    max_line: int = MAX_LINE_CHARS
+    strict: bool = False
+    respect_gitignore: bool = True
+
+
+def _skip(where: str, reason: str, strict: bool) -> Skipped:
+    if strict:
+        raise InputError(f"{where}: {reason}")
+    return Skipped(where, reason)
+
+
+def _reason(exc: InputError, name: str) -> str:
+    """The message of an input error without the name it starts with."""
+    msg = str(exc)
+    return msg[len(name) + 2 :] if msg.startswith(name + ": ") else msg
+
+
+def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -> Iterator[Document | Skipped]:
+    """Documents (and skipped inputs) from ``paths``, in a stable order.
+
+    A path that does not exist is a usage error, raised before anything
+    is read, since the scan would otherwise report on less than asked.
+    """
+    o = options or SourceOptions()
+    paths = list(paths)
+    if not paths:
+        raise InputError("no input paths given")
+    for raw in paths:
+        if raw != "-" and not Path(raw).exists():
+            raise InputError(f"{raw}: no such file or folder")
+    if paths.count("-") > 1:
+        raise InputError("'-' (standard input) can be given only once")
+    include = o.include if o.include is not None else DEFAULT_INCLUDE
+    for raw in paths:
+        if raw == "-":
+            yield from iter_jsonl(sys.stdin.buffer, "<stdin>", o)
+            continue
+        for path in iter_files([raw], include, o.exclude, respect_gitignore=o.respect_gitignore):
+            name = str(path)
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                try:
+                    fh = open(path, "rb")
+                except OSError as exc:
+                    yield _skip(name, f"cannot read ({exc.strerror})", o.strict)
+                    continue
+                with fh:
+                    yield from iter_jsonl(fh, name, o)
+                continue
+            try:
+                text = read_text(path, o.encoding, o.errors, o.max_line, allow_empty=True)
+            except InputError as exc:
+                yield _skip(name, _reason(exc, name), o.strict)
+                continue
+            yield Document(name, text)
+
+
+def iter_jsonl(stream: BinaryIO, name: str, options: SourceOptions | None = None) -> Iterator[Document | Skipped]:
+    """Documents from a JSONL byte stream, one line at a time; blank lines
+    are not records."""
+    o = options or SourceOptions()
+    for lineno, raw in enumerate(stream, 1):
+        where = f"{name}:{lineno}"
+        if not raw.strip():
+            continue
+        try:
+            line = decode(raw, where, o.encoding, o.errors)
+            check_text(line, where, o.max_line, allow_empty=True)
+        except InputError as exc:
+            yield _skip(where, _reason(exc, where), o.strict)
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield _skip(where, f"malformed JSON ({exc.msg} at column {exc.colno})", o.strict)
+            continue
+        doc = _from_record(record, where, o.field, o.id_field, o.strict)
+        if doc is not None:
+            yield doc
+
+
+def _from_record(record: Any, where: str, field: str, id_field: str, strict: bool) -> Document | Skipped:
+    if not isinstance(record, dict):
+        return _skip(where, f"not a JSON object but {type(record).__name__}", strict)
+    if field not in record:
+        return _skip(where, f"no {field!r} field", strict)
+    text = record[field]
+    if not isinstance(text, str):
+        return _skip(where, f"field {field!r} is {type(text).__name__}, not a string", strict)
+    ident = record.get(id_field)
+    if ident is None:
+        ident = where
+    elif isinstance(ident, (str, int)) and not isinstance(ident, bool):
+        ident = str(ident)
+    else:
+        return _skip(where, f"id field {id_field!r} is {type(ident).__name__}, not a string or integer", strict)
+    return Document(ident, text)
+
+
+def as_documents(items: Iterable[Any], strict: bool = False) -> Iterator[Document | Skipped]:
+    """What :func:`dedupe.scan` accepts, as documents: strings (id = their
+    position), ``(id, text)`` pairs, dicts with ``id`` and ``text``,
+    :class:`Document` and :class:`Skipped` items (passed through)."""
+    if isinstance(items, (str, bytes)):
+        raise InputError("scan takes an iterable of documents, not one string")
+    for n, item in enumerate(items):
+        where = f"document {n}"
+        if isinstance(item, (Document, Skipped)):
+            if isinstance(item, Skipped) and strict:
+                raise InputError(str(item))
+            yield item
+        elif isinstance(item, str):
+            yield Document(str(n), item)
+        elif isinstance(item, dict):
+            rec = item if "id" in item else {**item, "id": str(n)}
+            yield _from_record(rec, where, "text", "id", strict)
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            yield _from_record({"id": item[0], "text": item[1]}, where, "text", "id", strict)
+        else:
+            yield _skip(where, f"{type(item).__name__} is not a document (str, (id, text) or dict)", strict)
