@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .shingle import ShingleSets, fmix64
+from .shingle import ShingleSets, fmix64, sorted_unique
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -50,8 +50,14 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
     """
     if labels.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort((members, labels))
-    labels, members = labels[order], members[order].astype(np.int64)
+    members = members.astype(np.int64)
+    # Sorted by label, then member: a stable sort by label of an array
+    # already in member order (np.lexsort is several times slower).
+    if members.size > 1 and not bool(np.all(members[1:] >= members[:-1])):
+        by_member = np.argsort(members, kind="stable")
+        labels, members = labels[by_member], members[by_member]
+    order = np.argsort(labels, kind="stable")
+    labels, members = labels[order], members[order]
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     sizes = np.diff(np.r_[starts, labels.size])
     out = []
@@ -73,7 +79,7 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
     hi = np.maximum(pairs[:, 0], pairs[:, 1])
     keep = lo != hi
     span = np.int64(hi.max()) + 1
-    key = np.unique(lo[keep] * span + hi[keep])
+    key = sorted_unique(lo[keep] * span + hi[keep])
     return np.stack([key // span, key % span], axis=1)
 
 

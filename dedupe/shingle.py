@@ -94,34 +94,107 @@ class ShingleSets:
 
     def unique(self, i: int) -> np.ndarray:
         """Segment *i*'s shingle set, sorted."""
-        return np.unique(self.raw(i))
+        return sorted_unique(self.raw(i))
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by sorting. numpy 2.3+ answers ``np.unique``
+    on integers with a hash table, which measures 6-20x slower than a sort
+    on shingle hashes (random 64-bit values), small arrays and large."""
+    s = np.sort(values)
+    if s.size < 2:
+        return s
+    keep = np.empty(s.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
+def _normalization_tables() -> tuple[np.ndarray, np.ndarray]:
+    """``(mapped, unsafe)`` for every code point: ``mapped[c]`` is the
+    single code point that NFKC then case folding turn ``c`` into, and
+    ``unsafe[c]`` says that ``c`` needs the full algorithm instead: it
+    expands to several characters, is a combining mark, or may compose
+    with the character before it. Text made only of safe characters
+    normalizes character by character (a constant table, built at import
+    from the few thousand code points that normalization changes)."""
+    mapped = np.arange(0x110000, dtype=np.uint32)
+    unsafe = np.zeros(0x110000, dtype=bool)
+    cps = np.arange(0x110000, dtype=np.uint32)
+    cps[0xD800:0xE000] = 0x20
+    allchars = cps.tobytes().decode("utf-32-le")
+    for m in regex.finditer(r"[^\p{ccc=0}]+|\p{NFKC_QC=M}+", allchars):
+        unsafe[m.start() : m.end()] = True
+    changing = [m.start() for m in regex.finditer(r"[\p{NFKD_QC=N}\p{NFKC_QC=M}\p{CWCF}\p{CWCM}]", allchars)]
+    for c in changing:
+        out = normalize(chr(c))
+        if len(out) == 1:
+            mapped[c] = ord(out)
+        else:
+            unsafe[c] = True
+    # A character that maps onto a combining or composing one is unsafe too.
+    unsafe |= unsafe[mapped]
+    return mapped, unsafe
+
+
+_MAPPED, _UNSAFE = _normalization_tables()
+# fmix64 of every code point (plus a seed): each character is hashed once
+# by a table lookup instead of a multiply chain per occurrence.
+_CHAR_HASH = fmix64(np.arange(0x110000, dtype=np.uint64) + _SEED)
+
+
+def normalized_code_points(texts: Sequence[str]) -> np.ndarray:
+    """Code points of ``normalize("\\0".join(texts))`` (NUL characters in a
+    text become spaces). Texts of safe characters go through the lookup
+    table; only texts with a character that needs it take the full
+    Unicode algorithm."""
+    joined = "\x00".join(t.replace("\x00", " ") for t in texts)
+    raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bad = np.flatnonzero(_UNSAFE[raw])
+    if bad.size == 0:
+        return _MAPPED[raw]
+    bounds = np.flatnonzero(raw == 0)
+    which = sorted_unique(np.searchsorted(bounds, bad))
+    parts, pos = [], 0
+    for t in which.tolist():
+        start = int(bounds[t - 1]) + 1 if t > 0 else 0
+        stop = int(bounds[t]) if t < bounds.size else raw.size
+        parts.append(_MAPPED[raw[pos:start]])
+        parts.append(np.frombuffer(normalize(texts[t].replace("\x00", " ")).encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+        pos = stop
+    parts.append(_MAPPED[raw[pos:]])
+    return np.concatenate(parts)
 
 
 def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Hash of every token of every text, and the index of its text."""
-    joined = "\x00".join(t.replace("\x00", " ") for t in texts)
-    norm = normalize(joined)
-    cp = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cp = normalized_code_points(texts)
+    if cp.size == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     cls = _CLASS[cp]
-    seg_of_char = np.cumsum(cls == BOUNDARY)
     is_word = cls == WORD
-    prev_word = np.zeros_like(is_word)
-    prev_word[1:] = is_word[:-1]
-    starts = (cls == SINGLE) | (is_word & ~prev_word)
-    tok_chars = np.flatnonzero(is_word | (cls == SINGLE))
+    is_tok = is_word | (cls == SINGLE)
+    # A token starts at a single-character token or at the first
+    # character of a run of word characters.
+    starts = cls == SINGLE
+    starts[0] |= is_word[0]
+    starts[1:] |= is_word[1:] & ~is_word[:-1]
+    tok_chars = np.flatnonzero(is_tok)
     if tok_chars.size == 0:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     tok_starts = starts[tok_chars]
     first = np.flatnonzero(tok_starts)
-    # Position of each character inside its token.
-    tok_id = np.cumsum(tok_starts) - 1
-    pos = np.arange(tok_chars.size) - first[tok_id]
-    ch = fmix64(cp[tok_chars].astype(np.uint64) + _SEED)
-    vals = ch * _CHAR_POW[pos & 63]
+    # Position of each character inside its token: its index minus the
+    # index of the latest token start at or before it.
+    idx = np.arange(tok_chars.size)
+    pos = idx - np.maximum.accumulate(np.where(tok_starts, idx, 0))
+    vals = _CHAR_HASH[cp[tok_chars]] * _CHAR_POW[pos & 63]
     th = np.add.reduceat(vals, first)
     lengths = np.diff(np.append(first, tok_chars.size)).astype(np.uint64)
     th = fmix64(th + lengths * _M2)
-    return th, seg_of_char[tok_chars[first]].astype(np.int64)
+    # Text of each token: how many text boundaries come before its start.
+    seg = np.searchsorted(np.flatnonzero(cls == BOUNDARY), tok_chars[first])
+    return th, seg.astype(np.int64)
 
 
 def shingle(texts: Sequence[str], ngram: int = 3) -> ShingleSets:

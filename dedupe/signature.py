@@ -75,3 +75,66 @@ def to_lean_minhash(signature: np.ndarray, seed: int = 1):
     from datasketch import LeanMinHash
 
     return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
+
+
+# One-permutation hashing: each shingle is hashed once (the shingle hash is
+# already a well-mixed 64-bit value), its high 32 bits pick one of
+# ``num_perm`` bins and its low 32 bits are the value; a bin keeps its
+# minimum. Empty bins borrow from the next non-empty bin to the right
+# (circularly), mixed with the distance, so that two sets agree on a bin
+# with probability close to their Jaccard similarity (Shrivastava and Li,
+# "Densifying one permutation hashing", 2014). One pass over the shingles
+# instead of ``num_perm``: the signature for scans, where exact
+# datasketch compatibility is not needed.
+_OPH_DIST = np.uint32(0x9E3779B9)
+
+
+def _seed_multiplier(seed: int) -> np.uint64:
+    """An odd 64-bit multiplier derived from ``seed``: a bijection of the
+    shingle hashes, so that different seeds give independent-looking
+    signatures."""
+    x = (int(seed) * 0x9E3779B97F4A7C15 + 0xD1B54A32D192ED03) & (2**64 - 1)
+    x ^= x >> 31
+    x = (x * 0xBF58476D1CE4E5B9) & (2**64 - 1)
+    x ^= x >> 29
+    return np.uint64(x | 1)
+
+
+def minhash_oph(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """A ``(len(sets), num_perm)`` uint32 array of densified one-permutation
+    MinHash signatures, usable with :func:`dedupe.candidates.lsh_pairs`
+    like those of :func:`minhash` (but not equal to them, and not
+    interoperable with ``datasketch``). An empty segment gets the
+    all-``0xFFFFFFFF`` signature."""
+    n = len(sets)
+    out = np.full(n * num_perm, EMPTY, dtype=np.uint32)
+    if sets.hashes.size == 0:
+        return out.reshape(n, num_perm)
+    h = sets.hashes * _seed_multiplier(seed)
+    # Multiply-shift maps the high half uniformly onto 0..num_perm-1.
+    bins = ((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)
+    sizes = np.diff(sets.offsets)
+    rows = np.repeat(np.arange(n, dtype=np.uint64), sizes)
+    np.minimum.at(out, rows * np.uint64(num_perm) + bins, (h & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    out = out.reshape(n, num_perm)
+    # A real minimum of 0xFFFFFFFF is as rare as any other value; it only
+    # costs that bin being densified like an empty one.
+    empty = out == EMPTY
+    need = np.flatnonzero(empty.any(axis=1) & (sizes > 0))
+    if need.size:
+        out[need] = _densify(out[need], empty[need])
+    return out
+
+
+def _densify(block: np.ndarray, empty: np.ndarray) -> np.ndarray:
+    """Fill each row's empty bins from the next non-empty bin to the right,
+    wrapping around; the value is mixed with the distance to it."""
+    m, k = block.shape
+    cols = np.arange(2 * k)
+    filled = np.where(np.tile(~empty, 2), cols, 2 * k)
+    # Index of the nearest non-empty bin at or after each position.
+    nxt = np.minimum.accumulate(filled[:, ::-1], axis=1)[:, ::-1][:, :k]
+    dist = (nxt - cols[:k]).astype(np.uint32)
+    donor = np.take_along_axis(block, nxt % k, axis=1)
+    borrowed = fmix32(donor + dist * _OPH_DIST)
+    return np.where(empty, borrowed, block)

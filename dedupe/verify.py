@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .shingle import ShingleSets, sorted_unique
+
 
 @dataclass(frozen=True)
 class Similarity:
@@ -41,3 +43,51 @@ def contained_in(a: np.ndarray, pool: np.ndarray) -> float:
     idx = np.searchsorted(pool, a)
     idx[idx == pool.size] = pool.size - 1
     return float(np.count_nonzero(pool[idx] == a)) / a.size
+
+
+def jaccard_pairs(sets: ShingleSets, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(intersection, size_a, size_b)`` of the shingle sets of every
+    candidate pair ``(a, b)``, as int64 arrays, in a few numpy calls.
+
+    Only the segments that take part in a pair are de-duplicated: one sort
+    of a ``(segment, shingle)`` key, the segment in the high bits and the
+    shingle hash's high bits below it (at least 40 bits for up to 2**24
+    segments, so two different shingles of one pair are confused with a
+    chance of about ``|A| * |B| / 2**40``). Each pair then looks up the
+    smaller set's shingles in the larger one with one binary search.
+    """
+    m = len(pairs)
+    if m == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z.copy(), z.copy()
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(m, 2)
+    rows = sorted_unique(pairs.ravel())
+    local = np.searchsorted(rows, pairs)
+    h, seg = _gather(sets.hashes, sets.offsets[rows], sets.offsets[rows + 1])
+    seg_bits = max(1, int(rows.size - 1).bit_length())
+    shift = np.uint64(64 - seg_bits)
+    low = np.uint64((1 << (64 - seg_bits)) - 1)
+    key = sorted_unique((seg.astype(np.uint64) << shift) | (h >> np.uint64(seg_bits)))
+    size = np.bincount((key >> shift).astype(np.int64), minlength=rows.size).astype(np.int64)
+    offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(size, out=offsets[1:])
+    a, b = local[:, 0], local[:, 1]
+    a_small = size[a] <= size[b]
+    small = np.where(a_small, a, b)
+    large = np.where(a_small, b, a)
+    q_key, q_pair = _gather(key, offsets[small], offsets[small + 1])
+    q = (large[q_pair].astype(np.uint64) << shift) | (q_key & low)
+    found = key[np.minimum(np.searchsorted(key, q), key.size - 1)] == q
+    inter = np.bincount(q_pair[found], minlength=m).astype(np.int64)
+    return inter, size[a], size[b]
+
+
+def _gather(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``values[starts[i]:stops[i]]`` for every *i*, concatenated, and the
+    *i* each element came from."""
+    lengths = (stops - starts).astype(np.int64)
+    owner = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+    first = np.zeros(lengths.size, dtype=np.int64)
+    np.cumsum(lengths[:-1], out=first[1:])
+    idx = np.arange(int(lengths.sum()), dtype=np.int64) - first[owner] + starts.astype(np.int64)[owner]
+    return values[idx], owner
