@@ -1,0 +1,39 @@
+"""Output formats for ``dedupe check`` reports.
+
+Each format is a function ``(report) -> str`` over a ``check.CheckReport``;
+``render(name, report)`` picks one by name. Modules are imported on use so
+that a check in one format loads nothing it does not need.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from ..errors import OptionsError
+
+if TYPE_CHECKING:
+    from ..check import CheckReport
+
+#: Format name → (module, function). ``html`` takes the texts as well.
+FORMATS = {
+    "text": ("text", "render_text"),
+    "json": ("json", "render_json"),
+    "sarif": ("sarif", "render_sarif"),
+    "github": ("github", "render_github"),
+    "html": ("html", "render_html"),
+}
+
+
+def check_format(name: str) -> str:
+    if name not in FORMATS:
+        raise OptionsError(f"unknown format {name!r} (expected one of: {', '.join(FORMATS)})")
+    return name
+
+
+def render(name: str, report: "CheckReport") -> str:
+    """``report`` in format ``name``, ending with a newline when not empty."""
+    module, func = FORMATS[check_format(name)]
+    fn = getattr(importlib.import_module(f"{__name__}.{module}"), func)
+    out = fn(report, report.texts) if name == "html" else fn(report)
+    return out if not out or out.endswith("\n") else out + "\n"

@@ -1,0 +1,100 @@
+"""Inline ignore markers for Markdown and HTML.
+
+    <!-- dedupe: off -->       stop reporting from here ...
+    <!-- dedupe: on -->        ... to here (or to the end of the file)
+    <!-- dedupe: ignore-next -->   do not report the next block (the run of
+                                   non-blank lines after the marker)
+
+A finding is suppressed when it starts inside a suppressed region. The
+text there is still read: a later copy of it, outside the region, is
+reported as usual, so wrap the copy you mean to keep, not the original.
+Markers inside fenced code blocks are examples, not markers, and are
+skipped; a marker with an unknown directive is an error, because a typo
+would otherwise silently report (or hide) everything after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import InputError
+
+_MARKER = re.compile(r"<!--\s*dedupe\s*:\s*([A-Za-z-]*)\s*-->")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+DIRECTIVES = ("off", "on", "ignore-next")
+
+
+@dataclass(frozen=True)
+class Region:
+    """``[start, end)`` character offsets that are not reported."""
+
+    start: int
+    end: int
+    line: int
+    end_line: int
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each line, line break excluded."""
+    out, pos = [], 0
+    for piece in text.splitlines(keepends=True):
+        body = piece.rstrip("\r\n")
+        out.append((pos, pos + len(body)))
+        pos += len(piece)
+    return out
+
+
+def suppressed_regions(text: str, name: str = "<text>") -> list[Region]:
+    """The regions of ``text`` that inline markers switch off, in order."""
+    lines = _lines(text)
+    regions: list[Region] = []
+    fence: str | None = None
+    off_at: tuple[int, int] | None = None  # (offset, line number) where "off" began
+    pending_next = False
+    i = 0
+    while i < len(lines):
+        start, end = lines[i]
+        body = text[start:end]
+        m = _FENCE.match(body)
+        if m:
+            mark = m.group(1)
+            if fence is None:
+                fence = mark[0] * len(mark)
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not body.strip()[len(mark):].strip():
+                fence = None
+        if fence is not None and not m:
+            i += 1
+            continue
+        if pending_next and body.strip() and not _MARKER.fullmatch(body.strip()):
+            j = i
+            while j + 1 < len(lines) and text[lines[j + 1][0]:lines[j + 1][1]].strip():
+                j += 1
+            if off_at is None:
+                regions.append(Region(start, lines[j][1], i + 1, j + 1))
+            pending_next = False
+            i = j + 1
+            continue
+        if fence is None:
+            for mm in _MARKER.finditer(body):
+                directive = mm.group(1).lower()
+                if directive not in DIRECTIVES:
+                    raise InputError(
+                        f"{name}:{i + 1}: unknown dedupe marker {mm.group(0)!r} "
+                        f"(expected one of: {', '.join(f'<!-- dedupe: {d} -->' for d in DIRECTIVES)})"
+                    )
+                if directive == "off" and off_at is None:
+                    off_at = (start + mm.start(), i + 1)
+                elif directive == "on" and off_at is not None:
+                    regions.append(Region(off_at[0], start + mm.start(), off_at[1], i + 1))
+                    off_at = None
+                elif directive == "ignore-next":
+                    pending_next = True
+        i += 1
+    if off_at is not None:
+        regions.append(Region(off_at[0], len(text), off_at[1], max(len(lines), 1)))
+    return regions
+
+
+def is_suppressed(offset: int, regions: list[Region]) -> bool:
+    return any(r.start <= offset < r.end for r in regions)

@@ -1,0 +1,119 @@
+"""Baseline: accept existing findings, fail only on new ones."""
+
+from __future__ import annotations
+
+import json
+
+from dedupe.cli import main
+from tests.test_check import prose
+
+
+def _write(path, paragraphs):
+    path.write_text("# Post\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
+def _check(capsys, *args):
+    code = main(["check", "--no-config", *args])
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def test_update_then_accept(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    post = tmp_path / "docs" / "post.md"
+    post.parent.mkdir()
+    a, b, c = prose(1), prose(2), prose(3)
+    _write(post, [a, b, a, c, b])
+    code, out, err = _check(capsys, "docs", "--baseline", "baseline.json", "--update-baseline")
+    assert code == 0 and "2 finding(s) accepted" in err
+    data = json.loads((tmp_path / "baseline.json").read_text())
+    assert data["version"] == 1
+    rows = data["findings"]
+    assert rows == sorted(rows, key=lambda r: (r["path"], r["rule"], r["fingerprint"]))
+    assert {r["path"] for r in rows} == {"docs/post.md"} and sum(r["count"] for r in rows) == 2
+    code, out, err = _check(capsys, "docs", "--baseline", "baseline.json")
+    assert code == 0 and out == "" and "2 accepted by the baseline" in err
+
+
+def test_accepted_findings_survive_moves_and_rewrapping(tmp_path, capsys):
+    post = tmp_path / "post.md"
+    a, b = prose(1), prose(2)
+    _write(post, [a, b, a])
+    base = str(tmp_path / "b.json")
+    assert _check(capsys, str(post), "--baseline", base, "--update-baseline")[0] == 0
+    # New paragraphs above move every line; the copy is re-wrapped.
+    rewrapped = a.replace(" ", "\n", 3)
+    _write(post, [prose(5), prose(6), a, b, rewrapped])
+    code, out, err = _check(capsys, str(post), "--baseline", base)
+    assert code == 0, out
+
+
+def test_a_new_copy_of_an_accepted_duplicate_is_new(tmp_path, capsys):
+    post = tmp_path / "post.md"
+    a, b = prose(1), prose(2)
+    _write(post, [a, b, a])
+    base = str(tmp_path / "b.json")
+    _check(capsys, str(post), "--baseline", base, "--update-baseline")
+    _write(post, [a, b, a, prose(3), a])
+    code, out, err = _check(capsys, str(post), "--baseline", base)
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 1 and "DUP001" in lines[0]
+    # The later copy (line 11, after "# Post" and four paragraphs) is the new one.
+    assert lines[0].startswith(f"{post}:11:1: DUP001 exact copy of the text at line 3")
+    assert "1 accepted by the baseline" in err
+
+
+def test_new_duplicate_elsewhere_fails(tmp_path, capsys):
+    post = tmp_path / "post.md"
+    a, b, c = prose(1), prose(2), prose(3)
+    _write(post, [a, b, a])
+    base = str(tmp_path / "b.json")
+    _check(capsys, str(post), "--baseline", base, "--update-baseline")
+    _write(post, [a, b, a, c, c])
+    code, out, _ = _check(capsys, str(post), "--baseline", base)
+    assert code == 1 and len(out.splitlines()) == 1
+
+
+def test_missing_baseline_is_an_error(tmp_path, capsys):
+    post = tmp_path / "post.md"
+    _write(post, [prose(1)])
+    code, _, err = _check(capsys, str(post), "--baseline", str(tmp_path / "none.json"))
+    assert code == 2 and "does not exist" in err and "--update-baseline" in err
+    code, _, err = _check(capsys, str(post), "--update-baseline")
+    assert code == 2 and "--baseline" in err
+
+
+def test_bad_baseline_is_an_error(tmp_path, capsys):
+    post = tmp_path / "post.md"
+    _write(post, [prose(1)])
+    base = tmp_path / "b.json"
+    base.write_text("{not json")
+    assert _check(capsys, str(post), "--baseline", str(base))[0] == 2
+    base.write_text('{"version": 99, "findings": []}')
+    code, _, err = _check(capsys, str(post), "--baseline", str(base))
+    assert code == 2 and "version 99" in err
+
+
+def test_baseline_paths_are_relative_to_the_baseline_file(tmp_path, capsys, monkeypatch):
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    a = prose(1)
+    _write(site / "docs" / "post.md", [a, prose(2), a])
+    monkeypatch.chdir(site)
+    _check(capsys, "docs", "--baseline", "baseline.json", "--update-baseline")
+    monkeypatch.chdir(tmp_path)  # another working directory, same files
+    code, out, _ = _check(capsys, "site/docs", "--baseline", "site/baseline.json")
+    assert code == 0, out
+
+
+def test_sarif_emits_baselined_results_as_suppressed(tmp_path, capsys):
+    post = tmp_path / "post.md"
+    a = prose(1)
+    _write(post, [a, prose(2), a])
+    base = str(tmp_path / "b.json")
+    _check(capsys, str(post), "--baseline", base, "--update-baseline")
+    code, out, _ = _check(capsys, str(post), "--baseline", base, "--format", "sarif")
+    assert code == 0
+    (result,) = json.loads(out)["runs"][0]["results"]
+    assert result["suppressions"][0]["kind"] == "external"

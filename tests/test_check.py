@@ -1,0 +1,265 @@
+"""dedupe check end to end: rules, exit codes, ignores, on a small Markdown
+site with planted repeats, a copied article and a boilerplate-heavy page.
+
+``make_site`` is imported by the other check test modules."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from dedupe.check import CheckSettings, run_check
+from dedupe.cli import main
+from dedupe.rules import RULES
+
+def _vocabulary(n: int = 3000) -> tuple[str, ...]:
+    rng = random.Random(0)
+    return tuple(
+        "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+        for _ in range(n)
+    )
+
+
+_VOCAB = _vocabulary()
+
+
+def prose(seed: int, sentences: int = 3) -> str:
+    """A paragraph of made-up words, different for every seed."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(sentences):
+        words = [rng.choice(_VOCAB) for _ in range(rng.randint(10, 16))]
+        out.append(" ".join(words).capitalize() + ".")
+    return " ".join(out)
+
+
+FOOTER = ("Thanks for reading the Example Docs. This page was last updated on {date} and is "
+          "published under the Creative Commons licence; report mistakes on the issue tracker "
+          "and subscribe to the newsletter for monthly updates about new guides.")
+
+
+def page(title: str, paragraphs: list[str], date: str = "2025-01-01") -> str:
+    body = "\n\n".join(paragraphs)
+    return f"---\ntitle: {title}\n---\n\n# {title}\n\n{body}\n\n{FOOTER.format(date=date)}\n"
+
+
+def make_site(root: Path) -> dict[str, Path]:
+    """A docs site with one planted problem per rule:
+
+    - ``intro.md`` repeats its first paragraph at the end (DUP001);
+    - ``guide-copy.md`` is ``guide.md`` with one word changed (DUP002);
+    - ``news.md`` copies a paragraph of ``intro.md`` (DUP003);
+    - ``stub.md`` is a heading, one sentence and the footer (DUP005);
+    - ``clean-a.md`` … ``clean-c.md`` have nothing to report.
+    Every page ends with the same footer with a different date.
+    """
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    intro = [prose(1), prose(2), prose(3)]
+    guide = [prose(10), prose(11), prose(12), prose(13)]
+    guide_copy = list(guide)
+    guide_copy[1] = guide_copy[1].replace(".", " indeed.", 1)
+    files = {
+        "intro": page("Intro", intro + [intro[0]], "2025-01-02"),
+        "guide": page("Guide", guide, "2025-02-03"),
+        "guide-copy": page("Guide copy", guide_copy, "2025-03-04"),
+        "news": page("News", [prose(20), intro[1], prose(21)], "2025-04-05"),
+        "stub": page("Stub", ["Coming soon."], "2025-05-06"),
+        "clean-a": page("A", [prose(30), prose(31)], "2025-06-07"),
+        "clean-b": page("B", [prose(40), prose(41)], "2025-07-08"),
+        "clean-c": page("C", [prose(50), prose(51)], "2025-08-09"),
+    }
+    out = {}
+    for name, text in files.items():
+        p = docs / f"{name}.md"
+        p.write_text(text, encoding="utf-8")
+        out[name] = p
+    return out
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    code = main(args)
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def check_json(args: list[str], capsys) -> tuple[int, dict]:
+    code, out, _ = run(["check", "--no-config", "--format", "json", *args], capsys)
+    return code, json.loads(out)
+
+
+# -- DUP001 and exit codes -------------------------------------------------------
+
+
+def test_exit_codes_0_1_2(tmp_path, capsys):
+    site = make_site(tmp_path)
+    assert run(["check", "--no-config", str(site["clean-a"])], capsys)[0] == 0
+    code, out, err = run(["check", "--no-config", str(site["intro"])], capsys)
+    assert code == 1
+    assert f"{site['intro']}:" in out and "DUP001" in out
+    code, out, err = run(["check", "--no-config", str(tmp_path / "missing.md")], capsys)
+    assert code == 2 and err.startswith("dedupe: error:") and err.count("\n") == 1
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--no-config", "--format", "yaml", str(site["intro"])])
+    assert exc.value.code == 2
+
+
+def test_text_line_names_rule_and_kept_copy(tmp_path, capsys):
+    site = make_site(tmp_path)
+    code, out, err = run(["check", "--no-config", "--select", "DUP001", str(site["intro"])], capsys)
+    lines = out.splitlines()
+    assert len(lines) == 1
+    text = site["intro"].read_text()
+    last = text.rstrip("\n").split("\n\n")[-2]  # the repeated paragraph before the footer
+    line_no = text[: text.rindex(last)].count("\n") + 1
+    kept_line = text[: text.index(last)].count("\n") + 1
+    assert lines[0] == (f"{site['intro']}:{line_no}:1: DUP001 exact copy of the text at line "
+                        f"{kept_line} (similarity 1.00)")
+    assert "1 finding in 1 of 1 file(s)" in err
+
+
+def test_exit_zero_reports_but_passes(tmp_path, capsys):
+    site = make_site(tmp_path)
+    code, out, _ = run(["check", "--no-config", "--exit-zero", str(site["intro"])], capsys)
+    assert code == 0 and "DUP001" in out
+
+
+def test_fail_on_and_severity(tmp_path, capsys):
+    site = make_site(tmp_path)
+    intro = str(site["intro"])
+    # DUP001 is a warning by default: failing at "error" only passes.
+    assert run(["check", "--no-config", "--fail-on", "error", intro], capsys)[0] == 0
+    assert run(["check", "--no-config", "--fail-on", "error", "--severity", "DUP001=error", intro],
+               capsys)[0] == 1
+    code, data = check_json(["--severity", "DUP001=info", intro], capsys)
+    assert code == 0 and data["findings"][0]["severity"] == "info"
+    assert data["summary"]["failing"] == 0
+    code, _, err = run(["check", "--no-config", "--severity", "DUP001=fatal", intro], capsys)
+    assert code == 2 and "fatal" in err
+
+
+def test_select_and_ignore(tmp_path, capsys):
+    site = make_site(tmp_path)
+    intro = str(site["intro"])
+    assert run(["check", "--no-config", "--ignore", "DUP001", intro], capsys)[0] == 0
+    assert run(["check", "--no-config", "--select", "DUP002,DUP003", intro], capsys)[0] == 0
+    assert run(["check", "--no-config", "--select", "DUP", "--ignore", "DUP00", intro], capsys)[0] == 0
+    code, _, err = run(["check", "--no-config", "--select", "DUP999", intro], capsys)
+    assert code == 2 and "DUP999" in err
+
+
+def test_json_has_design_keys(tmp_path, capsys):
+    site = make_site(tmp_path)
+    code, data = check_json([str(site["intro"])], capsys)
+    assert code == 1 and data["version"] == 1
+    f = data["findings"][0]
+    for key in ("path", "kind", "start", "end", "line", "end_line", "similarity", "duplicate_of",
+                "rule", "severity", "message", "fingerprint"):
+        assert key in f
+    assert set(f["duplicate_of"]) >= {"path", "start", "end", "line"}
+    text = site["intro"].read_text()
+    assert f["duplicate_of"]["path"] == f["path"]
+    kept = text[f["duplicate_of"]["start"]:f["duplicate_of"]["end"]]
+    assert text[f["start"]:f["end"]] == kept
+    assert data["summary"]["files"] == 1 and data["summary"]["by_rule"] == {"DUP001": 1}
+
+
+def test_include_exclude_and_gitignore(tmp_path, capsys):
+    site = make_site(tmp_path)
+    docs = tmp_path / "docs"
+    (docs / "drafts").mkdir()
+    (docs / "drafts" / "copy.md").write_text(site["intro"].read_text())
+    (docs / "build").mkdir()
+    (docs / "build" / "copy.md").write_text(site["intro"].read_text())
+    (docs / ".gitignore").write_text("build/\n")
+    args = ["--select", "DUP001", str(docs)]
+    _, data = check_json(args, capsys)
+    paths = {Path(f["path"]).relative_to(docs).as_posix() for f in data["findings"]}
+    assert paths == {"intro.md", "drafts/copy.md"}
+    _, data = check_json(args + ["--exclude", "drafts/*"], capsys)
+    assert {Path(f["path"]).name for f in data["findings"]} == {"intro.md"}
+    _, data = check_json(args + ["--no-gitignore"], capsys)
+    assert "build/copy.md" in {Path(f["path"]).relative_to(docs).as_posix() for f in data["findings"]}
+    _, data = check_json(args + ["--include", "clean-*.md"], capsys)
+    assert data["summary"]["files"] == 3 and data["findings"] == []
+
+
+def test_run_check_library_function(tmp_path):
+    site = make_site(tmp_path)
+    report = run_check([str(site["intro"])], CheckSettings(rules=frozenset({"DUP001"})))
+    assert report.files == 1 and [f.rule for f in report.findings] == ["DUP001"]
+    assert report.failing == report.findings
+    assert report.texts[str(site["intro"])] == site["intro"].read_text()
+
+
+def test_every_rule_is_documented():
+    for rid, rule in RULES.items():
+        assert rid == rule.id and rule.short and rule.full and rule.help
+
+
+# -- cross-file rules ------------------------------------------------------------
+
+
+def test_site_findings_one_per_planted_problem(tmp_path):
+    site = make_site(tmp_path)
+    report = run_check([str(tmp_path / "docs")], CheckSettings())
+    got = {(Path(f.path).stem, f.rule, f.kind) for f in report.findings}
+    assert got == {
+        ("intro", "DUP001", "exact"),
+        ("guide", "DUP002", "near-duplicate"),
+        ("news", "DUP003", "copied-passage"),
+        ("stub", "DUP005", "boilerplate"),
+    }
+    dup2 = next(f for f in report.findings if f.rule == "DUP002")
+    assert Path(dup2.duplicate_of.path).stem == "guide-copy" and dup2.similarity >= 0.7
+    dup3 = next(f for f in report.findings if f.rule == "DUP003")
+    assert dup3.duplicate_of.path == str(site["intro"])
+    news, intro = site["news"].read_text(), site["intro"].read_text()
+    assert news[dup3.start:dup3.end] == intro[dup3.duplicate_of.start:dup3.duplicate_of.end]
+    dup5 = next(f for f in report.findings if f.rule == "DUP005")
+    assert 0.5 < dup5.share <= 1.0 and f"{dup5.share:.0%}" in dup5.message
+
+
+def test_boilerplate_limit(tmp_path, capsys):
+    make_site(tmp_path)
+    docs = str(tmp_path / "docs")
+    _, data = check_json(["--select", "DUP005", docs], capsys)
+    (f,) = data["findings"]
+    share = f["similarity"]
+    _, data = check_json(["--select", "DUP005", "--boilerplate-limit", str(round(share + 0.01, 2)), docs],
+                         capsys)
+    assert data["findings"] == []
+    _, data = check_json(["--select", "DUP005", "--boilerplate-limit", "0.1", docs], capsys)
+    assert len(data["findings"]) == 8  # every page carries the footer
+
+
+def test_cross_file_rules_can_be_ignored(tmp_path, capsys):
+    make_site(tmp_path)
+    code, data = check_json(["--ignore", "DUP002,DUP003,DUP005", str(tmp_path / "docs")], capsys)
+    assert code == 1 and {f["rule"] for f in data["findings"]} == {"DUP001"}
+
+
+def test_index_rule_flags_a_copy_of_a_published_article(tmp_path, capsys):
+    site = make_site(tmp_path)
+    db = str(tmp_path / "published.db")
+    assert main(["index", "add", "--db", db, str(site["guide"]), str(site["clean-a"])]) == 0
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    copy = drafts / "repost.md"
+    copy.write_text(site["guide"].read_text().replace("title: Guide", "title: Repost"))
+    new = drafts / "new.md"
+    # No footer: a block shared with published pages is a copied passage
+    # for DUP004 (site footers usually come from templates, not sources).
+    new.write_text(f"# New\n\n{prose(60)}\n\n{prose(61)}\n")
+    capsys.readouterr()
+    code, data = check_json(["--index", db, "--select", "DUP004", str(copy)], capsys)
+    assert code == 1
+    (f,) = data["findings"]
+    assert f["rule"] == "DUP004" and f["severity"] == "error"
+    assert f["duplicate_of"]["path"] == str(site["guide"])
+    assert check_json(["--index", db, "--select", "DUP004", str(new)], capsys)[0] == 0
+    code, _, err = run(["check", "--no-config", "--index", str(tmp_path / "nope.db"), str(new)], capsys)
+    assert code == 2 and err.startswith("dedupe: error:")

@@ -1,0 +1,92 @@
+"""Inline ignore markers: <!-- dedupe: off/on/ignore-next --> in Markdown and HTML."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dedupe.cli import main
+from dedupe.errors import InputError
+from dedupe.markers import is_suppressed, suppressed_regions
+from tests.test_check import prose
+
+
+def test_off_on_region():
+    text = "AA\n\n<!-- dedupe: off -->\nBB\n\nCC\n<!-- dedupe: on -->\n\nDD\n"
+    (r,) = suppressed_regions(text)
+    assert (r.line, r.end_line) == (3, 7)
+    assert is_suppressed(text.index("BB"), [r]) and is_suppressed(text.index("CC"), [r])
+    assert not is_suppressed(text.index("AA"), [r]) and not is_suppressed(text.index("DD"), [r])
+
+
+def test_off_without_on_runs_to_the_end():
+    text = "AA\n<!-- dedupe: off -->\nBB\n"
+    (r,) = suppressed_regions(text)
+    assert r.end == len(text) and is_suppressed(text.index("BB"), [r])
+
+
+def test_off_at_the_top_covers_the_whole_file():
+    text = "<!-- dedupe: off -->\nb\n"
+    (r,) = suppressed_regions(text)
+    assert is_suppressed(0, [r])
+
+
+def test_ignore_next_covers_the_next_block_only():
+    text = "AA\n\n<!-- dedupe: ignore-next -->\n\nB1\nB2\n\nCC\n"
+    (r,) = suppressed_regions(text)
+    assert text[r.start:r.end] == "B1\nB2"
+    assert not is_suppressed(text.index("CC"), [r])
+
+
+def test_markers_in_fenced_code_are_examples():
+    text = "```html\n<!-- dedupe: off -->\n<!-- dedupe: bogus -->\n```\n\ntext\n"
+    assert suppressed_regions(text) == []
+
+
+def test_unknown_marker_is_an_error_naming_the_line():
+    with pytest.raises(InputError, match=r"post\.md:3: unknown dedupe marker"):
+        suppressed_regions("a\n\n<!-- dedupe: of -->\n", "post.md")
+
+
+def _article(tmp_path, name, body):
+    p = tmp_path / name
+    p.write_text(body, encoding="utf-8")
+    return str(p)
+
+
+def test_suppressed_findings_are_counted(tmp_path, capsys):
+    para = prose(7)
+    md = _article(tmp_path, "post.md",
+                  f"{para}\n\n{prose(8)}\n\n<!-- dedupe: ignore-next -->\n{para}\n\n"
+                  f"<!-- dedupe: off -->\n\n{para}\n\n<!-- dedupe: on -->\n\n{prose(9)}\n")
+    assert main(["check", "--no-config", md]) == 0
+    err = capsys.readouterr().err
+    assert "0 findings" in err and "suppressed: 2 by inline markers (2 region(s)" in err
+    main(["check", "--no-config", "--format", "json", md])
+    data = json.loads(capsys.readouterr().out)
+    assert data["findings"] == [] and data["summary"]["suppressed"]["inline"] == 2
+
+
+def test_a_copy_outside_the_region_is_still_reported(tmp_path, capsys):
+    para = prose(7)
+    md = _article(tmp_path, "post.md",
+                  f"<!-- dedupe: off -->\n\n{para}\n\n<!-- dedupe: on -->\n\n{prose(8)}\n\n{para}\n")
+    assert main(["check", "--no-config", md]) == 1
+    assert "DUP001" in capsys.readouterr().out
+
+
+def test_markers_work_in_html(tmp_path, capsys):
+    para = prose(7)
+    html = _article(tmp_path, "page.html",
+                    f"<html><body>\n<p>{para}</p>\n\n<p>{prose(8)}</p>\n\n"
+                    f"<!-- dedupe: ignore-next -->\n<p>{para}</p>\n</body></html>\n")
+    assert main(["check", "--no-config", html]) == 0
+    assert "1 by inline markers" in capsys.readouterr().err
+
+
+def test_bad_marker_exits_2(tmp_path, capsys):
+    md = _article(tmp_path, "post.md", f"{prose(1)}\n\n<!-- dedupe: of -->\n\n{prose(2)}\n")
+    assert main(["check", "--no-config", md]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dedupe: error:") and "post.md:3" in err
