@@ -12,7 +12,15 @@ import sys
 from typing import Sequence
 
 from . import __version__
-from .check import check_paths
+from .baseline import write as write_baseline
+from .check import run_check
+from .config import Config, build_settings
+from .config import discover as discover_config
+from .config import load as load_config
+from .formats import FORMATS
+from .formats import render as render_report
+from .formats.text import summary_text
+from .rules import SEVERITIES
 from .clean import clean as clean_text
 from .errors import DedupeError
 from .options import Options
@@ -31,8 +39,16 @@ _CHECK_EXAMPLES = """examples:
   dedupe check content/
   dedupe check post.md --format json
   dedupe check docs/ --include '*.md' --exclude 'drafts/*'
+  dedupe check content/ --format sarif > dedupe.sarif
+  dedupe check content/ --baseline .dedupe-baseline.json --update-baseline
+  dedupe check content/ --select DUP001,DUP003 --index published.db
 
-exit status: 0 nothing found, 1 findings reported, 2 usage error or bad input
+rules: DUP001 repeated text inside an article, DUP002 near-duplicate articles,
+  DUP003 passage copied between articles, DUP004 copy of a published article
+  (--index), DUP005 article mostly boilerplate
+
+exit status: 0 nothing to report, 1 findings at or above --fail-on,
+  2 usage error, bad configuration or bad input
 """
 
 
@@ -58,6 +74,45 @@ def _add_detection_options(p: argparse.ArgumentParser) -> None:
                    help="on undecodable bytes: fail (strict, default) or substitute U+FFFD (replace)")
     i.add_argument("--max-line-length", type=int, default=MAX_LINE_CHARS, metavar="CHARS",
                    help=f"refuse files with a longer line (default {MAX_LINE_CHARS:,}; 0 for no limit)")
+
+
+def _add_check_options(k: argparse.ArgumentParser) -> None:
+    # Defaults are None so that a flag not given leaves the configuration's value.
+    k.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
+    k.add_argument("--format", choices=tuple(FORMATS), help="report format (default text)")
+    k.add_argument("--exit-zero", action="store_true", default=None,
+                   help="exit 0 even when findings are reported (still 2 on errors)")
+    r = k.add_argument_group("rules")
+    r.add_argument("--select", action="append", metavar="RULES",
+                   help="rule ids or prefixes to run, comma-separated (default: all)")
+    r.add_argument("--ignore", action="append", metavar="RULES",
+                   help="rule ids or prefixes not to run, comma-separated")
+    r.add_argument("--severity", action="append", metavar="RULE=LEVEL",
+                   help="change a rule's severity: info, warning or error (repeatable)")
+    r.add_argument("--fail-on", choices=SEVERITIES,
+                   help="lowest severity that fails the check (default warning)")
+    r.add_argument("--boilerplate-limit", type=float, metavar="SHARE",
+                   help="DUP005: report an article when more than this share is boilerplate (default 0.5)")
+    r.add_argument("--index", metavar="PATH_OR_URL",
+                   help="DUP004: also compare with the published articles in this index")
+    c = k.add_argument_group("configuration and baseline")
+    c.add_argument("--config", metavar="FILE",
+                   help="read this configuration file instead of looking for one "
+                        "([tool.dedupe] in pyproject.toml, or .dedupe.toml)")
+    c.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    c.add_argument("--baseline", metavar="FILE", help="accept the findings recorded in FILE; fail only on new ones")
+    c.add_argument("--update-baseline", action="store_true", default=None,
+                   help="write the current findings to the --baseline FILE and exit 0")
+    f = k.add_argument_group("files")
+    f.add_argument("--include", action="append", metavar="GLOB",
+                   help="file pattern to take from folders (repeatable; default: Markdown, text, reST, HTML)")
+    f.add_argument("--exclude", action="append", metavar="GLOB",
+                   help="file pattern to skip in folders (repeatable)")
+    f.add_argument("--no-gitignore", dest="respect_gitignore", action="store_false", default=None,
+                   help="also check files that .gitignore excludes")
+    _add_detection_options(k)
+    k.set_defaults(threshold=None, containment=None, ngram=None, min_tokens=None, keep=None,
+                   sentences=None, encoding=None, errors=None, max_line_length=None)
 
 
 _INDEX_EXAMPLES = """examples:
@@ -152,17 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     k = sub.add_parser(
         "check", help="report repeated text in files and folders",
-        description="Report repeated text in each file; folders are searched recursively. "
-                    "Output lines read path:line:col: message, naming the line of the kept copy.",
+        description="Report repeated text inside each article, near-duplicate articles, passages "
+                    "copied between articles or from published ones (--index), and articles that "
+                    "are mostly boilerplate; folders are searched recursively. Text output lines read "
+                    "path:line:col: RULE message, naming the kept copy. Settings come from "
+                    "[tool.dedupe] in pyproject.toml or .dedupe.toml (the nearest one above the "
+                    "checked paths); flags override them.",
         epilog=_CHECK_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    k.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
-    k.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
-    k.add_argument("--include", action="append", metavar="GLOB",
-                   help="file pattern to take from folders (repeatable; default: Markdown, text, reST, HTML)")
-    k.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                   help="file pattern to skip in folders (repeatable)")
-    _add_detection_options(k)
+    _add_check_options(k)
     _add_index_parser(sub)
     _add_scan_parser(sub)
     return parser
@@ -208,19 +261,21 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    options = options_from_args(args)
-    kwargs = {"include": args.include} if args.include else {}
-    report = check_paths(args.paths, options, exclude=args.exclude, encoding=args.encoding,
-                         errors=args.errors, max_line=args.max_line_length, **kwargs)
-    if args.format == "json":
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        for f in report.findings:
-            print(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}")
-        s = report.summary
-        print(f"{s['findings']} finding(s) in {s['files_with_findings']} of {s['files']} file(s)",
-              file=sys.stderr)
-    return EXIT_FINDINGS if report.findings else EXIT_OK
+    config = (Config() if args.no_config
+              else load_config(args.config) if args.config else discover_config(args.paths))
+    settings = build_settings(vars(args), config)
+    if settings.update_baseline and not settings.baseline:
+        raise DedupeError("--update-baseline needs --baseline FILE (or 'baseline' in the configuration)")
+    report = run_check(args.paths, settings)
+    if settings.update_baseline:
+        n = write_baseline(settings.baseline, report.findings + report.suppressed)
+        print(f"dedupe: wrote {settings.baseline}: {n} finding(s) accepted", file=sys.stderr)
+        return EXIT_OK
+    sys.stdout.write(render_report(settings.format, report))
+    sys.stdout.flush()
+    if settings.format == "text":
+        print(summary_text(report), file=sys.stderr)
+    return EXIT_FINDINGS if report.failing and not settings.exit_zero else EXIT_OK
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
