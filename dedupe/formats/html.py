@@ -238,7 +238,7 @@ details.clean{padding:10px 20px;color:var(--muted);font-size:13px}
 .key{display:flex;flex-wrap:wrap;gap:18px;padding:12px 20px;font-size:13px;color:var(--muted);border-bottom:1px solid var(--rule)}
 .legend{padding:8px 0}
 .legend>summary{padding:2px 20px 6px;cursor:pointer;color:var(--muted);font-size:13px;font-weight:600}
-.legend th{padding:4px 20px;border-bottom:1px solid var(--rule)}
+.legend th{padding:4px 20px;border-bottom:1px solid var(--rule);white-space:nowrap}
 .legend td{border-bottom:0;padding:4px 20px;font-size:13px}
 .legend td a{white-space:nowrap}
 .legend .ex{color:var(--muted)}
