@@ -670,35 +670,13 @@ def _analyze_corpus(c: _Corpus, options: Options, so: ScanOptions, spool: _Spool
     para_rank = _unit_rank(doc_rank, c.para_doc, c.para_start)
     need = _min_docs(so, n_docs)
 
-    # --- boilerplate paragraphs
-    bp_items = np.flatnonzero(c.mask_tokens > 0)
-    g = _near_groups(bp_items, para_rank, c.mask_key, c.mask_bands, c.mask_off, c.mask_hash,
-                     so.boilerplate_threshold)
-    para_bp = np.zeros(c.para_doc.size, dtype=bool)
-    blocks: list[tuple[str, int, list[tuple[int, int, int]], int]] = []  # level, canon unit, occs, docs
-    if g.items.size:
-        canon_docs = np.unique(np.stack([g.canonical, c.para_doc[g.items]], axis=1), axis=0)
-        cans, counts = np.unique(canon_docs[:, 0], return_counts=True)
-        bp_canon = cans[counts >= need]
-        is_bp = np.isin(g.canonical, bp_canon)
-        para_bp[g.items[is_bp]] = True
-        sel = np.flatnonzero(is_bp)
-        order, bounds = _runs(g.canonical[sel])
-        for k in range(bounds.size - 1):
-            members = g.items[sel[order[bounds[k] : bounds[k + 1]]]]
-            canon = int(g.canonical[sel[order[bounds[k]]]])
-            occ = [(int(c.para_doc[m]), int(c.para_start[m]), int(c.para_end[m])) for m in members.tolist()]
-            blocks.append(("paragraph", canon, occ, int(counts[np.searchsorted(cans, canon)])))
-
-    # --- near-duplicate documents, compared without their boilerplate
+    # --- near-duplicate documents: Jaccard of their whole shingle sets
     doc_items = np.flatnonzero(~c.doc_empty)
 
     @lru_cache(maxsize=4096)
     def doc_set(d: int) -> np.ndarray:
         p0, p1 = int(c.doc_para0[d]), int(c.doc_para0[d] + c.doc_paras[d])
-        keep = np.flatnonzero(~para_bp[p0:p1]) + p0
-        parts = [c.para_hash[c.para_off[p] : c.para_off[p + 1]] for p in keep]
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
+        return np.unique(c.para_hash[c.para_off[p0] : c.para_off[p1]])
 
     def doc_sim(a: int, b: int) -> float:
         x, y = doc_set(a), doc_set(b)
@@ -722,6 +700,31 @@ def _analyze_corpus(c: _Corpus, options: Options, so: ScanOptions, spool: _Spool
     for cpos, mpos in by_canon.items():
         sims = [float(dg.similarity[m]) for m in mpos]
         clusters.append((int(order[cpos]), [int(order[m]) for m in mpos], min(sims)))
+
+    # --- boilerplate paragraphs. The rule counts documents that are not
+    # near-duplicates of each other: three copies of one article do not
+    # make its paragraphs boilerplate.
+    bp_items = np.flatnonzero(c.mask_tokens > 0)
+    g = _near_groups(bp_items, para_rank, c.mask_key, c.mask_bands, c.mask_off, c.mask_hash,
+                     so.boilerplate_threshold)
+    para_bp = np.zeros(c.para_doc.size, dtype=bool)
+    blocks: list[tuple[str, int, list[tuple[int, int, int]], int]] = []  # level, canon unit, occs, docs
+    if g.items.size:
+        docs_of = c.para_doc[g.items]
+        canon_docs = np.unique(np.stack([g.canonical, docs_of], axis=1), axis=0)
+        cans, counts = np.unique(canon_docs[:, 0], return_counts=True)
+        canon_clusters = np.unique(np.stack([g.canonical, cluster_of[docs_of]], axis=1), axis=0)
+        cans2, distinct = np.unique(canon_clusters[:, 0], return_counts=True)
+        bp_canon = cans2[distinct >= need]
+        is_bp = np.isin(g.canonical, bp_canon)
+        para_bp[g.items[is_bp]] = True
+        sel = np.flatnonzero(is_bp)
+        order, bounds = _runs(g.canonical[sel])
+        for k in range(bounds.size - 1):
+            members = g.items[sel[order[bounds[k] : bounds[k + 1]]]]
+            canon = int(g.canonical[sel[order[bounds[k]]]])
+            occ = [(int(c.para_doc[m]), int(c.para_start[m]), int(c.para_end[m])) for m in members.tolist()]
+            blocks.append(("paragraph", canon, occ, int(counts[np.searchsorted(cans, canon)])))
 
     # --- copied paragraphs
     matches: list[_Match] = []
@@ -772,7 +775,7 @@ def _analyze_corpus(c: _Corpus, options: Options, so: ScanOptions, spool: _Spool
         for a, b, n_docs_here in zip(starts[distinct >= 2].tolist(), ends[distinct >= 2].tolist(),
                                      distinct[distinct >= 2].tolist()):
             run = s_items[a:b]
-            if n_docs_here >= need:
+            if n_docs_here >= need and np.unique(cluster_of[docs_of[a:b]]).size >= need:
                 occ = [(int(c.sent_doc[s]), int(c.sent_start[s]), int(c.sent_end[s])) for s in run]
                 blocks.append(("sentence", -1 - int(run[0]), occ, int(n_docs_here)))
                 continue
