@@ -1,0 +1,264 @@
+"""Index storage backends on a real SQLite file and a real redis-server:
+atomic replace, no orphaned postings, crashes and concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dedupe.errors import IndexFormatError, InputError, MissingExtraError, OutputError
+from dedupe.index import Index
+from dedupe.storage import DOCUMENT_UNIT, RedisStorage, SQLiteStorage, open_storage
+
+ROOT = Path(__file__).resolve().parents[1]
+_WORDS = (
+    "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "
+    "oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu"
+).split()
+
+
+def _texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        paras = [
+            " ".join(
+                " ".join(rng.choice(_WORDS) for _ in range(rng.randint(9, 14))).capitalize() + "."
+                for _ in range(rng.randint(1, 3))
+            )
+            for _ in range(rng.randint(2, 5))
+        ]
+        out.append("\n\n".join(paras) + "\n")
+    return out
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def location(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "i.db")
+    return request.getfixturevalue("redis_server")
+
+
+def _postings_consistent(location: str) -> None:
+    """Every posting belongs to a stored document and every stored
+    document has all of its postings, no more."""
+    storage = open_storage(location, create=False)
+    try:
+        records = storage.get_many(storage.ids())
+        assert len(records) == storage.count()
+        expected = {(int(k), doc, int(u)) for doc, r in records.items()
+                    for k, u in zip(r.posting_array()["key"], r.posting_array()["unit"])}
+        if isinstance(storage, SQLiteStorage):
+            conn = sqlite3.connect(location)
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            rows = conn.execute(
+                "SELECT p.key, d.id, p.unit FROM postings p LEFT JOIN documents d ON d.num = p.doc"
+            ).fetchall()
+            conn.close()
+            got = {((k + (1 << 64)) % (1 << 64), d, u) for k, d, u in rows}
+            assert len(rows) == len(got)
+        else:
+            import redis
+
+            r = redis.Redis.from_url(location)
+            got = set()
+            for name in r.scan_iter(match=b"dedupe:band:*"):
+                key = int.from_bytes(name[len(b"dedupe:band:"):], "big")
+                for m in r.smembers(name):
+                    got.add((key, m[4:].decode(), int.from_bytes(m[:4], "little", signed=True)))
+            r.close()
+        assert got == expected
+    finally:
+        storage.close()
+
+
+def test_record_round_trip(location):
+    text = _texts(1, 1)[0]
+    with Index(location) as index:
+        index.add("doc", text)
+        want = index.query(text)
+    storage = open_storage(location, create=False)
+    rec = storage.get_many(["doc", "missing"])["doc"]
+    storage.close()
+    assert rec.length == len(text) and rec.lines == text.count("\n") + 1
+    assert rec.units.size == rec.unit_bands.shape[0] == rec.unit_offsets.size - 1
+    for i in range(rec.units.size):
+        u = rec.unit_set(i)
+        assert u.size and np.all(np.diff(u.astype(np.uint64)) > 0)  # sorted, no repeats
+    assert np.array_equal(rec.shingles, np.unique(rec.shingles))
+    assert want and want[0].duplicate_of.end == len(text)
+
+
+def test_replacing_and_removing_leave_no_orphaned_postings(location):
+    a, b, c = _texts(3, 2)
+    with Index(location) as index:
+        index.add("x", a)
+        index.add("y", b)
+        index.add("x", c)
+        _postings_consistent(location)
+        assert index.remove("y") is True
+        _postings_consistent(location)
+        assert index.remove("x") is True
+        assert len(index) == 0
+    _postings_consistent(location)
+
+
+def test_lookup_finds_document_and_unit_postings(location):
+    with Index(location) as index:
+        index.add("d", _texts(1, 3)[0])
+    storage = open_storage(location, create=False)
+    rec = storage.get_many(["d"])["d"]
+    hits = storage.lookup([int(rec.bands[0]), int(rec.unit_bands[0][0]), 12345])
+    storage.close()
+    assert (int(rec.bands[0]), "d", DOCUMENT_UNIT) in hits
+    assert (int(rec.unit_bands[0][0]), "d", 0) in hits
+    assert all(k != 12345 for k, _, _ in hits)
+
+
+def test_first_metadata_wins(location):
+    storage = open_storage(location)
+    try:
+        first = storage.init_meta({"format_version": "1", "ngram": "3"})
+        second = storage.init_meta({"format_version": "1", "ngram": "5"})
+    finally:
+        storage.close()
+    assert first == second == {"format_version": "1", "ngram": "3"}
+
+
+def test_redis_prefixes_keep_indexes_apart(redis_server):
+    text = _texts(1, 4)[0]
+    with Index(redis_server + "?prefix=team-a") as a, Index(redis_server + "?prefix=team-b") as b:
+        a.add("doc", text)
+        assert len(a) == 1 and len(b) == 0
+        assert b.query(text) == []
+        assert a.query(text)
+
+
+def test_unreachable_redis_is_a_clear_error():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(InputError, match="cannot reach Redis"):
+        RedisStorage(f"redis://127.0.0.1:{port}/0")
+
+
+def test_redis_index_must_exist_when_not_creating(redis_server):
+    with pytest.raises(InputError, match="no dedupe index"):
+        Index(redis_server, create=False)
+
+
+def test_missing_redis_package_names_the_extra():
+    code = (
+        "import sys; sys.modules['redis'] = None\n"
+        "from dedupe.storage import open_storage\n"
+        "from dedupe.errors import MissingExtraError\n"
+        "try:\n    open_storage('redis://127.0.0.1:1/0')\n"
+        "except MissingExtraError as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "Redis index needs the 'redis' package" in out.stdout
+    assert "dedupe-text[redis]" in out.stdout
+    assert issubclass(MissingExtraError, ImportError)
+
+
+def test_locations(tmp_path):
+    with pytest.raises(InputError, match="unknown index location"):
+        open_storage("http://example/x")
+    with pytest.raises(InputError, match="is a directory"):
+        open_storage(tmp_path)
+    with pytest.raises(OutputError, match="no such folder"):
+        open_storage(tmp_path / "nope" / "i.db")
+    s = open_storage(f"sqlite://{tmp_path / 'u.db'}")
+    assert isinstance(s, SQLiteStorage)
+    s.close()
+    assert (tmp_path / "u.db").exists()
+
+
+def test_damaged_metadata(tmp_path):
+    db = tmp_path / "i.db"
+    Index(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'bands'")
+    with pytest.raises(IndexFormatError, match="metadata is damaged"):
+        Index(db)
+
+
+# -- crashes and concurrent writers, with real processes -----------------
+
+_WRITER = """
+import json, sys
+from dedupe.index import Index
+location, prefix, texts_file, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+texts = json.load(open(texts_file))
+with Index(location) as index:
+    for r in range(rounds):
+        # Own ids, and one id that every writer keeps replacing.
+        index.add_many([(f"{prefix}-{i}", t) for i, t in enumerate(texts)], batch_size=4)
+        index.add("shared", texts[r % len(texts)])
+    print("done", flush=True)
+"""
+
+
+def _writer(location: str, prefix: str, texts_file: Path, rounds: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", _WRITER, location, prefix, str(texts_file), str(rounds)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def test_two_processes_adding_at_once(location, tmp_path):
+    files = []
+    for seed in (10, 11):
+        f = tmp_path / f"texts-{seed}.json"
+        f.write_text(json.dumps(_texts(8, seed)))
+        files.append(f)
+    Index(location).close()  # created once; the writers race on the data
+    procs = [_writer(location, p, f, 3) for p, f in zip(("a", "b"), files)]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        assert out.strip() == "done"
+    with Index(location) as index:
+        assert len(index) == 17
+        assert sorted(index.ids()) == sorted([f"a-{i}" for i in range(8)] + [f"b-{i}" for i in range(8)] + ["shared"])
+        for i, t in enumerate(json.loads(files[1].read_text())):
+            assert any(m.duplicate_of.id == f"b-{i}" for m in index.query(t))
+    _postings_consistent(location)
+
+
+def test_sqlite_killed_mid_write_leaves_a_consistent_index(tmp_path):
+    db = str(tmp_path / "i.db")
+    texts = _texts(12, 20)
+    f = tmp_path / "texts.json"
+    f.write_text(json.dumps(texts))
+    with Index(db) as index:
+        index.add("before", texts[0])
+    for delay in (0.4, 0.8, 1.3):
+        proc = _writer(db, "w", f, 1000)
+        # Wait until the writer is writing, then kill it without warning.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with Index(db) as index:
+                if len(index) > 1:
+                    break
+            time.sleep(0.05)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        assert proc.returncode == -signal.SIGKILL
+        _postings_consistent(db)
+        with Index(db) as index:
+            assert "before" in index
+            hits = index.query(texts[0])
+            assert {"before"} <= {m.duplicate_of.id for m in hits}
