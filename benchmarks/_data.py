@@ -272,7 +272,9 @@ def _reformat(text: str, rng: random.Random, cjk: bool) -> str:
             text = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() and c.isascii() and rng.random() < 0.5 else c for c in text)
     if "space" in ops:
         if cjk:
-            text = "".join(c + (" " if rng.random() < 0.08 else "") for c in text).strip()
+            # Spaces after CJK characters only: inside a Latin word or a
+            # number a space would split a token, which is an edit.
+            text = "".join(c + (" " if rng.random() < 0.08 and regex.match(rf"[{_CJK}]", c) else "") for c in text).strip()
         else:
             text = regex.sub(r" ", lambda m: "  " if rng.random() < 0.3 else " ", text)
     if "wrap" in ops:
@@ -426,7 +428,11 @@ def _document(kind: str, doc_id: str, lang: str, usable, rng: random.Random) -> 
 
     plants = rng.randint(1, 2)
     if kind in POSITIVE_KINDS:
-        for _ in range(plants):
+        # Some tries plant nothing (no long sentence, a one-sentence
+        # target); try again until the document carries its copies.
+        for _ in range(30):
+            if _planted(b) >= plants:
+                break
             i = rng.randrange(len(paras) - 1)
             p, name = paras[i], names[i]
             if kind == "exact":
@@ -494,6 +500,10 @@ def _document(kind: str, doc_id: str, lang: str, usable, rng: random.Random) -> 
     else:
         raise ValueError(f"unknown kind {kind!r}")
     return b.build(doc_id, lang, kind, prefix)
+
+
+def _planted(b: _Builder) -> int:
+    return sum(1 for _, pieces in b.parts if any(ref is not None for _, _, ref in pieces))
 
 
 def iter_documents(
