@@ -13,7 +13,9 @@ exactly on the stored shingle sets:
   content hash);
 - **copied passage**: at least ``containment`` of a paragraph's (or
   sentence's) shingles are found in one indexed paragraph or sentence;
-  consecutive copied sentences of one paragraph become one passage.
+  consecutive copied sentences of one paragraph become one passage. A
+  passage found in many indexed documents (``BOILERPLATE_DOCS``) is site
+  boilerplate, a footer or a licence notice, and is not a copy.
 
 The index records its format version and the options that shape
 shingles and signatures (``ngram``, ``num_perm``, ``seed``, the LSH
@@ -58,6 +60,14 @@ _DEFAULT_BANDING = {128: (25, 5)}
 _PROBE = "Index probe: naïve café, ＦＵＬＬ width, 日本語のテキスト、中文文本。Ünïcödé 123 — end."
 #: Documents written per transaction by :meth:`Index.add_many`.
 BATCH_SIZE = 100
+#: Indexed units verified per query unit (those sharing the most LSH bands
+#: first), and indexed documents per query: a block found in thousands of
+#: indexed articles costs a bounded number of reads.
+MAX_CANDIDATES = 32
+MAX_DOCUMENTS = 64
+#: A passage found in at least this many indexed documents is boilerplate
+#: (a footer, a licence notice), not a copy, and is not reported.
+BOILERPLATE_DOCS = 5
 
 _SHINGLE_OPTIONS = ("ngram", "num_perm", "seed")
 
@@ -234,7 +244,14 @@ class Index:
 
     # -- reading ------------------------------------------------------
 
-    def query(self, text: str, *, exclude: str | None = None, options: Options | None = None) -> list[IndexMatch]:
+    def query(
+        self,
+        text: str,
+        *,
+        exclude: str | None = None,
+        options: Options | None = None,
+        boilerplate_docs: int = BOILERPLATE_DOCS,
+    ) -> list[IndexMatch]:
         """Indexed documents that ``text`` near-duplicates, and passages of
         ``text`` copied from indexed documents, in text order
         (near-duplicates first).
@@ -242,7 +259,9 @@ class Index:
         ``exclude`` names a document id never to report (the text's own
         entry, when an already published article is checked again).
         ``options`` may change the query-time thresholds; its shingling
-        options must be the index's.
+        options must be the index's. A passage found in
+        ``boilerplate_docs`` or more indexed documents is boilerplate and
+        not reported (0: report it anyway).
         """
         if not isinstance(text, str):
             raise InputError(f"query text must be a string, got {type(text).__name__}")
@@ -256,17 +275,23 @@ class Index:
             for key in q.unit_bands[u].tolist():
                 unit_keys.setdefault(key, []).append(u)
         doc_keys = set(q.bands.tolist())
-        doc_cands: set[str] = set()
-        unit_cands: dict[int, set[tuple[str, int]]] = {}
+        doc_hits: dict[str, int] = {}
+        unit_hits: dict[int, dict[tuple[str, int], int]] = {}
         for key, doc, unit in self._storage.lookup(doc_keys | set(unit_keys)):
             if doc == exclude:
                 continue
             if unit == DOCUMENT_UNIT:
                 if key in doc_keys:
-                    doc_cands.add(doc)
+                    doc_hits[doc] = doc_hits.get(doc, 0) + 1
             else:
                 for u in unit_keys.get(key, ()):
-                    unit_cands.setdefault(u, set()).add((doc, unit))
+                    hits = unit_hits.setdefault(u, {})
+                    hits[(doc, unit)] = hits.get((doc, unit), 0) + 1
+        # Most shared bands first (the likeliest matches), then by id.
+        doc_cands = set(sorted(doc_hits, key=lambda d: (-doc_hits[d], d))[:MAX_DOCUMENTS])
+        unit_cands = {
+            u: sorted(hits, key=lambda c: (-hits[c], c))[:MAX_CANDIDATES] for u, hits in unit_hits.items()
+        }
         # An identical text is a near-duplicate even without prose to
         # shingle (only code, say); an empty one is a copy of nothing.
         same = [d for d in self._storage.ids_with_hash(q.content_hash) if d != exclude] if text.strip() else []
@@ -288,7 +313,7 @@ class Index:
             rec = records[d]
             out.append(IndexMatch("near-duplicate", *whole, sim, IndexedSpan(d, 0, rec.length, 1, rec.lines)))
 
-        passages = _passages(q, eligible, unit_cands, records, opts)
+        passages = _passages(q, eligible, unit_cands, records, opts, boilerplate_docs)
         for start, end, sim, span in passages:
             out.append(IndexMatch("copied-passage", start, end, lines(start), lines(max(start, end - 1)), sim, span))
         return out
@@ -438,13 +463,20 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _best(
-    q: DocumentRecord, u: int, cands: set[tuple[str, int]], records: dict[str, DocumentRecord], opts: Options
+    q: DocumentRecord,
+    u: int,
+    cands: list[tuple[str, int]],
+    records: dict[str, DocumentRecord],
+    opts: Options,
+    boilerplate_docs: int,
 ) -> tuple[float, IndexedSpan] | None:
     """The indexed unit that holds the largest share of query unit ``u``
-    (ties: higher Jaccard, then the smaller unit, then id and position)."""
+    (ties: higher Jaccard, then the smaller unit, then id and position);
+    none when the unit is boilerplate, found in many indexed documents."""
     mine = q.unit_set(u)
     best_key = None
     best = None
+    found_in: set[str] = set()
     for doc, unit in cands:
         rec = records.get(doc)
         if rec is None or unit >= rec.units.size:
@@ -454,21 +486,25 @@ def _best(
         contain = inter / mine.size
         if contain < opts.containment:
             continue
+        found_in.add(doc)
         jac = inter / (mine.size + theirs.size - inter)
         key = (-contain, -jac, theirs.size, doc, unit)
         if best_key is None or key < best_key:
             r = rec.units[unit]
             best_key = key
             best = (contain, IndexedSpan(doc, int(r["start"]), int(r["end"]), int(r["line"]), int(r["end_line"])))
+    if boilerplate_docs and len(found_in) >= boilerplate_docs:
+        return None
     return best
 
 
 def _passages(
     q: DocumentRecord,
     eligible: np.ndarray,
-    cands: dict[int, set[tuple[str, int]]],
+    cands: dict[int, list[tuple[str, int]]],
     records: dict[str, DocumentRecord],
     opts: Options,
+    boilerplate_docs: int,
 ) -> list[tuple[int, int, float, IndexedSpan]]:
     """Copied paragraphs, or runs of copied sentences inside a paragraph."""
     ok = set(eligible.tolist())
@@ -485,13 +521,13 @@ def _passages(
         u = para_unit[p]
         if u not in ok:
             continue
-        m = _best(q, u, cands.get(u, set()), records, opts)
+        m = _best(q, u, cands.get(u, []), records, opts, boilerplate_docs)
         if m is not None:
             out.append((int(q.units[u]["start"]), int(q.units[u]["end"]), m[0], m[1]))
             continue
         run: list[tuple[int, float, IndexedSpan]] = []
         for s in sents_of.get(p, []):
-            m = _best(q, s, cands.get(s, set()), records, opts) if s in ok else None
+            m = _best(q, s, cands.get(s, []), records, opts, boilerplate_docs) if s in ok else None
             if m is not None and run and run[-1][2].id == m[1].id:
                 run.append((s, *m))
                 continue

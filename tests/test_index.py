@@ -142,6 +142,24 @@ def test_copied_sentences_inside_a_new_paragraph_are_one_passage():
     assert (m.duplicate_of.start, m.duplicate_of.end) == (0, len(src[0]) + 1 + len(src[1]))
 
 
+def test_boilerplate_found_in_many_indexed_articles_is_not_a_copy(tmp_path):
+    footer = ("Subscribe to our newsletter for weekly updates about the harbour, "
+              "the market and the council, and follow us on every network.")
+    arts = _generated_articles(8)
+    with Index(tmp_path / "x.db") as index:
+        index.add_many((f"p{i}", "\n\n".join(a) + "\n\n" + footer + "\n") for i, a in enumerate(arts[:6]))
+        copied = arts[2][0]
+        text = "\n\n".join([arts[7][0], copied, footer]) + "\n"
+        matches = index.query(text)
+        assert [(text[m.start : m.end], m.duplicate_of.id) for m in matches] == [(copied, "p2")]
+        everything = index.query(text, boilerplate_docs=0)
+        assert {text[m.start : m.end] for m in everything} == {copied, footer}
+        # In fewer than five articles it is still a copy.
+        index.remove("p0")
+        index.remove("p1")
+        assert footer in {text[m.start : m.end] for m in index.query(text)}
+
+
 def test_readding_an_id_replaces_it(location):
     old, new = _md("Old", PUBLISHED[0]), _md("New", PUBLISHED[1])
     with Index(location) as index:
