@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 import xxhash
 
 from .detect import find_duplicates
+from .errors import OptionsError
 from .markers import Region, is_suppressed, suppressed_regions
 from .options import Options
 from .report import Removal
@@ -180,13 +181,14 @@ class CheckSettings:
     max_line_length: int = MAX_LINE_CHARS
     format: str = "text"
     exit_zero: bool = False
+    jobs: int = 1
     config_file: str | None = None
 
     def __post_init__(self) -> None:
         severity_rank(self.fail_on)
+        if not isinstance(self.jobs, int) or self.jobs < 1:
+            raise OptionsError(f"jobs must be a positive integer, got {self.jobs!r}")
         if not 0.0 <= self.boilerplate_limit <= 1.0:
-            from .errors import OptionsError
-
             raise OptionsError(f"boilerplate-limit must be in [0, 1], got {self.boilerplate_limit!r}")
 
 
@@ -293,11 +295,42 @@ def _iter_paths(paths: Iterable[str], settings: CheckSettings) -> list[Path]:
                            respect_gitignore=settings.respect_gitignore))
 
 
+#: Below this many files a worker pool costs more than it saves.
+POOL_ABOVE_FILES = 64
+
+
+def _repeats_of(items: list[tuple[str, str]], options: Options) -> list[Finding]:
+    out: list[Finding] = []
+    for path, text in items:
+        out.extend(findings_for_text(path, text, find_duplicates(text, options)))
+    return out
+
+
+def _repeats(texts: dict[str, str], settings: CheckSettings) -> list[Finding]:
+    """DUP001 for every file; in ``settings.jobs`` worker processes when
+    there are many files (each file is independent, and the merge keeps
+    file order, so the result does not depend on ``jobs``)."""
+    items = list(texts.items())
+    jobs = min(settings.jobs, max(1, len(items) // 16))
+    if jobs <= 1 or len(items) <= POOL_ABOVE_FILES:
+        return _repeats_of(items, settings.options)
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, len(items) // (jobs * 8))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    out: list[Finding] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for part in pool.map(_repeats_of, chunks, [settings.options] * len(chunks)):
+            out.extend(part)
+    return out
+
+
 def _cross_file(texts: dict[str, str], settings: CheckSettings) -> list[Finding]:
     """DUP002, DUP003 and DUP005 from a corpus scan of the checked files."""
     from .scan import boilerplate_share, scan
 
-    result = scan(list(texts.items()), **_scan_options(settings.options))
+    # strict: every checked file is a document; none may be skipped quietly.
+    result = scan(list(texts.items()), **_scan_options(settings.options), jobs=settings.jobs, strict=True)
     idx = {p: LineIndex(t) for p, t in texts.items()}
     out: list[Finding] = []
     pairs: set[tuple[str, str]] = set()
@@ -393,6 +426,10 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None) -> Ch
 
     settings = settings or CheckSettings()
     report = CheckReport(fail_on=settings.fail_on, rules=settings.rules)
+    accepted = None
+    if settings.baseline and not settings.update_baseline:
+        accepted = baseline_mod.load(settings.baseline)  # before any work: a missing file is an error
+    root = os.path.dirname(os.path.abspath(settings.baseline)) if settings.baseline else "."
     texts: dict[str, str] = {}
     for p in _iter_paths(paths, settings):
         texts[str(p)] = read_text(p, settings.encoding, settings.errors, settings.max_line_length,
@@ -400,15 +437,9 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None) -> Ch
     report.texts = texts
     report.files = len(texts)
 
-    accepted = None
-    if settings.baseline and not settings.update_baseline:
-        accepted = baseline_mod.load(settings.baseline)
-    root = os.path.dirname(os.path.abspath(settings.baseline)) if settings.baseline else "."
-
     found: list[Finding] = []
     if "DUP001" in settings.rules:
-        for path, text in texts.items():
-            found.extend(findings_for_text(path, text, find_duplicates(text, settings.options)))
+        found.extend(_repeats(texts, settings))
     if settings.rules & {"DUP002", "DUP003", "DUP005"} and len(texts) > 1:
         found.extend(_cross_file(texts, settings))
     if settings.index and "DUP004" in settings.rules:

@@ -82,6 +82,9 @@ def _add_check_options(k: argparse.ArgumentParser) -> None:
     k.add_argument("--format", choices=tuple(FORMATS), help="report format (default text)")
     k.add_argument("--exit-zero", action="store_true", default=None,
                    help="exit 0 even when findings are reported (still 2 on errors)")
+    k.add_argument("--jobs", type=int, metavar="N",
+                   help="worker processes for large checks (default 0: one per CPU); "
+                        "results do not depend on it")
     r = k.add_argument_group("rules")
     r.add_argument("--select", action="append", metavar="RULES",
                    help="rule ids or prefixes to run, comma-separated (default: all)")

@@ -69,6 +69,7 @@ KEYS: Mapping[str, tuple[Any, str]] = {
     "encoding": (lambda v: isinstance(v, str), "an encoding name"),
     "errors": (lambda v: v in ("strict", "replace"), "'strict' or 'replace'"),
     "max-line-length": (_is_int, "an integer"),
+    "jobs": (_is_int, "an integer (0: one per CPU)"),
 }
 
 
@@ -214,6 +215,7 @@ def build_settings(flags: Mapping[str, Any], config: Config | None = None) -> Ch
             max_line_length=max_line,
             format=check_format(get("format", "text")),
             exit_zero=bool(get("exit-zero", False)),
+            jobs=_jobs(get("jobs", 0)),
             config_file=str(config.path) if config.path else None,
         )
     except ConfigError:
@@ -221,6 +223,13 @@ def build_settings(flags: Mapping[str, Any], config: Config | None = None) -> Ch
     except DedupeError as exc:
         where = f" (from {config.path})" if config.path else ""
         raise ConfigError(f"{exc}{where}") from None
+
+
+def _jobs(n: int) -> int:
+    """Worker processes: 0 means one per CPU."""
+    if n < 0:
+        raise ConfigError(f"jobs must be 0 (one per CPU) or a positive integer, got {n!r}")
+    return n or os.cpu_count() or 1
 
 
 def _split(values: Any) -> list[str] | None:

@@ -263,3 +263,19 @@ def test_index_rule_flags_a_copy_of_a_published_article(tmp_path, capsys):
     assert check_json(["--index", db, "--select", "DUP004", str(new)], capsys)[0] == 0
     code, _, err = run(["check", "--no-config", "--index", str(tmp_path / "nope.db"), str(new)], capsys)
     assert code == 2 and err.startswith("dedupe: error:")
+
+
+def test_jobs_do_not_change_the_result(tmp_path):
+    from dedupe.check import POOL_ABOVE_FILES
+
+    docs = tmp_path / "many"
+    docs.mkdir()
+    for i in range(POOL_ABOVE_FILES + 6):
+        paras = [prose(1000 + i), prose(2000 + i)]
+        if i % 5 == 0:
+            paras.append(paras[0])  # a repeat in every fifth file
+        (docs / f"p{i:03d}.md").write_text("\n\n".join(paras) + "\n")
+    one = run_check([str(docs)], CheckSettings(rules=frozenset({"DUP001"}), jobs=1))
+    two = run_check([str(docs)], CheckSettings(rules=frozenset({"DUP001"}), jobs=2))
+    assert len(one.findings) == 14
+    assert one.findings == two.findings
