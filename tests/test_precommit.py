@@ -12,6 +12,7 @@ needs the package index (or a pip cache/mirror), and takes a minute or two.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from dedupe.cli import main
 from tests.test_check import make_site, page, prose
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,3 +92,37 @@ def test_pre_commit_try_repo(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout
+
+
+def _dedupe_commands(recipe: Path) -> list[list[str]]:
+    doc = yaml.safe_load(recipe.read_text())
+    lines: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("run", "script") or isinstance(v, (dict, list)):
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, str):
+            lines.extend(line for line in node.splitlines() if line.startswith("dedupe "))
+
+    walk(doc)
+    return [shlex.split(line.split(">")[0]) for line in lines]
+
+
+def test_ci_recipes_run_real_commands(tmp_path, capsys, monkeypatch):
+    """Every dedupe command in examples/ parses, and runs on a site with the
+    exit status the recipe relies on."""
+    make_site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for name in ("github-actions.yml", "gitlab-ci.yml"):
+        commands = _dedupe_commands(ROOT / "examples" / name)
+        assert commands, name
+        for argv in commands:
+            assert argv[:2] == ["dedupe", "check"]
+            code = main(argv[1:] + ["--no-config"])
+            capsys.readouterr()
+            assert code == (0 if "--exit-zero" in argv else 1), (name, argv)
