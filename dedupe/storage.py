@@ -415,6 +415,14 @@ return out
 """
 
 
+def _from_hash(doc_id: str, raw: dict[bytes, bytes]) -> DocumentRecord:
+    f = {k.decode(): v for k, v in raw.items()}
+    try:
+        return DocumentRecord.from_blobs(doc_id, f["hash"].decode(), int(f["length"]), int(f["lines"]), f)
+    except (KeyError, ValueError) as exc:
+        raise IndexFormatError(f"index entry {doc_id!r} is damaged ({exc})") from None
+
+
 class RedisStorage:
     """An index in a Redis database that a team shares."""
 
@@ -491,15 +499,7 @@ class RedisStorage:
 
     def _fetch(self, pipe_or_client, doc_id: str) -> DocumentRecord | None:
         raw = pipe_or_client.hgetall(self._k("doc", doc_id))
-        if not raw:
-            return None
-        f = {k.decode(): v for k, v in raw.items()}
-        try:
-            return DocumentRecord.from_blobs(
-                doc_id, f["hash"].decode(), int(f["length"]), int(f["lines"]), f
-            )
-        except KeyError as exc:
-            raise IndexFormatError(f"index entry {doc_id!r} is damaged (missing {exc})") from None
+        return _from_hash(doc_id, raw) if raw else None
 
     def _queue_delete(self, pipe, old: DocumentRecord) -> None:
         member_id = old.id.encode()
@@ -570,8 +570,7 @@ class RedisStorage:
         for doc_id, raw in zip(ids, raws):
             if not raw:
                 continue  # removed since its postings were read
-            f = {k.decode(): v for k, v in raw.items()}
-            out[doc_id] = DocumentRecord.from_blobs(doc_id, f["hash"].decode(), int(f["length"]), int(f["lines"]), f)
+            out[doc_id] = _from_hash(doc_id, raw)
         return out
 
     def lookup(self, keys: Iterable[int]) -> list[tuple[int, str, int]]:

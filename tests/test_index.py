@@ -26,7 +26,7 @@ from dedupe.index import Index, IndexMatch, add_paths, findings_against_index
 from dedupe.options import Options
 from dedupe.shingle import tokens
 
-from .strategies import CORPUS, paragraph
+from .strategies import CORPUS, document, paragraph
 
 _WORDS = (
     "river market council school budget harbour station library garden museum bridge "
@@ -315,6 +315,19 @@ def test_every_indexed_paragraph_is_found_again(tmp_path_factory, paras):
                 continue
             matches = index.query(q)
             assert any(q[m.start : m.end] == p and m.duplicate_of.id == "doc" for m in matches), p
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=document())
+def test_an_indexed_document_is_its_own_exact_near_duplicate(tmp_path_factory, doc):
+    with Index(tmp_path_factory.mktemp("self") / "s.db") as index:
+        index.add("doc", doc)
+        matches = index.query(doc)
+        if doc.strip():
+            assert (matches[0].kind, matches[0].similarity, matches[0].duplicate_of.id) == ("near-duplicate", 1.0, "doc")
+        else:
+            assert matches == []
+        assert index.query(doc, exclude="doc") == []
 
 
 # -- through the command line ------------------------------------------
