@@ -16,17 +16,25 @@ from .shingle import ShingleSets, fmix64, sorted_unique
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """``(bands, rows)`` minimizing the sum of the false-positive and
     false-negative areas of the S-curve, as ``datasketch.MinHashLSH``
-    chooses them with equal weights. Every ``(bands, rows)`` with
-    ``bands * rows <= num_perm`` is scored in one numpy pass."""
+    chooses them with equal weights.
+
+    For each row count the powers ``(1 - s**rows)**bands`` of every band
+    count come from one running product (no ``pow`` per combination), so
+    all ``bands * rows <= num_perm`` are scored in a few milliseconds.
+    """
     s = np.linspace(0.0, 1.0, 2001)
-    below, above = s[s <= threshold], s[s >= threshold]
-    combos = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
-    bands = np.array([c[0] for c in combos], dtype=np.float64)[:, None]
-    rows = np.array([c[1] for c in combos], dtype=np.float64)[:, None]
-    fp = np.trapezoid(1.0 - (1.0 - below[None, :] ** rows) ** bands, below, axis=1)
-    fn = np.trapezoid((1.0 - above[None, :] ** rows) ** bands, above, axis=1)
+    below, above = s <= threshold, s >= threshold
+    s_below, s_above = s[below], s[above]
+    err = np.full((num_perm, num_perm), np.inf)  # err[bands - 1, rows - 1]
+    for rows in range(1, num_perm + 1):
+        max_bands = num_perm // rows
+        miss = np.cumprod(np.broadcast_to(1.0 - s**rows, (max_bands, s.size)), axis=0)
+        fp = np.trapezoid(1.0 - miss[:, below], s_below, axis=1)
+        fn = np.trapezoid(miss[:, above], s_above, axis=1)
+        err[:max_bands, rows - 1] = fp + fn
     # argmin takes the first of equal errors: the fewest bands, then rows.
-    return combos[int(np.argmin(fp + fn))]
+    bands, rows = np.unravel_index(int(np.argmin(err)), err.shape)
+    return int(bands) + 1, int(rows) + 1
 
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:

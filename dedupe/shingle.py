@@ -125,13 +125,15 @@ def _normalization_tables() -> tuple[np.ndarray, np.ndarray]:
     allchars = cps.tobytes().decode("utf-32-le")
     for m in regex.finditer(r"[^\p{ccc=0}]+|\p{NFKC_QC=M}+", allchars):
         unsafe[m.start() : m.end()] = True
-    changing = [m.start() for m in regex.finditer(r"[\p{NFKD_QC=N}\p{NFKC_QC=M}\p{CWCF}\p{CWCM}]", allchars)]
-    for c in changing:
-        out = normalize(chr(c))
-        if len(out) == 1:
-            mapped[c] = ord(out)
-        else:
-            unsafe[c] = True
+    # Hangul syllables decompose but NFKC composes them back: unchanged.
+    changing = r"[\p{NFKD_QC=N}\p{NFKC_QC=M}\p{CWCF}\p{CWCM}--[\uAC00-\uD7A3]]+"
+    for m in regex.finditer(changing, allchars, flags=regex.V1):
+        for c in range(m.start(), m.end()):
+            out = normalize(chr(c))
+            if len(out) == 1:
+                mapped[c] = ord(out)
+            else:
+                unsafe[c] = True
     # A character that maps onto a combining or composing one is unsafe too.
     unsafe |= unsafe[mapped]
     return mapped, unsafe
