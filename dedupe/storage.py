@@ -29,8 +29,9 @@ Redis layout, every key under a prefix (``dedupe:`` unless the URL says
     {p}docs             set    document ids
     {p}doc:{id}         hash   the record's fields
     {p}hash:{hex}       set    ids of documents with this content hash
-    {p}band:{key}       set    postings under one band key (8 bytes, big-endian),
-                               each member ``unit (4 bytes, little-endian) + id``
+    {p}bands:{k[:2]}    hash   postings: field ``k[2:]`` (``k`` the band key, 8
+                               bytes big-endian), value the concatenated
+                               ``unit (4 bytes LE) + id length (2 bytes BE) + id``
 
 A Redis write is one MULTI/EXEC transaction guarded by WATCH on the
 document's key, retried when another client changed it in between; the
@@ -45,7 +46,7 @@ import struct
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Iterable, Iterator, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -72,6 +73,10 @@ UNIT_DTYPE = np.dtype(
 # One posting as Redis stores it: the band key (big-endian, so that it can
 # be cut out of a blob and appended to a key name) and the unit.
 _POSTING_DTYPE = np.dtype([("key", ">u8"), ("unit", "<i4")])
+
+#: Postings read per band key, oldest first: a key that thousands of
+#: documents share (boilerplate) costs a bounded read.
+LOOKUP_CAP = 256
 
 # SQLite allows 999 bound parameters in old builds; stay below it.
 _CHUNK = 900
@@ -160,7 +165,7 @@ class Storage(Protocol):
     def put_many(self, records: Iterable[DocumentRecord]) -> int: ...
     def remove(self, doc_id: str) -> bool: ...
     def get_many(self, ids: Iterable[str]) -> dict[str, DocumentRecord]: ...
-    def lookup(self, keys: Iterable[int]) -> list[tuple[int, str, int]]: ...
+    def lookup(self, keys: Iterable[int], cap: int = ...) -> list[tuple[int, str, int]]: ...
     def ids_with_hash(self, content_hash: str) -> list[str]: ...
     def ids(self) -> list[str]: ...
     def count(self) -> int: ...
@@ -321,8 +326,9 @@ class SQLiteStorage:
                 )
         return out
 
-    def lookup(self, keys: Iterable[int]) -> list[tuple[int, str, int]]:
-        """``(key, document id, unit)`` for every posting under ``keys``."""
+    def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> list[tuple[int, str, int]]:
+        """``(key, document id, unit)`` for the postings under ``keys``, at
+        most ``cap`` per key (the oldest documents')."""
         keys = sorted({_signed(k) for k in keys})
         out: list[tuple[int, str, int]] = []
         # One read transaction, so that every chunk sees the same snapshot.
@@ -331,9 +337,11 @@ class SQLiteStorage:
             for i in range(0, len(keys), _CHUNK):
                 chunk = keys[i : i + _CHUNK]
                 rows = self._conn.execute(
-                    "SELECT p.key, d.id, p.unit FROM postings p JOIN documents d ON d.num = p.doc "
-                    f"WHERE p.key IN ({', '.join('?' * len(chunk))})",
-                    chunk,
+                    "SELECT p.key, d.id, p.unit FROM ("
+                    "  SELECT key, doc, unit, row_number() OVER (PARTITION BY key ORDER BY doc, unit) AS n"
+                    f"  FROM postings WHERE key IN ({', '.join('?' * len(chunk))})"
+                    ") p JOIN documents d ON d.num = p.doc WHERE p.n <= ?",
+                    (*chunk, cap),
                 ).fetchall()
                 out.extend((_unsigned(k), d, u) for k, d, u in rows)
         finally:
@@ -390,29 +398,87 @@ class _Transaction:
 _UNIT = struct.Struct("<i")
 _RETRIES = 50
 
-# Thousands of postings per document: sent as one blob of 12-byte records
-# (8-byte band key, 4-byte unit) and applied by the server in one script,
-# instead of one command each. Runs inside the MULTI/EXEC of a write.
+# Postings live in hashes, not in a Redis key per band key (whose fixed
+# cost made the index about 60 times the size of the text): the first two
+# bytes of a band key name the bucket, the other six are the field, and
+# the value is the concatenation of its postings, each ``unit (4 bytes,
+# little-endian) + id length (2 bytes, big-endian) + id``.
+#
+# Thousands of postings per document travel as one blob of 12-byte records
+# (8-byte band key, 4-byte unit) and are applied by one server-side script
+# inside the MULTI/EXEC of a write.
 _APPLY_POSTINGS = """
-local band, member, cmd, blob = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-for i = 1, #blob, 12 do
-  redis.call(cmd, band .. string.sub(blob, i, i + 7), string.sub(blob, i + 8, i + 11) .. member)
+local prefix, member, cmd, blob = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local function find(cur, rec)
+  local j = 1
+  while j <= #cur do
+    local stop = j + 5 + string.byte(cur, j + 4) * 256 + string.byte(cur, j + 5)
+    if string.sub(cur, j, stop) == rec then return j, stop end
+    j = stop + 1
+  end
+  return nil
 end
-return #blob / 12
+for i = 1, #blob, 12 do
+  local bucket = prefix .. string.sub(blob, i, i + 1)
+  local field = string.sub(blob, i + 2, i + 7)
+  local rec = string.sub(blob, i + 8, i + 11) .. member
+  local cur = redis.call('HGET', bucket, field)
+  if cmd == 'add' then
+    if not cur then
+      redis.call('HSET', bucket, field, rec)
+    elseif not find(cur, rec) then
+      redis.call('HSET', bucket, field, cur .. rec)
+    end
+  elseif cur then
+    local a, b = find(cur, rec)
+    if a then
+      local rest = string.sub(cur, 1, a - 1) .. string.sub(cur, b + 1)
+      if #rest == 0 then
+        redis.call('HDEL', bucket, field)
+      else
+        redis.call('HSET', bucket, field, rest)
+      end
+    end
+  end
+end
+return 1
 """
-# Members of many band sets at once: a blob of 8-byte keys in, a flat
-# list of (key, member) pairs out.
+# The postings under many band keys at once: a blob of 8-byte keys in, a
+# flat list of (key, postings) pairs out, each cut to its first ARGV[3]
+# postings (a key shared by thousands of documents costs a bounded read).
 _LOOKUP = """
-local band, blob, out = ARGV[1], ARGV[2], {}
+local prefix, blob, cap, out = ARGV[1], ARGV[2], tonumber(ARGV[3]), {}
 for i = 1, #blob, 8 do
-  local key = string.sub(blob, i, i + 7)
-  for _, m in ipairs(redis.call('SMEMBERS', band .. key)) do
-    out[#out + 1] = key
-    out[#out + 1] = m
+  local v = redis.call('HGET', prefix .. string.sub(blob, i, i + 1), string.sub(blob, i + 2, i + 7))
+  if v then
+    local j, n = 1, 0
+    while j <= #v and n < cap do
+      j = j + 6 + string.byte(v, j + 4) * 256 + string.byte(v, j + 5)
+      n = n + 1
+    end
+    out[#out + 1] = string.sub(blob, i, i + 7)
+    out[#out + 1] = string.sub(v, 1, j - 1)
   end
 end
 return out
 """
+_ID_LEN = struct.Struct(">H")
+
+
+def _member(doc_id: str) -> bytes:
+    raw = doc_id.encode()
+    if len(raw) > 0xFFFF:
+        raise InputError(f"document id of {len(raw):,} bytes is too long for a Redis index (64 KiB at most)")
+    return _ID_LEN.pack(len(raw)) + raw
+
+
+def _parse_postings(key: int, value: bytes) -> Iterator[tuple[int, str, int]]:
+    j = 0
+    while j < len(value):
+        (unit,) = _UNIT.unpack_from(value, j)
+        (n,) = _ID_LEN.unpack_from(value, j + 4)
+        yield key, value[j + 6 : j + 6 + n].decode(), unit
+        j += 6 + n
 
 
 def _from_hash(doc_id: str, raw: dict[bytes, bytes]) -> DocumentRecord:
@@ -463,7 +529,7 @@ class RedisStorage:
         return out
 
     def _band_prefix(self) -> bytes:
-        return self._k("band", b"")
+        return self._k("bands", b"")
 
     def _call(self, fn, *args):
         try:
@@ -503,7 +569,7 @@ class RedisStorage:
 
     def _queue_delete(self, pipe, old: DocumentRecord) -> None:
         member_id = old.id.encode()
-        pipe.eval(_APPLY_POSTINGS, 0, self._band_prefix(), member_id, "SREM", old.posting_array().tobytes())
+        pipe.eval(_APPLY_POSTINGS, 0, self._band_prefix(), _member(old.id), "del", old.posting_array().tobytes())
         pipe.srem(self._k("hash", old.content_hash), member_id)
         pipe.delete(self._k("doc", old.id))
         pipe.srem(self._k("docs"), member_id)
@@ -524,7 +590,7 @@ class RedisStorage:
                     pipe.hset(doc_key, mapping=fields)
                     pipe.sadd(self._k("docs"), member_id)
                     pipe.sadd(self._k("hash", rec.content_hash), member_id)
-                    pipe.eval(_APPLY_POSTINGS, 0, self._band_prefix(), member_id, "SADD",
+                    pipe.eval(_APPLY_POSTINGS, 0, self._band_prefix(), _member(rec.id), "add",
                               rec.posting_array().tobytes())
                     pipe.execute()
                     return
@@ -573,13 +639,12 @@ class RedisStorage:
             out[doc_id] = _from_hash(doc_id, raw)
         return out
 
-    def lookup(self, keys: Iterable[int]) -> list[tuple[int, str, int]]:
+    def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> list[tuple[int, str, int]]:
         blob = np.array(sorted(set(keys)), dtype=">u8").tobytes()
-        flat = self._call(self._r.eval, _LOOKUP, 0, self._band_prefix(), blob)
-        out = []
-        for key, m in zip(flat[0::2], flat[1::2]):
-            (unit,) = _UNIT.unpack_from(m)
-            out.append((int.from_bytes(key, "big"), m[_UNIT.size :].decode(), unit))
+        flat = self._call(self._r.eval, _LOOKUP, 0, self._band_prefix(), blob, cap)
+        out: list[tuple[int, str, int]] = []
+        for key, value in zip(flat[0::2], flat[1::2]):
+            out.extend(_parse_postings(int.from_bytes(key, "big"), value))
         return out
 
     def ids_with_hash(self, content_hash: str) -> list[str]:

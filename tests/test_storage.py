@@ -69,13 +69,20 @@ def _postings_consistent(location: str) -> None:
         else:
             import redis
 
+            from dedupe.storage import _parse_postings
+
             r = redis.Redis.from_url(location)
             got = set()
-            for name in r.scan_iter(match=b"dedupe:band:*"):
-                key = int.from_bytes(name[len(b"dedupe:band:"):], "big")
-                for m in r.smembers(name):
-                    got.add((key, m[4:].decode(), int.from_bytes(m[:4], "little", signed=True)))
+            n_rows = 0
+            for bucket in r.scan_iter(match=b"dedupe:bands:*"):
+                high = bucket[len(b"dedupe:bands:"):]
+                for field, value in r.hgetall(bucket).items():
+                    assert value, "an emptied posting list must be deleted"
+                    rows = list(_parse_postings(int.from_bytes(high + field, "big"), value))
+                    n_rows += len(rows)
+                    got.update(rows)
             r.close()
+            assert n_rows == len(got)
         assert got == expected
     finally:
         storage.close()
@@ -122,6 +129,22 @@ def test_lookup_finds_document_and_unit_postings(location):
     assert (int(rec.bands[0]), "d", DOCUMENT_UNIT) in hits
     assert (int(rec.unit_bands[0][0]), "d", 0) in hits
     assert all(k != 12345 for k, _, _ in hits)
+
+
+def test_lookup_reads_at_most_cap_postings_per_key_oldest_first(location):
+    shared = _texts(1, 5)[0]
+    with Index(location) as index:
+        for i in range(6):
+            index.add(f"d{i}", shared)
+        index.add("d0", shared)  # re-added: now the newest
+    storage = open_storage(location, create=False)
+    try:
+        rec = storage.get_many(["d1"])["d1"]
+        key = int(rec.bands[0])
+        assert sorted(d for _, d, _ in storage.lookup([key])) == [f"d{i}" for i in range(6)]
+        assert [d for _, d, _ in storage.lookup([key], cap=2)] == ["d1", "d2"]
+    finally:
+        storage.close()
 
 
 def test_first_metadata_wins(location):
