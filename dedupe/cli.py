@@ -210,11 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     k = sub.add_parser(
         "check", help="report repeated text in files and folders",
-        description="Report repeated text inside each article, near-duplicate articles, passages "
-                    "copied between articles or from published ones (--index), and articles that "
-                    "are mostly boilerplate; folders are searched recursively. Text output lines read "
-                    "path:line:col: RULE message, naming the kept copy. Settings come from "
-                    "[tool.dedupe] in pyproject.toml or .dedupe.toml (the nearest one above the "
+        description="Report repeated text inside each article, near-duplicate articles, passages\n"
+                    "copied between articles or from published ones (--index), and articles that\n"
+                    "are mostly boilerplate; folders are searched recursively. Text output lines\n"
+                    "read path:line:col: RULE message, naming the kept copy. Settings come from\n"
+                    "[tool.dedupe] in pyproject.toml or .dedupe.toml (the nearest one above the\n"
                     "checked paths); flags override them.",
         epilog=_CHECK_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
