@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+from hypothesis import HealthCheck, given, settings
+
+from dedupe import baseline as baseline_mod
+from dedupe.check import CheckSettings, fingerprint, run_check
 from dedupe.cli import main
+from tests.strategies import document
 from tests.test_check import prose
 
 
@@ -117,3 +123,32 @@ def test_sarif_emits_baselined_results_as_suppressed(tmp_path, capsys):
     assert code == 0
     (result,) = json.loads(out)["runs"][0]["results"]
     assert result["suppressions"][0]["kind"] == "external"
+
+
+# -- properties ------------------------------------------------------------------
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=document())
+def test_a_fresh_baseline_accepts_every_finding(tmp_path, doc):
+    post = tmp_path / "post.md"
+    post.write_text(doc, encoding="utf-8", newline="")
+    base = tmp_path / "b.json"
+    s = CheckSettings(rules=frozenset({"DUP001"}))
+    before = run_check([str(post)], s)
+    baseline_mod.write(base, before.findings)
+    after = run_check([str(post)], CheckSettings(rules=s.rules, baseline=str(base)))
+    assert after.findings == []
+    assert len(after.suppressed) == len(before.findings)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=document())
+def test_fingerprints_ignore_white_space(tmp_path, doc):
+    post = tmp_path / "post.md"
+    post.write_text(doc, encoding="utf-8", newline="")
+    for f in run_check([str(post)], CheckSettings(rules=frozenset({"DUP001"}))).findings:
+        copy = doc[f.start:f.end]
+        respaced = "  " + copy.replace(" ", " \n ") + "\n"
+        shifted = "\n\n" + respaced
+        moved = replace(f, start=2, end=2 + len(respaced), line=3)
+        assert fingerprint(moved, shifted) == f.fingerprint
