@@ -124,14 +124,25 @@ def load(path: str | os.PathLike) -> Config:
     return Config(dict(table), p.resolve())
 
 
-def _nearest(start: Path) -> Path | None:
+def _nearest(start: Path, memo: dict[Path, Path | None]) -> Path | None:
+    """The configuration file nearest above ``start``; ``memo`` remembers
+    the answer for each folder seen, so that thousands of file arguments
+    (a pre-commit hook's) read each configuration file once."""
     folder = start if start.is_dir() else start.parent
+    walked: list[Path] = []
+    found: Path | None = None
     for d in (folder, *folder.parents):
-        for name in CONFIG_NAMES:
-            candidate = d / name
-            if candidate.is_file() and _table(candidate) is not None:
-                return candidate
-    return None
+        if d in memo:
+            found = memo[d]
+            break
+        walked.append(d)
+        hit = next((d / n for n in CONFIG_NAMES if (d / n).is_file() and _table(d / n) is not None), None)
+        if hit is not None:
+            found = hit
+            break
+    for d in walked:
+        memo[d] = found
+    return found
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> Config:
@@ -139,9 +150,10 @@ def discover(paths: Iterable[str | os.PathLike]) -> Config:
     each; checked paths under different configuration files are an error
     (check them separately, or pass ``--config``)."""
     found: dict[Path, str] = {}
+    memo: dict[Path, Path | None] = {}
     for raw in paths:
         p = Path(raw).resolve()
-        near = _nearest(p)
+        near = _nearest(p, memo)
         if near is not None:
             found.setdefault(near, str(raw))
     if len(found) > 1:
