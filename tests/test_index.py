@@ -418,3 +418,10 @@ def test_add_paths_names_files_as_check_does(site):
         assert sorted(res.added) == [f"content/post-{i}.md" for i in range(8)]
         assert res.skipped == ()
         assert index.ids() == sorted(res.added)
+
+
+def test_default_banding_is_what_lsh_params_chooses():
+    from dedupe.candidates import lsh_params
+    from dedupe.index import _DEFAULT_BANDING, LSH_THRESHOLD
+
+    assert _DEFAULT_BANDING[128] == lsh_params(LSH_THRESHOLD, 128)
