@@ -21,7 +21,7 @@ import xxhash
 
 from .detect import find_duplicates
 from .errors import OptionsError
-from .markers import Region, is_suppressed, suppressed_regions
+from .markers import Region, article_start, is_suppressed, suppressed_regions
 from .options import Options
 from .report import Removal
 from .rules import RULES, SEVERITIES, severity_rank
@@ -479,7 +479,10 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None) -> Ch
     found.sort(key=lambda f: (order.get(f.path, len(order)), f.start, f.rule, f.end))
     findings = []
     for f in found:
-        sup = "inline" if is_suppressed(f.start, regions.get(f.path, [])) else None
+        where = f.start
+        if f.path in regions and f.start == 0 and f.end == len(texts[f.path]):
+            where = article_start(texts[f.path])  # a finding about the whole article
+        sup = "inline" if is_suppressed(where, regions.get(f.path, [])) else None
         findings.append(replace(
             f, severity=settings.severity[f.rule], suppressed=sup,
             fingerprint=fingerprint(f, texts.get(f.path, ""), root),

@@ -5,7 +5,9 @@
     <!-- dedupe: ignore-next -->   do not report the next block (the run of
                                    non-blank lines after the marker)
 
-A finding is suppressed when it starts inside a suppressed region. The
+A finding is suppressed when it starts inside a suppressed region (a
+finding about the whole article: when the article's text, after any
+front matter, starts inside one). The
 text there is still read: a later copy of it, outside the region, is
 reported as usual, so wrap the copy you mean to keep, not the original.
 Markers inside fenced code blocks are examples, not markers, and are
@@ -94,6 +96,24 @@ def suppressed_regions(text: str, name: str = "<text>") -> list[Region]:
     if off_at is not None:
         regions.append(Region(off_at[0], len(text), off_at[1], max(len(lines), 1)))
     return regions
+
+
+_FRONT = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^\1[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+def article_start(text: str) -> int:
+    """Where the article's own text begins: after front matter, blank lines
+    and marker lines. Findings about the whole article (a near-duplicate
+    article, a mostly-boilerplate one) are suppressed when this offset is,
+    so an ``off`` marker at the top of the body switches them off."""
+    m = _FRONT.match(text)
+    pos = m.end() if m else 0
+    for line in text[pos:].splitlines(keepends=True):
+        body = line.strip()
+        if body and not _MARKER.fullmatch(body):
+            break
+        pos += len(line)
+    return min(pos, len(text))
 
 
 def is_suppressed(offset: int, regions: list[Region]) -> bool:

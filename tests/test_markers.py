@@ -8,7 +8,7 @@ import pytest
 
 from dedupe.cli import main
 from dedupe.errors import InputError
-from dedupe.markers import is_suppressed, suppressed_regions
+from dedupe.markers import article_start, is_suppressed, suppressed_regions
 from tests.test_check import prose
 
 
@@ -90,3 +90,21 @@ def test_bad_marker_exits_2(tmp_path, capsys):
     assert main(["check", "--no-config", md]) == 2
     err = capsys.readouterr().err
     assert err.startswith("dedupe: error:") and "post.md:3" in err
+
+
+def test_article_start_skips_front_matter_and_markers():
+    text = "---\ntitle: x\n---\n\n<!-- dedupe: off -->\n\nBody starts here.\n"
+    assert text[article_start(text):].startswith("Body")
+    assert article_start("Body\n") == 0
+
+
+def test_off_after_front_matter_switches_off_article_findings(tmp_path, capsys):
+    from tests.test_check import make_site
+
+    site = make_site(tmp_path)
+    stub = site["stub"]
+    text = stub.read_text()
+    end = text.index("---", 3) + 4
+    stub.write_text(text[:end] + "\n<!-- dedupe: off -->\n" + text[end:])
+    assert main(["check", "--no-config", "--select", "DUP005", str(tmp_path / "docs")]) == 0
+    assert "1 by inline markers" in capsys.readouterr().err
