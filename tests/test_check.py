@@ -279,3 +279,20 @@ def test_jobs_do_not_change_the_result(tmp_path):
     two = run_check([str(docs)], CheckSettings(rules=frozenset({"DUP001"}), jobs=2))
     assert len(one.findings) == 14
     assert one.findings == two.findings
+
+
+def test_speed_benchmark_runs_on_a_tiny_site(tmp_path, capsys):
+    """benchmarks/check_speed.py end to end on 40 files (a smoke test, no timings asserted)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "check_speed.py"
+    spec = importlib.util.spec_from_file_location("check_speed", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    planted = mod.make_site(tmp_path / "site", 40)
+    assert len(list((tmp_path / "site").rglob("*.md"))) == 40 and sum(planted.values()) > 0
+    out = tmp_path / "speed.json"
+    assert mod.main(["--files", "40", "--sample", "2", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["files"] == 40 and data["summary"]["files"] == 40
+    assert "dedupe check DIR (all rules)" in capsys.readouterr().out
