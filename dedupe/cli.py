@@ -420,7 +420,7 @@ def scan_options_from_args(args: argparse.Namespace):
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from .boilerplate import model_from_blocks, save_model
+    from .boilerplate import save_model
     from .progress import Progress
     from .scan import format_text, scan_paths
 
@@ -429,7 +429,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         check_writable(args.save_boilerplate)
     result = scan_paths(args.paths, options, scan_options, sources, Progress(sys.stderr))
     if args.save_boilerplate:
-        save_model(model_from_blocks(result.boilerplate), args.save_boilerplate)
+        save_model(result.boilerplate_model(), args.save_boilerplate)
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

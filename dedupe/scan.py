@@ -4,14 +4,15 @@ documents, and boilerplate blocks.
 Stages (the same as for one text, over many documents):
 
 1. **analyze**, per batch of documents, in worker processes with
-   ``jobs > 1``: paragraphs and sentences with offsets, shingles, MinHash
+   ``jobs > 1``: paragraphs and sentences with offsets, shingles of the
+   digit-masked text (so that "2023" and "2024" are the same token), MinHash
    signatures and LSH band keys. A batch comes back as numpy arrays only;
    the texts go to a temporary spool file, so the corpus is never held in
    memory as Python strings.
-2. **boilerplate**: paragraphs grouped on their digit-masked bigram
-   shingles (see :mod:`dedupe.boilerplate`); a group found in at least
-   ``min_documents`` documents and at least ``min_share`` of all documents
-   is a boilerplate block. Masked sentences repeated that widely inside
+2. **boilerplate**: paragraphs grouped at a lower Jaccard threshold
+   (``boilerplate_threshold``, see :mod:`dedupe.boilerplate`); a group found
+   in at least ``min_documents`` documents and at least ``min_share`` of all
+   documents (near-duplicate documents counting once) is a boilerplate block. Masked sentences repeated that widely inside
    paragraphs are blocks too.
 3. **documents**: MinHash LSH over document signatures (the element-wise
    minimum of the paragraph signatures), verified by exact Jaccard of the
@@ -33,20 +34,20 @@ import os
 import tempfile
 import time
 from collections import deque
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 import numpy as np
 
 from . import boilerplate as bp
-from .candidates import band_keys, lsh_params, pairs_from_buckets
+from .candidates import band_keys, pairs_from_buckets
 from .errors import InputError, OptionsError
 from .groups import leader_groups
 from .options import Options
 from .progress import Progress
 from .segment import paragraphs, sentences
-from .shingle import ShingleSets, shingle
+from .shingle import shingle
 from .signature import EMPTY, minhash
 from .sources import Document, Skipped, as_documents
 from .verify import compare
@@ -54,9 +55,6 @@ from .verify import compare
 #: LSH is tuned below the verification threshold so that pairs just above
 #: it still collide in some band; only verified pairs count.
 LSH_MARGIN = 0.2
-#: Permutations for the masked (boilerplate) signatures: short blocks need
-#: fewer to be found, and this halves that stage's cost.
-BOILERPLATE_PERM = 64
 #: A batch ends after this many characters (or documents): large enough to
 #: amortize numpy calls, small enough to keep workers' memory flat.
 BATCH_CHARS = 2_000_000
@@ -178,6 +176,13 @@ class ScanResult:
     summary: ScanSummary
     skipped: tuple[Skipped, ...] = ()
     lengths: dict[str, int] = field(default_factory=dict, repr=False)
+    #: The shingling the blocks were found with, for a boilerplate model.
+    ngram: int = 3
+    boilerplate_threshold: float = bp.THRESHOLD
+
+    def boilerplate_model(self) -> bp.BoilerplateModel:
+        """The boilerplate blocks as a model for :func:`dedupe.boilerplate.clean_with_model`."""
+        return bp.model_from_blocks(self.boilerplate, self.ngram, self.boilerplate_threshold)
 
     def to_dict(self) -> dict:
         return {
@@ -221,7 +226,7 @@ class ScanOptions:
         least ``min_documents`` documents *and* at least ``min_share`` of
         all documents (default: 3 documents and 1 %).
     boilerplate_threshold:
-        Jaccard similarity of digit-masked bigram shingles at or above
+        Jaccard similarity of digit-masked shingles at or above
         which two paragraphs are one block (default 0.5).
     jobs:
         Worker processes for the analysis stage; results are identical
@@ -283,14 +288,10 @@ class _Batch:
     para_kind: np.ndarray
     para_tokens: np.ndarray
     para_key: np.ndarray
-    para_off: np.ndarray  # sorted unique shingles: para_hash[para_off[i]:para_off[i+1]]
+    para_off: np.ndarray  # shingles of paragraph i: para_hash[para_off[i]:para_off[i+1]]
     para_hash: np.ndarray
     para_bands: np.ndarray
-    mask_tokens: np.ndarray
-    mask_key: np.ndarray
-    mask_off: np.ndarray
-    mask_hash: np.ndarray
-    mask_bands: np.ndarray
+    mask_bands: np.ndarray  # LSH keys for the boilerplate threshold
     sent_para: np.ndarray
     sent_start: np.ndarray
     sent_end: np.ndarray
@@ -298,18 +299,25 @@ class _Batch:
     sent_key: np.ndarray
 
 
-def _unique_sets(sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
-    """Each segment's sorted, duplicate-free shingles, in one flat array."""
-    n = len(sets)
-    seg = np.repeat(np.arange(n, dtype=np.int64), np.diff(sets.offsets))
-    order = np.lexsort((sets.hashes, seg))
-    h, s = sets.hashes[order], seg[order]
-    keep = np.ones(h.size, dtype=bool)
-    keep[1:] = (h[1:] != h[:-1]) | (s[1:] != s[:-1])
-    h, s = h[keep], s[keep]
-    off = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(s, minlength=n), out=off[1:])
-    return off, h
+def banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    """``(bands, rows)`` with the most rows whose S-curve midpoint
+    ``(1/bands) ** (1/rows)`` is still at or below ``threshold``: pairs at
+    the threshold collide in some band with a probability of about 0.6 or
+    more, and pairs ``LSH_MARGIN`` above it almost surely (e.g. 0.99+ for
+    Jaccard 0.7 with the 32 x 4 banding chosen for 0.5)."""
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if (1.0 / bands) ** (1.0 / rows) > threshold:
+            break
+        best = (bands, rows)
+    return best
+
+
+def _bands32(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """LSH band keys cut to 32 bits: half the memory, and the rare extra
+    collisions only add candidates, which verification then rejects."""
+    return band_keys(sig, bands, rows).astype(np.uint32)
 
 
 def _analyze(texts: list[str], cfg: _Config) -> _Batch:
@@ -341,10 +349,12 @@ def _analyze(texts: list[str], cfg: _Config) -> _Batch:
                 s_end.append(e)
         doc_paras[d] = len(p_start) - before
     para_doc = np.array(p_doc, dtype=np.int64)
-    para_texts = [texts[d][a:b] for d, a, b in zip(p_doc, p_start, p_end)]
+    para_texts = bp.mask_all([texts[d][a:b] for d, a, b in zip(p_doc, p_start, p_end)])
     std = shingle(para_texts, cfg.ngram)
     sig = minhash(std, cfg.num_perm, cfg.seed)
-    para_off, para_hash = _unique_sets(std)
+    # Shingles stay in text order (repeats included): sets are made only
+    # for the few candidate pairs that get verified.
+    para_off, para_hash = std.offsets, std.hashes
     # A document's signature is the element-wise minimum of its
     # paragraphs' signatures: MinHash of a union is the min of MinHashes.
     n_docs = len(texts)
@@ -353,15 +363,24 @@ def _analyze(texts: list[str], cfg: _Config) -> _Batch:
     if has.size:
         starts = np.concatenate([[0], np.cumsum(doc_paras)[:-1]])[has]
         doc_sig[has] = np.minimum.reduceat(sig, starts, axis=0)
-    masked = bp.masked_sets(para_texts)
-    msig = minhash(masked, BOILERPLATE_PERM, cfg.seed)
-    mask_off, mask_hash = _unique_sets(masked)
-    sent_key, sent_tokens = bp.sequence_keys(
-        [texts[p_doc[p]][a:b] for p, a, b in zip(s_para, s_start, s_end)]
-    )
+    # A paragraph that is one sentence is its own sentence: only the
+    # sentences of longer paragraphs need shingling again.
+    s_para_a = np.array(s_para, dtype=np.int64)
+    n_sent = np.bincount(s_para_a, minlength=len(p_start)) if s_para else np.zeros(len(p_start), np.int64)
+    sent_key = np.zeros(len(s_para), dtype=np.uint64)
+    sent_tokens = np.zeros(len(s_para), dtype=np.int64)
+    if s_para:
+        alone = n_sent[s_para_a] == 1
+        sent_key[alone] = std.keys[s_para_a[alone]]
+        sent_tokens[alone] = std.tokens[s_para_a[alone]]
+        rest = np.flatnonzero(~alone).tolist()
+        if rest:
+            k, t = bp.sequence_keys([texts[p_doc[s_para[i]]][s_start[i] : s_end[i]] for i in rest])
+            sent_key[rest] = k
+            sent_tokens[rest] = t
     return _Batch(
         doc_paras=doc_paras,
-        doc_bands=band_keys(doc_sig, cfg.bands, cfg.rows),
+        doc_bands=_bands32(doc_sig, cfg.bands, cfg.rows),
         doc_empty=(doc_sig == EMPTY).all(axis=1),
         para_doc=para_doc,
         para_start=np.array(p_start, dtype=np.int64),
@@ -371,12 +390,8 @@ def _analyze(texts: list[str], cfg: _Config) -> _Batch:
         para_key=std.keys,
         para_off=para_off,
         para_hash=para_hash,
-        para_bands=band_keys(sig, cfg.bands, cfg.rows),
-        mask_tokens=masked.tokens.astype(np.int32),
-        mask_key=masked.keys,
-        mask_off=mask_off,
-        mask_hash=mask_hash,
-        mask_bands=band_keys(msig, cfg.bp_bands, cfg.bp_rows),
+        para_bands=_bands32(sig, cfg.bands, cfg.rows),
+        mask_bands=_bands32(sig, cfg.bp_bands, cfg.bp_rows),
         sent_para=np.array(s_para, dtype=np.int64),
         sent_start=np.array(s_start, dtype=np.int64),
         sent_end=np.array(s_end, dtype=np.int64),
@@ -429,11 +444,7 @@ class _Corpus:
     para_off: np.ndarray
     para_hash: np.ndarray
     para_bands: np.ndarray
-    mask_tokens: np.ndarray
-    mask_key: np.ndarray
-    mask_off: np.ndarray
-    mask_hash: np.ndarray
-    mask_bands: np.ndarray
+    mask_bands: np.ndarray  # LSH keys for the boilerplate threshold
     sent_para: np.ndarray
     sent_doc: np.ndarray
     sent_start: np.ndarray
@@ -461,6 +472,8 @@ def _shifted(parts: list[np.ndarray], bases: list[int]) -> np.ndarray:
 def _merge(batches: list[_Batch], ids: list[str], lengths: list[int], cfg: _Config) -> _Corpus:
     def cat(name: str, dtype: Any, width: int = 0) -> np.ndarray:
         parts = [getattr(b, name) for b in batches]
+        for b in batches:  # each batch's copy goes as soon as it is merged
+            setattr(b, name, None)
         if parts:
             return np.concatenate(parts)
         return np.zeros((0, width) if width else 0, dtype=dtype)
@@ -492,7 +505,7 @@ def _merge(batches: list[_Batch], ids: list[str], lengths: list[int], cfg: _Conf
         lengths=np.array(lengths, dtype=np.int64),
         doc_para0=doc_para0,
         doc_paras=doc_paras,
-        doc_bands=cat("doc_bands", np.uint64, cfg.bands),
+        doc_bands=cat("doc_bands", np.uint32, cfg.bands),
         doc_empty=cat("doc_empty", bool),
         para_doc=para_doc,
         para_start=cat("para_start", np.int64),
@@ -502,12 +515,8 @@ def _merge(batches: list[_Batch], ids: list[str], lengths: list[int], cfg: _Conf
         para_key=cat("para_key", np.uint64),
         para_off=_concat_offsets([b.para_off for b in batches]),
         para_hash=cat("para_hash", np.uint64),
-        para_bands=cat("para_bands", np.uint64, cfg.bands),
-        mask_tokens=cat("mask_tokens", np.int32),
-        mask_key=cat("mask_key", np.uint64),
-        mask_off=_concat_offsets([b.mask_off for b in batches]),
-        mask_hash=cat("mask_hash", np.uint64),
-        mask_bands=cat("mask_bands", np.uint64, cfg.bp_bands),
+        para_bands=cat("para_bands", np.uint32, cfg.bands),
+        mask_bands=cat("mask_bands", np.uint32, cfg.bp_bands),
         sent_para=sent_para,
         sent_doc=para_doc[sent_para] if sent_para.size else np.zeros(0, dtype=np.int64),
         sent_start=cat("sent_start", np.int64),
@@ -572,8 +581,8 @@ class _Grouped:
 
 
 def _jaccard(off: np.ndarray, hashes: np.ndarray, a: int, b: int) -> float:
-    x = hashes[off[a] : off[a + 1]]
-    y = hashes[off[b] : off[b + 1]]
+    x = np.unique(hashes[off[a] : off[a + 1]])
+    y = np.unique(hashes[off[b] : off[b + 1]])
     if x.size == 0 or y.size == 0:
         return 0.0
     return compare(x, y).jaccard
@@ -704,8 +713,8 @@ def _analyze_corpus(c: _Corpus, options: Options, so: ScanOptions, spool: _Spool
     # --- boilerplate paragraphs. The rule counts documents that are not
     # near-duplicates of each other: three copies of one article do not
     # make its paragraphs boilerplate.
-    bp_items = np.flatnonzero(c.mask_tokens > 0)
-    g = _near_groups(bp_items, para_rank, c.mask_key, c.mask_bands, c.mask_off, c.mask_hash,
+    bp_items = np.flatnonzero(c.para_tokens > 0)
+    g = _near_groups(bp_items, para_rank, c.para_key, c.mask_bands, c.para_off, c.para_hash,
                      so.boilerplate_threshold)
     para_bp = np.zeros(c.para_doc.size, dtype=bool)
     blocks: list[tuple[str, int, list[tuple[int, int, int]], int]] = []  # level, canon unit, occs, docs
@@ -838,8 +847,8 @@ def scan(
     strict = bool(kwargs.pop("strict", False))
     opts, so = split_options(options, scan_options, kwargs)
     t0 = time.perf_counter()
-    bands, rows = lsh_params(max(0.05, opts.threshold - LSH_MARGIN), opts.num_perm)
-    bp_bands, bp_rows = lsh_params(max(0.05, so.boilerplate_threshold - LSH_MARGIN / 2), BOILERPLATE_PERM)
+    bands, rows = banding(opts.threshold - LSH_MARGIN, opts.num_perm)
+    bp_bands, bp_rows = banding(so.boilerplate_threshold - LSH_MARGIN, opts.num_perm)
     cfg = _Config(opts.ngram, opts.num_perm, opts.seed, bands, rows, bp_bands, bp_rows)
     skipped: list[Skipped] = []
     seen_ids: set[str] = set()
@@ -872,6 +881,7 @@ def scan(
         doc_rank, raw_clusters, raw_blocks, matches = _analyze_corpus(corpus, opts, so, spool)
         result = _build_result(corpus, doc_rank, raw_clusters, raw_blocks, matches, spool,
                                skipped, sum(sizes), time.perf_counter() - t0)
+        result = replace(result, ngram=opts.ngram, boilerplate_threshold=so.boilerplate_threshold)
     finally:
         spool.close()
         if progress is not None:

@@ -44,7 +44,7 @@ def _doc(i: int) -> str:
 @pytest.fixture
 def model():
     r = dedupe.scan([(f"d{i}", _doc(i)) for i in range(4)])
-    return model_from_blocks(r.boilerplate)
+    return r.boilerplate_model()
 
 
 def test_mask_keeps_everything_but_digits():
@@ -62,7 +62,7 @@ def test_model_round_trips_through_json(model, tmp_path):
     save_model(model, path)
     data = json.loads(path.read_text("utf-8"))
     assert data["version"] == 1
-    assert data["shingling"] == {"ngram": 2, "mask_digits": True, "tokens": "script-aware"}
+    assert data["shingling"] == {"ngram": 3, "mask_digits": True, "tokens": "script-aware"}
     assert load_model(path) == model
 
 
