@@ -195,6 +195,16 @@ class ScanResult:
         }
 
 
+def _covered(spans: list[tuple[int, int]]) -> int:
+    covered, reach = 0, 0
+    for s, e in sorted(spans):
+        s = max(s, reach)
+        if e > s:
+            covered += e - s
+            reach = e
+    return covered
+
+
 def boilerplate_share(result: ScanResult, doc_id: str) -> float:
     """Share of the characters of ``doc_id`` covered by boilerplate."""
     length = result.lengths.get(doc_id)
@@ -202,16 +212,21 @@ def boilerplate_share(result: ScanResult, doc_id: str) -> float:
         raise InputError(f"{doc_id!r} is not a document of this scan")
     if length == 0:
         return 0.0
-    spans = sorted(
-        (o.start, o.end) for b in result.boilerplate for o in b.occurrences if o.id == doc_id
-    )
-    covered, reach = 0, 0
-    for s, e in spans:
-        s = max(s, reach)
-        if e > s:
-            covered += e - s
-            reach = e
-    return covered / length
+    spans = [(o.start, o.end) for b in result.boilerplate for o in b.occurrences if o.id == doc_id]
+    return _covered(spans) / length
+
+
+def boilerplate_shares(result: ScanResult) -> dict[str, float]:
+    """:func:`boilerplate_share` of every document with some boilerplate,
+    in one pass over the blocks (for reports over a whole corpus)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for b in result.boilerplate:
+        for o in b.occurrences:
+            spans.setdefault(o.id, []).append((o.start, o.end))
+    return {
+        doc: _covered(sp) / result.lengths[doc] if result.lengths.get(doc) else 0.0
+        for doc, sp in sorted(spans.items())
+    }
 
 
 # ---------------------------------------------------------------- options

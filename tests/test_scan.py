@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import dedupe
 from dedupe.errors import InputError, OptionsError
-from dedupe.scan import ScanOptions, boilerplate_share, format_text
+from dedupe.scan import ScanOptions, boilerplate_share, boilerplate_shares, format_text
 from dedupe.sources import Skipped
 
 from .strategies import CORPUS
@@ -170,6 +170,9 @@ def test_boilerplate_share(result, corpus):
     covered = sum(o.end - o.start for o in occ)
     assert boilerplate_share(result, "doc00") == pytest.approx(covered / len(docs["doc00"]))
     assert boilerplate_share(result, "zz-thief") == 0.0
+    shares = boilerplate_shares(result)
+    assert "zz-thief" not in shares
+    assert shares["doc00"] == boilerplate_share(result, "doc00")
     with pytest.raises(InputError):
         boilerplate_share(result, "nope")
 
