@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .check import CheckSettings
-from .errors import ConfigError, DedupeError
+from .errors import ConfigError, DedupeError, OptionsError
 from .formats import check_format
 from .options import Options
 from .rules import select_rules, severities, severity_rank
@@ -181,66 +181,72 @@ def build_settings(flags: Mapping[str, Any], config: Config | None = None) -> Ch
     lists; ``severity`` flags (``RULE=LEVEL``) are merged over the file's.
     """
     config = config or Config()
+    if config.path is not None:
+        # The file alone first, so that its mistakes are reported as the
+        # file's and a bad flag is not blamed on the file.
+        try:
+            _build({}, config)
+        except ConfigError:
+            raise
+        except DedupeError as exc:
+            raise ConfigError(f"{config.path}: {exc}") from None
+    return _build(flags, config)
 
+
+def _build(flags: Mapping[str, Any], config: Config) -> CheckSettings:
     def get(key: str, default: Any) -> Any:
         return _flag_or_config(flags, config, key, default)
 
-    try:
-        base = Options()
-        options = Options(
-            threshold=float(get("threshold", base.threshold)),
-            containment=float(get("containment", base.containment)),
-            ngram=get("ngram", base.ngram),
-            min_tokens=get("min-tokens", base.min_tokens),
-            keep=get("keep", base.keep),
-            sentences=get("sentences", base.sentences),
-        )
-        sev = dict(config.values.get("severity", {}))
-        for item in flags.get("severity") or ():
-            rule, sep, level = item.partition("=")
-            if not sep:
-                raise ConfigError(f"--severity takes RULE=LEVEL, got {item!r}")
-            sev[rule] = level
-        index = flags.get("index")
-        if index is None and "index" in config.values:
-            index = config.resolve(config.values["index"])
-        baseline = flags.get("baseline")
-        if baseline is None and "baseline" in config.values:
-            baseline = config.resolve(config.values["baseline"])
-        fail_on = get("fail-on", "warning")
-        severity_rank(fail_on)
-        max_line = get("max-line-length", MAX_LINE_CHARS)
-        return CheckSettings(
-            options=options,
-            rules=select_rules(_split(get("select", None)), _split(get("ignore", ())) or ()),
-            severity=severities(sev),
-            fail_on=fail_on,
-            include=tuple(get("include", DEFAULT_INCLUDE)),
-            exclude=tuple(get("exclude", ())),
-            respect_gitignore=get("respect-gitignore", True),
-            boilerplate_limit=float(get("boilerplate-limit", 0.5)),
-            index=index,
-            baseline=baseline,
-            update_baseline=bool(flags.get("update_baseline")),
-            encoding=get("encoding", "utf-8"),
-            errors=get("errors", "strict"),
-            max_line_length=max_line,
-            format=check_format(get("format", "text")),
-            exit_zero=bool(get("exit-zero", False)),
-            jobs=_jobs(get("jobs", 0)),
-            config_file=str(config.path) if config.path else None,
-        )
-    except ConfigError:
-        raise
-    except DedupeError as exc:
-        where = f" (from {config.path})" if config.path else ""
-        raise ConfigError(f"{exc}{where}") from None
+    base = Options()
+    options = Options(
+        threshold=float(get("threshold", base.threshold)),
+        containment=float(get("containment", base.containment)),
+        ngram=get("ngram", base.ngram),
+        min_tokens=get("min-tokens", base.min_tokens),
+        keep=get("keep", base.keep),
+        sentences=get("sentences", base.sentences),
+    )
+    sev = dict(config.values.get("severity", {}))
+    for item in flags.get("severity") or ():
+        rule, sep, level = item.partition("=")
+        if not sep:
+            raise ConfigError(f"--severity takes RULE=LEVEL, got {item!r}")
+        sev[rule] = level
+    index = flags.get("index")
+    if index is None and "index" in config.values:
+        index = config.resolve(config.values["index"])
+    baseline = flags.get("baseline")
+    if baseline is None and "baseline" in config.values:
+        baseline = config.resolve(config.values["baseline"])
+    fail_on = get("fail-on", "warning")
+    severity_rank(fail_on)
+    max_line = get("max-line-length", MAX_LINE_CHARS)
+    return CheckSettings(
+        options=options,
+        rules=select_rules(_split(get("select", None)), _split(get("ignore", ())) or ()),
+        severity=severities(sev),
+        fail_on=fail_on,
+        include=tuple(get("include", DEFAULT_INCLUDE)),
+        exclude=tuple(get("exclude", ())),
+        respect_gitignore=get("respect-gitignore", True),
+        boilerplate_limit=float(get("boilerplate-limit", 0.5)),
+        index=index,
+        baseline=baseline,
+        update_baseline=bool(flags.get("update_baseline")),
+        encoding=get("encoding", "utf-8"),
+        errors=get("errors", "strict"),
+        max_line_length=max_line,
+        format=check_format(get("format", "text")),
+        exit_zero=bool(get("exit-zero", False)),
+        jobs=_jobs(get("jobs", 0)),
+        config_file=str(config.path) if config.path else None,
+    )
 
 
 def _jobs(n: int) -> int:
     """Worker processes: 0 means one per CPU."""
     if n < 0:
-        raise ConfigError(f"jobs must be 0 (one per CPU) or a positive integer, got {n!r}")
+        raise OptionsError(f"jobs must be 0 (one per CPU) or a positive integer, got {n!r}")
     return n or os.cpu_count() or 1
 
 
