@@ -128,13 +128,21 @@ def minhash_oph(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.nda
 
 def _densify(block: np.ndarray, empty: np.ndarray) -> np.ndarray:
     """Fill each row's empty bins from the next non-empty bin to the right,
-    wrapping around; the value is mixed with the distance to it."""
+    wrapping around; the value is mixed with the distance to it.
+
+    Worked on the transpose, bins by segments, so that the running
+    minimum runs down contiguous columns: one vectorized step per bin."""
     m, k = block.shape
-    cols = np.arange(2 * k)
-    filled = np.where(np.tile(~empty, 2), cols, 2 * k)
-    # Index of the nearest non-empty bin at or after each position.
-    nxt = np.minimum.accumulate(filled[:, ::-1], axis=1)[:, ::-1][:, :k]
-    dist = (nxt - cols[:k]).astype(np.uint32)
-    donor = np.take_along_axis(block, nxt % k, axis=1)
+    cols = np.arange(k, dtype=np.int32)[:, None]
+    none = np.int32(2 * k)
+    # Nearest non-empty bin at or after each bin, ``none`` past the last.
+    idx = np.where(empty.T, none, cols)
+    after = np.minimum.accumulate(idx[::-1], axis=0)[::-1]
+    # Past the last non-empty bin, wrap to the row's first one.
+    wrap = after == none
+    first = after[0]
+    donor_bin = np.where(wrap, first, after)
+    dist = (np.where(wrap, first + np.int32(k), after) - cols).astype(np.uint32)
+    donor = np.take_along_axis(block.T, donor_bin, axis=0)
     borrowed = fmix32(donor + dist * _OPH_DIST)
-    return np.where(empty, borrowed, block)
+    return np.where(empty, borrowed.T, block)
