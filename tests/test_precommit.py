@@ -52,6 +52,8 @@ def test_hook_manifest_choices():
     assert whole["entry"] == "dedupe check" and whole["language"] == "python"
     per_file = hooks["dedupe-check-files"]
     assert per_file.get("pass_filenames", True) and "DUP001" in per_file["entry"]
+    # The same files "dedupe check" takes from folders, not every text file.
+    assert set(per_file["types_or"]) == {"markdown", "mdx", "html", "rst", "plain-text"}
 
 
 def test_pre_commit_try_repo(tmp_path):
