@@ -296,3 +296,14 @@ def test_speed_benchmark_runs_on_a_tiny_site(tmp_path, capsys):
     data = json.loads(out.read_text())
     assert data["files"] == 40 and data["summary"]["files"] == 40
     assert "dedupe check DIR (all rules)" in capsys.readouterr().out
+
+
+def test_bad_input_in_a_folder_exits_2_naming_the_file(tmp_path, capsys):
+    make_site(tmp_path)
+    bad = tmp_path / "docs" / "broken.md"
+    bad.write_bytes(b"caf\xe9 au lait\n")  # Latin-1, not UTF-8
+    code, out, err = run(["check", "--no-config", str(tmp_path / "docs")], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("dedupe: error:") and "broken.md" in err and err.count("\n") == 1
+    code, out, err = run(["check", "--no-config", "--errors", "replace", str(tmp_path / "docs")], capsys)
+    assert code == 1

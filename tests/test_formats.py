@@ -168,3 +168,18 @@ def test_every_format_is_wired(site, capsys):
         assert out.endswith("\n")
     code, out, _ = _out(capsys, "docs", "--format", "html")
     assert code == 1 and "<html" in out.lower() and "news.md" in out
+
+
+def test_clean_site_gives_valid_empty_reports(tmp_path, capsys):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(3):
+        (docs / f"p{i}.md").write_text(f"# P{i}\n\n{prose(300 + i)}\n\n{prose(400 + i)}\n")
+    code, out, _ = _out(capsys, str(docs), "--format", "sarif")
+    doc = json.loads(out)
+    _validate(doc)
+    assert code == 0 and doc["runs"][0]["results"] == []
+    code, out, _ = _out(capsys, str(docs), "--format", "github")
+    assert code == 0 and out == "dedupe: 0 findings in 0 of 3 file(s)\n"
+    code, out, _ = _out(capsys, str(docs), "--format", "json")
+    assert code == 0 and json.loads(out)["findings"] == []
