@@ -128,3 +128,17 @@ def test_cli_config_flag_and_errors_exit_2(tmp_path, capsys):
     assert err.startswith("dedupe: error:") and "unknown key 'treshold'" in err and "threshold" in err
     assert main(["check", "--config", str(tmp_path / "nope.toml"), str(site["intro"])]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_every_check_flag_has_a_configuration_key():
+    """"Everything a flag can set, the configuration can set" — kept true as flags are added."""
+    import argparse
+
+    from dedupe.cli import build_parser
+    from dedupe.config import KEYS
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    check = sub.choices["check"]
+    not_settings = {"help", "config", "no_config", "update_baseline", "paths"}
+    dests = {a.dest for a in check._actions} - not_settings
+    assert dests and {d.replace("_", "-") for d in dests} <= set(KEYS)
