@@ -203,8 +203,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(docs)} documents, {chars:,} characters, languages: {', '.join(sources)}", flush=True)
 
     if args.sweep:
-        grid = [dict(ngram=n, threshold=t, containment=c)
-                for n, t, c in itertools.product((2, 3, 4, 5), (0.5, 0.6, 0.7, 0.8), (0.8, 0.85, 0.9))]
+        # n-gram size x containment at the default Jaccard threshold, then
+        # the threshold alone around the default point.
+        grid = [dict(ngram=n, threshold=0.7, containment=c)
+                for n, c in itertools.product((2, 3, 4, 5), (0.75, 0.8, 0.85, 0.9, 0.95))]
+        grid += [dict(ngram=3, threshold=t, containment=0.85) for t in (0.5, 0.6, 0.8, 0.9)]
         results = sweep(docs, grid)
         if args.json:
             Path(args.json).write_text(json.dumps({"sweep": results}, indent=2) + "\n", encoding="utf-8")

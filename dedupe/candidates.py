@@ -70,6 +70,12 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
         labels, members = labels[by_member], members[by_member]
     order = np.argsort(labels, kind="stable")
     labels, members = labels[order], members[order]
+    # A member listed twice under one label counts once.
+    if labels.size > 1:
+        again = np.zeros(labels.size, dtype=bool)
+        again[1:] = (labels[1:] == labels[:-1]) & (members[1:] == members[:-1])
+        if again.any():
+            labels, members = labels[~again], members[~again]
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     sizes = np.diff(np.r_[starts, labels.size])
     out = []
@@ -79,7 +85,7 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
         out.append(np.stack([np.full(size - 1, m[0]), m[1:]], axis=1))
     # Buckets of equal size are expanded together, one numpy call per size.
     small = (sizes > 1) & ~big
-    for size in np.unique(sizes[small]):
+    for size in sorted_unique(sizes[small]):
         first = starts[small & (sizes == size)]
         block = members[first[:, None] + np.arange(size)[None, :]]
         i, j = np.triu_indices(int(size), 1)
@@ -113,13 +119,15 @@ def overlap_pairs(sets: ShingleSets, active: np.ndarray, max_df: int = 200) -> n
     shingles are ignored for candidate generation (but not for
     verification), since they are phrases rather than copies.
     """
-    parts_h, parts_s = [], []
-    for i in active:
-        u = sets.unique(int(i))
-        parts_h.append(u)
-        parts_s.append(np.full(u.size, i, dtype=np.int64))
-    if not parts_h:
+    active = np.asarray(active, dtype=np.int64)
+    if active.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    h = np.concatenate(parts_h)
-    s = np.concatenate(parts_s)
-    return pairs_from_buckets(h, s, max_bucket=max_df)
+    # Every shingle of every active segment in one gather; a shingle
+    # repeated inside a segment counts once (pairs_from_buckets).
+    starts, stops = sets.offsets[active], sets.offsets[active + 1]
+    lengths = stops - starts
+    owner = np.repeat(np.arange(active.size, dtype=np.int64), lengths)
+    first = np.zeros(active.size, dtype=np.int64)
+    np.cumsum(lengths[:-1], out=first[1:])
+    idx = np.arange(int(lengths.sum()), dtype=np.int64) - first[owner] + starts[owner]
+    return pairs_from_buckets(sets.hashes[idx], active[owner], max_bucket=max_df)

@@ -32,7 +32,13 @@ class Similarity:
 
 def compare(a: np.ndarray, b: np.ndarray) -> Similarity:
     """Similarity of two sorted, duplicate-free shingle arrays."""
-    inter = int(np.intersect1d(a, b, assume_unique=True).size)
+    # Binary search of the smaller set in the larger: no concatenation and
+    # re-sort as in np.intersect1d, which dominated per-document detection.
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    if small.size == 0:
+        return Similarity(0, int(a.size), int(b.size))
+    idx = np.minimum(np.searchsorted(large, small), large.size - 1)
+    inter = int(np.count_nonzero(large[idx] == small))
     return Similarity(inter, int(a.size), int(b.size))
 
 
