@@ -157,6 +157,9 @@ def run(corpus: Path, jobs: int) -> dict:
         "mb": round(s["bytes"] / 1e6, 1),
         "seconds": round(seconds, 1),
         "scan_seconds": round(s["seconds"], 1),
+        # CPU time of the run and its workers: unlike wall time, it does not
+        # grow when other work shares the machine.
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
         "mb_per_s": round(s["bytes"] / 1e6 / seconds, 2),
         "peak_tree_rss_mb": round(peak / 1e6),
         "max_process_rss_mb": round(max_child / 1e6),
@@ -178,8 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     rows = []
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}", flush=True)
-    print(f"{'paragraphs':>10} {'docs':>8} {'MB':>7} {'jobs':>4} {'seconds':>8} {'MB/s':>6} "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(f"{'paragraphs':>10} {'docs':>8} {'MB':>7} {'jobs':>4} {'seconds':>8} {'CPU s':>7} {'MB/s':>6} "
           f"{'tree RSS MB':>11} {'max proc MB':>11} {'clusters':>8} {'passages':>8} {'blocks':>6}", flush=True)
     for size in args.sizes:
         corpus = work / f"corpus-{size}-{args.seed}.jsonl"
@@ -190,14 +193,16 @@ def main(argv: list[str] | None = None) -> int:
             r["target_paragraphs"] = size
             rows.append(r)
             print(f"{r['paragraphs']:>10,} {r['documents']:>8,} {r['mb']:>7.1f} {jobs:>4} {r['seconds']:>8.1f} "
+                  f"{r['cpu_seconds']:>7.1f} "
                   f"{r['mb_per_s']:>6.2f} {r['peak_tree_rss_mb']:>11,} {r['max_process_rss_mb']:>11,} "
                   f"{r['clusters']:>8,} {r['passages']:>8,} {r['boilerplate_blocks']:>6}", flush=True)
     # "10x more data costs at most 12x the time", per jobs setting.
     for jobs in args.jobs:
         mine = sorted((r for r in rows if r["jobs"] == jobs), key=lambda r: r["paragraphs"])
         for a, b in zip(mine, mine[1:]):
-            data, cost = b["mb"] / a["mb"], b["seconds"] / a["seconds"]
-            print(f"jobs {jobs}: {data:.1f}x the data took {cost:.1f}x the time "
+            data = b["mb"] / a["mb"]
+            wall, cpu = b["seconds"] / a["seconds"], b["cpu_seconds"] / a["cpu_seconds"]
+            print(f"jobs {jobs}: {data:.1f}x the data took {wall:.1f}x the wall time, {cpu:.1f}x the CPU time "
                   f"({a['paragraphs']:,} -> {b['paragraphs']:,} paragraphs)")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
