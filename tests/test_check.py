@@ -282,7 +282,7 @@ def test_jobs_do_not_change_the_result(tmp_path):
 
 
 def test_speed_benchmark_runs_on_a_tiny_site(tmp_path, capsys):
-    """benchmarks/check_speed.py end to end on 40 files (a smoke test, no timings asserted)."""
+    """benchmarks/check_speed.py end to end on 20 files (a smoke test, no timings asserted)."""
     import importlib.util
 
     path = Path(__file__).resolve().parents[1] / "benchmarks" / "check_speed.py"
@@ -292,9 +292,9 @@ def test_speed_benchmark_runs_on_a_tiny_site(tmp_path, capsys):
     planted = mod.make_site(tmp_path / "site", 40)
     assert len(list((tmp_path / "site").rglob("*.md"))) == 40 and sum(planted.values()) > 0
     out = tmp_path / "speed.json"
-    assert mod.main(["--files", "40", "--sample", "2", "--json", str(out)]) == 0
+    assert mod.main(["--files", "20", "--sample", "1", "--json", str(out)]) == 0
     data = json.loads(out.read_text())
-    assert data["files"] == 40 and data["summary"]["files"] == 40
+    assert data["files"] == 20 and data["summary"]["files"] == 20
     assert "dedupe check DIR (all rules)" in capsys.readouterr().out
 
 
