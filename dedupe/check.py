@@ -494,20 +494,3 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None) -> Ch
     report.baseline_file = settings.baseline
     return report
 
-
-def check_paths(
-    paths: Iterable[str],
-    options: Options,
-    include: Iterable[str] = DEFAULT_INCLUDE,
-    exclude: Iterable[str] = (),
-    encoding: str = "utf-8",
-    errors: str = "strict",
-    max_line: int | None = None,
-) -> CheckReport:
-    """Repeated text inside each file under ``paths`` (rule ``DUP001`` only)."""
-    settings = CheckSettings(
-        options=options, rules=frozenset({"DUP001"}), include=tuple(include), exclude=tuple(exclude),
-        encoding=encoding, errors=errors,
-        max_line_length=MAX_LINE_CHARS if max_line is None else max_line,
-    )
-    return run_check(paths, settings)
