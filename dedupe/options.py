@@ -2,18 +2,19 @@
 
 Defaults were chosen with ``benchmarks/quality.py --sweep`` (see the
 README's "Operating point" section), over n-gram sizes 2-5, containment
-0.8/0.85/0.9 and Jaccard 0.5-0.8 on Japanese, Chinese and English
-documents with planted copies:
+0.75-0.95 and Jaccard 0.5-0.8 on Japanese, Chinese and English documents
+with planted copies:
 
-- ``ngram=3`` had the best F1 at every containment: 2-token shingles
-  start removing same-topic Chinese text (worst precision 0.994 at
-  containment 0.8), while 4 and 5 lose recall on lightly edited CJK copies
-  (an edit breaks ``ngram`` shingles).
-- ``containment=0.85``: precision 1.000 in every language with worst
-  recall 0.997; 0.8 gains 0.2 points of recall on this data, 0.9 loses
-  0.4. 0.85 keeps a margin below real same-topic pairs that share most of
-  their wording (two templated species articles in the Chinese corpus
-  share 87 % of their shingles).
+- ``ngram=3`` has the widest plateau: F1 >= 0.9995 for every containment
+  from 0.75 to 0.9. 2-token shingles start removing same-topic Chinese
+  text (worst precision 0.990-0.996 below 0.9); 4 and 5 lose recall on
+  lightly edited CJK copies as soon as containment rises (an edit breaks
+  ``ngram`` shingles), so they only work in a narrow band.
+- ``containment=0.85``: worst precision 0.9989 and worst recall 0.9992
+  across the languages; lower values remove more templated same-topic
+  sentences (a Chinese article repeats "<region> version is shown in
+  <places> ... its programmes differ" with the region changed), 0.9 and
+  above miss edited and truncated copies.
 - ``threshold`` (Jaccard) does not change what ``clean`` removes: a unit
   that passes the containment test is removed either way, and Jaccard only
   decides whether it is reported as ``near-duplicate`` or ``contained``.
