@@ -603,6 +603,24 @@ def _jaccard(off: np.ndarray, hashes: np.ndarray, a: int, b: int) -> float:
     return compare(x, y).jaccard
 
 
+def _band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Candidate pairs ``(i, j)``, ``i < j``, of positions in ``rows`` whose
+    band keys agree in some band. One band at a time: sorting all bands at
+    once needs several times the memory of the keys themselves."""
+    members = np.arange(rows.size, dtype=np.int64)
+    found = []
+    for b in range(bands.shape[1]):
+        p = pairs_from_buckets(bands[rows, b], members)
+        if p.size:
+            found.append(p)
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
+    span = np.int64(rows.size)
+    key = np.unique(pairs[:, 0] * span + pairs[:, 1])
+    return np.stack([key // span, key % span], axis=1)
+
+
 def _near_groups(
     items: np.ndarray, rank: np.ndarray, keys: np.ndarray, bands: np.ndarray,
     off: np.ndarray, hashes: np.ndarray, threshold: float,
@@ -626,10 +644,7 @@ def _near_groups(
     reps = np.sort(rep_pos)
     r_index = np.full(n, -1, dtype=np.int64)
     r_index[reps] = np.arange(reps.size)
-    b = bands.shape[1]
-    labels = bands[items[reps]].ravel()
-    members = np.repeat(np.arange(reps.size, dtype=np.int64), b)
-    pairs = pairs_from_buckets(labels, members)
+    pairs = _band_pairs(bands, items[reps])
 
     def sim(i: int, j: int) -> float:
         return _jaccard(off, hashes, int(items[reps[i]]), int(items[reps[j]]))
@@ -709,9 +724,7 @@ def _analyze_corpus(c: _Corpus, options: Options, so: ScanOptions, spool: _Spool
         return compare(x, y).jaccard
 
     order = doc_items[np.argsort(doc_rank[doc_items], kind="stable")]
-    labels = c.doc_bands[order].ravel()
-    members = np.repeat(np.arange(order.size, dtype=np.int64), c.doc_bands.shape[1])
-    pairs = pairs_from_buckets(labels, members)
+    pairs = _band_pairs(c.doc_bands, order)
     dg = leader_groups(order.size, pairs, lambda i, j: doc_sim(int(order[i]), int(order[j])),
                        options.threshold)
     cluster_of = np.arange(n_docs, dtype=np.int64)
