@@ -194,9 +194,13 @@ def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     th = np.add.reduceat(vals, first)
     lengths = np.diff(np.append(first, tok_chars.size)).astype(np.uint64)
     th = fmix64(th + lengths * _M2)
-    # Text of each token: how many text boundaries come before its start.
-    seg = np.searchsorted(np.flatnonzero(cls == BOUNDARY), tok_chars[first])
-    return th, seg.astype(np.int64)
+    # Text of each token: count the tokens of each text by searching the
+    # few text boundaries among the token starts (not the reverse).
+    bounds = np.flatnonzero(cls == BOUNDARY)
+    cuts = np.searchsorted(tok_chars[first], bounds)
+    counts = np.diff(np.concatenate(([0], cuts, [first.size])))
+    seg = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    return th, seg
 
 
 def shingle(texts: Sequence[str], ngram: int = 3) -> ShingleSets:
