@@ -327,7 +327,7 @@ def _repeats(texts: dict[str, str], settings: CheckSettings) -> list[Finding]:
 
 def _cross_file(texts: dict[str, str], settings: CheckSettings) -> list[Finding]:
     """DUP002, DUP003 and DUP005 from a corpus scan of the checked files."""
-    from .scan import scan
+    from .scan import boilerplate_shares, scan
 
     # strict: every checked file is a document; none may be skipped quietly.
     result = scan(list(texts.items()), **_scan_options(settings.options), jobs=settings.jobs, strict=True)
@@ -360,7 +360,7 @@ def _cross_file(texts: dict[str, str], settings: CheckSettings) -> list[Finding]
                 rule="DUP003", **_span(idx[p.id], p.start, p.end),
             ))
     if "DUP005" in settings.rules and result.boilerplate:
-        for path, share in _boilerplate_shares(result.boilerplate, texts).items():
+        for path, share in boilerplate_shares(result).items():
             if share <= settings.boilerplate_limit:
                 continue
             text = texts[path]
@@ -372,29 +372,6 @@ def _cross_file(texts: dict[str, str], settings: CheckSettings) -> list[Finding]
                 duplicate_of=dup, rule="DUP005", share=share, **_span(idx[path], 0, len(text)),
             ))
     return out
-
-
-def _boilerplate_shares(blocks: Iterable[Any], texts: Mapping[str, str]) -> dict[str, float]:
-    """Share of each article's characters covered by boilerplate occurrences
-    (what ``scan.boilerplate_share`` gives for one article, for all of them
-    in one pass over the occurrences instead of one pass per article)."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for b in blocks:
-        for o in b.occurrences:
-            spans.setdefault(o.id, []).append((o.start, o.end))
-    shares = {}
-    for path, ss in spans.items():
-        length = len(texts.get(path, ""))
-        if not length:
-            continue
-        covered = reach = 0
-        for s, e in sorted(ss):
-            s = max(s, reach)
-            if e > s:
-                covered += e - s
-                reach = e
-        shares[path] = covered / length
-    return shares
 
 
 def _other_occurrence(blocks: Iterable[Any], path: str) -> Any:
