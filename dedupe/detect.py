@@ -24,6 +24,7 @@ from .report import Removal, Span
 from .segment import Segment, paragraphs, sentences
 from .shingle import ShingleSets, shingle
 from .signature import minhash
+from .tidy import delete_spans
 from .verify import compare
 
 # Above this many units, candidates come from MinHash LSH instead of the
@@ -72,12 +73,44 @@ class _Document:
         self.n_blocks = len(blocks)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._unique: dict[int, np.ndarray] = {}
+        self._keys: dict[int, int] = {}
         self.neighbours = self._candidates()
 
     def unique(self, i: int) -> np.ndarray:
         if i not in self._unique:
             self._unique[i] = self.sets.unique(i)
         return self._unique[i]
+
+    def key(self, i: int) -> int:
+        return self._keys[i] if i in self._keys else int(self.sets.keys[i])
+
+    def add_remainder(self, block: int, kept: list[int], dropped: set[int]) -> int:
+        """A unit for what stays of a paragraph whose other sentences were
+        removed, so that later paragraphs meet the same source here as they
+        will when the cleaned text is cleaned again."""
+        spans = [(self.units[s].start, self.units[s].end) for s in sorted(dropped)]
+        b = self.units[block]
+        piece = delete_spans(self.text[b.start : b.end], [(x - b.start, y - b.start) for x, y in spans])
+        one = shingle([piece], self.options.ngram)
+        first, last = self.units[kept[0]], self.units[kept[-1]]
+        # The kept copy a removal points at must be kept text: the run of
+        # kept sentences when it is unbroken, else its largest sentence.
+        if not any(first.start < self.units[s].start < last.end for s in dropped):
+            span = (first.start, last.end)
+        else:
+            big = max(kept, key=lambda s: self.units[s].end - self.units[s].start)
+            span = (self.units[big].start, self.units[big].end)
+        r = len(self.units)
+        self.units.append(Unit(span[0], span[1], block, False))
+        self._unique[r] = one.unique(0)
+        self._keys[r] = int(one.keys[0])
+        near: set[int] = set(self.neighbours.get(block, ()))
+        for s in self.sentences_of[block]:
+            near.update(self.neighbours.get(s, ()))
+        self.neighbours[r] = sorted(near)
+        for u in near:
+            self.neighbours.setdefault(u, []).append(r)
+        return r
 
     def _candidates(self) -> dict[int, list[int]]:
         n = len(self.units)
@@ -103,7 +136,7 @@ class _Document:
         for c in self.neighbours.get(i, ()):
             if c not in sources:
                 continue
-            if self.sets.keys[i] == self.sets.keys[c]:
+            if self.key(i) == self.key(c):
                 m = _Match("exact", c, 1.0, self.units[c].end - self.units[c].start)
             else:
                 sim = compare(self.unique(i), self.unique(c))
@@ -178,7 +211,10 @@ def find_duplicates(text: str, options: Options) -> list[Removal]:
                     remove(s, m, "contained")
                     dropped.add(s)
         if dropped:
-            sources |= {s for s in own if s not in dropped and tokens[s] >= options.min_tokens}
+            kept_all = [s for s in own if s not in dropped]
+            sources |= {s for s in kept_all if tokens[s] >= options.min_tokens}
+            if kept_all:
+                sources.add(doc.add_remainder(b, kept_all, dropped))
         else:
             sources.add(b)
             sources |= {s for s in own if tokens[s] >= options.min_tokens}
