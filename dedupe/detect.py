@@ -146,8 +146,12 @@ class _Document:
                     continue
                 if sim.jaccard >= opts.threshold:
                     m = _Match("near-duplicate", c, sim.jaccard, sim.size_b)
-                else:
+                elif sim.size_a < sim.size_b:
+                    # A truncated copy or fragment: judged by containment,
+                    # since its Jaccard with the whole falls with its length.
                     m = _Match("contained", c, sim.containment, sim.size_b)
+                else:
+                    continue
             if best is None or _better(m, best, self.units):
                 best = m
         return best
