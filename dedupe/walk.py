@@ -97,13 +97,32 @@ class GitIgnore:
         return verdict
 
 
-def _ignored(stack: list[tuple[Path, GitIgnore]], full: Path, is_dir: bool) -> bool:
+# (folder the rules are read from, the rules, and the path of the walked
+# folder relative to that folder when the rules come from above it)
+_Rules = tuple[Path, GitIgnore, str]
+
+
+def _ignored(stack: list[_Rules], full: Path, is_dir: bool) -> bool:
     verdict = False
-    for folder, rules in stack:  # deeper files override shallower ones
-        v = rules.ignored(full.relative_to(folder).as_posix(), is_dir)
+    for folder, rules, prefix in stack:  # deeper files override shallower ones
+        v = rules.ignored(prefix + full.relative_to(folder).as_posix(), is_dir)
         if v is not None:
             verdict = v
     return verdict
+
+
+def _rules_above(folder: Path) -> list[_Rules]:
+    """The ``.gitignore`` files between ``folder`` and the root of the git
+    work tree it is in, outermost first; none outside a work tree."""
+    here = folder.resolve()
+    found: list[_Rules] = []
+    for parent in here.parents:
+        rules = GitIgnore.read(parent)
+        if rules is not None:
+            found.append((folder, rules, here.relative_to(parent).as_posix() + "/"))
+        if (parent / ".git").exists():
+            return found[::-1]
+    return []
 
 
 def iter_files(
@@ -116,7 +135,8 @@ def iter_files(
     match ``include`` and not ``exclude``, hidden files and folders
     skipped, in a stable sorted order. With ``respect_gitignore``, files
     and folders ignored by ``.gitignore`` files inside a folder being
-    walked are skipped too (``.gitignore`` files above it are not read)."""
+    walked, or above it up to the root of its git work tree, are skipped
+    too."""
     include, exclude = tuple(include), tuple(exclude)
     for raw in paths:
         p = Path(raw)
@@ -125,14 +145,14 @@ def iter_files(
         if p.is_file():
             yield p
             continue
-        stacks: dict[str, list[tuple[Path, GitIgnore]]] = {}
+        stacks: dict[str, list[_Rules]] = {str(p): _rules_above(p) if respect_gitignore else []}
         for root, dirs, files in os.walk(p):
             here = Path(root)
             stack = list(stacks.pop(root, []))
             if respect_gitignore:
                 rules = GitIgnore.read(here)
                 if rules is not None:
-                    stack.append((here, rules))
+                    stack.append((here, rules, ""))
             dirs[:] = sorted(
                 d for d in dirs
                 if not d.startswith(".") and not (stack and _ignored(stack, here / d, True))
