@@ -1,4 +1,5 @@
-"""The README's Python examples run as written."""
+"""The README's Python examples run as written (```python blocks; the
+```py blocks are fragments that name the reader's own data)."""
 
 import os
 import re
