@@ -63,6 +63,11 @@ def mask(text: str) -> str:
     return _DIGITS.sub("0", text)
 
 
+def digits(text: str) -> list[str]:
+    """The runs of digits of ``text``, in order (what :func:`mask` hides)."""
+    return _DIGITS.findall(text)
+
+
 def mask_all(texts: list[str]) -> list[str]:
     """:func:`mask` of each text, computed on code points in numpy for the
     whole list at once (the regular expression runs at a few MB/s)."""

@@ -826,9 +826,20 @@ def _analyze_corpus(c: _Corpus, options: Options, so: ScanOptions, spool: _Spool
                 seen.add(d)
                 if covered[c.sent_para[s]] or cluster_of[d] == cluster_of[src_doc]:
                     continue
+                if not _same_numbers(spool, (d, int(c.sent_start[s]), int(c.sent_end[s])),
+                                     (src_doc, int(c.sent_start[src]), int(c.sent_end[src]))):
+                    continue
                 matches.append(_Match(d, s, s, int(c.sent_start[s]), int(c.sent_end[s]),
                                       src_doc, src, src, int(c.sent_start[src]), int(c.sent_end[src]), 1.0))
     return doc_rank, clusters, blocks, matches
+
+
+def _same_numbers(spool: _Spool, a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    """Sentences are matched on digit-masked text, so that dates do not
+    split boilerplate; a copied sentence must also carry the same numbers,
+    or every templated "ruled from 1124 to 1126" would copy the next one."""
+    (da, sa, ea), (db, sb, eb) = a, b
+    return bp.digits(spool.text(da)[sa:ea]) == bp.digits(spool.text(db)[sb:eb])
 
 
 def _passages(matches: list[_Match], doc_rank: np.ndarray) -> list[_Match]:

@@ -295,3 +295,14 @@ def test_multilingual_copies_are_found():
     docs = [("a", ja + "\n\n" + zh), ("b", "別の段落です。内容はまったく違うものにします。\n\n" + ja)]
     r = dedupe.scan(docs)
     assert [(p.id, p.duplicate_of.id) for p in r.passages] == [("b", "a")]
+
+
+def test_a_templated_sentence_with_other_numbers_is_not_a_copied_passage():
+    intro_a = "The harbour ferry timetable changes every winter, and the council publishes it late."
+    intro_b = "Our market report covers vegetables, fish and the price of bread in the old town."
+    same = "The period lasted from the year 1124 until the year 1126 in the old calendar."
+    other = "The period lasted from the year 1741 until the year 1744 in the old calendar."
+    copied = dedupe.scan([("a", f"{intro_a} {same}"), ("b", f"{intro_b} {same}")])
+    assert [(p.id, p.duplicate_of.id) for p in copied.passages] == [("b", "a")]
+    templated = dedupe.scan([("a", f"{intro_a} {same}"), ("b", f"{intro_b} {other}")])
+    assert list(templated.passages) == []
