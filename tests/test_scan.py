@@ -215,11 +215,11 @@ def test_results_do_not_depend_on_document_order(corpus, result, rnd):
 def test_results_do_not_depend_on_jobs(corpus, result, monkeypatch):
     import importlib
 
-    scan_module = importlib.import_module("dedupe.scan")  # the module, not dedupe.scan()
+    corpus_module = importlib.import_module("dedupe.corpus")
 
     docs, _ = corpus
     # Small batches so that both workers get work.
-    monkeypatch.setattr(scan_module, "BATCH_DOCS", 7)
+    monkeypatch.setattr(corpus_module, "BATCH_DOCS", 7)
     two = dedupe.scan(list(docs.items()), jobs=2)
     assert _comparable(two) == _comparable(result)
 

@@ -1,0 +1,339 @@
+"""Stage 1 of a corpus scan: documents streamed into batches and analyzed
+into numpy arrays (paragraph and sentence offsets, digit-masked shingles,
+MinHash signatures, LSH band keys, exact-content keys), in worker
+processes when ``jobs > 1``; the texts go to a temporary spool file."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import numpy as np
+
+from . import boilerplate as bp
+from .candidates import band_keys
+from .progress import Progress
+from .segment import paragraphs, sentences
+from .shingle import shingle
+from .signature import EMPTY, minhash
+from .sources import Document
+
+#: LSH is tuned below the verification threshold so that pairs just above
+#: it still collide in some band; only verified pairs count.
+LSH_MARGIN = 0.2
+#: A batch ends after this many characters (or documents): large enough to
+#: amortize numpy calls, small enough to keep workers' memory flat.
+BATCH_CHARS = 2_000_000
+BATCH_DOCS = 5_000
+PROSE = 0
+HEADING = 1
+
+
+@dataclass(frozen=True)
+class BatchConfig:
+    ngram: int
+    num_perm: int
+    seed: int
+    bands: int
+    rows: int
+    bp_bands: int
+    bp_rows: int
+
+
+@dataclass
+class Batch:
+    """Arrays for one batch of documents; indices are local to the batch."""
+
+    doc_paras: np.ndarray  # paragraphs per document
+    doc_bands: np.ndarray  # (docs, bands) LSH keys of the document signature
+    doc_empty: np.ndarray  # no shingles at all
+    para_doc: np.ndarray
+    para_start: np.ndarray
+    para_end: np.ndarray
+    para_kind: np.ndarray
+    para_tokens: np.ndarray
+    para_key: np.ndarray
+    para_off: np.ndarray  # shingles of paragraph i: para_hash[para_off[i]:para_off[i+1]]
+    para_hash: np.ndarray
+    para_bands: np.ndarray
+    mask_bands: np.ndarray  # LSH keys for the boilerplate threshold
+    sent_para: np.ndarray
+    sent_start: np.ndarray
+    sent_end: np.ndarray
+    sent_tokens: np.ndarray
+    sent_key: np.ndarray
+
+
+def banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    """``(bands, rows)`` with the most rows whose S-curve midpoint
+    ``(1/bands) ** (1/rows)`` is still at or below ``threshold``: pairs at
+    the threshold collide in some band with a probability of about 0.6 or
+    more, and pairs ``LSH_MARGIN`` above it almost surely (e.g. 0.99+ for
+    Jaccard 0.7 with the 32 x 4 banding chosen for 0.5)."""
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if (1.0 / bands) ** (1.0 / rows) > threshold:
+            break
+        best = (bands, rows)
+    return best
+
+
+def _bands32(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """LSH band keys cut to 32 bits: half the memory, and the rare extra
+    collisions only add candidates, which verification then rejects."""
+    return band_keys(sig, bands, rows).astype(np.uint32)
+
+
+def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
+    """Stage 1 for one batch (runs in a worker process with ``jobs > 1``)."""
+    doc_paras = np.zeros(len(texts), dtype=np.int64)
+    p_doc: list[int] = []
+    p_start: list[int] = []
+    p_end: list[int] = []
+    p_kind: list[int] = []
+    s_para: list[int] = []
+    s_start: list[int] = []
+    s_end: list[int] = []
+    for d, text in enumerate(texts):
+        before = len(p_start)
+        for seg in paragraphs(text):
+            if seg.kind not in bp.KINDS:
+                continue
+            p = len(p_start)
+            p_doc.append(d)
+            p_start.append(seg.start)
+            p_end.append(seg.end)
+            if seg.kind == "heading":
+                p_kind.append(HEADING)
+                continue
+            p_kind.append(PROSE)
+            for s, e in sentences(text, seg.start, seg.end):
+                s_para.append(p)
+                s_start.append(s)
+                s_end.append(e)
+        doc_paras[d] = len(p_start) - before
+    para_doc = np.array(p_doc, dtype=np.int64)
+    para_texts = bp.mask_all([texts[d][a:b] for d, a, b in zip(p_doc, p_start, p_end)])
+    std = shingle(para_texts, cfg.ngram)
+    sig = minhash(std, cfg.num_perm, cfg.seed)
+    # Shingles stay in text order (repeats included): sets are made only
+    # for the few candidate pairs that get verified.
+    para_off, para_hash = std.offsets, std.hashes
+    # A document's signature is the element-wise minimum of its
+    # paragraphs' signatures: MinHash of a union is the min of MinHashes.
+    n_docs = len(texts)
+    doc_sig = np.full((n_docs, cfg.num_perm), EMPTY, dtype=np.uint32)
+    has = np.flatnonzero(doc_paras > 0)
+    if has.size:
+        starts = np.concatenate([[0], np.cumsum(doc_paras)[:-1]])[has]
+        doc_sig[has] = np.minimum.reduceat(sig, starts, axis=0)
+    # A paragraph that is one sentence is its own sentence: only the
+    # sentences of longer paragraphs need shingling again.
+    s_para_a = np.array(s_para, dtype=np.int64)
+    n_sent = np.bincount(s_para_a, minlength=len(p_start)) if s_para else np.zeros(len(p_start), np.int64)
+    sent_key = np.zeros(len(s_para), dtype=np.uint64)
+    sent_tokens = np.zeros(len(s_para), dtype=np.int64)
+    if s_para:
+        alone = n_sent[s_para_a] == 1
+        sent_key[alone] = std.keys[s_para_a[alone]]
+        sent_tokens[alone] = std.tokens[s_para_a[alone]]
+        rest = np.flatnonzero(~alone).tolist()
+        if rest:
+            k, t = bp.sequence_keys([texts[p_doc[s_para[i]]][s_start[i] : s_end[i]] for i in rest])
+            sent_key[rest] = k
+            sent_tokens[rest] = t
+    return Batch(
+        doc_paras=doc_paras,
+        doc_bands=_bands32(doc_sig, cfg.bands, cfg.rows),
+        doc_empty=(doc_sig == EMPTY).all(axis=1),
+        para_doc=para_doc,
+        para_start=np.array(p_start, dtype=np.int64),
+        para_end=np.array(p_end, dtype=np.int64),
+        para_kind=np.array(p_kind, dtype=np.int8),
+        para_tokens=std.tokens.astype(np.int32),
+        para_key=std.keys,
+        para_off=para_off,
+        para_hash=para_hash,
+        para_bands=_bands32(sig, cfg.bands, cfg.rows),
+        mask_bands=_bands32(sig, cfg.bp_bands, cfg.bp_rows),
+        sent_para=np.array(s_para, dtype=np.int64),
+        sent_start=np.array(s_start, dtype=np.int64),
+        sent_end=np.array(s_end, dtype=np.int64),
+        sent_tokens=sent_tokens.astype(np.int32),
+        sent_key=sent_key,
+    )
+
+
+def _analyze_job(args: tuple[list[str], BatchConfig]) -> Batch:
+    return _analyze(*args)
+
+
+class Spool:
+    """Document texts in a temporary file, read back one at a time."""
+
+    def __init__(self) -> None:
+        self._fh = tempfile.TemporaryFile(prefix="dedupe-scan-")
+        self._offsets: list[int] = [0]
+
+    def add(self, data: bytes) -> None:
+        self._fh.write(data)
+        self._offsets.append(self._offsets[-1] + len(data))
+
+    def text(self, i: int) -> str:
+        self._fh.seek(self._offsets[i])
+        data = self._fh.read(self._offsets[i + 1] - self._offsets[i])
+        self._fh.seek(0, os.SEEK_END)
+        return data.decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+@dataclass
+class Corpus:
+    """Every batch's arrays concatenated, with global indices."""
+
+    ids: list[str]
+    lengths: np.ndarray
+    doc_para0: np.ndarray  # first paragraph of each document
+    doc_paras: np.ndarray
+    doc_bands: np.ndarray
+    doc_empty: np.ndarray
+    para_doc: np.ndarray
+    para_start: np.ndarray
+    para_end: np.ndarray
+    para_kind: np.ndarray
+    para_tokens: np.ndarray
+    para_key: np.ndarray
+    para_off: np.ndarray
+    para_hash: np.ndarray
+    para_bands: np.ndarray
+    mask_bands: np.ndarray  # LSH keys for the boilerplate threshold
+    sent_para: np.ndarray
+    sent_doc: np.ndarray
+    sent_start: np.ndarray
+    sent_end: np.ndarray
+    sent_tokens: np.ndarray
+    sent_key: np.ndarray
+    para_sent0: np.ndarray  # first sentence of each paragraph (-1: none)
+    para_sent1: np.ndarray  # last sentence of each paragraph
+
+
+def _concat_offsets(parts: list[np.ndarray]) -> np.ndarray:
+    out, base = [np.zeros(1, dtype=np.int64)], 0
+    for off in parts:
+        out.append(off[1:] + base)
+        base += int(off[-1])
+    return np.concatenate(out)
+
+
+def _shifted(parts: list[np.ndarray], bases: list[int]) -> np.ndarray:
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([p + b for p, b in zip(parts, bases)])
+
+
+def merge_batches(batches: list[Batch], ids: list[str], lengths: list[int], cfg: BatchConfig) -> Corpus:
+    def cat(name: str, dtype: Any, width: int = 0) -> np.ndarray:
+        parts = [getattr(b, name) for b in batches]
+        for b in batches:  # each batch's copy goes as soon as it is merged
+            setattr(b, name, None)
+        if parts:
+            return np.concatenate(parts)
+        return np.zeros((0, width) if width else 0, dtype=dtype)
+
+    doc_base, para_base = [], []
+    nd = npara = 0
+    for b in batches:
+        doc_base.append(nd)
+        para_base.append(npara)
+        nd += b.doc_paras.size
+        npara += b.para_doc.size
+    doc_paras = cat("doc_paras", np.int64)
+    doc_para0 = np.zeros(doc_paras.size, dtype=np.int64)
+    if doc_paras.size:
+        doc_para0[1:] = np.cumsum(doc_paras)[:-1]
+    sent_para = _shifted([b.sent_para for b in batches], para_base)
+    para_doc = _shifted([b.para_doc for b in batches], doc_base)
+    n_para = para_doc.size
+    sent_idx = np.arange(sent_para.size, dtype=np.int64)
+    para_sent0 = np.full(n_para, -1, dtype=np.int64)
+    para_sent1 = np.full(n_para, -1, dtype=np.int64)
+    if sent_para.size:
+        # Sentences come in paragraph order, so the first and last of each
+        # paragraph are where its run starts and ends.
+        para_sent0[sent_para[::-1]] = sent_idx[::-1]
+        para_sent1[sent_para] = sent_idx
+    return Corpus(
+        ids=ids,
+        lengths=np.array(lengths, dtype=np.int64),
+        doc_para0=doc_para0,
+        doc_paras=doc_paras,
+        doc_bands=cat("doc_bands", np.uint32, cfg.bands),
+        doc_empty=cat("doc_empty", bool),
+        para_doc=para_doc,
+        para_start=cat("para_start", np.int64),
+        para_end=cat("para_end", np.int64),
+        para_kind=cat("para_kind", np.int8),
+        para_tokens=cat("para_tokens", np.int32),
+        para_key=cat("para_key", np.uint64),
+        para_off=_concat_offsets([b.para_off for b in batches]),
+        para_hash=cat("para_hash", np.uint64),
+        para_bands=cat("para_bands", np.uint32, cfg.bands),
+        mask_bands=cat("mask_bands", np.uint32, cfg.bp_bands),
+        sent_para=sent_para,
+        sent_doc=para_doc[sent_para] if sent_para.size else np.zeros(0, dtype=np.int64),
+        sent_start=cat("sent_start", np.int64),
+        sent_end=cat("sent_end", np.int64),
+        sent_tokens=cat("sent_tokens", np.int32),
+        sent_key=cat("sent_key", np.uint64),
+        para_sent0=para_sent0,
+        para_sent1=para_sent1,
+    )
+
+
+def batch_stream(stream: Iterator[Document], spool: Spool, ids: list[str], lengths: list[int],
+             sizes: list[int], progress: Progress | None) -> Iterator[list[str]]:
+    """Batches of texts, in input order; ids, lengths and byte sizes are
+    recorded as documents go by."""
+    batch: list[str] = []
+    chars = 0
+    for doc in stream:
+        data = doc.text.encode("utf-8", "surrogatepass")
+        spool.add(data)
+        ids.append(doc.id)
+        lengths.append(len(doc.text))
+        sizes.append(len(data))
+        if progress is not None:
+            progress.update(1, len(data))
+        batch.append(doc.text)
+        chars += len(doc.text)
+        if chars >= BATCH_CHARS or len(batch) >= BATCH_DOCS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def run_batches(texts: Iterator[list[str]], cfg: BatchConfig, jobs: int) -> list[Batch]:
+    """Stage 1 over all batches, in input order. With several jobs at most
+    two batches per worker are in flight, so reading never runs far ahead
+    of the workers."""
+    if jobs <= 1:
+        return [_analyze(t, cfg) for t in texts]
+    out: list[Batch] = []
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(jobs) as pool:
+        pending: deque = deque()
+        for t in texts:
+            pending.append(pool.apply_async(_analyze, (t, cfg)))
+            while len(pending) >= 2 * jobs:
+                out.append(pending.popleft().get())
+        while pending:
+            out.append(pending.popleft().get())
+    return out
