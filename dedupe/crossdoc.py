@@ -16,6 +16,7 @@ from .candidates import pairs_from_buckets
 from .corpus import PROSE, Corpus, Spool
 from .groups import leader_groups
 from .options import Options
+from .shingle import sorted_unique
 from .verify import compare
 
 if TYPE_CHECKING:
@@ -30,8 +31,8 @@ class _Grouped:
 
 
 def _jaccard(off: np.ndarray, hashes: np.ndarray, a: int, b: int) -> float:
-    x = np.unique(hashes[off[a] : off[a + 1]])
-    y = np.unique(hashes[off[b] : off[b + 1]])
+    x = sorted_unique(hashes[off[a] : off[a + 1]])
+    y = sorted_unique(hashes[off[b] : off[b + 1]])
     if x.size == 0 or y.size == 0:
         return 0.0
     return compare(x, y).jaccard
@@ -149,7 +150,7 @@ def analyze_corpus(c: Corpus, options: Options, so: ScanOptions, spool: Spool):
     @lru_cache(maxsize=4096)
     def doc_set(d: int) -> np.ndarray:
         p0, p1 = int(c.doc_para0[d]), int(c.doc_para0[d] + c.doc_paras[d])
-        return np.unique(c.para_hash[c.para_off[p0] : c.para_off[p1]])
+        return sorted_unique(c.para_hash[c.para_off[p0] : c.para_off[p1]])
 
     def doc_sim(a: int, b: int) -> float:
         x, y = doc_set(a), doc_set(b)
