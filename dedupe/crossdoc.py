@@ -16,8 +16,8 @@ from .candidates import pairs_from_buckets
 from .corpus import PROSE, Corpus, Spool
 from .groups import leader_groups
 from .options import Options
-from .shingle import sorted_unique
-from .verify import compare
+from .shingle import ShingleSets, sorted_unique
+from .verify import compare, jaccard_pairs
 
 if TYPE_CHECKING:
     from .scan import ScanOptions
@@ -30,12 +30,18 @@ class _Grouped:
     similarity: np.ndarray
 
 
-def _jaccard(off: np.ndarray, hashes: np.ndarray, a: int, b: int) -> float:
-    x = sorted_unique(hashes[off[a] : off[a + 1]])
-    y = sorted_unique(hashes[off[b] : off[b + 1]])
-    if x.size == 0 or y.size == 0:
-        return 0.0
-    return compare(x, y).jaccard
+def _pair_jaccard(off: np.ndarray, hashes: np.ndarray, units: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Exact Jaccard of the shingle sets of ``units[a]`` and ``units[b]``
+    for every pair ``(a, b)``; 0.0 when either set is empty."""
+    if pairs.size == 0:
+        return np.zeros(0)
+    sets = ShingleSets(hashes, off, np.zeros(0, np.int64), np.zeros(0, np.uint64))
+    inter, size_a, size_b = jaccard_pairs(sets, units[pairs])
+    union = size_a + size_b - inter
+    out = np.zeros(len(pairs))
+    ok = (size_a > 0) & (size_b > 0)
+    out[ok] = inter[ok] / union[ok]
+    return out
 
 
 def _band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -80,9 +86,13 @@ def _near_groups(
     r_index = np.full(n, -1, dtype=np.int64)
     r_index[reps] = np.arange(reps.size)
     pairs = _band_pairs(bands, items[reps])
+    # Every candidate pair verified exactly in a few numpy calls, then
+    # looked up while grouping.
+    known = dict(zip(map(tuple, np.sort(pairs, axis=1).tolist()),
+                     _pair_jaccard(off, hashes, items[reps], pairs).tolist()))
 
     def sim(i: int, j: int) -> float:
-        return _jaccard(off, hashes, int(items[reps[i]]), int(items[reps[j]]))
+        return known[(i, j) if i < j else (j, i)]
 
     g = leader_groups(reps.size, pairs, sim, threshold)
     rep_canon = reps[g.canonical]  # position of each representative's canonical
