@@ -204,14 +204,19 @@ def datasketch_scan(texts: list[str], bulk: bool = False) -> set[int]:
     from datasketch import MinHashLSH
 
     sets, mhs = datasketch_signatures(texts, bulk)
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return _query_then_insert(sets, mhs, MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM))
+
+
+def _query_then_insert(sets: list, mhs: list, lsh) -> set[int]:
+    """The loop a user writes around any MinHash LSH index: each paragraph
+    queries the earlier ones, then joins them; candidates are verified."""
     cands = []
     for i, m in enumerate(mhs):
         if not sets[i]:
             continue
         cands.extend((int(j), i) for j in lsh.query(m))
         lsh.insert(i, m)
-    return keep_first(len(texts), py_verify(sets, cands))
+    return keep_first(len(sets), py_verify(sets, cands))
 
 
 def rensa_signatures(texts: list[str]):
@@ -230,14 +235,7 @@ def rensa_scan(texts: list[str]) -> set[int]:
     from rensa import RMinHashLSH
 
     sets, mhs = rensa_signatures(texts)
-    lsh = RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=RENSA_BANDS)
-    cands = []
-    for i, m in enumerate(mhs):
-        if not sets[i]:
-            continue
-        cands.extend((int(j), i) for j in lsh.query(m))
-        lsh.insert(i, m)
-    return keep_first(len(texts), py_verify(sets, cands))
+    return _query_then_insert(sets, mhs, RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=RENSA_BANDS))
 
 
 def floor(path: Path) -> int:
