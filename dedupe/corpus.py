@@ -18,8 +18,8 @@ from . import boilerplate as bp
 from .candidates import band_keys
 from .progress import Progress
 from .segment import paragraphs, sentences
-from .shingle import ShingleSets, shingle
-from .signature import EMPTY, minhash_oph
+from .shingle import shingle
+from .signature import EMPTY, minhash
 from .sources import Document
 
 #: LSH is tuned below the verification threshold so that pairs just above
@@ -120,17 +120,18 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     para_doc = np.array(p_doc, dtype=np.int64)
     para_texts = bp.mask_all([texts[d][a:b] for d, a, b in zip(p_doc, p_start, p_end)])
     std = shingle(para_texts, cfg.ngram)
-    sig = minhash_oph(std, cfg.num_perm, cfg.seed)
+    sig = minhash(std, cfg.num_perm, cfg.seed)
     # Shingles stay in text order (repeats included): sets are made only
     # for the few candidate pairs that get verified.
     para_off, para_hash = std.offsets, std.hashes
-    # A document's paragraphs are consecutive, so its shingles are one run
-    # of the same array: its signature is that run's, computed directly
-    # (a minimum over densified paragraph signatures would only approximate it).
+    # A document's signature is the element-wise minimum of its
+    # paragraphs' signatures: MinHash of a union is the min of MinHashes.
     n_docs = len(texts)
-    doc_off = std.offsets[np.r_[0, np.cumsum(doc_paras)]]
-    doc_sets = ShingleSets(std.hashes, doc_off, np.zeros(n_docs, np.int64), np.zeros(n_docs, np.uint64))
-    doc_sig = minhash_oph(doc_sets, cfg.num_perm, cfg.seed)
+    doc_sig = np.full((n_docs, cfg.num_perm), EMPTY, dtype=np.uint32)
+    has = np.flatnonzero(doc_paras > 0)
+    if has.size:
+        starts = np.concatenate([[0], np.cumsum(doc_paras)[:-1]])[has]
+        doc_sig[has] = np.minimum.reduceat(sig, starts, axis=0)
     # A paragraph that is one sentence is its own sentence: only the
     # sentences of longer paragraphs need shingling again.
     s_para_a = np.array(s_para, dtype=np.int64)
