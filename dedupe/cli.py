@@ -68,12 +68,18 @@ def _add_detection_options(p: argparse.ArgumentParser) -> None:
                    help="which copy survives (default: first)")
     g.add_argument("--no-sentences", dest="sentences", action="store_false",
                    help="only compare whole paragraphs, not sentences inside them")
+    _add_input_options(p, "fail", "refuse files")
+
+
+def _add_input_options(p: argparse.ArgumentParser, on_bad: str, on_long: str) -> None:
+    """--encoding, --errors, --max-line-length; ``on_bad`` and ``on_long``
+    say what the command does with such a file (fail, or skip it)."""
     i = p.add_argument_group("input")
     i.add_argument("--encoding", default="utf-8", help="input encoding (default utf-8)")
     i.add_argument("--errors", choices=("strict", "replace"), default="strict",
-                   help="on undecodable bytes: fail (strict, default) or substitute U+FFFD (replace)")
+                   help=f"on undecodable bytes: {on_bad} (strict, default) or substitute U+FFFD (replace)")
     i.add_argument("--max-line-length", type=int, default=MAX_LINE_CHARS, metavar="CHARS",
-                   help=f"refuse files with a longer line (default {MAX_LINE_CHARS:,}; 0 for no limit)")
+                   help=f"{on_long} with a longer line (default {MAX_LINE_CHARS:,}; 0 for no limit)")
 
 
 def _add_check_options(k: argparse.ArgumentParser) -> None:
@@ -155,12 +161,7 @@ def _add_index_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--num-perm", type=int, metavar="N", help="MinHash permutations (a new index: 128)")
     g.add_argument("--seed", type=int, metavar="N", help="MinHash seed (a new index: 1)")
     inputs = argparse.ArgumentParser(add_help=False)
-    i = inputs.add_argument_group("input")
-    i.add_argument("--encoding", default="utf-8", help="input encoding (default utf-8)")
-    i.add_argument("--errors", choices=("strict", "replace"), default="strict",
-                   help="on undecodable bytes: skip the file (strict, default) or substitute U+FFFD (replace)")
-    i.add_argument("--max-line-length", type=int, default=MAX_LINE_CHARS, metavar="CHARS",
-                   help=f"skip files with a longer line (default {MAX_LINE_CHARS:,}; 0 for no limit)")
+    _add_input_options(inputs, "skip the file", "skip files")
     a = actions.add_parser("add", parents=[common, inputs], help="add or replace files and folders",
                            description="Index files (folders recursively); each file's path is its id.")
     a.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index")

@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 
 from .errors import InputError
+from .segment import FENCE
+from .segment import lines as segment_lines
 
 _MARKER = re.compile(r"<!--\s*dedupe\s*:\s*([A-Za-z-]*)\s*-->")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 DIRECTIVES = ("off", "on", "ignore-next")
 
 
@@ -37,19 +38,9 @@ class Region:
     end_line: int
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each line, line break excluded."""
-    out, pos = [], 0
-    for piece in text.splitlines(keepends=True):
-        body = piece.rstrip("\r\n")
-        out.append((pos, pos + len(body)))
-        pos += len(piece)
-    return out
-
-
 def suppressed_regions(text: str, name: str = "<text>") -> list[Region]:
     """The regions of ``text`` that inline markers switch off, in order."""
-    lines = _lines(text)
+    lines = [(ln.start, ln.end) for ln in segment_lines(text)]
     regions: list[Region] = []
     fence: str | None = None
     off_at: tuple[int, int] | None = None  # (offset, line number) where "off" began
@@ -58,7 +49,7 @@ def suppressed_regions(text: str, name: str = "<text>") -> list[Region]:
     while i < len(lines):
         start, end = lines[i]
         body = text[start:end]
-        m = _FENCE.match(body)
+        m = FENCE.match(body)
         if m:
             mark = m.group(1)
             if fence is None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from . import boilerplate as bp
 from .corpus import LSH_MARGIN, BatchConfig, Corpus, Spool, banding, batch_stream, merge_batches, run_batches
@@ -383,41 +383,34 @@ def _snippet(text: str, width: int = 70) -> str:
     return one if len(one) <= width else one[: width - 1] + "…"
 
 
+def _listing(items: Sequence[Any], top: int, show: Callable[[Any], list[str]]) -> list[str]:
+    """The lines of the first ``top`` items, and how many more there are."""
+    lines = [line for item in items[:top] for line in show(item)]
+    if len(items) > top:
+        lines.append(f"  … and {len(items) - top} more")
+    return lines
+
+
+def _cluster_lines(cl: Cluster) -> list[str]:
+    head = f"  {len(cl.members)} documents, similarity >= {cl.similarity:.2f}:"
+    return [head] + [f"    {m}{'  (canonical)' if k == 0 else ''}" for k, m in enumerate(cl.members)]
+
+
+def _passage_lines(p: Passage) -> list[str]:
+    d = p.duplicate_of
+    return [f"  {p.id} [{p.start}:{p.end}] copies {d.id} [{d.start}:{d.end}] (similarity {p.similarity:.2f})"]
+
+
 def format_text(result: ScanResult, top: int = 10) -> str:
     """A readable summary: top clusters, top boilerplate blocks with their
     document counts, and copied passages."""
-    lines: list[str] = []
-    n = len(result.clusters)
-    lines.append(f"Near-duplicate documents: {n} cluster(s)")
-    for cl in result.clusters[:top]:
-        lines.append(f"  {len(cl.members)} documents, similarity >= {cl.similarity:.2f}:")
-        for k, m in enumerate(cl.members):
-            lines.append(f"    {m}{'  (canonical)' if k == 0 else ''}")
-    if n > top:
-        lines.append(f"  … and {n - top} more")
-    lines.append("")
-    n = len(result.boilerplate)
-    lines.append(f"Boilerplate: {n} block(s)")
-    for b in result.boilerplate[:top]:
-        lines.append(f"  {b.documents:>6,} documents  {_snippet(b.text)!r}")
-    if n > top:
-        lines.append(f"  … and {n - top} more")
-    lines.append("")
-    n = len(result.passages)
-    lines.append(f"Copied passages: {n}")
-    for p in result.passages[:top]:
-        d = p.duplicate_of
-        lines.append(
-            f"  {p.id} [{p.start}:{p.end}] copies {d.id} [{d.start}:{d.end}]"
-            f" (similarity {p.similarity:.2f})"
-        )
-    if n > top:
-        lines.append(f"  … and {n - top} more")
+    lines = [f"Near-duplicate documents: {len(result.clusters)} cluster(s)"]
+    lines += _listing(result.clusters, top, _cluster_lines)
+    lines += ["", f"Boilerplate: {len(result.boilerplate)} block(s)"]
+    lines += _listing(result.boilerplate, top, lambda b: [f"  {b.documents:>6,} documents  {_snippet(b.text)!r}"])
+    lines += ["", f"Copied passages: {len(result.passages)}"]
+    lines += _listing(result.passages, top, _passage_lines)
     if result.skipped:
-        lines.append("")
-        lines.append(f"Skipped: {len(result.skipped)} input(s)")
-        for s in result.skipped[:top]:
-            lines.append(f"  {s}")
-        if len(result.skipped) > top:
-            lines.append(f"  … and {len(result.skipped) - top} more")
+        lines += ["", f"Skipped: {len(result.skipped)} input(s)"]
+        lines += _listing(result.skipped, top, lambda sk: [f"  {sk}"])
     return "\n".join(lines) + "\n"

@@ -38,7 +38,7 @@ class Line:
     text: str
 
 
-_FENCE = regex.compile(r"^ {0,3}(`{3,}|~{3,})")
+FENCE = regex.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = regex.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _RULE = regex.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = regex.compile(r"^\s*\|")
@@ -102,7 +102,7 @@ def _blocks(ls: list[Line], begin: int) -> Iterator[tuple[str, int, int]]:
             yield ("blank", i, i)
             i += 1
             continue
-        m = _FENCE.match(t)
+        m = FENCE.match(t)
         if m:
             fence = m.group(1)
             j = i + 1
