@@ -202,21 +202,16 @@ def test_incompatible_options_are_a_clear_error(location):
             index.query("some text", options=Options(ngram=4, num_perm=64))
 
 
-def test_other_format_version_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    "key, value, message",
+    [("format_version", "99", "format version 99"), ("tokenizer", "0", "tokenizes text differently")],
+)
+def test_index_of_another_format_or_tokenizer_is_refused(tmp_path, key, value, message):
     db = tmp_path / "x.db"
     Index(db).close()
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE meta SET value = '99' WHERE key = 'format_version'")
-    with pytest.raises(IndexFormatError, match="format version 99"):
-        Index(db)
-
-
-def test_index_from_another_tokenizer_is_refused(tmp_path):
-    db = tmp_path / "x.db"
-    Index(db).close()
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE meta SET value = '0' WHERE key = 'tokenizer'")
-    with pytest.raises(IndexFormatError, match="tokenizes text differently"):
+        conn.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+    with pytest.raises(IndexFormatError, match=message):
         Index(db)
 
 
