@@ -45,9 +45,9 @@ import regex
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _data  # noqa: E402
 
-from dedupe import signature, verify  # noqa: E402
-from dedupe.candidates import lsh_pairs  # noqa: E402
-from dedupe.shingle import shingle  # noqa: E402
+from dedupe.core import signature, verify  # noqa: E402
+from dedupe.core.candidates import lsh_pairs  # noqa: E402
+from dedupe.core.shingle import shingle  # noqa: E402
 
 NUM_PERM = 128
 THRESHOLD = 0.7

@@ -8,10 +8,10 @@ canonical text.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from dedupe._version import __version__
 
-from .api import clean, find_duplicates
-from .errors import (
+from dedupe.api import clean, find_duplicates
+from dedupe.errors import (
     ConfigError,
     DedupeError,
     IndexFormatError,
@@ -20,11 +20,11 @@ from .errors import (
     OptionsError,
     OutputError,
 )
-from .index import Index, IndexMatch
-from .options import Options
-from .report import CleanResult, Removal, Span
-from .scan import ScanOptions, ScanResult, boilerplate_share
-from .scan import scan
+from dedupe.index.index import Index, IndexMatch
+from dedupe.options import Options
+from dedupe.core.results import CleanResult, Removal, Span
+from dedupe.corpus.scan import ScanOptions, ScanResult, boilerplate_share
+from dedupe.corpus.scan import scan
 
 __all__ = [
     "CleanResult",

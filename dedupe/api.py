@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import clean as _clean
-from . import detect
-from .options import Options
-from .report import CleanResult, Removal
+from dedupe.core import clean as _clean
+from dedupe.core import detect
+from dedupe.options import Options
+from dedupe.core.results import CleanResult, Removal
 
 
 def clean(text: str, options: Options | None = None, **kwargs: Any) -> CleanResult:
@@ -28,6 +28,6 @@ def find_duplicates(text: str, options: Options | None = None, **kwargs: Any) ->
 
 def _require_str(text: object) -> None:
     if not isinstance(text, str):
-        from .errors import InputError
+        from dedupe.errors import InputError
 
         raise InputError(f"text must be str, got {type(text).__name__} (decode bytes first)")

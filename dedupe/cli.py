@@ -11,20 +11,20 @@ import json
 import sys
 from typing import Sequence
 
-from . import __version__
-from .baseline import write as write_baseline
-from .check import run_check
-from .config import Config, build_settings
-from .config import discover as discover_config
-from .config import load as load_config
-from .formats import FORMATS
-from .formats import render as render_report
-from .formats.text import summary_text
-from .rules import SEVERITIES
-from .clean import clean as clean_text
-from .errors import DedupeError
-from .options import Options
-from .textio import MAX_LINE_CHARS, read_text, write_atomic, check_writable
+from dedupe._version import __version__
+from dedupe.check.baseline import write as write_baseline
+from dedupe.check.run import run_check
+from dedupe.check.config import Config, build_settings
+from dedupe.check.config import discover as discover_config
+from dedupe.check.config import load as load_config
+from dedupe.check.formats import FORMATS
+from dedupe.check.formats import render as render_report
+from dedupe.check.formats.text import summary_text
+from dedupe.check.rules import SEVERITIES
+from dedupe.core.clean import clean as clean_text
+from dedupe.errors import DedupeError
+from dedupe.options import Options
+from dedupe.io.textio import MAX_LINE_CHARS, read_text, write_atomic, check_writable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -247,7 +247,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
         check_writable(args.output)
     text = read_text(args.file, args.encoding, args.errors, args.max_line_length)
     if args.boilerplate:
-        from .boilerplate import clean_with_model, load_model
+        from dedupe.corpus.boilerplate import clean_with_model, load_model
 
         result = clean_with_model(text, options, load_model(args.boilerplate))
     else:
@@ -285,7 +285,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_index(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .index import Index, add_paths
+    from dedupe.index.index import Index, add_paths
 
     given = {k: getattr(args, k) for k in ("ngram", "num_perm", "seed") if getattr(args, k) is not None}
     action = args.index_command
@@ -408,8 +408,8 @@ def _add_scan_parser(sub) -> None:
 
 def scan_options_from_args(args: argparse.Namespace):
     """Command-line arguments as the scan's detection, corpus and source options."""
-    from .scan import ScanOptions
-    from .sources import SourceOptions
+    from dedupe.corpus.scan import ScanOptions
+    from dedupe.io.sources import SourceOptions
 
     scan_options = ScanOptions(min_documents=args.min_documents, min_share=args.min_share, jobs=args.jobs)
     sources = SourceOptions(
@@ -421,9 +421,9 @@ def scan_options_from_args(args: argparse.Namespace):
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from .boilerplate import save_model
-    from .progress import Progress
-    from .scan import format_text, scan_paths
+    from dedupe.corpus.boilerplate import save_model
+    from dedupe.io.progress import Progress
+    from dedupe.corpus.scan import format_text, scan_paths
 
     options, scan_options, sources = scan_options_from_args(args)
     if args.save_boilerplate:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from .errors import OptionsError
+from dedupe.errors import OptionsError
 
 Keep = Literal["first", "longest"]
 

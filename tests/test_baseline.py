@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 
-from dedupe import baseline as baseline_mod
-from dedupe.check import CheckSettings, fingerprint, run_check
+from dedupe.check import baseline as baseline_mod
+from dedupe.check.run import CheckSettings, fingerprint, run_check
 from dedupe.cli import main
 from tests.strategies import document
 from tests.test_check import prose

@@ -23,8 +23,8 @@ import _data  # noqa: E402
 import quality  # noqa: E402
 import speed  # noqa: E402
 
-from dedupe.shingle import shingle  # noqa: E402
-from dedupe.verify import compare  # noqa: E402
+from dedupe.core.shingle import shingle  # noqa: E402
+from dedupe.core.verify import compare  # noqa: E402
 
 
 @pytest.fixture(scope="module")

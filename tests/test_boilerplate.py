@@ -8,7 +8,7 @@ import json
 import pytest
 
 import dedupe
-from dedupe.boilerplate import (
+from dedupe.corpus.boilerplate import (
     BoilerplateModel,
     ModelBlock,
     clean_with_model,

@@ -1,9 +1,9 @@
 import numpy as np
 from datasketch.lsh import _optimal_param
 
-from dedupe.candidates import lsh_pairs, lsh_params, overlap_pairs, pairs_from_buckets
-from dedupe.shingle import shingle
-from dedupe.signature import minhash
+from dedupe.core.candidates import lsh_pairs, lsh_params, overlap_pairs, pairs_from_buckets
+from dedupe.core.shingle import shingle
+from dedupe.core.signature import minhash
 
 
 def test_lsh_params_match_datasketch_choice():

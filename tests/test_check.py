@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.check import CheckSettings, run_check
+from dedupe.check.run import CheckSettings, run_check
 from dedupe.cli import main
-from dedupe.rules import RULES
+from dedupe.check.rules import RULES
 
 def _vocabulary(n: int = 3000) -> tuple[str, ...]:
     rng = random.Random(0)
@@ -266,7 +266,7 @@ def test_index_rule_flags_a_copy_of_a_published_article(tmp_path, capsys):
 
 
 def test_jobs_do_not_change_the_result(tmp_path):
-    from dedupe.check import POOL_ABOVE_FILES
+    from dedupe.check.run import POOL_ABOVE_FILES
 
     docs = tmp_path / "many"
     docs.mkdir()

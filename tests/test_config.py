@@ -8,7 +8,7 @@ import json
 import pytest
 
 from dedupe.cli import main
-from dedupe.config import Config, build_settings, discover, load
+from dedupe.check.config import Config, build_settings, discover, load
 from dedupe.errors import ConfigError
 from tests.test_check import make_site
 
@@ -135,7 +135,7 @@ def test_every_check_flag_has_a_configuration_key():
     import argparse
 
     from dedupe.cli import build_parser
-    from dedupe.config import KEYS
+    from dedupe.check.config import KEYS
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     check = sub.choices["check"]

@@ -11,12 +11,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from dedupe.check import CheckSettings, run_check
+from dedupe.check.run import CheckSettings, run_check
 from dedupe.cli import main
-from dedupe.formats import FORMATS, render
-from dedupe.formats.github import GITHUB_LIMIT, escape_data, escape_property
-from dedupe.formats.sarif import to_sarif
-from dedupe.rules import RULES
+from dedupe.check.formats import FORMATS, render
+from dedupe.check.formats.github import GITHUB_LIMIT, escape_data, escape_property
+from dedupe.check.formats.sarif import to_sarif
+from dedupe.check.rules import RULES
 from tests.test_check import make_site, prose
 
 SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedupe
-from dedupe.check import CheckReport, Finding, LineIndex, Location, findings_for_text
-from dedupe.formats.html import render_html
+from dedupe.check.run import CheckReport, Finding, LineIndex, Location, findings_for_text
+from dedupe.check.formats.html import render_html
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ARTICLE = SHARED / "corpus" / "gpt-5.2-article.md"

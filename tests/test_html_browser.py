@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.check import CheckReport
-from dedupe.formats.html import render_html
+from dedupe.check.run import CheckReport
+from dedupe.check.formats.html import render_html
 from tests.test_html import (
     PARA_A,
     PARA_B,

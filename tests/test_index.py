@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dedupe
-from dedupe.check import Finding
+from dedupe.check.run import Finding
 from dedupe.cli import main
 from dedupe.errors import IndexFormatError, InputError
-from dedupe.index import Index, IndexMatch, add_paths, findings_against_index
+from dedupe.index.index import Index, IndexMatch, add_paths, findings_against_index
 from dedupe.options import Options
-from dedupe.shingle import tokens
+from dedupe.core.shingle import tokens
 
 from .strategies import CORPUS, document, paragraph
 
@@ -416,7 +416,7 @@ def test_add_paths_names_files_as_check_does(site):
 
 
 def test_default_banding_is_what_lsh_params_chooses():
-    from dedupe.candidates import lsh_params
-    from dedupe.index import _DEFAULT_BANDING, LSH_THRESHOLD
+    from dedupe.core.candidates import lsh_params
+    from dedupe.index.index import _DEFAULT_BANDING, LSH_THRESHOLD
 
     assert _DEFAULT_BANDING[128] == lsh_params(LSH_THRESHOLD, 128)

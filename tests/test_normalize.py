@@ -1,4 +1,4 @@
-from dedupe.normalize import normalize
+from dedupe.core.normalize import normalize
 
 
 def test_full_width_and_half_width_fold_together():

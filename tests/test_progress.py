@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import dedupe
-from dedupe.groups import DisjointSet, leader_groups
-from dedupe.progress import Progress
+from dedupe.core.groups import DisjointSet, leader_groups
+from dedupe.io.progress import Progress
 
 import numpy as np
 

@@ -4,7 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dedupe
-from dedupe.segment import paragraphs
+from dedupe.core.segment import paragraphs
 from tests.strategies import document
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dedupe.errors import OptionsError
-from dedupe.rules import RULES, SEVERITIES, select_rules, severities, severity_rank
+from dedupe.check.rules import RULES, SEVERITIES, select_rules, severities, severity_rank
 
 
 def test_the_five_rules_and_their_default_severities():

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import dedupe
 from dedupe.errors import InputError, OptionsError
-from dedupe.scan import ScanOptions, boilerplate_share, boilerplate_shares, format_text
-from dedupe.sources import Skipped
+from dedupe.corpus.scan import ScanOptions, boilerplate_share, boilerplate_shares, format_text
+from dedupe.io.sources import Skipped
 
 from .strategies import CORPUS
 
@@ -215,7 +215,7 @@ def test_results_do_not_depend_on_document_order(corpus, result, rnd):
 def test_results_do_not_depend_on_jobs(corpus, result, monkeypatch):
     import importlib
 
-    corpus_module = importlib.import_module("dedupe.corpus")
+    corpus_module = importlib.import_module("dedupe.corpus.batches")
 
     docs, _ = corpus
     # Small batches so that both workers get work.

@@ -1,4 +1,4 @@
-from dedupe.segment import lines, paragraphs, sentences
+from dedupe.core.segment import lines, paragraphs, sentences
 
 
 def kinds(text):

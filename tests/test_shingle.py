@@ -1,6 +1,6 @@
 import numpy as np
 
-from dedupe.shingle import shingle, token_hashes, tokens
+from dedupe.core.shingle import shingle, token_hashes, tokens
 
 
 def test_cjk_characters_are_tokens_and_words_elsewhere():

@@ -5,8 +5,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.normalize import normalize
-from dedupe.shingle import normalized_code_points, shingle, sorted_unique
+from dedupe.core.normalize import normalize
+from dedupe.core.shingle import normalized_code_points, shingle, sorted_unique
 
 
 def _reference(texts):

@@ -1,8 +1,8 @@
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from dedupe.signature import hash32, minhash, to_lean_minhash
-from dedupe.shingle import shingle
+from dedupe.core.signature import hash32, minhash, to_lean_minhash
+from dedupe.core.shingle import shingle
 
 TEXTS = [
     "The committee approved the new budget for the city library on Monday evening.",

@@ -5,10 +5,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.candidates import lsh_pairs
-from dedupe.shingle import shingle
-from dedupe.signature import EMPTY, minhash_oph
-from dedupe.verify import compare
+from dedupe.core.candidates import lsh_pairs
+from dedupe.core.shingle import shingle
+from dedupe.core.signature import EMPTY, minhash_oph
+from dedupe.core.verify import compare
 
 from .strategies import paragraph
 

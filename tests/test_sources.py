@@ -13,8 +13,8 @@ import pytest
 
 from dedupe.cli import main
 from dedupe.errors import InputError
-from dedupe.sources import Document, Skipped, SourceOptions, iter_documents
-from dedupe.walk import GitIgnore, iter_files
+from dedupe.io.sources import Document, Skipped, SourceOptions, iter_documents
+from dedupe.io.walk import GitIgnore, iter_files
 
 FOOTER = "© {y} Example Media. All rights reserved. Last updated {d} March {y}."
 BODIES = [

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from dedupe.errors import IndexFormatError, InputError, MissingExtraError, OutputError
-from dedupe.index import Index
-from dedupe.storage import DOCUMENT_UNIT, RedisStorage, SQLiteStorage, open_storage
+from dedupe.index.index import Index
+from dedupe.index.storage import DOCUMENT_UNIT, RedisStorage, SQLiteStorage, open_storage
 
 ROOT = Path(__file__).resolve().parents[1]
 _WORDS = (
@@ -69,7 +69,7 @@ def _postings_consistent(location: str) -> None:
         else:
             import redis
 
-            from dedupe.storage import _parse_postings
+            from dedupe.index.storage import _parse_postings
 
             r = redis.Redis.from_url(location)
             got = set()
@@ -184,7 +184,7 @@ def test_redis_index_must_exist_when_not_creating(redis_server):
 def test_missing_redis_package_names_the_extra():
     code = (
         "import sys; sys.modules['redis'] = None\n"
-        "from dedupe.storage import open_storage\n"
+        "from dedupe.index.storage import open_storage\n"
         "from dedupe.errors import MissingExtraError\n"
         "try:\n    open_storage('redis://127.0.0.1:1/0')\n"
         "except MissingExtraError as e:\n    print(e)\n"
@@ -221,7 +221,7 @@ def test_damaged_metadata(tmp_path):
 
 _WRITER = """
 import json, sys
-from dedupe.index import Index
+from dedupe.index.index import Index
 location, prefix, texts_file, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 texts = json.load(open(texts_file))
 with Index(location) as index:

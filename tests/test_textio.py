@@ -3,7 +3,7 @@ import os
 import pytest
 
 from dedupe.errors import InputError, OutputError
-from dedupe.textio import read_text, write_atomic
+from dedupe.io.textio import read_text, write_atomic
 
 
 def test_crlf_and_bom_are_read_as_they_are(tmp_path):

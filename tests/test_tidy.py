@@ -1,4 +1,4 @@
-from dedupe.tidy import delete_spans
+from dedupe.core.tidy import delete_spans
 
 
 def test_deleting_a_paragraph_keeps_one_gap():

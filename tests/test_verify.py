@@ -1,6 +1,6 @@
 import numpy as np
 
-from dedupe.verify import compare, contained_in
+from dedupe.core.verify import compare, contained_in
 
 
 def test_jaccard_and_containment():

@@ -4,8 +4,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.shingle import shingle
-from dedupe.verify import compare, jaccard_pairs
+from dedupe.core.shingle import shingle
+from dedupe.core.verify import compare, jaccard_pairs
 
 from .strategies import paragraph
 

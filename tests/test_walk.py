@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from dedupe.errors import InputError
-from dedupe.walk import iter_files
+from dedupe.io.walk import iter_files
 
 TREE = {
     ".gitignore": "docs/_build/\n*.draft.md\n!keep.draft.md\n/top-only.md\n**/private/**\n",

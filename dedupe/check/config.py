@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .check import CheckSettings
-from .errors import ConfigError, DedupeError, OptionsError
-from .formats import check_format
-from .options import Options
-from .rules import select_rules, severities, severity_rank
-from .textio import MAX_LINE_CHARS
-from .walk import DEFAULT_INCLUDE
+from dedupe.check.run import CheckSettings
+from dedupe.errors import ConfigError, DedupeError, OptionsError
+from dedupe.check.formats import check_format
+from dedupe.options import Options
+from dedupe.check.rules import select_rules, severities, severity_rank
+from dedupe.io.textio import MAX_LINE_CHARS
+from dedupe.io.walk import DEFAULT_INCLUDE
 
 CONFIG_NAMES = (".dedupe.toml", "pyproject.toml")
 

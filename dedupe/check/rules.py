@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .errors import OptionsError
+from dedupe.errors import OptionsError
 
 #: Severities from the least to the most serious.
 SEVERITIES = ("info", "warning", "error")

@@ -19,14 +19,14 @@ from typing import Any, Iterable, Mapping
 
 import xxhash
 
-from .detect import find_duplicates
-from .errors import OptionsError
-from .markers import Region, article_start, is_suppressed, suppressed_regions
-from .options import Options
-from .report import Removal
-from .rules import RULES, SEVERITIES, severity_rank
-from .textio import MAX_LINE_CHARS, read_text
-from .walk import DEFAULT_INCLUDE, iter_files
+from dedupe.core.detect import find_duplicates
+from dedupe.errors import OptionsError
+from dedupe.check.markers import Region, article_start, is_suppressed, suppressed_regions
+from dedupe.options import Options
+from dedupe.core.results import Removal
+from dedupe.check.rules import RULES, SEVERITIES, severity_rank
+from dedupe.io.textio import MAX_LINE_CHARS, read_text
+from dedupe.io.walk import DEFAULT_INCLUDE, iter_files
 
 
 _WHAT = {
@@ -327,7 +327,7 @@ def _repeats(texts: dict[str, str], settings: CheckSettings) -> list[Finding]:
 
 def _cross_file(texts: dict[str, str], settings: CheckSettings) -> list[Finding]:
     """DUP002, DUP003 and DUP005 from a corpus scan of the checked files."""
-    from .scan import boilerplate_shares, scan
+    from dedupe.corpus.scan import boilerplate_shares, scan
 
     # strict: every checked file is a document; none may be skipped quietly.
     result = scan(list(texts.items()), **_scan_options(settings.options), jobs=settings.jobs, strict=True)
@@ -403,7 +403,7 @@ def _against_index(texts: dict[str, str], settings: CheckSettings) -> list[Findi
 
     Shingles must be made as the index made them, so the index's own
     ``ngram``/``num_perm``/``seed`` are used; the thresholds are the check's."""
-    from .index import Index, findings_against_index
+    from dedupe.index.index import Index, findings_against_index
 
     out: list[Finding] = []
     o = settings.options
@@ -422,7 +422,7 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None) -> Ch
 
     Raises ``InputError`` for missing paths and unreadable files (and, with
     a baseline that does not exist, unless ``update_baseline``)."""
-    from . import baseline as baseline_mod
+    from dedupe.check import baseline as baseline_mod
 
     settings = settings or CheckSettings()
     report = CheckReport(fail_on=settings.fail_on, rules=settings.rules)

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import boilerplate as bp
-from .candidates import pairs_from_buckets
-from .corpus import PROSE, Corpus, Spool
-from .groups import leader_groups
-from .options import Options
-from .shingle import ShingleSets, sorted_unique
-from .verify import compare, jaccard_pairs
+from dedupe.corpus import boilerplate as bp
+from dedupe.core.candidates import pairs_from_buckets
+from dedupe.corpus.batches import PROSE, Corpus, Spool
+from dedupe.core.groups import leader_groups
+from dedupe.options import Options
+from dedupe.core.shingle import ShingleSets, sorted_unique
+from dedupe.core.verify import compare, jaccard_pairs
 
 if TYPE_CHECKING:
-    from .scan import ScanOptions
+    from dedupe.corpus.scan import ScanOptions
 
 
 @dataclass(frozen=True)

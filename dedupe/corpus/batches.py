@@ -14,13 +14,13 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from . import boilerplate as bp
-from .candidates import band_keys
-from .progress import Progress
-from .segment import paragraphs, sentences
-from .shingle import shingle
-from .signature import EMPTY, minhash
-from .sources import Document
+from dedupe.corpus import boilerplate as bp
+from dedupe.core.candidates import band_keys
+from dedupe.io.progress import Progress
+from dedupe.core.segment import paragraphs, sentences
+from dedupe.core.shingle import shingle
+from dedupe.core.signature import EMPTY, minhash
+from dedupe.io.sources import Document
 
 #: LSH is tuned below the verification threshold so that pairs just above
 #: it still collide in some band; only verified pairs count.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .shingle import ShingleSets
+from dedupe.core.shingle import ShingleSets
 
 SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)

@@ -51,7 +51,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
-from .errors import IndexFormatError, InputError, MissingExtraError, OutputError
+from dedupe.errors import IndexFormatError, InputError, MissingExtraError, OutputError
 
 #: ``unit`` of the postings that point at a whole document.
 DOCUMENT_UNIT = -1

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
-from .errors import InputError
-from .textio import MAX_LINE_CHARS, check_text, decode, read_text
-from .walk import DEFAULT_INCLUDE, iter_files
+from dedupe.errors import InputError
+from dedupe.io.textio import MAX_LINE_CHARS, check_text, decode, read_text
+from dedupe.io.walk import DEFAULT_INCLUDE, iter_files
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .shingle import ShingleSets, fmix64, sorted_unique
+from dedupe.core.shingle import ShingleSets, fmix64, sorted_unique
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:

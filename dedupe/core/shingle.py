@@ -22,7 +22,7 @@ import numpy as np
 import regex
 import xxhash
 
-from .normalize import normalize
+from dedupe.core.normalize import normalize
 
 SEP, WORD, SINGLE, BOUNDARY = 0, 1, 2, 3
 

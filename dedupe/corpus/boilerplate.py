@@ -22,14 +22,14 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .detect import find_duplicates
-from .clean import delete_spans
-from .errors import InputError
-from .options import Options
-from .report import CleanResult, Removal, Span
-from .segment import paragraphs, sentences
-from .shingle import ShingleSets, shingle
-from .textio import write_atomic
+from dedupe.core.detect import find_duplicates
+from dedupe.core.clean import delete_spans
+from dedupe.errors import InputError
+from dedupe.options import Options
+from dedupe.core.results import CleanResult, Removal, Span
+from dedupe.core.segment import paragraphs, sentences
+from dedupe.core.shingle import ShingleSets, shingle
+from dedupe.io.textio import write_atomic
 
 MODEL_VERSION = 1
 #: Tokens per shingle (the detection default).

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .. import __version__
-from ..rules import RULES
+from dedupe._version import __version__
+from dedupe.check.rules import RULES
 
 if TYPE_CHECKING:
-    from ..check import CheckReport, Finding
+    from dedupe.check.run import CheckReport, Finding
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}

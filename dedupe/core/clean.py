@@ -3,10 +3,10 @@ white space around a removal is handled)."""
 
 from __future__ import annotations
 
-from .detect import find_duplicates
-from .options import Options
-from .report import CleanResult, Removal
-from .tidy import delete_spans
+from dedupe.core.detect import find_duplicates
+from dedupe.options import Options
+from dedupe.core.results import CleanResult, Removal
+from dedupe.core.tidy import delete_spans
 
 
 def clean(text: str, options: Options) -> CleanResult:

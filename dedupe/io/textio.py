@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import InputError, OutputError
+from dedupe.errors import InputError, OutputError
 
 #: Lines longer than this are refused by default: a text file with a
 #: 1,000,000-character line is almost always minified data or a dump.

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import InputError
+from dedupe.errors import InputError
 
 #: Files taken from folders by default; a file named on the command line
 #: is always taken, whatever its name.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .shingle import ShingleSets, sorted_unique
+from dedupe.core.shingle import ShingleSets, sorted_unique
 
 
 @dataclass(frozen=True)

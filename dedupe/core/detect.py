@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
-from .options import Options
-from .report import Removal, Span
-from .segment import Segment, paragraphs, sentences
-from .shingle import ShingleSets, shingle
-from .signature import minhash
-from .tidy import delete_spans
-from .verify import compare
+from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
+from dedupe.options import Options
+from dedupe.core.results import Removal, Span
+from dedupe.core.segment import Segment, paragraphs, sentences
+from dedupe.core.shingle import ShingleSets, shingle
+from dedupe.core.signature import minhash
+from dedupe.core.tidy import delete_spans
+from dedupe.core.verify import compare
 
 # Above this many units, candidates come from MinHash LSH instead of the
 # exact shingle co-occurrence count, whose cost grows with shared phrases.

@@ -36,16 +36,16 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import numpy as np
 import xxhash
 
-from .candidates import band_keys, lsh_params
-from .errors import IndexFormatError, InputError
-from .options import Options
-from .segment import paragraphs, sentences
-from .shingle import ShingleSets, shingle
-from .signature import SCHEME, minhash
-from .storage import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, open_storage
+from dedupe.core.candidates import band_keys, lsh_params
+from dedupe.errors import IndexFormatError, InputError
+from dedupe.options import Options
+from dedupe.core.segment import paragraphs, sentences
+from dedupe.core.shingle import ShingleSets, shingle
+from dedupe.core.signature import SCHEME, minhash
+from dedupe.index.storage import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, open_storage
 
 if TYPE_CHECKING:
-    from .check import Finding
+    from dedupe.check.run import Finding
 
 FORMAT_VERSION = 1
 #: LSH is tuned below the Jaccard threshold so that truncated copies and
@@ -559,7 +559,7 @@ def findings_against_index(index: Index, path: str, text: str, options: Options 
     an already published article can be checked again.
     """
     # Imported here: the check module builds on this one, not the reverse.
-    from .check import Finding, Location
+    from dedupe.check.run import Finding, Location
 
     matches = index.query(text, exclude=path, options=options)
     near = {m.duplicate_of.id for m in matches if m.kind == "near-duplicate"}
@@ -618,8 +618,8 @@ def add_paths(
     listed in the result; with ``strict`` the first one raises
     :class:`~dedupe.errors.InputError` before anything is written.
     """
-    from .textio import MAX_LINE_CHARS, read_text
-    from .walk import DEFAULT_INCLUDE, iter_files
+    from dedupe.io.textio import MAX_LINE_CHARS, read_text
+    from dedupe.io.walk import DEFAULT_INCLUDE, iter_files
 
     include = tuple(include) if include else DEFAULT_INCLUDE
     limit = MAX_LINE_CHARS if max_line is None else max_line

@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from ..errors import OptionsError
+from dedupe.errors import OptionsError
 
 if TYPE_CHECKING:
-    from ..check import CheckReport
+    from dedupe.check.run import CheckReport
 
 #: Format name → (module, function). ``html`` takes the texts as well.
 FORMATS = {

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..rules import RULES
+from dedupe.check.rules import RULES
 
 if TYPE_CHECKING:
-    from ..check import CheckReport
+    from dedupe.check.run import CheckReport
 
 #: Annotations GitHub shows per type and step.
 GITHUB_LIMIT = 10

@@ -33,13 +33,13 @@ import time
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from . import boilerplate as bp
-from .corpus import LSH_MARGIN, BatchConfig, Corpus, Spool, banding, batch_stream, merge_batches, run_batches
-from .crossdoc import analyze_corpus, merge_passages
-from .errors import InputError, OptionsError
-from .options import Options
-from .progress import Progress
-from .sources import Document, Skipped, as_documents
+from dedupe.corpus import boilerplate as bp
+from dedupe.corpus.batches import LSH_MARGIN, BatchConfig, Corpus, Spool, banding, batch_stream, merge_batches, run_batches
+from dedupe.corpus.crossdoc import analyze_corpus, merge_passages
+from dedupe.errors import InputError, OptionsError
+from dedupe.options import Options
+from dedupe.io.progress import Progress
+from dedupe.io.sources import Document, Skipped, as_documents
 
 # ---------------------------------------------------------------- results
 
@@ -369,7 +369,7 @@ def scan_paths(
     """:func:`scan` over files, folders, JSONL files and ``-`` (JSONL on
     standard input); bad files and records are skipped and reported unless
     ``source_options.strict``."""
-    from .sources import SourceOptions, iter_documents
+    from dedupe.io.sources import SourceOptions, iter_documents
 
     so = source_options or SourceOptions()
     return scan(iter_documents(paths, so), options, scan_options, progress=progress, strict=so.strict)

@@ -27,9 +27,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
-from .check import Finding, relative
-from .errors import InputError
-from .textio import write_atomic
+from dedupe.check.run import Finding, relative
+from dedupe.errors import InputError
+from dedupe.io.textio import write_atomic
 
 VERSION = 1
 

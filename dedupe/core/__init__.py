@@ -1,0 +1,1 @@
+"""One text: segment, normalize, shingle, signature, candidates, verify, groups, detect."""

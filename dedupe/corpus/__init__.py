@@ -1,0 +1,1 @@
+"""Many texts: the corpus scan and its stages."""

@@ -1,0 +1,1 @@
+"""Input and output: reading and decoding text, walking folders, document sources, atomic writes, progress."""
