@@ -21,9 +21,9 @@ from dedupe.errors import (
     OutputError,
 )
 from dedupe.index.index import Index, IndexMatch
-from dedupe.options import Options
+from dedupe.options import Options, ScanOptions, SourceOptions
 from dedupe.core.results import CleanResult, Removal, Span
-from dedupe.corpus.scan import ScanOptions, ScanResult, boilerplate_share
+from dedupe.corpus.scan import ScanResult, boilerplate_share
 from dedupe.corpus.scan import scan
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Removal",
     "ScanOptions",
     "ScanResult",
+    "SourceOptions",
     "Span",
     "clean",
     "boilerplate_share",

@@ -39,3 +39,8 @@ class MissingExtraError(DedupeError, ImportError):
             f"{feature} needs the '{package}' package: "
             f"pip install 'dedupe-text[{extra}]'"
         )
+
+
+class UsageError(DedupeError, ValueError):
+    """The command line is wrong: flags that do not go together, a missing
+    argument. Raised by the CLI, never by the library."""

@@ -266,7 +266,8 @@ def test_index_rule_flags_a_copy_of_a_published_article(tmp_path, capsys):
 
 
 def test_jobs_do_not_change_the_result(tmp_path):
-    from dedupe.check.run import POOL_ABOVE_FILES
+    from dedupe.check.context import POOL_ABOVE_FILES
+    from dedupe.options import ScanOptions
 
     docs = tmp_path / "many"
     docs.mkdir()
@@ -275,8 +276,8 @@ def test_jobs_do_not_change_the_result(tmp_path):
         if i % 5 == 0:
             paras.append(paras[0])  # a repeat in every fifth file
         (docs / f"p{i:03d}.md").write_text("\n\n".join(paras) + "\n")
-    one = run_check([str(docs)], CheckSettings(rules=frozenset({"DUP001"}), jobs=1))
-    two = run_check([str(docs)], CheckSettings(rules=frozenset({"DUP001"}), jobs=2))
+    one = run_check([str(docs)], CheckSettings(rules=frozenset({"DUP001"}), scan=ScanOptions(jobs=1)))
+    two = run_check([str(docs)], CheckSettings(rules=frozenset({"DUP001"}), scan=ScanOptions(jobs=2)))
     assert len(one.findings) == 14
     assert one.findings == two.findings
 

@@ -47,7 +47,7 @@ def test_flags_override_config(tmp_path):
     cfg = discover([str(tmp_path)])
     s = build_settings({"threshold": 0.9, "select": ["DUP002"], "fail_on": None, "exclude": None}, cfg)
     assert s.options.threshold == 0.9 and s.rules == {"DUP002"}
-    assert s.fail_on == "error" and s.exclude == ("drafts/*",)
+    assert s.fail_on == "error" and s.sources.exclude == ("drafts/*",)
 
 
 def test_every_flag_has_a_key(tmp_path):
@@ -64,12 +64,13 @@ def test_every_flag_has_a_key(tmp_path):
             s.options.keep, s.options.sentences) == (0.75, 0.9, 4, 10, "longest", False)
     assert s.rules == {"DUP001", "DUP002", "DUP003", "DUP004"} and s.severity["DUP003"] == "error"
     m = build_settings({}, load(tmp_path / "more.toml"))
-    assert m.fail_on == "info" and m.include == ("*.md",) and m.exclude == ("x/*",)
-    assert m.respect_gitignore is False and m.boilerplate_limit == 0.7
+    assert m.fail_on == "info" and m.sources.include == ("*.md",) and m.sources.exclude == ("x/*",)
+    assert m.sources.respect_gitignore is False and m.boilerplate_limit == 0.7
     # Paths in a configuration file are relative to the file's folder.
     assert m.index == str(tmp_path / "pub" / "index.db") and m.baseline == str(tmp_path / "base.json")
-    assert m.format == "sarif" and m.exit_zero and m.encoding == "latin-1" and m.errors == "replace"
-    assert m.max_line_length == 5000
+    assert m.format == "sarif" and m.check.exit_zero and m.sources.encoding == "latin-1"
+    assert m.sources.errors == "replace"
+    assert m.sources.max_line_length == 5000
 
 
 def test_unknown_key_names_the_key_and_suggests(tmp_path):

@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dedupe
-from dedupe.check.run import Finding
+from dedupe.check.findings import Finding
+from dedupe.check.rules.dup004 import findings_against_index
 from dedupe.cli import main
 from dedupe.errors import IndexFormatError, InputError
-from dedupe.index.index import Index, IndexMatch, add_paths, findings_against_index
+from dedupe.index.index import Index, IndexMatch, add_paths
 from dedupe.options import Options
 from dedupe.core.shingle import tokens
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import dedupe
 from dedupe.errors import InputError, OptionsError
-from dedupe.corpus.scan import ScanOptions, boilerplate_share, boilerplate_shares, format_text
+from dedupe.options import ScanOptions
+from dedupe.corpus.scan import boilerplate_share, boilerplate_shares, format_text
 from dedupe.io.sources import Skipped
 
 from .strategies import CORPUS
@@ -274,7 +275,7 @@ def test_bad_options_are_named_errors():
     with pytest.raises(OptionsError):
         dedupe.scan([], min_documents=1)
     with pytest.raises(OptionsError):
-        dedupe.scan([], jobs=0)
+        dedupe.scan([], jobs=-1)
     with pytest.raises(OptionsError):
         dedupe.scan([], nonsense=1)
     with pytest.raises(InputError):

@@ -184,5 +184,5 @@ def test_scan_jobs_gives_identical_json(tmp_path, capsys):
 def test_scan_usage_errors(tmp_path, capsys):
     assert main(["scan", str(tmp_path / "missing")]) == 2
     assert capsys.readouterr().err.startswith("dedupe: error: ")
-    assert main(["scan", str(tmp_path), "--jobs", "0"]) == 2
+    assert main(["scan", str(tmp_path), "--jobs", "-1"]) == 2
     assert "jobs" in capsys.readouterr().err

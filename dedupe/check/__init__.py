@@ -1,5 +1,7 @@
 """The pre-publish check: findings, configuration, markers, baseline, rules and formats."""
 
-from dedupe.check.run import CheckReport, CheckSettings, Finding, Location, run_check
+from dedupe.check.findings import CheckReport, Finding, Location
+from dedupe.check.run import run_check
+from dedupe.check.settings import CheckOptions, CheckSettings
 
-__all__ = ["CheckReport", "CheckSettings", "Finding", "Location", "run_check"]
+__all__ = ["CheckOptions", "CheckReport", "CheckSettings", "Finding", "Location", "run_check"]

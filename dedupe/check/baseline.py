@@ -27,7 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
-from dedupe.check.run import Finding, relative
+from dedupe.check.findings import Finding, relative
 from dedupe.errors import InputError
 from dedupe.io.textio import write_atomic
 
@@ -76,7 +76,7 @@ def apply(findings: Iterable[Finding], accepted: Counter[Key], root: str | os.Pa
     left = Counter(accepted)
     out = []
     for f in findings:
-        if f.suppressed is None:
+        if not f.suppressed:
             k = _key(f, root)
             if left[k] > 0:
                 left[k] -= 1

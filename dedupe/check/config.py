@@ -18,59 +18,28 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from dedupe.check.run import CheckSettings
-from dedupe.errors import ConfigError, DedupeError, OptionsError
-from dedupe.check.formats import check_format
-from dedupe.options import Options
-from dedupe.check.rules import select_rules, severities, severity_rank
-from dedupe.io.textio import MAX_LINE_CHARS
-from dedupe.io.walk import DEFAULT_INCLUDE
+from dedupe.check.rules import select_rules, severities
+from dedupe.check.settings import CheckOptions, CheckSettings
+from dedupe.errors import ConfigError, DedupeError
+from dedupe.options import Options, ScanOptions, SourceOptions, check_value, config_keys, from_flags, spec_of
 
 CONFIG_NAMES = (".dedupe.toml", "pyproject.toml")
+#: Option groups a configuration file sets, every command reading the keys it uses.
+GROUPS = (Options, ScanOptions, SourceOptions, CheckOptions)
+#: Every configuration key and the option it sets.
+KEYS: Mapping[str, Field] = config_keys(*GROUPS)
 
 
-def _is_str_list(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, str) for x in v)
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-# key → (check of the value, what the value must be)
-KEYS: Mapping[str, tuple[Any, str]] = {
-    "threshold": (_is_number, "a number in (0, 1]"),
-    "containment": (_is_number, "a number in (0, 1]"),
-    "ngram": (_is_int, "an integer"),
-    "min-tokens": (_is_int, "an integer"),
-    "keep": (lambda v: v in ("first", "longest"), "'first' or 'longest'"),
-    "sentences": (lambda v: isinstance(v, bool), "true or false"),
-    "select": (_is_str_list, "a list of rule ids"),
-    "ignore": (_is_str_list, "a list of rule ids"),
-    "severity": (lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
-                 "a table of rule id = severity"),
-    "fail-on": (lambda v: isinstance(v, str), "'info', 'warning' or 'error'"),
-    "include": (_is_str_list, "a list of globs"),
-    "exclude": (_is_str_list, "a list of globs"),
-    "respect-gitignore": (lambda v: isinstance(v, bool), "true or false"),
-    "boilerplate-limit": (_is_number, "a number in [0, 1]"),
-    "index": (lambda v: isinstance(v, str), "a path or a redis:// URL"),
-    "baseline": (lambda v: isinstance(v, str), "a path"),
-    "format": (lambda v: isinstance(v, str), "a format name"),
-    "exit-zero": (lambda v: isinstance(v, bool), "true or false"),
-    "encoding": (lambda v: isinstance(v, str), "an encoding name"),
-    "errors": (lambda v: v in ("strict", "replace"), "'strict' or 'replace'"),
-    "max-line-length": (_is_int, "an integer"),
-    "jobs": (_is_int, "an integer (0: one per CPU)"),
-}
+def _as_option_value(f: Field, value: Any) -> Any:
+    """TOML lists are the tuples options hold; a severity table is the
+    RULE=LEVEL items its flag takes."""
+    if f.name == "severity" and isinstance(value, dict):
+        return tuple(f"{k}={v}" for k, v in value.items())
+    return tuple(value) if isinstance(value, list) else value
 
 
 @dataclass(frozen=True)
@@ -80,12 +49,6 @@ class Config:
 
     values: Mapping[str, Any] = field(default_factory=dict)
     path: Path | None = None
-
-    def resolve(self, value: str) -> str:
-        """A path from the file, relative to the file's folder."""
-        if self.path is None or "://" in value or os.path.isabs(value):
-            return value
-        return os.path.normpath(os.path.join(self.path.parent, value))
 
 
 def _table(path: Path) -> dict[str, Any] | None:
@@ -118,10 +81,19 @@ def load(path: str | os.PathLike) -> Config:
             hint = difflib.get_close_matches(key.replace("_", "-"), list(KEYS), n=1)
             did = f" (did you mean '{hint[0]}'?)" if hint else f" (known keys: {', '.join(KEYS)})"
             raise ConfigError(f"{where}: unknown key '{key}'{did}")
-        ok, expected = KEYS[key]
-        if not ok(value):
-            raise ConfigError(f"{where}: '{key}' must be {expected}, got {value!r}")
-    return Config(dict(table), p.resolve())
+        why = check_value(KEYS[key], _as_option_value(KEYS[key], value))
+        if why is not None:
+            raise ConfigError(f"{where}: '{key}' {why}")
+    p = p.resolve()
+    values = {k: _resolved(p, KEYS[k], _as_option_value(KEYS[k], v)) for k, v in table.items()}
+    return Config(values, p)
+
+
+def _resolved(config: Path, f: Field, value: Any) -> Any:
+    """A path in the file is relative to the file's folder."""
+    if not spec_of(f).path or "://" in value or os.path.isabs(value):
+        return value
+    return os.path.normpath(os.path.join(config.parent, value))
 
 
 def _nearest(start: Path, memo: dict[Path, Path | None]) -> Path | None:
@@ -165,14 +137,6 @@ def discover(paths: Iterable[str | os.PathLike]) -> Config:
     return load(next(iter(found))) if found else Config()
 
 
-def _flag_or_config(flags: Mapping[str, Any], config: Config, key: str, default: Any) -> Any:
-    """A flag given on the command line wins; then the file; then the default."""
-    flag = flags.get(key.replace("-", "_"))
-    if flag is not None:
-        return flag
-    return config.values.get(key, default)
-
-
 def build_settings(flags: Mapping[str, Any], config: Config | None = None) -> CheckSettings:
     """``CheckSettings`` from command-line ``flags`` (argparse dests; None
     where a flag was not given) and ``config``.
@@ -194,67 +158,26 @@ def build_settings(flags: Mapping[str, Any], config: Config | None = None) -> Ch
 
 
 def _build(flags: Mapping[str, Any], config: Config) -> CheckSettings:
-    def get(key: str, default: Any) -> Any:
-        return _flag_or_config(flags, config, key, default)
-
-    base = Options()
-    options = Options(
-        threshold=float(get("threshold", base.threshold)),
-        containment=float(get("containment", base.containment)),
-        ngram=get("ngram", base.ngram),
-        min_tokens=get("min-tokens", base.min_tokens),
-        keep=get("keep", base.keep),
-        sentences=get("sentences", base.sentences),
-    )
-    sev = dict(config.values.get("severity", {}))
+    where = str(config.path)
+    values = config.values
+    check = from_flags(CheckOptions, flags, values, where)
+    severity = dict(item.partition("=")[::2] for item in values.get("severity", ()))
     for item in flags.get("severity") or ():
         rule, sep, level = item.partition("=")
         if not sep:
             raise ConfigError(f"--severity takes RULE=LEVEL, got {item!r}")
-        sev[rule] = level
-    index = flags.get("index")
-    if index is None and "index" in config.values:
-        index = config.resolve(config.values["index"])
-    baseline = flags.get("baseline")
-    if baseline is None and "baseline" in config.values:
-        baseline = config.resolve(config.values["baseline"])
-    fail_on = get("fail-on", "warning")
-    severity_rank(fail_on)
-    max_line = get("max-line-length", MAX_LINE_CHARS)
+        severity[rule] = level
     return CheckSettings(
-        options=options,
-        rules=select_rules(_split(get("select", None)), _split(get("ignore", ())) or ()),
-        severity=severities(sev),
-        fail_on=fail_on,
-        include=tuple(get("include", DEFAULT_INCLUDE)),
-        exclude=tuple(get("exclude", ())),
-        respect_gitignore=get("respect-gitignore", True),
-        boilerplate_limit=float(get("boilerplate-limit", 0.5)),
-        index=index,
-        baseline=baseline,
+        options=from_flags(Options, flags, values, where),
+        scan=from_flags(ScanOptions, flags, values, where),
+        sources=from_flags(SourceOptions, flags, values, where),
+        check=check,
+        rules=select_rules(_split(check.select) if check.select else None, _split(check.ignore)),
+        severity=severities(severity),
         update_baseline=bool(flags.get("update_baseline")),
-        encoding=get("encoding", "utf-8"),
-        errors=get("errors", "strict"),
-        max_line_length=max_line,
-        format=check_format(get("format", "text")),
-        exit_zero=bool(get("exit-zero", False)),
-        jobs=_jobs(get("jobs", 0)),
-        config_file=str(config.path) if config.path else None,
     )
 
 
-def _jobs(n: int) -> int:
-    """Worker processes: 0 means one per CPU."""
-    if n < 0:
-        raise OptionsError(f"jobs must be 0 (one per CPU) or a positive integer, got {n!r}")
-    return n or os.cpu_count() or 1
-
-
-def _split(values: Any) -> list[str] | None:
-    """Rule lists from flags may be comma-separated and repeated."""
-    if values is None:
-        return None
-    out: list[str] = []
-    for v in values:
-        out.extend(x for x in str(v).split(",") if x.strip())
-    return out
+def _split(values: Iterable[str]) -> list[str]:
+    """Rule lists may be comma-separated and repeated."""
+    return [x for v in values for x in str(v).split(",") if x.strip()]

@@ -5,10 +5,8 @@ processes when ``jobs > 1``; the texts go to a temporary spool file."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import tempfile
-from collections import deque
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -17,6 +15,7 @@ import numpy as np
 from dedupe.corpus import boilerplate as bp
 from dedupe.core.candidates import band_keys
 from dedupe.io.progress import Progress
+from dedupe.io.workers import ordered_map
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import shingle
 from dedupe.core.signature import EMPTY, minhash
@@ -324,16 +323,4 @@ def run_batches(texts: Iterator[list[str]], cfg: BatchConfig, jobs: int) -> list
     """Stage 1 over all batches, in input order. With several jobs at most
     two batches per worker are in flight, so reading never runs far ahead
     of the workers."""
-    if jobs <= 1:
-        return [_analyze(t, cfg) for t in texts]
-    out: list[Batch] = []
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(jobs) as pool:
-        pending: deque = deque()
-        for t in texts:
-            pending.append(pool.apply_async(_analyze, (t, cfg)))
-            while len(pending) >= 2 * jobs:
-                out.append(pending.popleft().get())
-        while pending:
-            out.append(pending.popleft().get())
-    return out
+    return list(ordered_map(_analyze, texts, jobs, cfg))

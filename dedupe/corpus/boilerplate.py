@@ -25,7 +25,7 @@ import numpy as np
 from dedupe.core.detect import find_duplicates
 from dedupe.core.clean import delete_spans
 from dedupe.errors import InputError
-from dedupe.options import Options
+from dedupe.options import BOILERPLATE_THRESHOLD, Options
 from dedupe.core.results import CleanResult, Removal, Span
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, shingle
@@ -35,7 +35,7 @@ MODEL_VERSION = 1
 #: Tokens per shingle (the detection default).
 NGRAM = 3
 #: Jaccard similarity of masked shingle sets that makes two blocks one.
-THRESHOLD = 0.5
+THRESHOLD = BOILERPLATE_THRESHOLD
 #: Paragraph kinds that can be boilerplate ("Further reading" headings
 #: included); front matter, code, tables and rules never are.
 KINDS = frozenset({"paragraph", "list_item", "heading"})

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,12 +14,9 @@ from dedupe.corpus import boilerplate as bp
 from dedupe.core.candidates import pairs_from_buckets
 from dedupe.corpus.batches import PROSE, Corpus, Spool
 from dedupe.core.groups import leader_groups
-from dedupe.options import Options
+from dedupe.options import Options, ScanOptions
 from dedupe.core.shingle import ShingleSets, sorted_unique
 from dedupe.core.verify import compare, jaccard_pairs
-
-if TYPE_CHECKING:
-    from dedupe.corpus.scan import ScanOptions
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import LSH_MARGIN, BatchConfig, Corpus, Spool, banding, batch_stream, merge_batches, run_batches
 from dedupe.corpus.crossdoc import analyze_corpus, merge_passages
 from dedupe.errors import InputError, OptionsError
-from dedupe.options import Options
+from dedupe.options import Options, ScanOptions, SourceOptions, build, resolve_jobs, split
 from dedupe.io.progress import Progress
 from dedupe.io.sources import Document, Skipped, as_documents
 
@@ -207,53 +207,6 @@ def boilerplate_shares(result: ScanResult) -> dict[str, float]:
     }
 
 
-# ---------------------------------------------------------------- options
-
-
-@dataclass(frozen=True)
-class ScanOptions:
-    """Corpus-level options (the detection options are :class:`Options`).
-
-    min_documents, min_share:
-        The boilerplate rule: a block is boilerplate when it occurs in at
-        least ``min_documents`` documents *and* at least ``min_share`` of
-        all documents (default: 3 documents and 1 %).
-    boilerplate_threshold:
-        Jaccard similarity of digit-masked shingles at or above
-        which two paragraphs are one block (default 0.5).
-    jobs:
-        Worker processes for the analysis stage; results are identical
-        for any value.
-    """
-
-    min_documents: int = 3
-    min_share: float = 0.01
-    boilerplate_threshold: float = bp.THRESHOLD
-    jobs: int = 1
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.min_documents, int) or self.min_documents < 2:
-            raise OptionsError(f"min_documents must be an integer of at least 2, got {self.min_documents!r}")
-        if not 0.0 <= self.min_share <= 1.0:
-            raise OptionsError(f"min_share must be in [0, 1], got {self.min_share!r}")
-        if not 0.0 < self.boilerplate_threshold <= 1.0:
-            raise OptionsError(f"boilerplate_threshold must be in (0, 1], got {self.boilerplate_threshold!r}")
-        if not isinstance(self.jobs, int) or self.jobs < 1:
-            raise OptionsError(f"jobs must be a positive integer, got {self.jobs!r}")
-
-
-def split_options(
-    options: Options | None, scan_options: ScanOptions | None, kwargs: dict[str, Any]
-) -> tuple[Options, ScanOptions]:
-    """Keyword options split between :class:`Options` and :class:`ScanOptions`."""
-    scan_names = {f.name for f in fields(ScanOptions)}
-    mine = {k: v for k, v in kwargs.items() if k in scan_names}
-    rest = {k: v for k, v in kwargs.items() if k not in scan_names}
-    base = scan_options or ScanOptions()
-    so = ScanOptions(**{**{f.name: getattr(base, f.name) for f in fields(ScanOptions)}, **mine})
-    return Options.build(options, **rest), so
-
-
 # ---------------------------------------------------------------- entry point
 
 
@@ -275,7 +228,8 @@ def scan(
     ``strict=True`` to raise on a bad document instead of skipping it.
     """
     strict = bool(kwargs.pop("strict", False))
-    opts, so = split_options(options, scan_options, kwargs)
+    mine, theirs = split(kwargs, ScanOptions, Options)
+    opts, so = Options.build(options, **theirs), build(ScanOptions, scan_options, **mine)
     t0 = time.perf_counter()
     bands, rows = banding(opts.threshold - LSH_MARGIN, opts.num_perm)
     bp_bands, bp_rows = banding(so.boilerplate_threshold - LSH_MARGIN, opts.num_perm)
@@ -302,7 +256,7 @@ def scan(
         ids: list[str] = []
         lengths: list[int] = []
         sizes: list[int] = []
-        batches = run_batches(batch_stream(docs(), spool, ids, lengths, sizes, progress), cfg, so.jobs)
+        batches = run_batches(batch_stream(docs(), spool, ids, lengths, sizes, progress), cfg, resolve_jobs(so.jobs))
         seen_ids.clear()
         if progress is not None:
             progress.stage("grouping")
@@ -363,13 +317,13 @@ def scan_paths(
     paths: Iterable[str],
     options: Options | None = None,
     scan_options: ScanOptions | None = None,
-    source_options: Any = None,
+    source_options: SourceOptions | None = None,
     progress: Progress | None = None,
 ) -> ScanResult:
     """:func:`scan` over files, folders, JSONL files and ``-`` (JSONL on
     standard input); bad files and records are skipped and reported unless
     ``source_options.strict``."""
-    from dedupe.io.sources import SourceOptions, iter_documents
+    from dedupe.io.sources import iter_documents  # noqa: PLC0415
 
     so = source_options or SourceOptions()
     return scan(iter_documents(paths, so), options, scan_options, progress=progress, strict=so.strict)

@@ -27,25 +27,24 @@ change freely.
 
 from __future__ import annotations
 
-import bisect
 import os
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 import xxhash
 
 from dedupe.core.candidates import band_keys, lsh_params
 from dedupe.errors import IndexFormatError, InputError
-from dedupe.options import Options
+from dedupe.io.textio import LineIndex, read_text
+from dedupe.io.walk import iter_files
+from dedupe.options import Options, SourceOptions
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.signature import SCHEME, minhash
+from dedupe.core.verify import compare
 from dedupe.index.storage import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, open_storage
 
-if TYPE_CHECKING:
-    from dedupe.check.run import Finding
 
 FORMAT_VERSION = 1
 #: LSH is tuned below the Jaccard threshold so that truncated copies and
@@ -118,19 +117,6 @@ class IndexMatch:
             "similarity": round(self.similarity, 4),
             "duplicate_of": self.duplicate_of.to_dict(),
         }
-
-
-class _Lines:
-    """Character offset -> 1-based line number."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def __call__(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset)
-
-    def __len__(self) -> int:
-        return len(self.starts)
 
 
 def content_hash(text: str) -> str:
@@ -261,13 +247,15 @@ class Index:
         ``options`` may change the query-time thresholds; its shingling
         options must be the index's. A passage found in
         ``boilerplate_docs`` or more indexed documents is boilerplate and
-        not reported (0: report it anyway).
+        not reported (0: report it anyway). ``options.sentences`` off
+        reports whole copied paragraphs only; ``keep`` does not apply, since
+        the indexed article is always the one kept.
         """
         if not isinstance(text, str):
             raise InputError(f"query text must be a string, got {type(text).__name__}")
         opts = self._query_options(options)
         q = _analyze([("", text)], opts, self._banding)[0]
-        lines = _Lines(text)
+        lines = LineIndex(text)
 
         eligible = np.flatnonzero(q.units["tokens"] >= opts.min_tokens)
         unit_keys: dict[int, list[int]] = {}
@@ -306,7 +294,7 @@ class Index:
                 rec = records.get(d)
                 if rec is None or rec.shingles.size == 0:
                     continue
-                jac = _jaccard(q.shingles, rec.shingles)
+                jac = compare(q.shingles, rec.shingles).jaccard
                 if jac >= opts.threshold:
                     near[d] = jac
         for d, sim in sorted(near.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -315,8 +303,14 @@ class Index:
 
         passages = _passages(q, eligible, unit_cands, records, opts, boilerplate_docs)
         for start, end, sim, span in passages:
-            out.append(IndexMatch("copied-passage", start, end, lines(start), lines(max(start, end - 1)), sim, span))
+            out.append(IndexMatch("copied-passage", start, end, lines.line(start), lines.line(max(start, end - 1)), sim, span))
         return out
+
+    def with_shingling(self, asked: Options) -> Options:
+        """``asked`` with this index's shingling (``ngram``, ``num_perm``,
+        ``seed``): queries must shingle text as the index did, while the
+        thresholds are the caller's."""
+        return Options.build(asked, **{k: getattr(self._options, k) for k in _SHINGLE_OPTIONS})
 
     def _query_options(self, options: Options | None) -> Options:
         if options is None:
@@ -428,13 +422,13 @@ def _analyze(docs: list[tuple[str, str]], options: Options, banding: tuple[int, 
     out = []
     flat_index = 0
     for d, ((doc_id, text), sp, mine) in enumerate(zip(docs, spans, uniques)):
-        lines = _Lines(text)
+        lines = LineIndex(text)
         keep = [i for i in range(len(sp)) if sets.tokens[flat_index + i] > 0]
         units = np.zeros(len(keep), dtype=UNIT_DTYPE)
         for row, i in enumerate(keep):
             s, e, para, is_sentence = sp[i]
             g = flat_index + i
-            units[row] = (s, e, lines(s), lines(max(s, e - 1)), para, is_sentence, int(sets.tokens[g]), int(sets.keys[g]))
+            units[row] = (s, e, lines.line(s), lines.line(max(s, e - 1)), para, is_sentence, int(sets.tokens[g]), int(sets.keys[g]))
         unit_offsets = np.zeros(len(keep) + 1, dtype=np.int64)
         np.cumsum([mine[i].size for i in keep], out=unit_offsets[1:])
         doc_set = doc_sets[d]
@@ -454,12 +448,6 @@ def _analyze(docs: list[tuple[str, str]], options: Options, banding: tuple[int, 
         )
         flat_index += len(sp)
     return out
-
-
-def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    inter = np.intersect1d(a, b, assume_unique=True).size
-    union = a.size + b.size - inter
-    return inter / union if union else 0.0
 
 
 def _best(
@@ -482,12 +470,11 @@ def _best(
         if rec is None or unit >= rec.units.size:
             continue  # changed since its postings were read
         theirs = rec.unit_set(unit)
-        inter = np.intersect1d(mine, theirs, assume_unique=True).size
-        contain = inter / mine.size
+        sim = compare(mine, theirs)
+        contain, jac = sim.containment, sim.jaccard
         if contain < opts.containment:
             continue
         found_in.add(doc)
-        jac = inter / (mine.size + theirs.size - inter)
         key = (-contain, -jac, theirs.size, doc, unit)
         if best_key is None or key < best_key:
             r = rec.units[unit]
@@ -526,7 +513,7 @@ def _passages(
             out.append((int(q.units[u]["start"]), int(q.units[u]["end"]), m[0], m[1]))
             continue
         run: list[tuple[int, float, IndexedSpan]] = []
-        for s in sents_of.get(p, []):
+        for s in sents_of.get(p, []) if opts.sentences else ():
             m = _best(q, s, cands.get(s, []), records, opts, boilerplate_docs) if s in ok else None
             if m is not None and run and run[-1][2].id == m[1].id:
                 run.append((s, *m))
@@ -550,42 +537,6 @@ def _flush(q: DocumentRecord, run: list[tuple[int, float, IndexedSpan]]) -> Iter
     yield int(q.units[first]["start"]), int(q.units[last]["end"]), min(r[1] for r in run), span
 
 
-def findings_against_index(index: Index, path: str, text: str, options: Options | None = None) -> list[Finding]:
-    """``dedupe check --index`` findings (rule ``DUP004``) for one file.
-
-    A near-duplicate of an indexed document is one finding for the whole
-    file; its passages copied from that same document are not repeated.
-    The file's own entry (an id equal to ``path``) is never reported, so
-    an already published article can be checked again.
-    """
-    # Imported here: the check module builds on this one, not the reverse.
-    from dedupe.check.run import Finding, Location
-
-    matches = index.query(text, exclude=path, options=options)
-    near = {m.duplicate_of.id for m in matches if m.kind == "near-duplicate"}
-    line_starts = _Lines(text).starts
-    out = []
-    for m in matches:
-        if m.kind == "copied-passage" and m.duplicate_of.id in near:
-            continue
-        d = m.duplicate_of
-        out.append(
-            Finding(
-                path=path,
-                kind=m.kind,
-                start=m.start,
-                end=m.end,
-                line=m.line,
-                end_line=m.end_line,
-                column=m.start - line_starts[m.line - 1] + 1,
-                similarity=m.similarity,
-                duplicate_of=Location(d.id, d.start, d.end, d.line),
-                rule="DUP004",
-            )
-        )
-    return out
-
-
 @dataclass(frozen=True)
 class AddResult:
     """What :func:`add_paths` did: ids written, and files skipped with why."""
@@ -600,34 +551,21 @@ class AddResult:
         }
 
 
-def add_paths(
-    index: Index,
-    paths: Iterable[str],
-    *,
-    include: Iterable[str] | None = None,
-    exclude: Iterable[str] = (),
-    encoding: str = "utf-8",
-    errors: str = "strict",
-    max_line: int | None = None,
-    strict: bool = False,
-) -> AddResult:
+def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None = None) -> AddResult:
     """Index every file under ``paths`` with its path (POSIX form, as
     ``dedupe check`` names it) as its id.
 
     A missing, unreadable, binary or undecodable file is skipped and
-    listed in the result; with ``strict`` the first one raises
+    listed in the result; with ``sources.strict`` the first one raises
     :class:`~dedupe.errors.InputError` before anything is written.
     """
-    from dedupe.io.textio import MAX_LINE_CHARS, read_text
-    from dedupe.io.walk import DEFAULT_INCLUDE, iter_files
-
-    include = tuple(include) if include else DEFAULT_INCLUDE
-    limit = MAX_LINE_CHARS if max_line is None else max_line
+    o = sources or SourceOptions()
+    strict = o.strict
     files: list[str] = []
     skipped: list[tuple[str, str]] = []
     for raw in paths:
         try:
-            files.extend(p.as_posix() for p in iter_files([raw], include, exclude))
+            files.extend(p.as_posix() for p in iter_files([raw], o.include, o.exclude, respect_gitignore=o.respect_gitignore))
         except InputError as exc:
             if strict:
                 raise
@@ -636,13 +574,13 @@ def add_paths(
     if strict:
         # Every file must be readable before the first one is written.
         for path in files:
-            read_text(path, encoding, errors, limit, allow_empty=True)
+            read_text(path, o.encoding, o.errors, o.max_line_length, allow_empty=True)
     added: list[str] = []
 
     def documents() -> Iterator[tuple[str, str]]:
         for path in files:
             try:
-                text = read_text(path, encoding, errors, limit, allow_empty=True)
+                text = read_text(path, o.encoding, o.errors, o.max_line_length, allow_empty=True)
             except InputError as exc:
                 skipped.append((path, str(exc)))
                 continue

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from dedupe.errors import InputError
+from dedupe.options import SourceOptions
 from dedupe.io.textio import MAX_LINE_CHARS, check_text, decode, read_text
 from dedupe.io.walk import DEFAULT_INCLUDE, iter_files
 
@@ -51,31 +52,6 @@ class Skipped:
         return f"{self.where}: {self.reason}"
 
 
-@dataclass(frozen=True)
-class SourceOptions:
-    """How paths become documents.
-
-    include, exclude:
-        Globs for files taken from folders (``include=None``: the default
-        Markdown, text, reST and HTML patterns).
-    field, id_field:
-        JSONL keys of the text and of the document id (a record without an
-        id gets ``path:line``).
-    strict:
-        Make a bad file or record an error instead of a skipped item.
-    """
-
-    include: tuple[str, ...] | None = None
-    exclude: tuple[str, ...] = ()
-    field: str = "text"
-    id_field: str = "id"
-    encoding: str = "utf-8"
-    errors: str = "strict"
-    max_line: int = MAX_LINE_CHARS
-    strict: bool = False
-    respect_gitignore: bool = True
-
-
 def _skip(where: str, reason: str, strict: bool) -> Skipped:
     if strict:
         raise InputError(f"{where}: {reason}")
@@ -103,12 +79,11 @@ def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -
             raise InputError(f"{raw}: no such file or folder")
     if paths.count("-") > 1:
         raise InputError("'-' (standard input) can be given only once")
-    include = o.include if o.include is not None else DEFAULT_INCLUDE
     for raw in paths:
         if raw == "-":
             yield from iter_jsonl(sys.stdin.buffer, "<stdin>", o)
             continue
-        for path in iter_files([raw], include, o.exclude, respect_gitignore=o.respect_gitignore):
+        for path in iter_files([raw], o.include, o.exclude, respect_gitignore=o.respect_gitignore):
             name = str(path)
             if path.suffix.lower() in JSONL_SUFFIXES:
                 try:
@@ -120,7 +95,7 @@ def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -
                     yield from iter_jsonl(fh, name, o)
                 continue
             try:
-                text = read_text(path, o.encoding, o.errors, o.max_line, allow_empty=True)
+                text = read_text(path, o.encoding, o.errors, o.max_line_length, allow_empty=True)
             except InputError as exc:
                 yield _skip(name, _reason(exc, name), o.strict)
                 continue
@@ -137,7 +112,7 @@ def iter_jsonl(stream: BinaryIO, name: str, options: SourceOptions | None = None
             continue
         try:
             line = decode(raw, where, o.encoding, o.errors)
-            check_text(line, where, o.max_line, allow_empty=True)
+            check_text(line, where, o.max_line_length, allow_empty=True)
         except InputError as exc:
             yield _skip(where, _reason(exc, where), o.strict)
             continue

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from dedupe.errors import InputError, OutputError
 
 #: Lines longer than this are refused by default: a text file with a
 #: 1,000,000-character line is almost always minified data or a dump.
-MAX_LINE_CHARS = 1_000_000
+from dedupe.options import MAX_LINE_CHARS
 _SNIFF = 8192
 
 
@@ -124,3 +127,36 @@ def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") ->
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+@dataclass(frozen=True)
+class LineSpan:
+    """Where ``[start, end)`` lies: 1-based first and last line, and the
+    columns of its first character and one past its last."""
+
+    line: int
+    end_line: int
+    column: int
+    end_column: int
+
+
+class LineIndex:
+    """Character offset -> 1-based line and column, by binary search over
+    the offsets where lines start (one list per text, built once)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def column(self, offset: int) -> int:
+        return offset - self.starts[self.line(offset) - 1] + 1
+
+    def span(self, start: int, end: int) -> LineSpan:
+        last = max(start, end - 1)
+        end_column = self.column(last) + 1 if end > start else self.column(start)
+        return LineSpan(self.line(start), self.line(last), self.column(start), end_column)

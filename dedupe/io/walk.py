@@ -12,7 +12,7 @@ from dedupe.errors import InputError
 
 #: Files taken from folders by default; a file named on the command line
 #: is always taken, whatever its name.
-DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.mdx", "*.txt", "*.rst", "*.html", "*.htm")
+from dedupe.options import DEFAULT_INCLUDE
 
 
 def _matches(rel: str, patterns: Iterable[str]) -> bool:

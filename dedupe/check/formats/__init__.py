@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from dedupe.errors import OptionsError
 
 if TYPE_CHECKING:
-    from dedupe.check.run import CheckReport
+    from dedupe.check.findings import CheckReport
 
 #: Format name → (module, function). ``html`` takes the texts as well.
 FORMATS = {

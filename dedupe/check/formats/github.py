@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from dedupe.check.rules import RULES
 
 if TYPE_CHECKING:
-    from dedupe.check.run import CheckReport
+    from dedupe.check.findings import CheckReport
 
 #: Annotations GitHub shows per type and step.
 GITHUB_LIMIT = 10

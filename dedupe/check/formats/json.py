@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dedupe.check.run import CheckReport
+    from dedupe.check.findings import CheckReport
 
 
 def render_json(report: "CheckReport") -> str:

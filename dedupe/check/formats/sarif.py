@@ -23,7 +23,7 @@ from dedupe._version import __version__
 from dedupe.check.rules import RULES
 
 if TYPE_CHECKING:
-    from dedupe.check.run import CheckReport, Finding
+    from dedupe.check.findings import CheckReport, Finding
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dedupe.check.run import CheckReport
+    from dedupe.check.findings import CheckReport
 
 
 def render_text(report: "CheckReport") -> str:

@@ -1,0 +1,68 @@
+"""What the rules of one check share: the texts, the settings, and the
+expensive results more than one rule reads (one corpus scan of the checked
+files, their line indexes), each computed once and only when a selected
+rule asks for it."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable
+
+from dedupe.check.findings import Finding
+from dedupe.corpus.scan import ScanResult, scan
+from dedupe.io.textio import LineIndex
+from dedupe.io.workers import ordered_map
+from dedupe.options import resolve_jobs
+
+if TYPE_CHECKING:
+    from dedupe.check.settings import CheckSettings
+
+#: Below this many files a worker pool costs more than it saves (starting
+#: a worker imports numpy and the Unicode tables: about half a second).
+POOL_ABOVE_FILES = 64
+
+
+def _apply(chunk: list[tuple[str, str]], fn: Callable[..., list[Finding]], *args: Any) -> list[Finding]:
+    return [f for path, text in chunk for f in fn(path, text, *args)]
+
+
+class CheckContext:
+    def __init__(self, texts: dict[str, str], settings: "CheckSettings") -> None:
+        self.texts = texts
+        self.settings = settings
+        self._lines: dict[str, LineIndex] = {}
+
+    def lines(self, path: str) -> LineIndex:
+        if path not in self._lines:
+            self._lines[path] = LineIndex(self.texts[path])
+        return self._lines[path]
+
+    def map_files(self, fn: Callable[..., list[Finding]], *args: Any) -> list[Finding]:
+        """``fn(path, text, *args)`` over every file, concatenated in file
+        order; in worker processes when there are many files (each file is
+        independent, so the result does not depend on the workers)."""
+        items = list(self.texts.items())
+        jobs = min(resolve_jobs(self.settings.scan.jobs), max(1, len(items) // 16))
+        if len(items) <= POOL_ABOVE_FILES:
+            jobs = 1
+        size = max(1, len(items) // (jobs * 8))
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        return [f for part in ordered_map(_apply, chunks, jobs, fn, *args) for f in part]
+
+    @cached_property
+    def scan(self) -> ScanResult:
+        """The corpus scan of the checked files, with the check's own
+        detection and corpus options. Strict: every checked file is a
+        document; none may be skipped quietly."""
+        s = self.settings
+        return scan(list(self.texts.items()), s.options, s.scan, strict=True)
+
+    @cached_property
+    def article_pairs(self) -> set[tuple[str, str]]:
+        """(copy, original) of every near-duplicate article pair, both ways
+        round, so that passage rules need not report them again."""
+        pairs: set[tuple[str, str]] = set()
+        for c in self.scan.clusters:
+            for m in c.members[1:]:
+                pairs |= {(m, c.members[0]), (c.members[0], m)}
+        return pairs

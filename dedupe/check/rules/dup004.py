@@ -1,0 +1,62 @@
+"""DUP004: near-duplicate of, or passage copied from, a published article
+recorded in the index given with ``--index``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dedupe.check.findings import Finding, Location
+from dedupe.check.rules.base import Rule, where
+from dedupe.index.index import Index, IndexMatch
+from dedupe.io.textio import LineIndex
+from dedupe.options import Options
+
+if TYPE_CHECKING:
+    from dedupe.check.context import CheckContext
+
+
+class CopyOfPublished(Rule):
+    id = "DUP004"
+    name = "copy-of-published"
+    severity = "error"
+    short = "Near-duplicate of, or passage copied from, a published article"
+    full = ("The article, or a passage in it, repeats an article already published and recorded in "
+            "the index given with --index.")
+    help = ("Rewrite the copied text or link to the published article; if the article replaces the "
+            "published one, update the index.")
+
+    def find(self, ctx: "CheckContext") -> list[Finding]:
+        if not ctx.settings.index:
+            return []
+        out: list[Finding] = []
+        with Index(ctx.settings.index, None, create=False) as index:
+            options = index.with_shingling(ctx.settings.options)
+            for path, text in ctx.texts.items():
+                out.extend(findings_against_index(index, path, text, options))
+        return out
+
+    def content(self, f: Finding, text: str) -> str:
+        return "" if f.kind == "near-duplicate" else super().content(f, text)
+
+
+def findings_against_index(index: Index, path: str, text: str, options: Options | None = None) -> list[Finding]:
+    """DUP004 findings for one file. A near-duplicate of an indexed
+    document is one finding for the whole file; its passages copied from
+    that same document are not repeated. The file's own entry (an id equal
+    to ``path``) is never reported, so a published article can be checked
+    again."""
+    matches = index.query(text, exclude=path, options=options)
+    near = {m.duplicate_of.id for m in matches if m.kind == "near-duplicate"}
+    lines = LineIndex(text)
+    return [_finding(path, m, lines) for m in matches
+            if not (m.kind == "copied-passage" and m.duplicate_of.id in near)]
+
+
+def _finding(path: str, m: IndexMatch, lines: LineIndex) -> Finding:
+    d = m.duplicate_of
+    dup = Location(d.id, d.start, d.end, d.line)
+    if m.kind == "near-duplicate":
+        message = f"near-duplicate of the published article {d.id} (similarity {m.similarity:.2f})"
+    else:
+        message = f"passage copied from the published article at {where(path, dup)} (similarity {m.similarity:.2f})"
+    return Finding(path, "DUP004", m.kind, m.start, m.end, lines.span(m.start, m.end), m.similarity, dup, message)

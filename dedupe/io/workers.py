@@ -1,0 +1,35 @@
+"""One way to run work in worker processes: an ordered map.
+
+Workers are started with ``spawn``: forked children inherit locks held by
+other threads of the parent (a logging or progress thread) and can hang,
+while spawned ones start clean on every platform. Results come back in
+input order, so nothing downstream depends on the number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any) -> Iterator[R]:
+    """``fn(item, *args)`` for each item, in input order. With ``jobs > 1``
+    at most two items per worker are in flight, so reading a stream of
+    items never runs far ahead of the workers (memory stays flat)."""
+    if jobs <= 1:
+        for item in items:
+            yield fn(item, *args)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(jobs) as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.apply_async(fn, (item, *args)))
+            while len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
