@@ -8,9 +8,10 @@ canonical text.
 
 from __future__ import annotations
 
-from dedupe._version import __version__
-
+from dedupe._version import __version__ as __version__
 from dedupe.api import clean, find_duplicates
+from dedupe.core.results import CleanResult, Removal, Span
+from dedupe.corpus.scan import ScanResult, boilerplate_share, scan
 from dedupe.errors import (
     ConfigError,
     DedupeError,
@@ -22,9 +23,6 @@ from dedupe.errors import (
 )
 from dedupe.index.index import Index, IndexMatch
 from dedupe.options import Options, ScanOptions, SourceOptions
-from dedupe.core.results import CleanResult, Removal, Span
-from dedupe.corpus.scan import ScanResult, boilerplate_share
-from dedupe.corpus.scan import scan
 
 __all__ = [
     "CleanResult",

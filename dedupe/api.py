@@ -6,8 +6,8 @@ from typing import Any
 
 from dedupe.core import clean as _clean
 from dedupe.core import detect
-from dedupe.options import Options
 from dedupe.core.results import CleanResult, Removal
+from dedupe.options import Options
 
 
 def clean(text: str, options: Options | None = None, **kwargs: Any) -> CleanResult:

@@ -13,8 +13,9 @@ import argparse
 import difflib
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, NoReturn, Sequence
+from typing import Any, NoReturn
 
 from dedupe._version import __version__
 from dedupe.check.baseline import write as write_baseline
@@ -24,7 +25,7 @@ from dedupe.check.config import load as load_config
 from dedupe.check.formats import render as render_report
 from dedupe.check.formats.text import summary_text
 from dedupe.check.run import run_check
-from dedupe.check.settings import CheckOptions
+from dedupe.check.options import CheckOptions
 from dedupe.core.clean import clean as clean_text
 from dedupe.corpus.boilerplate import clean_with_model, load_model, save_model
 from dedupe.corpus.scan import format_text, scan_paths
@@ -260,7 +261,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if settings.update_baseline and not settings.baseline:
         raise UsageError("--update-baseline needs --baseline FILE (or 'baseline' in the configuration)")
     report = run_check(args.paths, settings)
-    if settings.update_baseline:
+    if settings.update_baseline and settings.baseline:
         n = write_baseline(settings.baseline, report.findings + report.suppressed)
         print(f"dedupe: wrote {settings.baseline}: {n} finding(s) accepted", file=sys.stderr)
         return EXIT_OK
@@ -349,7 +350,8 @@ def _index_query(index: Index, args: argparse.Namespace, config: Config) -> int:
 
 
 def _index_remove(index: Index, args: argparse.Namespace, config: Config) -> int:
-    removed, missing = [], []
+    removed: list[str] = []
+    missing: list[str] = []
     for doc_id in args.ids:
         (removed if index.remove(doc_id) else missing).append(doc_id)
     if missing and _options(SourceOptions, args, config).strict:

@@ -39,8 +39,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
-from typing import Any, Iterator, Literal, Mapping, Sequence, TypeVar
+from typing import Any, Literal, TypeVar
 
 from dedupe.errors import ConfigError, OptionsError
 

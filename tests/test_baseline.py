@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from dedupe.check import baseline as baseline_mod
 from dedupe.check.rules import RULES
 from dedupe.check.run import CheckSettings, run_check
-from dedupe.check.settings import CheckOptions
+from dedupe.check.options import CheckOptions
 from dedupe.cli import main
 from tests.strategies import document
-from tests.test_check import prose
+from tests.sites import prose
 
 
 def _write(path, paragraphs):

@@ -10,7 +10,7 @@ import pytest
 from dedupe.cli import main
 from dedupe.check.config import Config, build_settings, discover, load
 from dedupe.errors import ConfigError
-from tests.test_check import make_site
+from tests.sites import make_site
 
 
 def test_pyproject_found_by_walking_up(tmp_path):

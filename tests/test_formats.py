@@ -17,7 +17,7 @@ from dedupe.check.formats import FORMATS, render
 from dedupe.check.formats.github import GITHUB_LIMIT, escape_data, escape_property
 from dedupe.check.formats.sarif import to_sarif
 from dedupe.check.rules import RULES
-from tests.test_check import make_site, prose
+from tests.sites import make_site, prose
 
 SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 

@@ -9,7 +9,7 @@ import pytest
 from dedupe.cli import main
 from dedupe.errors import InputError
 from dedupe.check.markers import article_start, is_suppressed, suppressed_regions
-from tests.test_check import prose
+from tests.sites import prose
 
 
 def test_off_on_region():
@@ -99,7 +99,7 @@ def test_article_start_skips_front_matter_and_markers():
 
 
 def test_off_after_front_matter_switches_off_article_findings(tmp_path, capsys):
-    from tests.test_check import make_site
+    from tests.sites import make_site
 
     site = make_site(tmp_path)
     stub = site["stub"]

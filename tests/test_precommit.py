@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from dedupe.cli import main
-from tests.test_check import make_site, page, prose
+from tests.sites import make_site, page, prose
 
 ROOT = Path(__file__).resolve().parents[1]
 

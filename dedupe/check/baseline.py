@@ -23,9 +23,9 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
 
 from dedupe.check.findings import Finding, relative
 from dedupe.errors import InputError

@@ -18,12 +18,14 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import Field, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from dedupe.check.rules import select_rules, severities
-from dedupe.check.settings import CheckOptions, CheckSettings
+from dedupe.check.options import CheckOptions
+from dedupe.check.settings import CheckSettings
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.options import Options, ScanOptions, SourceOptions, check_value, config_keys, from_flags, spec_of
 

@@ -5,17 +5,17 @@ rule asks for it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from dedupe.check.findings import Finding
+from dedupe.check.options import CheckOptions
 from dedupe.corpus.scan import ScanResult, scan
 from dedupe.io.textio import LineIndex
 from dedupe.io.workers import ordered_map
-from dedupe.options import resolve_jobs
+from dedupe.options import Options, ScanOptions, resolve_jobs
 
-if TYPE_CHECKING:
-    from dedupe.check.settings import CheckSettings
 
 #: Below this many files a worker pool costs more than it saves (starting
 #: a worker imports numpy and the Unicode tables: about half a second).
@@ -27,9 +27,12 @@ def _apply(chunk: list[tuple[str, str]], fn: Callable[..., list[Finding]], *args
 
 
 class CheckContext:
-    def __init__(self, texts: dict[str, str], settings: "CheckSettings") -> None:
+    def __init__(self, texts: dict[str, str], options: Options, scan_options: ScanOptions,
+                 check: CheckOptions) -> None:
         self.texts = texts
-        self.settings = settings
+        self.options = options
+        self.scan_options = scan_options
+        self.check = check
         self._lines: dict[str, LineIndex] = {}
 
     def lines(self, path: str) -> LineIndex:
@@ -42,7 +45,7 @@ class CheckContext:
         order; in worker processes when there are many files (each file is
         independent, so the result does not depend on the workers)."""
         items = list(self.texts.items())
-        jobs = min(resolve_jobs(self.settings.scan.jobs), max(1, len(items) // 16))
+        jobs = min(resolve_jobs(self.scan_options.jobs), max(1, len(items) // 16))
         if len(items) <= POOL_ABOVE_FILES:
             jobs = 1
         size = max(1, len(items) // (jobs * 8))
@@ -54,8 +57,7 @@ class CheckContext:
         """The corpus scan of the checked files, with the check's own
         detection and corpus options. Strict: every checked file is a
         document; none may be skipped quietly."""
-        s = self.settings
-        return scan(list(self.texts.items()), s.options, s.scan, strict=True)
+        return scan(list(self.texts.items()), self.options, self.scan_options, strict=True)
 
     @cached_property
     def article_pairs(self) -> set[tuple[str, str]]:

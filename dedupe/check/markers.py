@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dedupe.errors import InputError
 from dedupe.core.segment import FENCE
 from dedupe.core.segment import lines as segment_lines
+from dedupe.errors import InputError
 
 _MARKER = re.compile(r"<!--\s*dedupe\s*:\s*([A-Za-z-]*)\s*-->")
 DIRECTIVES = ("off", "on", "ignore-next")

@@ -10,8 +10,8 @@ settings (:func:`dedupe.check.config.build_settings`) and prints.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 from dedupe.check import baseline as baseline_mod
 from dedupe.check.context import CheckContext
@@ -43,7 +43,7 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None) -> Ch
         accepted = baseline_mod.load(settings.baseline)  # before any work: a missing file is an error
     root = os.path.dirname(os.path.abspath(settings.baseline)) if settings.baseline else "."
     texts = read_files(paths, settings)
-    ctx = CheckContext(texts, settings)
+    ctx = CheckContext(texts, settings.options, settings.scan, settings.check)
     found = [f for rid in sorted(settings.rules) for f in RULES[rid].find(ctx)]
     report = CheckReport(files=len(texts), fail_on=settings.fail_on, rules=settings.rules, texts=texts,
                          baseline_file=settings.baseline)

@@ -38,8 +38,8 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
         fn = (d_above * (tail[:, 1:] + tail[:, :-1]) / 2.0).sum(axis=1)
         err[:max_bands, rows - 1] = fp + fn
     # argmin takes the first of equal errors: the fewest bands, then rows.
-    bands, rows = np.unravel_index(int(np.argmin(err)), err.shape)
-    return int(bands) + 1, int(rows) + 1
+    best_bands, best_rows = np.unravel_index(int(np.argmin(err)), err.shape)
+    return int(best_bands) + 1, int(best_rows) + 1
 
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:

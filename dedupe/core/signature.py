@@ -116,14 +116,14 @@ def minhash_oph(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.nda
     sizes = np.diff(sets.offsets)
     rows = np.repeat(np.arange(n, dtype=np.uint64), sizes)
     np.minimum.at(out, rows * np.uint64(num_perm) + bins, (h & np.uint64(0xFFFFFFFF)).astype(np.uint32))
-    out = out.reshape(n, num_perm)
+    table = out.reshape(n, num_perm)
     # A real minimum of 0xFFFFFFFF is as rare as any other value; it only
     # costs that bin being densified like an empty one.
-    empty = out == EMPTY
+    empty = table == EMPTY
     need = np.flatnonzero(empty.any(axis=1) & (sizes > 0))
     if need.size:
-        out[need] = _densify(out[need], empty[need])
-    return out
+        table[need] = _densify(table[need], empty[need])
+    return table
 
 
 def _densify(block: np.ndarray, empty: np.ndarray) -> np.ndarray:

@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
-from dedupe.core.detect import find_duplicates
 from dedupe.core.clean import delete_spans
-from dedupe.errors import InputError
-from dedupe.options import BOILERPLATE_THRESHOLD, Options
+from dedupe.core.detect import find_duplicates
 from dedupe.core.results import CleanResult, Removal, Span
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, shingle
+from dedupe.errors import InputError
 from dedupe.io.textio import write_atomic
+from dedupe.options import BOILERPLATE_THRESHOLD, Options
 
 MODEL_VERSION = 1
 #: Tokens per shingle (the detection default).

@@ -10,13 +10,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from dedupe.corpus import boilerplate as bp
 from dedupe.core.candidates import pairs_from_buckets
-from dedupe.corpus.batches import PROSE, Corpus, Spool
 from dedupe.core.groups import leader_groups
-from dedupe.options import Options, ScanOptions
 from dedupe.core.shingle import ShingleSets, sorted_unique
 from dedupe.core.verify import compare, jaccard_pairs
+from dedupe.corpus import boilerplate as bp
+from dedupe.corpus.batches import PROSE, Corpus, Spool
+from dedupe.options import Options, ScanOptions
 
 
 @dataclass(frozen=True)

@@ -30,16 +30,26 @@ so results do not depend on the order of the input or on ``jobs``.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from dedupe.corpus import boilerplate as bp
-from dedupe.corpus.batches import LSH_MARGIN, BatchConfig, Corpus, Spool, banding, batch_stream, merge_batches, run_batches
+from dedupe.corpus.batches import (
+    LSH_MARGIN,
+    BatchConfig,
+    Corpus,
+    Spool,
+    banding,
+    batch_stream,
+    merge_batches,
+    run_batches,
+)
 from dedupe.corpus.crossdoc import analyze_corpus, merge_passages
-from dedupe.errors import InputError, OptionsError
-from dedupe.options import Options, ScanOptions, SourceOptions, build, resolve_jobs, split
+from dedupe.errors import InputError
 from dedupe.io.progress import Progress
 from dedupe.io.sources import Document, Skipped, as_documents
+from dedupe.options import Options, ScanOptions, SourceOptions, build, resolve_jobs, split
 
 # ---------------------------------------------------------------- results
 

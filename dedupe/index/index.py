@@ -28,23 +28,22 @@ change freely.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 import numpy as np
 import xxhash
 
 from dedupe.core.candidates import band_keys, lsh_params
-from dedupe.errors import IndexFormatError, InputError
-from dedupe.io.textio import LineIndex, read_text
-from dedupe.io.walk import iter_files
-from dedupe.options import Options, SourceOptions
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.signature import SCHEME, minhash
 from dedupe.core.verify import compare
+from dedupe.errors import IndexFormatError, InputError
 from dedupe.index.storage import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, open_storage
-
+from dedupe.io.textio import LineIndex, read_text
+from dedupe.io.walk import iter_files
+from dedupe.options import Options, SourceOptions
 
 FORMAT_VERSION = 1
 #: LSH is tuned below the Jaccard threshold so that truncated copies and

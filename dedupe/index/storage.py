@@ -43,10 +43,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -554,7 +555,7 @@ class RedisStorage:
                         if pipe.exists(key):
                             return
                         pipe.multi()
-                        pipe.hset(key, mapping=meta)
+                        pipe.hset(key, mapping=dict(meta))  # type: ignore[arg-type]
                         pipe.execute()
                         return
                     except self._watch_error:
@@ -587,7 +588,7 @@ class RedisStorage:
                         self._queue_delete(pipe, old)
                     fields: dict[str, bytes | str | int] = dict(rec.blobs())
                     fields.update(hash=rec.content_hash, length=rec.length, lines=rec.lines)
-                    pipe.hset(doc_key, mapping=fields)
+                    pipe.hset(doc_key, mapping=fields)  # type: ignore[arg-type]
                     pipe.sadd(self._k("docs"), member_id)
                     pipe.sadd(self._k("hash", rec.content_hash), member_id)
                     pipe.eval(_APPLY_POSTINGS, 0, self._band_prefix(), _member(rec.id), "add",

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO
 
 from dedupe.errors import InputError
+from dedupe.io.textio import check_text, decode, read_text
+from dedupe.io.walk import iter_files
 from dedupe.options import SourceOptions
-from dedupe.io.textio import MAX_LINE_CHARS, check_text, decode, read_text
-from dedupe.io.walk import DEFAULT_INCLUDE, iter_files
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 

@@ -15,6 +15,7 @@ from dedupe.errors import InputError, OutputError
 #: Lines longer than this are refused by default: a text file with a
 #: 1,000,000-character line is almost always minified data or a dump.
 from dedupe.options import MAX_LINE_CHARS
+
 _SNIFF = 8192
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")

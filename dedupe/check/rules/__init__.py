@@ -12,7 +12,7 @@ wins over ``select``.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from dedupe.check.findings import SEVERITIES, severity_rank
 from dedupe.check.rules.base import Rule

@@ -64,4 +64,4 @@ class Rule:
         moving or re-wrapping the copy keeps it; the finding's own path is
         not part of it either (the baseline stores it beside)."""
         dup = relative(f.duplicate_of.path, root) if f.duplicate_of.path != f.path else ""
-        return xxhash.xxh64_hexdigest(f"{self.id}\x00{dup}\x00{self.content(f, text)}".encode("utf-8"))
+        return xxhash.xxh64_hexdigest(f"{self.id}\x00{dup}\x00{self.content(f, text)}".encode())

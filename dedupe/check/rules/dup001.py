@@ -27,7 +27,7 @@ class RepeatedText(Rule):
             "'dedupe clean FILE --in-place' to keep the first copy of everything.")
 
     def find(self, ctx: "CheckContext") -> list[Finding]:
-        return ctx.map_files(findings_in_file, ctx.settings.options)
+        return ctx.map_files(findings_in_file, ctx.options)
 
 
 def findings_in_file(path: str, text: str, options: Options) -> list[Finding]:

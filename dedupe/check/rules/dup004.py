@@ -26,11 +26,11 @@ class CopyOfPublished(Rule):
             "published one, update the index.")
 
     def find(self, ctx: "CheckContext") -> list[Finding]:
-        if not ctx.settings.index:
+        if not ctx.check.index:
             return []
         out: list[Finding] = []
-        with Index(ctx.settings.index, None, create=False) as index:
-            options = index.with_shingling(ctx.settings.options)
+        with Index(ctx.check.index, None, create=False) as index:
+            options = index.with_shingling(ctx.options)
             for path, text in ctx.texts.items():
                 out.extend(findings_against_index(index, path, text, options))
         return out

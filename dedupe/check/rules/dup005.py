@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from dedupe.check.findings import Finding, Location
 from dedupe.check.rules.base import Rule, where
@@ -27,7 +28,7 @@ class MostlyBoilerplate(Rule):
             return []
         out = []
         for path, share in boilerplate_shares(ctx.scan).items():
-            if share <= ctx.settings.boilerplate_limit:
+            if share <= ctx.check.boilerplate_limit:
                 continue
             end = len(ctx.texts[path])
             other = other_occurrence(ctx.scan.boilerplate, path)

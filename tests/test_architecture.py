@@ -1,0 +1,124 @@
+"""The package's layers: nothing imports upward or sideways, and no two
+modules import each other, counting imports inside functions and
+``TYPE_CHECKING`` blocks (a cycle bridged by a late import is still a
+cycle in the design)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "dedupe"
+
+#: Layer of each top-level part of the package, bottom first. Parts on the
+#: same layer may not import each other.
+LAYERS = {
+    "_version": 0, "errors": 0,
+    "options": 1,
+    "io": 2,
+    "core": 3,
+    "corpus": 4, "index": 4,
+    "check": 5, "spark": 5,
+    "api": 6, "cli": 6, "__init__": 6, "__main__": 6,
+}
+#: The top layer: the public functions, the command line and the package's
+#: own entry points, which may use each other.
+TOP = 6
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every dedupe module ``path`` imports, wherever the import stands."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.split(".")[0] == "dedupe"}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != "dedupe":
+                continue
+            out.add(target)
+            # ``from dedupe.core import detect`` imports the module dedupe.core.detect
+            for a in node.names:
+                if (PACKAGE.parent / (target + "." + a.name).replace(".", "/")).with_suffix(".py").exists():
+                    out.add(f"{target}.{a.name}")
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    return {_module_name(p): _imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def test_every_part_of_the_package_has_a_layer():
+    assert {_part(m) for m in _graph()} <= set(LAYERS)
+
+
+def test_no_import_points_up_or_sideways():
+    bad = []
+    for module, targets in _graph().items():
+        for t in targets:
+            me, it = _part(module), _part(t)
+            sideways = LAYERS[it] == LAYERS[me] and LAYERS[me] < TOP
+            if me != it and (LAYERS[it] > LAYERS[me] or sideways):
+                bad.append(f"{module} imports {t}")
+    assert bad == []
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle among the package's modules, or []."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(m: str) -> list[str]:
+        state[m] = 1
+        stack.append(m)
+        for t in sorted(graph.get(m, ())):
+            if t not in graph:
+                continue
+            if state.get(t) == 1:
+                return stack[stack.index(t):] + [t]
+            if t not in state and (found := visit(t)):
+                return found
+        state[m] = 2
+        stack.pop()
+        return []
+
+    for m in sorted(graph):
+        if m not in state and (found := visit(m)):
+            return found
+    return []
+
+
+def test_no_import_cycles():
+    graph = _graph()
+    # A package's __init__ re-exporting its modules is not a cycle of the
+    # design, so edges into a package from its own modules are left out.
+    for m, targets in graph.items():
+        graph[m] = {t for t in targets if not (m.startswith(t + ".") and (PACKAGE.parent / t.replace(".", "/")).is_dir())}
+    assert _cycle(graph) == []
+
+
+@pytest.mark.parametrize("edges, cyclic", [({"a": {"b"}, "b": {"a"}}, True), ({"a": {"b"}, "b": set()}, False)])
+def test_the_cycle_finder_finds_cycles(edges, cyclic):
+    assert bool(_cycle(edges)) is cyclic
