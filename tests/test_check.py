@@ -243,3 +243,15 @@ def test_bad_input_in_a_folder_exits_2_naming_the_file(tmp_path, capsys):
     assert err.startswith("dedupe: error:") and "broken.md" in err and err.count("\n") == 1
     code, out, err = run(["check", "--no-config", "--errors", "replace", str(tmp_path / "docs")], capsys)
     assert code == 1
+
+
+def test_pages_sharing_only_footers_are_boilerplate_not_near_duplicates(tmp_path, capsys):
+    """Six pages of one sentence each and the same two footers: documents
+    are compared without their boilerplate, so the footers are reported
+    (DUP005) and the pages are not near-duplicates of each other (DUP002)."""
+    footers = [prose(900, 4), prose(901, 4)]
+    for i in range(6):
+        (tmp_path / f"p{i}.md").write_text("\n\n".join([prose(100 + i, 1), *footers]) + "\n", encoding="utf-8")
+    assert main(["check", "--no-config", "--format", "json", str(tmp_path)]) == 1
+    rules = [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert rules == ["DUP005"] * 6

@@ -3,24 +3,27 @@ documents, and boilerplate blocks.
 
 Stages (the same as for one text, over many documents):
 
-1. **analyze** (:mod:`dedupe.corpus`), per batch of documents, in worker processes with
-   ``jobs > 1``: paragraphs and sentences with offsets, shingles of the
-   digit-masked text (so that "2023" and "2024" are the same token), MinHash
-   signatures and LSH band keys. A batch comes back as numpy arrays only;
-   the texts go to a temporary spool file, so the corpus is never held in
-   memory as Python strings.
-2. **boilerplate** (this and the next two stages are in
-   :mod:`dedupe.crossdoc`): paragraphs grouped at a lower Jaccard threshold
-   (``boilerplate_threshold``, see :mod:`dedupe.boilerplate`); a group found
-   in at least ``min_documents`` documents and at least ``min_share`` of all
-   documents (near-duplicate documents counting once) is a boilerplate block. Masked sentences repeated that widely inside
-   paragraphs are blocks too.
-3. **documents**: MinHash LSH over document signatures (the element-wise
-   minimum of the paragraph signatures), verified by exact Jaccard of the
-   documents' shingle sets without their boilerplate.
-4. **passages**: near-duplicate paragraphs (Jaccard) and repeated
-   sentences (exact after normalization) across documents that are not in
-   one cluster, runs of adjacent matches merged into one passage.
+1. **analyze** (:mod:`dedupe.corpus.batches`), per batch of documents, in
+   worker processes with ``jobs > 1``: paragraphs and sentences with
+   offsets, shingles of the digit-masked text (so that "2023" and "2024"
+   are the same token), MinHash signatures and LSH band keys. A batch comes
+   back as numpy arrays only; the texts go to a temporary spool file, so
+   the corpus is never held in memory as Python strings.
+2. **boilerplate candidates** (:mod:`dedupe.corpus.blocks`): paragraphs
+   grouped at a lower Jaccard threshold (``boilerplate_threshold``) and
+   found in at least ``min_documents`` documents and ``min_share`` of all.
+3. **documents** (:mod:`dedupe.corpus.clusters`): MinHash LSH over
+   document signatures, verified by exact Jaccard of the documents' shingle
+   sets *without* the candidates, so that shared footers do not make short
+   pages near-duplicates of each other.
+4. **boilerplate blocks** (:mod:`dedupe.corpus.blocks`): the candidates
+   found in that many documents that are not near-duplicates of each other
+   (three copies of one article do not make its paragraphs boilerplate).
+5. **passages** (:mod:`dedupe.corpus.passages`): near-duplicate paragraphs
+   (Jaccard) and repeated sentences (exact after normalization) across
+   documents that are not in one cluster, runs of adjacent matches merged
+   into one passage; masked sentences repeated as widely as boilerplate
+   are blocks too.
 
 Every group is canonical-first in a stable order (the smallest document
 id, or with ``keep="longest"`` the longest document, then the smallest id),
@@ -34,6 +37,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+import numpy as np
+
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import (
     LSH_MARGIN,
@@ -45,7 +50,10 @@ from dedupe.corpus.batches import (
     merge_batches,
     run_batches,
 )
-from dedupe.corpus.crossdoc import analyze_corpus, merge_passages
+from dedupe.corpus.blocks import RawBlock, blocks, candidate_blocks
+from dedupe.corpus.clusters import Clusters, find_clusters
+from dedupe.corpus.grouping import doc_rank, min_documents, unit_rank
+from dedupe.corpus.passages import Match, Shared, copied_paragraphs, merge_passages, repeated_sentences
 from dedupe.errors import InputError
 from dedupe.io.progress import Progress
 from dedupe.io.sources import Document, Skipped, as_documents
@@ -272,9 +280,8 @@ def scan(
             progress.stage("grouping")
         corpus = merge_batches(batches, ids, lengths, cfg)
         del batches
-        doc_rank, raw_clusters, raw_blocks, matches = analyze_corpus(corpus, opts, so, spool)
-        result = _build_result(corpus, doc_rank, raw_clusters, raw_blocks, matches, spool,
-                               skipped, sum(sizes), time.perf_counter() - t0)
+        found = cross_document(corpus, opts, so, spool)
+        result = _build_result(corpus, found, spool, skipped, sum(sizes), time.perf_counter() - t0)
         result = replace(result, ngram=opts.ngram, boilerplate_threshold=so.boilerplate_threshold)
     finally:
         spool.close()
@@ -283,25 +290,49 @@ def scan(
     return result
 
 
-def _build_result(c: Corpus, doc_rank, raw_clusters, raw_blocks, matches, spool: Spool,
-                  skipped: list[Skipped], nbytes: int, seconds: float) -> ScanResult:
-    ids = c.ids
+@dataclass(frozen=True)
+class Found:
+    """What the cross-document stages found, in global indices."""
+
+    doc_rank: np.ndarray
+    clusters: Clusters
+    blocks: list[RawBlock]
+    matches: list[Match]
+
+
+def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool) -> Found:
+    """Stages 2-5 of the scan, in the order the module docstring gives."""
+    rank = doc_rank(c.ids, c.lengths, options.keep)
+    para_rank = unit_rank(rank, c.para_doc, c.para_start)
+    need = min_documents(so, len(c.ids))
+    cand = candidate_blocks(c, para_rank, so.boilerplate_threshold, need)
+    clusters = find_clusters(c, rank, cand.paragraphs(c.para_doc.size), options.threshold)
+    para_bp, raw_blocks = blocks(c, cand, clusters.of, need)
+    shared = Shared(rank, para_rank, para_bp, clusters.of, need)
+    para_matches, covered = copied_paragraphs(c, options, shared)
+    sent_matches, sent_blocks = repeated_sentences(c, options, shared, covered, spool)
+    return Found(rank, clusters, raw_blocks + sent_blocks, para_matches + sent_matches)
+
+
+def _build_result(c: Corpus, found: Found, spool: Spool, skipped: list[Skipped], nbytes: int,
+                  seconds: float) -> ScanResult:
+    ids, rank = c.ids, found.doc_rank
     clusters = []
-    for canon, members, sim in raw_clusters:
-        members = sorted(members, key=lambda d: doc_rank[d])
-        clusters.append((-(len(members) + 1), int(doc_rank[canon]),
+    for canon, members, sim in found.clusters.groups:
+        members = sorted(members, key=lambda d: rank[d])
+        clusters.append((-(len(members) + 1), int(rank[canon]),
                          Cluster(tuple(ids[d] for d in [canon, *members]), sim)))
     clusters.sort(key=lambda t: t[:2])
     passages = [
         Passage(ids[m.copy_doc], m.c_start, m.c_end, Occurrence(ids[m.src_doc], m.s_start, m.s_end), m.similarity)
-        for m in merge_passages(matches, doc_rank)
+        for m in merge_passages(found.matches, rank)
     ]
     blocks = []
-    for level, _, occ, ndocs in raw_blocks:
-        occ = sorted(occ, key=lambda o: (int(doc_rank[o[0]]), o[1]))
+    for level, _, occ, ndocs in found.blocks:
+        occ = sorted(occ, key=lambda o: (int(rank[o[0]]), o[1]))
         d0, s0, e0 = occ[0]
         text = spool.text(d0)[s0:e0]
-        blocks.append((-ndocs, int(doc_rank[d0]), s0, BoilerplateBlock(
+        blocks.append((-ndocs, int(rank[d0]), s0, BoilerplateBlock(
             text, ndocs, tuple(Occurrence(ids[d], s, e) for d, s, e in occ), level)))
     blocks.sort(key=lambda t: t[:3])
     summary = ScanSummary(

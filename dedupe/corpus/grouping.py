@@ -1,0 +1,129 @@
+"""What every cross-document stage uses: canonical order (ranks), LSH
+candidate pairs from band keys, exact verification of them, and
+near-duplicate groups under the leader rule (no chaining)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedupe.core.candidates import pairs_from_buckets
+from dedupe.core.groups import leader_groups
+from dedupe.core.shingle import ShingleSets
+from dedupe.core.verify import jaccard_pairs
+from dedupe.options import ScanOptions
+
+
+@dataclass(frozen=True)
+class Grouped:
+    items: np.ndarray  # global indices, in canonical order
+    canonical: np.ndarray  # for each item, the global index of its canonical
+    similarity: np.ndarray
+
+
+def pair_jaccard(off: np.ndarray, hashes: np.ndarray, units: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Exact Jaccard of the shingle sets of ``units[a]`` and ``units[b]``
+    for every pair ``(a, b)``; 0.0 when either set is empty."""
+    if pairs.size == 0:
+        return np.zeros(0)
+    sets = ShingleSets(hashes, off, np.zeros(0, np.int64), np.zeros(0, np.uint64))
+    inter, size_a, size_b = jaccard_pairs(sets, units[pairs])
+    union = size_a + size_b - inter
+    out = np.zeros(len(pairs))
+    ok = (size_a > 0) & (size_b > 0)
+    out[ok] = inter[ok] / union[ok]
+    return out
+
+
+def band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Candidate pairs ``(i, j)``, ``i < j``, of positions in ``rows`` whose
+    band keys agree in some band. One band at a time: sorting all bands at
+    once needs several times the memory of the keys themselves."""
+    members = np.arange(rows.size, dtype=np.int64)
+    found = []
+    for b in range(bands.shape[1]):
+        p = pairs_from_buckets(bands[rows, b], members)
+        if p.size:
+            found.append(p)
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
+    span = np.int64(rows.size)
+    key = np.unique(pairs[:, 0] * span + pairs[:, 1])
+    return np.stack([key // span, key % span], axis=1)
+
+
+def near_groups(
+    items: np.ndarray, rank: np.ndarray, keys: np.ndarray, bands: np.ndarray,
+    off: np.ndarray, hashes: np.ndarray, threshold: float,
+) -> Grouped:
+    """Groups of near-duplicate items: exact copies (equal keys) first,
+    then LSH candidates among one representative of each exact group,
+    verified against the group canonical."""
+    items = items[np.argsort(rank[items], kind="stable")]
+    n = items.size
+    if n == 0:
+        return Grouped(items, items.copy(), np.ones(0))
+    k = keys[items]
+    by_key = np.lexsort((np.arange(n), k))
+    kk = k[by_key]
+    first = np.ones(n, dtype=bool)
+    first[1:] = kk[1:] != kk[:-1]
+    run = np.cumsum(first) - 1
+    rep_pos = by_key[first]  # the most canonical position of each key
+    rep_of = np.empty(n, dtype=np.int64)
+    rep_of[by_key] = rep_pos[run]
+    reps = np.sort(rep_pos)
+    r_index = np.full(n, -1, dtype=np.int64)
+    r_index[reps] = np.arange(reps.size)
+    pairs = band_pairs(bands, items[reps])
+    # Every candidate pair verified exactly in a few numpy calls, then
+    # looked up while grouping.
+    known = dict(zip(map(tuple, np.sort(pairs, axis=1).tolist()),
+                     pair_jaccard(off, hashes, items[reps], pairs).tolist()))
+
+    def sim(i: int, j: int) -> float:
+        return known[(i, j) if i < j else (j, i)]
+
+    g = leader_groups(reps.size, pairs, sim, threshold)
+    rep_canon = reps[g.canonical]  # position of each representative's canonical
+    my_rep = r_index[rep_of]
+    # Exact copies of a canonical are similar at 1.0 (already so), exact
+    # copies of a member share the member's similarity.
+    return Grouped(items, items[rep_canon[my_rep]], g.similarity[my_rep].copy())
+
+
+def doc_rank(ids: list[str], lengths: np.ndarray, keep: str) -> np.ndarray:
+    """Each document's place in canonical order: by id, or with
+    ``keep="longest"`` the longest first, then by id."""
+    n = len(ids)
+    if keep == "longest":
+        order = sorted(range(n), key=lambda i: (-int(lengths[i]), ids[i]))
+    else:
+        order = sorted(range(n), key=ids.__getitem__)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.array(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
+    return rank
+
+
+def unit_rank(doc_rank: np.ndarray, doc: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Paragraphs or sentences in canonical order: by their document's
+    rank, then by position."""
+    rank = np.empty(doc.size, dtype=np.int64)
+    rank[np.lexsort((start, doc_rank[doc]))] = np.arange(doc.size, dtype=np.int64)
+    return rank
+
+
+def runs(canonical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions sorted by canonical (stable) and the bounds of each run."""
+    order = np.argsort(canonical, kind="stable")
+    cs = canonical[order]
+    bounds = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1], True]) if cs.size else np.zeros(1, np.int64)
+    return order, bounds
+
+
+def min_documents(so: ScanOptions, n_docs: int) -> int:
+    """How many documents make a block boilerplate in a corpus of ``n_docs``."""
+    return max(so.min_documents, math.ceil(so.min_share * n_docs - 1e-9))
