@@ -11,6 +11,8 @@ needs the package index (or a pip cache/mirror), and takes a minute or two.
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import shlex
 import shutil
@@ -56,6 +58,7 @@ def test_hook_manifest_choices():
     assert set(per_file["types_or"]) == {"markdown", "mdx", "html", "rst", "plain-text"}
 
 
+@pytest.mark.slow
 def test_pre_commit_try_repo(tmp_path):
     hook_repo = _hook_repo(tmp_path / "hooks")
     make_site(tmp_path / "work")

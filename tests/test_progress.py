@@ -5,10 +5,8 @@ from __future__ import annotations
 import io
 
 import dedupe
-from dedupe.core.groups import DisjointSet, leader_groups
 from dedupe.io.progress import Progress
 
-import numpy as np
 
 
 class _Tty(io.StringIO):
@@ -55,22 +53,3 @@ def test_scan_reports_progress_to_a_terminal():
     text = out.getvalue()
     assert "5 documents" in text
     assert text.endswith("\r")  # erased when done
-
-
-# The grouping helpers that the scan's determinism rests on.
-
-
-def test_disjoint_set_root_is_smallest_member():
-    ds = DisjointSet(6)
-    ds.union(4, 5)
-    ds.union(5, 2)
-    ds.union(3, 1)
-    assert [ds.find(i) for i in range(6)] == [0, 1, 2, 1, 2, 2]
-
-
-def test_leader_groups_do_not_chain():
-    # 0~1 and 1~2 verify, 0~2 does not: 2 must not join 0's group.
-    sims = {(0, 1): 0.8, (1, 2): 0.8, (0, 2): 0.3}
-    g = leader_groups(3, np.array([[0, 1], [1, 2], [0, 2]]), lambda i, j: sims[(i, j)], 0.7)
-    assert g.canonical.tolist() == [0, 0, 2]
-    assert g.similarity.tolist() == [1.0, 0.8, 1.0]
