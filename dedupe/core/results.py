@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from dedupe.io.records import Record
 
 #: Kinds of removal, from the most to the least certain.
 KINDS = ("exact", "near-duplicate", "contained", "repeated-sentence", "boilerplate")
@@ -17,7 +19,7 @@ class Span:
 
 
 @dataclass(frozen=True)
-class Removal:
+class Removal(Record):
     """One duplicated span and the kept span it duplicates.
 
     kind:
@@ -38,10 +40,6 @@ class Removal:
     duplicate_of: Span
     similarity: float
 
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["similarity"] = round(self.similarity, 4)
-        return d
 
 
 @dataclass(frozen=True)

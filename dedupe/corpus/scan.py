@@ -56,6 +56,7 @@ from dedupe.corpus.grouping import doc_rank, min_documents, unit_rank
 from dedupe.corpus.passages import Match, Shared, copied_paragraphs, merge_passages, repeated_sentences
 from dedupe.errors import InputError
 from dedupe.io.progress import Progress
+from dedupe.io.records import Record
 from dedupe.io.sources import Document, Skipped, as_documents
 from dedupe.options import Options, ScanOptions, SourceOptions, build, resolve_jobs, split
 
@@ -63,31 +64,25 @@ from dedupe.options import Options, ScanOptions, SourceOptions, build, resolve_j
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class Occurrence(Record):
     """``[start, end)`` character offsets into the document ``id``."""
 
     id: str
     start: int
     end: int
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "start": self.start, "end": self.end}
-
 
 @dataclass(frozen=True)
-class Cluster:
+class Cluster(Record):
     """Near-duplicate documents, canonical first. ``similarity`` is the
     lowest verified Jaccard similarity of a member to the canonical."""
 
     members: tuple[str, ...]
     similarity: float
 
-    def to_dict(self) -> dict:
-        return {"members": list(self.members), "similarity": round(self.similarity, 4)}
-
 
 @dataclass(frozen=True)
-class Passage:
+class Passage(Record):
     """Text of document ``id`` at ``[start, end)`` copied from
     ``duplicate_of``: one paragraph, several adjacent paragraphs, or a run
     of sentences. ``similarity`` is the lowest of its parts (Jaccard for
@@ -100,18 +95,9 @@ class Passage:
     duplicate_of: Occurrence
     similarity: float
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "start": self.start,
-            "end": self.end,
-            "similarity": round(self.similarity, 4),
-            "duplicate_of": self.duplicate_of.to_dict(),
-        }
-
 
 @dataclass(frozen=True)
-class BoilerplateBlock:
+class BoilerplateBlock(Record):
     """A block found in ``documents`` documents; ``text`` is its canonical
     occurrence (the first of ``occurrences``)."""
 
@@ -119,14 +105,6 @@ class BoilerplateBlock:
     documents: int
     occurrences: tuple[Occurrence, ...]
     level: str = "paragraph"
-
-    def to_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "documents": self.documents,
-            "level": self.level,
-            "occurrences": [o.to_dict() for o in self.occurrences],
-        }
 
 
 @dataclass(frozen=True)

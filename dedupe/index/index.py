@@ -41,6 +41,7 @@ from dedupe.core.signature import SCHEME, minhash
 from dedupe.core.verify import compare
 from dedupe.errors import IndexFormatError, InputError
 from dedupe.index.storage import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, open_storage
+from dedupe.io.records import Record
 from dedupe.io.textio import LineIndex, read_text
 from dedupe.io.walk import iter_files
 from dedupe.options import Options, SourceOptions
@@ -71,7 +72,7 @@ _SHINGLE_OPTIONS = ("ngram", "num_perm", "seed")
 
 
 @dataclass(frozen=True)
-class IndexedSpan:
+class IndexedSpan(Record):
     """A span of an indexed document: its id, character offsets and
     1-based first and last lines."""
 
@@ -81,12 +82,9 @@ class IndexedSpan:
     line: int
     end_line: int
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "start": self.start, "end": self.end, "line": self.line, "end_line": self.end_line}
-
 
 @dataclass(frozen=True)
-class IndexMatch:
+class IndexMatch(Record):
     """Where a queried text repeats an indexed document.
 
     kind:
@@ -105,18 +103,6 @@ class IndexMatch:
     end_line: int
     similarity: float
     duplicate_of: IndexedSpan
-
-    def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "start": self.start,
-            "end": self.end,
-            "line": self.line,
-            "end_line": self.end_line,
-            "similarity": round(self.similarity, 4),
-            "duplicate_of": self.duplicate_of.to_dict(),
-        }
-
 
 def content_hash(text: str) -> str:
     return xxhash.xxh3_64_hexdigest(text.encode("utf-8", "surrogatepass"))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dedupe.errors import InputError
+from dedupe.io.records import Record
 from dedupe.io.textio import check_text, decode, read_text
 from dedupe.io.walk import iter_files
 from dedupe.options import SourceOptions
@@ -39,15 +40,12 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Skipped:
+class Skipped(Record):
     """An input that could not be read: ``where`` is a path or
     ``path:line``, ``reason`` says why."""
 
     where: str
     reason: str
-
-    def to_dict(self) -> dict:
-        return {"where": self.where, "reason": self.reason}
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
