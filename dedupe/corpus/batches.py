@@ -168,10 +168,6 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     )
 
 
-def _analyze_job(args: tuple[list[str], BatchConfig]) -> Batch:
-    return _analyze(*args)
-
-
 class Spool:
     """Document texts in a temporary file, read back one at a time."""
 

@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.core.clean import delete_spans
 from dedupe.core.detect import find_duplicates
 from dedupe.core.results import CleanResult, Removal, Span
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, shingle
+from dedupe.core.tidy import delete_spans
 from dedupe.errors import InputError
 from dedupe.io.textio import write_atomic
 from dedupe.options import BOILERPLATE_THRESHOLD, Options

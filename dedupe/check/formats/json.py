@@ -1,4 +1,4 @@
-"""The JSON report of DESIGN.md: ``{"version": 1, "findings": [...], "summary": {...}}``."""
+"""The JSON report (a documented, versioned contract): ``{"version": 1, "findings": [...], "summary": {...}}``."""
 
 from __future__ import annotations
 
