@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dedupe.core.segment import FENCE
+from dedupe.core.segment import FENCE, paragraphs
 from dedupe.core.segment import lines as segment_lines
 from dedupe.errors import InputError
 
@@ -89,16 +89,14 @@ def suppressed_regions(text: str, name: str = "<text>") -> list[Region]:
     return regions
 
 
-_FRONT = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^\1[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-
-
 def article_start(text: str) -> int:
     """Where the article's own text begins: after front matter, blank lines
     and marker lines. Findings about the whole article (a near-duplicate
     article, a mostly-boilerplate one) are suppressed when this offset is,
     so an ``off`` marker at the top of the body switches them off."""
-    m = _FRONT.match(text)
-    pos = m.end() if m else 0
+    # Front matter as the segmenter sees it, so that the two never disagree.
+    first = next(iter(paragraphs(text)), None)
+    pos = first.end if first is not None and first.kind == "front_matter" else 0
     for line in text[pos:].splitlines(keepends=True):
         body = line.strip()
         if body and not _MARKER.fullmatch(body):

@@ -15,8 +15,8 @@ with the MurmurHash3 64-bit finalizer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import regex
@@ -24,7 +24,7 @@ import xxhash
 
 from dedupe.core.normalize import normalize
 
-SEP, WORD, SINGLE, BOUNDARY = 0, 1, 2, 3
+WORD, SINGLE, BOUNDARY = 1, 2, 3  # 0 is a separator: white space, punctuation
 
 _SINGLE_SCRIPTS = (
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
