@@ -96,13 +96,27 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors in one line, with a hint, instead of the usage block."""
 
     def error(self, message: str) -> NoReturn:
-        hint = ""
-        if message.startswith("unrecognized arguments:"):
-            flags = [o for a in self._actions for o in a.option_strings]
-            bad = message.split(":", 1)[1].split()[0]
-            near = difflib.get_close_matches(bad, flags, n=1)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            flags = _flags_of(self, parsed)
+            near = difflib.get_close_matches(extra[0], flags, n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}{hint}; see '{self.prog} --help'\n")
+            self.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+        return parsed
+
+
+def _flags_of(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> list[str]:
+    """The flags of the command (and index action) that was chosen."""
+    flags = [o for a in parser._actions for o in a.option_strings]
+    for a in parser._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            chosen = getattr(parsed, a.dest, None)
+            if chosen in a.choices:
+                flags += _flags_of(a.choices[chosen], parsed)
+    return flags
 
 
 def _command(sub: Any, name: str, help: str, description: str, epilog: str) -> argparse.ArgumentParser:

@@ -161,3 +161,16 @@ def test_real_subprocess_with_stdin_and_module_entry_point():
         encoding="utf-8", cwd=Path(__file__).parents[1],
     )
     assert proc.returncode == 0 and proc.stdout == CLEAN and proc.stderr == ""
+
+
+def test_an_unknown_flag_is_one_line_with_a_hint(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--tresh", "0.8", "."])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.count("\n") == 1
+    assert "unrecognized arguments: --tresh" in err and "did you mean --threshold?" in err
+
+
+def test_flags_that_do_not_go_together_are_a_usage_error(capsys):
+    assert main(["clean", "-", "--in-place"]) == 2
+    assert capsys.readouterr().err == "dedupe: error: --in-place needs a file, not standard input\n"
