@@ -24,8 +24,8 @@ from dedupe.check.config import discover as discover_config
 from dedupe.check.config import load as load_config
 from dedupe.check.formats import render as render_report
 from dedupe.check.formats.text import summary_text
-from dedupe.check.run import run_check
 from dedupe.check.options import CheckOptions
+from dedupe.check.run import run_check
 from dedupe.core.clean import clean as clean_text
 from dedupe.corpus.boilerplate import clean_with_model, load_model, save_model
 from dedupe.corpus.scan import format_text, scan_paths
