@@ -69,7 +69,7 @@ def _postings_consistent(location: str) -> None:
         else:
             import redis
 
-            from dedupe.index.storage import _parse_postings
+            from dedupe.index.redis import _parse_postings
 
             r = redis.Redis.from_url(location)
             got = set()

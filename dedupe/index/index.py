@@ -40,7 +40,8 @@ from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.signature import SCHEME, minhash
 from dedupe.core.verify import compare
 from dedupe.errors import IndexFormatError, InputError
-from dedupe.index.storage import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, open_storage
+from dedupe.index.record import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord
+from dedupe.index.storage import open_storage
 from dedupe.io.records import Record
 from dedupe.io.textio import LineIndex, read_text
 from dedupe.io.walk import iter_files

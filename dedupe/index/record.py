@@ -1,0 +1,126 @@
+"""What an index keeps of one document, and what a store must do with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from dedupe.errors import IndexFormatError
+
+#: ``unit`` of the postings that point at a whole document.
+DOCUMENT_UNIT = -1
+
+#: Fields of one unit (a paragraph or a sentence of a stored document).
+UNIT_DTYPE = np.dtype(
+    [
+        ("start", "<i8"),
+        ("end", "<i8"),
+        ("line", "<i4"),
+        ("end_line", "<i4"),
+        ("paragraph", "<i4"),
+        ("is_sentence", "<i1"),
+        ("tokens", "<i4"),
+        ("key", "<u8"),
+    ]
+)
+
+
+# One posting as Redis stores it: the band key (big-endian, so that it can
+# be cut out of a blob and appended to a key name) and the unit.
+_POSTING_DTYPE = np.dtype([("key", ">u8"), ("unit", "<i4")])
+
+#: Postings read per band key, oldest first: a key that thousands of
+#: documents share (boilerplate) costs a bounded read.
+LOOKUP_CAP = 256
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the index keeps of one document (never its text).
+
+    ``units`` are its prose paragraphs and sentences with offsets and line
+    numbers; ``unit_shingles[unit_offsets[i]:unit_offsets[i+1]]`` is unit
+    *i*'s sorted shingle set and ``unit_bands[i]`` its LSH band keys;
+    ``shingles`` and ``bands`` are the same for the whole document.
+    """
+
+    id: str
+    content_hash: str
+    length: int
+    lines: int
+    units: np.ndarray
+    unit_offsets: np.ndarray
+    unit_shingles: np.ndarray
+    unit_bands: np.ndarray
+    shingles: np.ndarray
+    bands: np.ndarray
+
+    def unit_set(self, i: int) -> np.ndarray:
+        return self.unit_shingles[self.unit_offsets[i] : self.unit_offsets[i + 1]]
+
+    def posting_array(self) -> np.ndarray:
+        """``(band key, unit)`` pairs this document adds to the lookup
+        table, as one array (big-endian key, little-endian unit)."""
+        keys = np.concatenate([self.bands, self.unit_bands.ravel()]).astype(np.uint64)
+        units = np.concatenate(
+            [np.full(self.bands.size, DOCUMENT_UNIT), np.repeat(np.arange(self.units.size), self.unit_bands.shape[1])]
+        )
+        out = np.zeros(keys.size, dtype=_POSTING_DTYPE)
+        out["key"], out["unit"] = keys, units
+        # No duplicates: band keys differ by band, and units by index.
+        return out
+
+    def blobs(self) -> dict[str, bytes]:
+        return {
+            "units": self.units.astype(UNIT_DTYPE).tobytes(),
+            "unit_offsets": self.unit_offsets.astype("<i8").tobytes(),
+            "unit_shingles": self.unit_shingles.astype("<u8").tobytes(),
+            "unit_bands": self.unit_bands.astype("<u8").tobytes(),
+            "shingles": self.shingles.astype("<u8").tobytes(),
+            "bands": self.bands.astype("<u8").tobytes(),
+        }
+
+    @classmethod
+    def from_blobs(
+        cls, id: str, content_hash: str, length: int, lines: int, blobs: dict[str, bytes]
+    ) -> "DocumentRecord":
+        try:
+            units = np.frombuffer(blobs["units"], dtype=UNIT_DTYPE)
+            bands = np.frombuffer(blobs["bands"], dtype="<u8")
+            unit_bands = np.frombuffer(blobs["unit_bands"], dtype="<u8")
+            n_bands = bands.size
+            return cls(
+                id=id,
+                content_hash=content_hash,
+                length=int(length),
+                lines=int(lines),
+                units=units,
+                unit_offsets=np.frombuffer(blobs["unit_offsets"], dtype="<i8"),
+                unit_shingles=np.frombuffer(blobs["unit_shingles"], dtype="<u8"),
+                unit_bands=unit_bands.reshape(units.size, n_bands) if n_bands else unit_bands.reshape(units.size, 0),
+                shingles=np.frombuffer(blobs["shingles"], dtype="<u8"),
+                bands=bands,
+            )
+        except (KeyError, ValueError) as exc:
+            raise IndexFormatError(f"index entry {id!r} is damaged ({exc})") from None
+
+
+class Storage(Protocol):
+    """What :class:`dedupe.Index` needs from a backend."""
+
+    location: str
+
+    def read_meta(self) -> dict[str, str]: ...
+    def init_meta(self, meta: dict[str, str]) -> dict[str, str]: ...
+    def put_many(self, records: Iterable[DocumentRecord]) -> int: ...
+    def remove(self, doc_id: str) -> bool: ...
+    def get_many(self, ids: Iterable[str]) -> dict[str, DocumentRecord]: ...
+    def lookup(self, keys: Iterable[int], cap: int = ...) -> list[tuple[int, str, int]]: ...
+    def ids_with_hash(self, content_hash: str) -> list[str]: ...
+    def ids(self) -> list[str]: ...
+    def count(self) -> int: ...
+    def contains(self, doc_id: str) -> bool: ...
+    def close(self) -> None: ...

@@ -1,0 +1,280 @@
+"""The Redis store: MULTI/EXEC transactions guarded by WATCH, postings applied
+by a server-side script (layout in :mod:`dedupe.index.storage`)."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable, Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+
+from dedupe.errors import IndexFormatError, InputError, MissingExtraError, OutputError
+from dedupe.index.record import LOOKUP_CAP, DocumentRecord
+
+_UNIT = struct.Struct("<i")
+_RETRIES = 50
+
+# Postings live in hashes, not in a Redis key per band key (whose fixed
+# cost made the index about 60 times the size of the text): the first two
+# bytes of a band key name the bucket, the other six are the field, and
+# the value is the concatenation of its postings, each ``unit (4 bytes,
+# little-endian) + id length (2 bytes, big-endian) + id``.
+#
+# Thousands of postings per document travel as one blob of 12-byte records
+# (8-byte band key, 4-byte unit) and are applied by one server-side script
+# inside the MULTI/EXEC of a write.
+_APPLY_POSTINGS = """
+local prefix, member, cmd, blob = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local function find(cur, rec)
+  local j = 1
+  while j <= #cur do
+    local stop = j + 5 + string.byte(cur, j + 4) * 256 + string.byte(cur, j + 5)
+    if string.sub(cur, j, stop) == rec then return j, stop end
+    j = stop + 1
+  end
+  return nil
+end
+for i = 1, #blob, 12 do
+  local bucket = prefix .. string.sub(blob, i, i + 1)
+  local field = string.sub(blob, i + 2, i + 7)
+  local rec = string.sub(blob, i + 8, i + 11) .. member
+  local cur = redis.call('HGET', bucket, field)
+  if cmd == 'add' then
+    if not cur then
+      redis.call('HSET', bucket, field, rec)
+    elseif not find(cur, rec) then
+      redis.call('HSET', bucket, field, cur .. rec)
+    end
+  elseif cur then
+    local a, b = find(cur, rec)
+    if a then
+      local rest = string.sub(cur, 1, a - 1) .. string.sub(cur, b + 1)
+      if #rest == 0 then
+        redis.call('HDEL', bucket, field)
+      else
+        redis.call('HSET', bucket, field, rest)
+      end
+    end
+  end
+end
+return 1
+"""
+# The postings under many band keys at once: a blob of 8-byte keys in, a
+# flat list of (key, postings) pairs out, each cut to its first ARGV[3]
+# postings (a key shared by thousands of documents costs a bounded read).
+_LOOKUP = """
+local prefix, blob, cap, out = ARGV[1], ARGV[2], tonumber(ARGV[3]), {}
+for i = 1, #blob, 8 do
+  local v = redis.call('HGET', prefix .. string.sub(blob, i, i + 1), string.sub(blob, i + 2, i + 7))
+  if v then
+    local j, n = 1, 0
+    while j <= #v and n < cap do
+      j = j + 6 + string.byte(v, j + 4) * 256 + string.byte(v, j + 5)
+      n = n + 1
+    end
+    out[#out + 1] = string.sub(blob, i, i + 7)
+    out[#out + 1] = string.sub(v, 1, j - 1)
+  end
+end
+return out
+"""
+_ID_LEN = struct.Struct(">H")
+
+
+def _member(doc_id: str) -> bytes:
+    raw = doc_id.encode()
+    if len(raw) > 0xFFFF:
+        raise InputError(f"document id of {len(raw):,} bytes is too long for a Redis index (64 KiB at most)")
+    return _ID_LEN.pack(len(raw)) + raw
+
+
+def _parse_postings(key: int, value: bytes) -> Iterator[tuple[int, str, int]]:
+    j = 0
+    while j < len(value):
+        (unit,) = _UNIT.unpack_from(value, j)
+        (n,) = _ID_LEN.unpack_from(value, j + 4)
+        yield key, value[j + 6 : j + 6 + n].decode(), unit
+        j += 6 + n
+
+
+def _from_hash(doc_id: str, raw: dict[bytes, bytes]) -> DocumentRecord:
+    f = {k.decode(): v for k, v in raw.items()}
+    try:
+        return DocumentRecord.from_blobs(doc_id, f["hash"].decode(), int(f["length"]), int(f["lines"]), f)
+    except (KeyError, ValueError) as exc:
+        raise IndexFormatError(f"index entry {doc_id!r} is damaged ({exc})") from None
+
+
+class RedisStorage:
+    """An index in a Redis database that a team shares."""
+
+    def __init__(self, url: str, create: bool = True) -> None:
+        try:
+            import redis
+        except ImportError:
+            raise MissingExtraError("Redis index", "redis", "redis") from None
+        self._redis_errors = (redis.RedisError,)
+        self._watch_error = redis.WatchError
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        prefix = "dedupe:"
+        rest = []
+        for k, v in query:
+            if k == "prefix":
+                prefix = v if v.endswith(":") else v + ":"
+            else:
+                rest.append((k, v))
+        client_url = urlunsplit(parts._replace(query=urlencode(rest)))
+        self.location = url
+        self._p = prefix.encode()
+        try:
+            self._r = redis.Redis.from_url(client_url)
+            self._r.ping()
+        except ValueError as exc:
+            raise InputError(f"{url}: not a Redis URL ({exc})") from None
+        except redis.RedisError as exc:
+            raise InputError(f"{url}: cannot reach Redis ({exc})") from None
+        if not create and not self._r.exists(self._k("meta")):
+            raise InputError(f"{url}: no dedupe index under prefix {prefix!r}")
+
+    def _k(self, *parts: str | bytes) -> bytes:
+        out = self._p
+        for i, part in enumerate(parts):
+            b = part.encode() if isinstance(part, str) else part
+            out += (b":" if i else b"") + b
+        return out
+
+    def _band_prefix(self) -> bytes:
+        return self._k("bands", b"")
+
+    def _call(self, fn, *args):
+        try:
+            return fn(*args)
+        except self._redis_errors as exc:
+            raise OutputError(f"{self.location}: Redis error ({exc})") from None
+
+    def read_meta(self) -> dict[str, str]:
+        raw = self._call(self._r.hgetall, self._k("meta"))
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    def init_meta(self, meta: dict[str, str]) -> dict[str, str]:
+        """Write ``meta`` in one transaction unless it exists (WATCH makes
+        two clients creating one index agree on the first one's)."""
+        key = self._k("meta")
+
+        def run() -> None:
+            for _ in range(_RETRIES):
+                with self._r.pipeline(transaction=True) as pipe:
+                    try:
+                        pipe.watch(key)
+                        if pipe.exists(key):
+                            return
+                        pipe.multi()
+                        pipe.hset(key, mapping=dict(meta))  # type: ignore[arg-type]
+                        pipe.execute()
+                        return
+                    except self._watch_error:
+                        continue
+
+        self._call(run)
+        return self.read_meta()
+
+    def _fetch(self, pipe_or_client, doc_id: str) -> DocumentRecord | None:
+        raw = pipe_or_client.hgetall(self._k("doc", doc_id))
+        return _from_hash(doc_id, raw) if raw else None
+
+    def _queue_delete(self, pipe, old: DocumentRecord) -> None:
+        member_id = old.id.encode()
+        pipe.eval(_APPLY_POSTINGS, 0, self._band_prefix(), _member(old.id), "del", old.posting_array().tobytes())
+        pipe.srem(self._k("hash", old.content_hash), member_id)
+        pipe.delete(self._k("doc", old.id))
+        pipe.srem(self._k("docs"), member_id)
+
+    def _put(self, rec: DocumentRecord) -> None:
+        doc_key = self._k("doc", rec.id)
+        member_id = rec.id.encode()
+        for _ in range(_RETRIES):
+            with self._r.pipeline(transaction=True) as pipe:
+                try:
+                    pipe.watch(doc_key)
+                    old = self._fetch(pipe, rec.id)
+                    pipe.multi()
+                    if old is not None:
+                        self._queue_delete(pipe, old)
+                    fields: dict[str, bytes | str | int] = dict(rec.blobs())
+                    fields.update(hash=rec.content_hash, length=rec.length, lines=rec.lines)
+                    pipe.hset(doc_key, mapping=fields)  # type: ignore[arg-type]
+                    pipe.sadd(self._k("docs"), member_id)
+                    pipe.sadd(self._k("hash", rec.content_hash), member_id)
+                    pipe.eval(_APPLY_POSTINGS, 0, self._band_prefix(), _member(rec.id), "add",
+                              rec.posting_array().tobytes())
+                    pipe.execute()
+                    return
+                except self._watch_error:
+                    continue
+        raise OutputError(f"{self.location}: document {rec.id!r} kept changing; gave up writing it")
+
+    def put_many(self, records: Iterable[DocumentRecord]) -> int:
+        n = 0
+        for rec in records:
+            self._call(self._put, rec)
+            n += 1
+        return n
+
+    def remove(self, doc_id: str) -> bool:
+        doc_key = self._k("doc", doc_id)
+
+        def run() -> bool:
+            for _ in range(_RETRIES):
+                with self._r.pipeline(transaction=True) as pipe:
+                    try:
+                        pipe.watch(doc_key)
+                        old = self._fetch(pipe, doc_id)
+                        if old is None:
+                            return False
+                        pipe.multi()
+                        self._queue_delete(pipe, old)
+                        pipe.execute()
+                        return True
+                    except self._watch_error:
+                        continue
+            raise OutputError(f"{self.location}: document {doc_id!r} kept changing; gave up removing it")
+
+        return self._call(run)
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, DocumentRecord]:
+        ids = sorted(set(ids))
+        pipe = self._r.pipeline(transaction=False)
+        for i in ids:
+            pipe.hgetall(self._k("doc", i))
+        raws = self._call(pipe.execute)
+        out = {}
+        for doc_id, raw in zip(ids, raws):
+            if not raw:
+                continue  # removed since its postings were read
+            out[doc_id] = _from_hash(doc_id, raw)
+        return out
+
+    def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> list[tuple[int, str, int]]:
+        blob = np.array(sorted(set(keys)), dtype=">u8").tobytes()
+        flat = self._call(self._r.eval, _LOOKUP, 0, self._band_prefix(), blob, cap)
+        out: list[tuple[int, str, int]] = []
+        for key, value in zip(flat[0::2], flat[1::2]):
+            out.extend(_parse_postings(int.from_bytes(key, "big"), value))
+        return out
+
+    def ids_with_hash(self, content_hash: str) -> list[str]:
+        return sorted(m.decode() for m in self._call(self._r.smembers, self._k("hash", content_hash)))
+
+    def ids(self) -> list[str]:
+        return sorted(m.decode() for m in self._call(self._r.smembers, self._k("docs")))
+
+    def count(self) -> int:
+        return int(self._call(self._r.scard, self._k("docs")))
+
+    def contains(self, doc_id: str) -> bool:
+        return bool(self._call(self._r.sismember, self._k("docs"), doc_id.encode()))
+
+    def close(self) -> None:
+        self._r.close()

@@ -1,0 +1,240 @@
+"""The SQLite store: one file, WAL journal, one transaction per write (layout in
+:mod:`dedupe.index.storage`)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+
+from dedupe.errors import IndexFormatError, InputError, OutputError
+from dedupe.index.record import LOOKUP_CAP, DocumentRecord
+
+# SQLite allows 999 bound parameters in old builds; stay below it.
+_CHUNK = 900
+# Seconds a writer waits for another process's transaction to finish.
+_BUSY_TIMEOUT_MS = 60_000
+
+
+def _signed(key: int) -> int:
+    """A uint64 band key as SQLite's signed 64-bit INTEGER."""
+    return key - (1 << 64) if key >= 1 << 63 else key
+
+
+def _unsigned(key: int) -> int:
+    return key + (1 << 64) if key < 0 else key
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    num INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    lines INTEGER NOT NULL,
+    units BLOB NOT NULL,
+    unit_offsets BLOB NOT NULL,
+    unit_shingles BLOB NOT NULL,
+    unit_bands BLOB NOT NULL,
+    shingles BLOB NOT NULL,
+    bands BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents (hash);
+CREATE TABLE IF NOT EXISTS postings (
+    key INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    unit INTEGER NOT NULL,
+    PRIMARY KEY (key, doc, unit)
+) WITHOUT ROWID;
+"""
+
+_BLOB_COLUMNS = ("units", "unit_offsets", "unit_shingles", "unit_bands", "shingles", "bands")
+
+
+class SQLiteStorage:
+    """An index in one SQLite file.
+
+    Every write is one ``BEGIN IMMEDIATE`` transaction, so a crash
+    mid-write rolls back on the next open, and the WAL journal plus a busy
+    timeout let several processes add at once (writers take turns, readers
+    never wait).
+    """
+
+    def __init__(self, path: str | os.PathLike, create: bool = True) -> None:
+        p = Path(path)
+        self.location = str(p)
+        if p.is_dir():
+            raise InputError(f"{p}: is a directory, not an index file")
+        if not p.exists():
+            if not create:
+                raise InputError(f"{p}: no such index (create it with 'dedupe index add --db {p} FILES')")
+            folder = p.parent if str(p.parent) else Path(".")
+            if not folder.is_dir():
+                raise OutputError(f"{folder}: no such folder for the index")
+        try:
+            self._conn = sqlite3.connect(
+                str(p), timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            # Postings arrive in random key order: a larger page cache keeps
+            # their B-tree in memory while a batch is written.
+            self._conn.execute("PRAGMA cache_size = -131072")
+            with self._write():
+                # One statement at a time: executescript() would commit
+                # the transaction that makes creation race-free.
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._conn.execute(statement)
+        except sqlite3.DatabaseError as exc:
+            raise IndexFormatError(f"{p}: not a dedupe index ({exc})") from None
+
+    # -- transactions -------------------------------------------------
+
+    def _write(self) -> "_Transaction":
+        return _Transaction(self._conn, self.location)
+
+    # -- metadata -----------------------------------------------------
+
+    def read_meta(self) -> dict[str, str]:
+        return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def init_meta(self, meta: dict[str, str]) -> dict[str, str]:
+        """Write ``meta`` unless the index already has metadata, and return
+        what the index holds (two processes creating one index agree)."""
+        with self._write():
+            current = self.read_meta()
+            if not current:
+                self._conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", sorted(meta.items()))
+                current = dict(meta)
+        return current
+
+    # -- documents ----------------------------------------------------
+
+    def put_many(self, records: Iterable[DocumentRecord]) -> int:
+        """Store ``records`` in one transaction; each replaces its id."""
+        n = 0
+        with self._write():
+            for rec in records:
+                self._delete(rec.id)
+                blobs = rec.blobs()
+                cur = self._conn.execute(
+                    "INSERT INTO documents (id, hash, length, lines, "
+                    + ", ".join(_BLOB_COLUMNS)
+                    + ") VALUES (?, ?, ?, ?, "
+                    + ", ".join("?" * len(_BLOB_COLUMNS))
+                    + ")",
+                    (rec.id, rec.content_hash, rec.length, rec.lines, *(blobs[c] for c in _BLOB_COLUMNS)),
+                )
+                num = cur.lastrowid
+                post = rec.posting_array()
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO postings (key, doc, unit) VALUES (?, ?, ?)",
+                    zip(post["key"].astype("<u8").view("<i8").tolist(), repeat(num), post["unit"].tolist()),
+                )
+                n += 1
+        return n
+
+    def _delete(self, doc_id: str) -> bool:
+        row = self._conn.execute("SELECT num, bands, unit_bands FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return False
+        num, bands, unit_bands = row
+        keys = {_signed(k) for k in np.frombuffer(bands, "<u8").tolist()}
+        keys.update(_signed(k) for k in np.frombuffer(unit_bands, "<u8").tolist())
+        # Deleting by (key, doc) uses the postings' primary key: no second
+        # index on ``doc`` is needed.
+        self._conn.executemany("DELETE FROM postings WHERE key = ? AND doc = ?", ((k, num) for k in sorted(keys)))
+        self._conn.execute("DELETE FROM documents WHERE num = ?", (num,))
+        return True
+
+    def remove(self, doc_id: str) -> bool:
+        with self._write():
+            return self._delete(doc_id)
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, DocumentRecord]:
+        ids = sorted(set(ids))
+        out: dict[str, DocumentRecord] = {}
+        cols = "id, hash, length, lines, " + ", ".join(_BLOB_COLUMNS)
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            rows = self._conn.execute(
+                f"SELECT {cols} FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            for row in rows:
+                out[row[0]] = DocumentRecord.from_blobs(
+                    row[0], row[1], row[2], row[3], dict(zip(_BLOB_COLUMNS, row[4:]))
+                )
+        return out
+
+    def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> list[tuple[int, str, int]]:
+        """``(key, document id, unit)`` for the postings under ``keys``, at
+        most ``cap`` per key (the oldest documents')."""
+        keys = sorted({_signed(k) for k in keys})
+        out: list[tuple[int, str, int]] = []
+        # One read transaction, so that every chunk sees the same snapshot.
+        self._conn.execute("BEGIN")
+        try:
+            for i in range(0, len(keys), _CHUNK):
+                chunk = keys[i : i + _CHUNK]
+                rows = self._conn.execute(
+                    "SELECT p.key, d.id, p.unit FROM ("
+                    "  SELECT key, doc, unit, row_number() OVER (PARTITION BY key ORDER BY doc, unit) AS n"
+                    f"  FROM postings WHERE key IN ({', '.join('?' * len(chunk))})"
+                    ") p JOIN documents d ON d.num = p.doc WHERE p.n <= ?",
+                    (*chunk, cap),
+                ).fetchall()
+                out.extend((_unsigned(k), d, u) for k, d, u in rows)
+        finally:
+            self._conn.execute("COMMIT")
+        return out
+
+    def ids_with_hash(self, content_hash: str) -> list[str]:
+        rows = self._conn.execute("SELECT id FROM documents WHERE hash = ? ORDER BY id", (content_hash,))
+        return [r[0] for r in rows]
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def contains(self, doc_id: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception.
+
+    IMMEDIATE takes the write lock up front, so two writers queue on the
+    busy timeout instead of failing with a deadlock when both upgrade.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, location: str) -> None:
+        self._conn = conn
+        self._location = location
+
+    def __enter__(self) -> None:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise OutputError(f"{self._location}: cannot write to the index ({exc})") from None
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.OperationalError as err:
+                self._conn.execute("ROLLBACK")
+                raise OutputError(f"{self._location}: cannot write to the index ({err})") from None
+        elif self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
