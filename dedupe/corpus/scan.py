@@ -58,7 +58,7 @@ from dedupe.errors import InputError
 from dedupe.io.progress import Progress
 from dedupe.io.records import Record
 from dedupe.io.sources import Document, Skipped, as_documents
-from dedupe.options import Options, ScanOptions, SourceOptions, build, resolve_jobs, split
+from dedupe.options import Options, ScanOptions, SourceOptions, build, split
 
 # ---------------------------------------------------------------- results
 
@@ -252,7 +252,7 @@ def scan(
         ids: list[str] = []
         lengths: list[int] = []
         sizes: list[int] = []
-        batches = run_batches(batch_stream(docs(), spool, ids, lengths, sizes, progress), cfg, resolve_jobs(so.jobs))
+        batches = run_batches(batch_stream(docs(), spool, ids, lengths, sizes, progress), cfg, so.jobs)
         seen_ids.clear()
         if progress is not None:
             progress.stage("grouping")

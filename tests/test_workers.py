@@ -1,0 +1,31 @@
+"""The ordered worker map: results in input order, and with jobs=0 worker
+processes only when there is more than one item of work."""
+
+from __future__ import annotations
+
+import os
+
+from dedupe.io.workers import ordered_map
+
+
+def _pid_and_square(x: int, offset: int) -> tuple[int, int]:
+    return os.getpid(), x * x + offset
+
+
+def test_results_keep_input_order_in_workers():
+    out = list(ordered_map(_pid_and_square, range(20), 2, 1))
+    assert [v for _, v in out] == [x * x + 1 for x in range(20)]
+    assert os.getpid() not in {pid for pid, _ in out}
+
+
+def test_automatic_jobs_run_a_single_item_in_process():
+    assert list(ordered_map(_pid_and_square, [3], 0, 0)) == [(os.getpid(), 9)]
+    assert list(ordered_map(_pid_and_square, [], 0, 0)) == []
+
+
+def test_automatic_jobs_start_workers_for_more_work():
+    out = list(ordered_map(_pid_and_square, range(6), 0, 0))
+    assert [v for _, v in out] == [x * x for x in range(6)]
+    assert out[0][0] == os.getpid()
+    if (os.cpu_count() or 1) > 1:  # one CPU: one process is all there is
+        assert {pid for pid, _ in out[1:]} - {os.getpid()}
