@@ -32,7 +32,7 @@ from dedupe.corpus.scan import format_text, scan_paths
 from dedupe.errors import DedupeError, InputError, UsageError
 from dedupe.index.index import Index, add_paths
 from dedupe.io.progress import Progress
-from dedupe.io.textio import check_writable, read_text, write_atomic
+from dedupe.io.textio import check_writable, read_text, same_file, write_atomic
 from dedupe.options import Options, ScanOptions, SourceOptions, add_arguments, from_flags
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -251,10 +251,15 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     src: SourceOptions = _options(SourceOptions, args, config)
     if args.file == "-" and args.in_place:
         raise UsageError("--in-place needs a file, not standard input")
+    for out in (args.output, args.report):
+        if out and args.file != "-" and same_file(out, args.file):
+            raise UsageError(f"{out}: is the input; use --in-place to replace it")
+    if args.output and args.report and same_file(args.output, args.report):
+        raise UsageError(f"{args.output}: given for both -o and --report")
     for target in (args.file if args.in_place else None, args.output):
         if target:
             check_writable(target)
-    text = read_text(args.file, src.encoding, src.errors, src.max_line_length)
+    text = read_text(args.file, src.encoding, src.errors, src.max_line_length, allow_empty=True)
     if args.boilerplate:
         result = clean_with_model(text, options, load_model(args.boilerplate))
     else:

@@ -100,9 +100,6 @@ def test_bad_inputs_get_one_line_and_exit_2(tmp_path, capsys):
     assert capsys.readouterr().out == "naïve text here"
     assert main(["clean", "--errors", "replace", str(latin)]) == 0
     assert "\ufffd" in capsys.readouterr().out
-    empty = tmp_path / "e.md"
-    empty.write_text("")
-    assert "empty file" in bad(capsys, ["clean", str(empty)])
     assert "no such file" in bad(capsys, ["check", str(tmp_path / "missing")])
     assert "--in-place" in bad(capsys, ["clean", "--in-place", "-"])
     assert "threshold" in bad(capsys, ["clean", "--threshold", "2", str(latin)])
@@ -174,3 +171,24 @@ def test_an_unknown_flag_is_one_line_with_a_hint(capsys):
 def test_flags_that_do_not_go_together_are_a_usage_error(capsys):
     assert main(["clean", "-", "--in-place"]) == 2
     assert capsys.readouterr().err == "dedupe: error: --in-place needs a file, not standard input\n"
+
+
+def test_clean_writes_through_a_symlink_and_never_over_its_input(tmp_path, capsys):
+    target = tmp_path / "real.md"
+    target.write_text("Alpha beta gamma delta epsilon zeta eta theta iota kappa.\n\n"
+                      "Alpha beta gamma delta epsilon zeta eta theta iota kappa.\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    assert main(["clean", "--no-config", "--in-place", str(link)]) == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8").count("Alpha") == 1
+    before = target.read_text(encoding="utf-8")
+    assert main(["clean", "--no-config", str(target), "-o", str(link)]) == 2
+    assert main(["clean", "--no-config", str(target), "--report", str(target)]) == 2
+    assert "is the input" in capsys.readouterr().err and target.read_text(encoding="utf-8") == before
+
+
+def test_an_empty_file_cleans_to_nothing(tmp_path, capsys):
+    empty = tmp_path / "empty.md"
+    empty.write_text("", encoding="utf-8")
+    assert main(["clean", "--no-config", str(empty)]) == 0
+    assert capsys.readouterr().out == ""

@@ -82,6 +82,14 @@ def read_text(
     return check_text(decode(data, name, encoding, errors), name, max_line, allow_empty)
 
 
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Whether two paths name one file (through links and ``..``)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
 def check_writable(path: str | os.PathLike) -> None:
     """Fail before any work when ``path`` could not be replaced."""
     p = Path(path)
@@ -101,8 +109,10 @@ def _writable(path: Path) -> bool:
 
 def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to a temporary file beside ``path``, then rename it
-    over ``path``: readers see the old file or the new one, never half."""
-    p = Path(path)
+    over ``path``: readers see the old file or the new one, never half. A
+    symbolic link is written through: its target is replaced and the link
+    stays a link."""
+    p = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     check_writable(p)
     folder = p.parent if str(p.parent) else Path(".")
     mode = p.stat().st_mode & 0o7777 if p.exists() else None
