@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from dedupe._version import __version__
+from dedupe.api import honour_markers
 from dedupe.check.baseline import write as write_baseline
 from dedupe.check.config import Config, build_settings
 from dedupe.check.config import discover as discover_config
@@ -25,7 +26,7 @@ from dedupe.check.config import load as load_config
 from dedupe.check.formats import render as render_report
 from dedupe.check.formats.text import summary_text
 from dedupe.check.options import CheckOptions
-from dedupe.check.run import run_check
+from dedupe.check.run import fix_findings, run_check
 from dedupe.core.clean import clean as clean_text
 from dedupe.corpus.boilerplate import clean_with_model, load_model, save_model
 from dedupe.corpus.scan import format_text, scan_paths
@@ -33,6 +34,7 @@ from dedupe.errors import DedupeError, InputError, UsageError
 from dedupe.index.index import Index, add_paths
 from dedupe.io.progress import Progress
 from dedupe.io.textio import check_writable, read_text, same_file, write_atomic
+from dedupe.io.walk import source_files
 from dedupe.options import Options, ScanOptions, SourceOptions, add_arguments, from_flags
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -40,8 +42,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _CLEAN_EXAMPLES = """examples:
   dedupe clean article.md > article.clean.md
   dedupe clean article.md -o article.clean.md --report removed.json
-  dedupe clean --in-place --keep longest notes.txt
+  dedupe clean content/ --diff
+  dedupe clean content/ --in-place
   cat post.md | dedupe clean - > post.clean.md
+
+exit status: 0 done (--diff: nothing would change), 1 --diff found changes,
+  2 usage error or bad input
 """
 
 _CHECK_EXAMPLES = """examples:
@@ -133,18 +139,25 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
 
 
 def _add_clean_parser(sub: Any) -> None:
-    c = _command(sub, "clean", "print the canonical text of a file",
-                 "Remove repeated paragraphs and sentences from FILE, keeping one copy of each, "
-                 "and print the canonical text (or write it with -o / --in-place).", _CLEAN_EXAMPLES)
-    c.add_argument("file", metavar="FILE", help="input file, or - for standard input")
+    c = _command(sub, "clean", "print or write the canonical text of files",
+                 "Remove repeated paragraphs and sentences, keeping one copy of each. One FILE (or -):\n"
+                 "the canonical text goes to standard output, or to -o OUT. Several files or folders\n"
+                 "(found as 'dedupe check' finds them): --in-place writes each changed file, --diff\n"
+                 "shows the change and writes nothing. Inline markers (<!-- dedupe: off -->) and the\n"
+                 "configuration file are honoured as by 'dedupe check'.", _CLEAN_EXAMPLES)
+    c.add_argument("paths", nargs="+", metavar="PATH", help="files or folders, or - for standard input")
     out = c.add_mutually_exclusive_group()
-    out.add_argument("-o", "--output", metavar="OUT", help="write the canonical text to OUT (atomically)")
-    out.add_argument("--in-place", action="store_true", help="replace FILE with its canonical text")
+    out.add_argument("-o", "--output", metavar="OUT", help="write the canonical text of the one input to OUT")
+    out.add_argument("--in-place", action="store_true", help="replace each changed file with its canonical text")
+    out.add_argument("--diff", action="store_true",
+                     help="print a unified diff of what would change and write nothing; exit 1 when "
+                          "something would change")
     c.add_argument("--report", metavar="REPORT.json", help="write the removals, with offsets, as JSON")
     c.add_argument("--boilerplate", metavar="MODEL", help="also strip the boilerplate blocks of MODEL "
                    "(written by 'dedupe scan --save-boilerplate'), reported with kind 'boilerplate'")
+    c.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
     add_arguments(c, Options, "detection")
-    add_arguments(c, SourceOptions, "input", _INPUT)
+    add_arguments(c, SourceOptions, "files and input", _FILES + _INPUT)
     _add_config_flags(c)
 
 
@@ -160,6 +173,9 @@ def _add_check_parser(sub: Any) -> None:
     add_arguments(k, CheckOptions, "rules and report")
     k.add_argument("--update-baseline", action="store_true",
                    help="write the current findings to the --baseline FILE and exit 0")
+    k.add_argument("--fix", action="store_true",
+                   help="remove the repeated text that DUP001 reports from each file (as 'dedupe clean "
+                        "--in-place' does) and report what is left")
     add_arguments(k, SourceOptions, "files", _FILES + _INPUT)
     add_arguments(k, Options, "detection")
     add_arguments(k, ScanOptions, "across articles")
@@ -246,33 +262,74 @@ def _options(cls: type, args: argparse.Namespace, config: Config) -> Any:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    config = _config(args, [args.file])
+    config = _config(args, args.paths)
     options: Options = _options(Options, args, config)
     src: SourceOptions = _options(SourceOptions, args, config)
-    if args.file == "-" and args.in_place:
+    files = ["-"] if args.paths == ["-"] else [str(p) for p in _walk(args.paths, src)]
+    _check_clean_targets(args, files)
+    model = load_model(args.boilerplate) if args.boilerplate else None
+    reports, changed, removed_chars = [], 0, 0
+    progress = Progress(sys.stderr, label="clean")
+    for path in files:
+        text = read_text(path, src.encoding, src.errors, src.max_line_length, allow_empty=True)
+        result = _clean_one(path, text, options, model)
+        progress.update(1, len(text))
+        reports.append({"path": path, "removed": [r.to_dict() for r in result.removed]})
+        changed += result.text != text
+        removed_chars += len(text) - len(result.text)
+        _emit_clean(args, path, text, result.text, src.encoding)
+    progress.close()
+    if args.report:
+        data = reports[0] if len(files) == 1 else {"files": reports}
+        write_atomic(args.report, json.dumps({"version": 1, **data}, ensure_ascii=False, indent=2) + "\n")
+    if (args.in_place or args.diff) and not args.quiet:
+        verb = "would change" if args.diff else "changed"
+        print(f"dedupe: {verb} {changed} of {len(files)} file(s), {removed_chars:,} characters removed",
+              file=sys.stderr)
+    return EXIT_FINDINGS if args.diff and changed else EXIT_OK
+
+
+def _walk(paths: Sequence[str], src: SourceOptions) -> list[Path]:
+    if "-" in paths:
+        raise UsageError("- (standard input) cannot be mixed with other paths")
+    return list(source_files(paths, src))
+
+
+def _check_clean_targets(args: argparse.Namespace, files: list[str]) -> None:
+    """Usage errors before any work: what may be written, and where."""
+    several = len(files) != 1 or len(args.paths) != 1 or Path(args.paths[0]).is_dir()
+    if several and not (args.in_place or args.diff):
+        raise UsageError("several files (or a folder) need --in-place or --diff")
+    if files == ["-"] and args.in_place:
         raise UsageError("--in-place needs a file, not standard input")
     for out in (args.output, args.report):
-        if out and args.file != "-" and same_file(out, args.file):
-            raise UsageError(f"{out}: is the input; use --in-place to replace it")
+        if out and any(f != "-" and same_file(out, f) for f in files):
+            raise UsageError(f"{out}: is an input; use --in-place to replace it")
     if args.output and args.report and same_file(args.output, args.report):
         raise UsageError(f"{args.output}: given for both -o and --report")
-    for target in (args.file if args.in_place else None, args.output):
+    for target in [*(files if args.in_place else []), args.output, args.report]:
         if target:
             check_writable(target)
-    text = read_text(args.file, src.encoding, src.errors, src.max_line_length, allow_empty=True)
-    if args.boilerplate:
-        result = clean_with_model(text, options, load_model(args.boilerplate))
+
+
+def _clean_one(path: str, text: str, options: Options, model: Any) -> Any:
+    result = clean_with_model(text, options, model) if model is not None else clean_text(text, options)
+    return honour_markers(text, result, path)
+
+
+def _emit_clean(args: argparse.Namespace, path: str, old: str, new: str, encoding: str) -> None:
+    if args.diff:
+        if new != old:
+            sys.stdout.writelines(difflib.unified_diff(
+                old.splitlines(keepends=True), new.splitlines(keepends=True), path, path))
+    elif args.in_place:
+        if new != old:
+            write_atomic(path, new, encoding)
+    elif args.output:
+        write_atomic(args.output, new, encoding)
     else:
-        result = clean_text(text, options)
-    if args.report:
-        write_atomic(args.report, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    target = args.file if args.in_place else args.output
-    if target:
-        write_atomic(target, result.text, src.encoding)
-    else:
-        sys.stdout.write(result.text)
+        sys.stdout.write(new)
         sys.stdout.flush()
-    return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -280,6 +337,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if settings.update_baseline and not settings.baseline:
         raise UsageError("--update-baseline needs --baseline FILE (or 'baseline' in the configuration)")
     report = run_check(args.paths, settings)
+    if args.fix:
+        fixed = fix_findings(report, settings.sources.encoding)
+        print(f"dedupe: fixed {fixed} finding(s)", file=sys.stderr)
     if settings.update_baseline and settings.baseline:
         n = write_baseline(settings.baseline, report.findings + report.suppressed)
         print(f"dedupe: wrote {settings.baseline}: {n} finding(s) accepted", file=sys.stderr)

@@ -262,7 +262,11 @@ class SourceOptions:
         DEFAULT_INCLUDE, "file pattern to take from folders (repeatable; default: Markdown, text, "
         "reST, HTML)", metavar="GLOB")
     exclude: tuple[str, ...] = option(
-        (), "file pattern to skip (repeatable)", metavar="GLOB")
+        (), "file pattern to skip (repeatable); in a configuration file a pattern with a / is "
+        "relative to the file's folder", metavar="GLOB", path=True)
+    force_exclude: bool = option(
+        False, "apply exclude to files named on the command line too (for hooks that name "
+        "every changed file)")
     respect_gitignore: bool = option(
         True, "skip files that .gitignore excludes", flag="gitignore")
     field: str = option("text", "JSONL key of the text")

@@ -88,7 +88,7 @@ def bad(capsys, argv):
 
 def test_bad_inputs_get_one_line_and_exit_2(tmp_path, capsys):
     assert "no such file" in bad(capsys, ["clean", str(tmp_path / "missing.md")])
-    assert "is a directory" in bad(capsys, ["clean", str(tmp_path)])
+    assert "need --in-place or --diff" in bad(capsys, ["clean", str(tmp_path)])
     binary = tmp_path / "x.bin"
     binary.write_bytes(b"abc\x00def")
     assert "binary file" in bad(capsys, ["clean", str(binary)])
@@ -184,7 +184,7 @@ def test_clean_writes_through_a_symlink_and_never_over_its_input(tmp_path, capsy
     before = target.read_text(encoding="utf-8")
     assert main(["clean", "--no-config", str(target), "-o", str(link)]) == 2
     assert main(["clean", "--no-config", str(target), "--report", str(target)]) == 2
-    assert "is the input" in capsys.readouterr().err and target.read_text(encoding="utf-8") == before
+    assert "is an input" in capsys.readouterr().err and target.read_text(encoding="utf-8") == before
 
 
 def test_an_empty_file_cleans_to_nothing(tmp_path, capsys):

@@ -65,3 +65,13 @@ def test_include_exclude_and_missing_paths(repo):
     assert got == {"docs/a.md", "docs/top-only.md", "docs/keep.draft.md"}
     with pytest.raises(InputError, match="no such file or folder"):
         list(iter_files(["nope"]))
+
+
+def test_named_files_bypass_exclude_unless_forced(tmp_path):
+    draft = tmp_path / "drafts" / "wip.md"
+    draft.parent.mkdir()
+    draft.write_text("x\n")
+    pattern = f"{tmp_path.as_posix()}/drafts/*"  # as a configuration file's glob is resolved
+    assert list(iter_files([str(tmp_path)], exclude=[pattern])) == []
+    assert list(iter_files([str(draft)], exclude=[pattern])) == [draft]
+    assert list(iter_files([str(draft)], exclude=[pattern], force_exclude=True)) == []

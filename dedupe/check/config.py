@@ -23,8 +23,8 @@ from dataclasses import Field, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dedupe.check.rules import select_rules, severities
 from dedupe.check.options import CheckOptions
+from dedupe.check.rules import select_rules, severities
 from dedupe.check.settings import CheckSettings
 from dedupe.errors import ConfigError, DedupeError
 from dedupe.options import Options, ScanOptions, SourceOptions, check_value, config_keys, from_flags, spec_of
@@ -92,10 +92,16 @@ def load(path: str | os.PathLike) -> Config:
 
 
 def _resolved(config: Path, f: Field, value: Any) -> Any:
-    """A path in the file is relative to the file's folder."""
-    if not spec_of(f).path or "://" in value or os.path.isabs(value):
+    """A path in the file is relative to the file's folder; so is a glob
+    with a ``/`` in it (``drafts/*``), while a bare name pattern
+    (``*.tmp``) matches anywhere."""
+    if not spec_of(f).path:
         return value
-    return os.path.normpath(os.path.join(config.parent, value))
+    if isinstance(value, tuple):
+        return tuple(_resolved(config, f, v) if "/" in v else v for v in value)
+    if "://" in value or os.path.isabs(value):
+        return value
+    return os.path.join(os.path.normpath(config.parent), value)
 
 
 def _nearest(start: Path, memo: dict[Path, Path | None]) -> Path | None:

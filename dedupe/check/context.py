@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dedupe.check.findings import Finding
 from dedupe.check.options import CheckOptions
@@ -15,7 +15,6 @@ from dedupe.corpus.scan import ScanResult, scan
 from dedupe.io.textio import LineIndex
 from dedupe.io.workers import ordered_map
 from dedupe.options import Options, ScanOptions, resolve_jobs
-
 
 #: Below this many files a worker pool costs more than it saves (starting
 #: a worker imports numpy and the Unicode tables: about half a second).

@@ -19,16 +19,17 @@ from dedupe.check.findings import CheckReport, Finding, Location
 from dedupe.check.markers import Region, article_start, is_suppressed, suppressed_regions
 from dedupe.check.rules import RULES
 from dedupe.check.settings import CheckSettings
-from dedupe.io.textio import read_text
-from dedupe.io.walk import iter_files
+from dedupe.core.tidy import delete_spans
+from dedupe.io.textio import read_text, write_atomic
+from dedupe.io.walk import source_files
 
-__all__ = ["CheckReport", "CheckSettings", "Finding", "Location", "read_files", "run_check"]
+__all__ = ["CheckReport", "CheckSettings", "Finding", "Location", "fix_findings", "read_files", "run_check"]
 
 
 def read_files(paths: Iterable[str], settings: CheckSettings) -> dict[str, str]:
     """The text of every file under ``paths`` that the settings select."""
     s = settings.sources
-    files = iter_files(paths, s.include, s.exclude, respect_gitignore=s.respect_gitignore)
+    files = source_files(paths, s)
     return {str(p): read_text(p, s.encoding, s.errors, s.max_line_length, allow_empty=True) for p in files}
 
 
@@ -82,3 +83,21 @@ def _settled(f: Finding, texts: dict[str, str], regions: dict[str, list[Region]]
         suppressed="inline" if is_suppressed(where, regions.get(f.path, [])) else "",
         fingerprint=rule.fingerprint(f, text, root),
     )
+
+
+def fix_findings(report: CheckReport, encoding: str = "utf-8") -> int:
+    """Delete the text of every reported finding that cleaning fixes (a
+    repeat inside an article, DUP001) from its file, each file written
+    atomically, and leave the other findings in ``report``. Suppressed and
+    baselined findings are not touched. Returns how many were fixed."""
+    fixable = [f for f in report.findings if RULES[f.rule].fixable]
+    by_path: dict[str, list[Finding]] = {}
+    for f in fixable:
+        by_path.setdefault(f.path, []).append(f)
+    for path, found in by_path.items():
+        text = report.texts[path]
+        new = delete_spans(text, [(f.start, f.end) for f in found])
+        write_atomic(path, new, encoding)
+        report.texts[path] = new
+    report.findings = [f for f in report.findings if not RULES[f.rule].fixable]
+    return len(fixable)

@@ -44,7 +44,7 @@ from dedupe.index.record import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord
 from dedupe.index.storage import open_storage
 from dedupe.io.records import Record
 from dedupe.io.textio import LineIndex, read_text
-from dedupe.io.walk import iter_files
+from dedupe.io.walk import source_files
 from dedupe.options import Options, SourceOptions
 
 FORMAT_VERSION = 1
@@ -551,7 +551,7 @@ def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None 
     skipped: list[tuple[str, str]] = []
     for raw in paths:
         try:
-            files.extend(p.as_posix() for p in iter_files([raw], o.include, o.exclude, respect_gitignore=o.respect_gitignore))
+            files.extend(p.as_posix() for p in source_files([raw], o))
         except InputError as exc:
             if strict:
                 raise

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from dedupe.errors import InputError
 from dedupe.io.records import Record
 from dedupe.io.textio import check_text, decode, read_text
-from dedupe.io.walk import iter_files
+from dedupe.io.walk import source_files
 from dedupe.options import SourceOptions
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -82,7 +82,7 @@ def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -
         if raw == "-":
             yield from iter_jsonl(sys.stdin.buffer, "<stdin>", o)
             continue
-        for path in iter_files([raw], o.include, o.exclude, respect_gitignore=o.respect_gitignore):
+        for path in source_files([raw], o):
             name = str(path)
             if path.suffix.lower() in JSONL_SUFFIXES:
                 try:

@@ -12,12 +12,23 @@ from dedupe.errors import InputError
 
 #: Files taken from folders by default; a file named on the command line
 #: is always taken, whatever its name.
-from dedupe.options import DEFAULT_INCLUDE
+from dedupe.options import DEFAULT_INCLUDE, SourceOptions
 
 
-def _matches(rel: str, patterns: Iterable[str]) -> bool:
+def _matches(rel: str, patterns: Iterable[str], full: Path | None = None) -> bool:
+    """Whether a file matches: a pattern is matched against the path
+    relative to the folder walked and against the file name, and an
+    absolute pattern (a configuration file's, made relative to that file's
+    folder) against the absolute path."""
     name = rel.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
+    absolute = Path(os.path.abspath(full)).as_posix() if full is not None else None
+    for p in patterns:
+        if os.path.isabs(p):
+            if absolute is not None and fnmatch.fnmatch(absolute, p):
+                return True
+        elif fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p):
+            return True
+    return False
 
 
 def _glob_regex(glob: str) -> str:
@@ -130,20 +141,24 @@ def iter_files(
     include: Iterable[str] = DEFAULT_INCLUDE,
     exclude: Iterable[str] = (),
     respect_gitignore: bool = True,
+    force_exclude: bool = False,
 ) -> Iterator[Path]:
     """Files named in ``paths`` and, for folders, the files below them that
     match ``include`` and not ``exclude``, hidden files and folders
     skipped, in a stable sorted order. With ``respect_gitignore``, files
     and folders ignored by ``.gitignore`` files inside a folder being
     walked, or above it up to the root of its git work tree, are skipped
-    too."""
+    too. A file named in ``paths`` is taken whatever ``include`` and
+    ``exclude`` say, unless ``force_exclude`` (for hooks that pass every
+    changed file by name)."""
     include, exclude = tuple(include), tuple(exclude)
     for raw in paths:
         p = Path(raw)
         if not p.exists():
             raise InputError(f"{raw}: no such file or folder")
         if p.is_file():
-            yield p
+            if not (force_exclude and _matches(p.as_posix(), exclude, p)):
+                yield p
             continue
         stacks: dict[str, list[_Rules]] = {str(p): _rules_above(p) if respect_gitignore else []}
         for root, dirs, files in os.walk(p):
@@ -166,5 +181,11 @@ def iter_files(
                 if stack and _ignored(stack, full, False):
                     continue
                 rel = full.relative_to(p).as_posix()
-                if _matches(rel, include) and not _matches(rel, exclude):
+                if _matches(rel, include) and not _matches(rel, exclude, full):
                     yield full
+
+
+def source_files(paths: Iterable[str], options: SourceOptions) -> Iterator[Path]:
+    """:func:`iter_files` with the file options every command shares."""
+    o = options
+    return iter_files(paths, o.include, o.exclude, o.respect_gitignore, o.force_exclude)

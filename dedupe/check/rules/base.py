@@ -48,6 +48,9 @@ class Rule:
     #: leaves the text out (any edit would change it) and an inline marker
     #: at the article's start switches it off.
     whole_article: ClassVar[bool] = False
+    #: ``dedupe check --fix`` (and ``dedupe clean``) can fix a finding of
+    #: this rule by deleting its text.
+    fixable: ClassVar[bool] = False
 
     def find(self, ctx: "CheckContext") -> list[Finding]:
         """This rule's findings in the checked files."""

@@ -25,6 +25,7 @@ class RepeatedText(Rule):
             "repeated as a paragraph of its own.")
     help = ("Delete the repeated copy and keep the one the message names, or run "
             "'dedupe clean FILE --in-place' to keep the first copy of everything.")
+    fixable = True
 
     def find(self, ctx: "CheckContext") -> list[Finding]:
         return ctx.map_files(findings_in_file, ctx.options)
