@@ -20,9 +20,9 @@ import itertools
 import json
 import sys
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import regex
@@ -191,8 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip the datasketch baseline")
     ap.add_argument("--sweep", action="store_true", help="sweep ngram, threshold and containment")
     ap.add_argument("--json", metavar="PATH", help="write the results as JSON")
-    for name in ("ngram", "threshold", "containment", "min_tokens"):
-        ap.add_argument(f"--{name.replace('_', '-')}", type=float if name in ("threshold", "containment") else int)
+    for name in ("ngram", "threshold", "containment", "min_tokens", "evidence_tokens"):
+        ap.add_argument(f"--{name.replace('_', '-')}",
+                        type=float if name in ("threshold", "containment", "evidence_tokens") else int)
     args = ap.parse_args(argv)
 
     sources = _data.default_sources([x for x in args.langs.split(",") if x], args.seed)
@@ -213,7 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             Path(args.json).write_text(json.dumps({"sweep": results}, indent=2) + "\n", encoding="utf-8")
         return 0
 
-    overrides = {k: getattr(args, k) for k in ("ngram", "threshold", "containment", "min_tokens") if getattr(args, k) is not None}
+    names = ("ngram", "threshold", "containment", "min_tokens", "evidence_tokens")
+    overrides = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
     options = Options.build(None, **overrides)
     tools: dict[str, Tool] = {"dedupe": dedupe_tool(options)}
     if not args.no_baseline:
@@ -230,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds = {k: {t: by_kind(results[t])[k] for t in names} for k in _data.KINDS}
     print()
     print(f"options: ngram={options.ngram} threshold={options.threshold} containment={options.containment} "
-          f"min_tokens={options.min_tokens}; baseline: word 5-gram MinHashLSH at 0.8, keep first")
+          f"min_tokens={options.min_tokens} evidence_tokens={options.evidence_tokens}; baseline: word 5-gram MinHashLSH at 0.8, keep first")
     print()
     print(table("language", langs, names))
     print()
@@ -242,7 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         out = {
             "options": {"ngram": options.ngram, "threshold": options.threshold,
-                        "containment": options.containment, "min_tokens": options.min_tokens},
+                        "containment": options.containment, "min_tokens": options.min_tokens,
+                        "evidence_tokens": options.evidence_tokens},
             "documents": len(docs),
             "characters": chars,
             "by_language": {lang: {t: c.as_dict() for t, c in row.items()} for lang, row in langs.items()},

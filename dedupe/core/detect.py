@@ -10,22 +10,31 @@ repeats kept text is removed while the rest of the paragraph stays.
 Only kept units ever serve as the copy a removal points to, so nothing is
 removed through a chain (A~B, B~C) unless it is itself verified against
 the copy that survives.
+
+Two rules of :mod:`dedupe.core.evidence` sit on top: a pair whose numbers,
+paths, code spans or negations differ is never a match, and a short unit
+is removed only inside a longer repeated run. The second needs to know the
+neighbours' fate, so detection runs again with the unsupported short units
+barred until none is left (two passes on a document with such repeats,
+one on the rest).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
+from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
-from dedupe.options import Options
 from dedupe.core.results import Removal, Span
 from dedupe.core.segment import Segment, paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
 from dedupe.core.verify import compare
+from dedupe.options import Options
 
 # Above this many units, candidates come from MinHash LSH instead of the
 # exact shingle co-occurrence count, whose cost grows with shared phrases.
@@ -74,7 +83,26 @@ class _Document:
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._unique: dict[int, np.ndarray] = {}
         self._keys: dict[int, int] = {}
+        self._marks: dict[int, evidence.Marks] = {}
         self.neighbours = self._candidates()
+        self.n_units = len(self.units)  # before any remainder unit is added
+        self.barred: set[int] = set()
+
+    def marks(self, i: int) -> evidence.Marks:
+        if i not in self._marks:
+            self._marks[i] = evidence.marks(self.text[self.units[i].start : self.units[i].end])
+        return self._marks[i]
+
+    def reset(self, barred: set[int]) -> None:
+        """Forget the remainder units of a previous pass."""
+        for i in range(self.n_units, len(self.units)):
+            self._unique.pop(i, None)
+            self._keys.pop(i, None)
+            self._marks.pop(i, None)
+        del self.units[self.n_units :]
+        self.neighbours = {u: [v for v in vs if v < self.n_units]
+                           for u, vs in self.neighbours.items() if u < self.n_units}
+        self.barred = barred
 
     def unique(self, i: int) -> np.ndarray:
         if i not in self._unique:
@@ -133,6 +161,8 @@ class _Document:
     def best_match(self, i: int, sources: set[int]) -> _Match | None:
         opts = self.options
         best: _Match | None = None
+        if i in self.barred:
+            return None
         for c in self.neighbours.get(i, ()):
             if c not in sources:
                 continue
@@ -143,6 +173,8 @@ class _Document:
                 if sim.containment < opts.containment:
                     # Too much of this unit is its own (a copy with new
                     # text added): never removed whole, whatever Jaccard.
+                    continue
+                if evidence.conflict(self.marks(i), self.marks(c), sim.size_a < sim.size_b):
                     continue
                 if sim.jaccard >= opts.threshold:
                     m = _Match("near-duplicate", c, sim.jaccard, sim.size_b)
@@ -168,6 +200,25 @@ def _better(m: _Match, best: _Match, units: list[Unit]) -> bool:
 def find_duplicates(text: str, options: Options) -> list[Removal]:
     """Removals that would turn ``text`` into its canonical text."""
     doc = _Document(text, options)
+    barred: set[int] = set()
+    # Each pass bars at least one more unit, so this ends; in practice a
+    # second pass settles it (a third only when barring shifts a match).
+    while True:
+        doc.reset(barred)
+        removals, removed = _detect(doc)
+        weak = evidence.unsupported(removed, partial(_next_to, doc), partial(_aligned, doc),
+                                    partial(_stutter, doc, removed))
+        if not weak:
+            return removals
+        for u in weak:
+            barred.add(u)
+            if u < doc.n_blocks:  # a short paragraph's sentences are shorter still
+                barred.update(doc.sentences_of[u])
+
+
+def _detect(doc: _Document) -> tuple[list[Removal], list[evidence.Removed]]:
+    """One pass: the removals, and what the evidence rule needs of them."""
+    options = doc.options
     units = doc.units
     tokens = doc.sets.tokens
     order = list(range(doc.n_blocks))
@@ -175,12 +226,15 @@ def find_duplicates(text: str, options: Options) -> list[Removal]:
         order.sort(key=lambda b: (-int(tokens[b]), units[b].start))
     sources: set[int] = set()
     removals: list[Removal] = []
+    removed: list[evidence.Removed] = []
 
     def remove(i: int, match: _Match, kind: str) -> None:
         src = units[match.source]
         removals.append(
             Removal(units[i].start, units[i].end, kind, Span(src.start, src.end), match.similarity)
         )
+        long = evidence.is_long(doc.text[units[i].start : units[i].end], options.evidence_tokens)
+        removed.append(evidence.Removed(i, match.source, long, match.kind == "exact"))
 
     for b in order:
         if tokens[b] < options.min_tokens:
@@ -191,48 +245,115 @@ def find_duplicates(text: str, options: Options) -> list[Removal]:
             kind = "repeated-sentence" if units[match.source].is_sentence else match.kind
             remove(b, match, kind)
             continue
-        own = doc.sentences_of[b]
-        dropped: set[int] = set()
-        kept_here: set[int] = set()
-        for s in own:
-            if tokens[s] < options.min_tokens:
-                continue
-            m = doc.best_match(s, sources | kept_here)
-            if m is not None:
-                remove(s, m, "repeated-sentence")
-                dropped.add(s)
-            else:
-                kept_here.add(s)
-        if dropped and not kept_here:
-            # Every full sentence repeats kept text: a leftover fragment
-            # (a truncated sentence at a broken paragraph edge) goes too
-            # when all of it is found in a kept unit.
-            for s in own:
-                if s in dropped or tokens[s] == 0:
-                    continue
-                m = _fragment_match(doc, s, sources)
-                if m is not None:
-                    remove(s, m, "contained")
-                    dropped.add(s)
-        if dropped:
-            kept_all = [s for s in own if s not in dropped]
-            sources |= {s for s in kept_all if tokens[s] >= options.min_tokens}
-            if kept_all:
-                sources.add(doc.add_remainder(b, kept_all, dropped))
-        else:
-            sources.add(b)
-            sources |= {s for s in own if tokens[s] >= options.min_tokens}
+        _sentences(doc, b, sources, remove)
     removals.sort(key=lambda r: r.start)
-    return removals
+    return removals, removed
+
+
+def _sentences(doc: _Document, b: int, sources: set[int], remove) -> None:
+    """The sentences of kept paragraph ``b`` that repeat kept text go; what
+    stays of the paragraph becomes a source."""
+    options = doc.options
+    tokens = doc.sets.tokens
+    own = doc.sentences_of[b]
+    dropped: set[int] = set()
+    kept_here: set[int] = set()
+    for s in own:
+        if tokens[s] < options.min_tokens:
+            continue
+        m = doc.best_match(s, sources | kept_here)
+        if m is not None:
+            remove(s, m, "repeated-sentence")
+            dropped.add(s)
+        else:
+            kept_here.add(s)
+    if dropped and not kept_here:
+        # Every full sentence repeats kept text: a leftover fragment
+        # (a truncated sentence at a broken paragraph edge) goes too
+        # when all of it is found in a kept unit.
+        for s in own:
+            if s in dropped or tokens[s] == 0:
+                continue
+            m = _fragment_match(doc, s, sources)
+            if m is not None:
+                remove(s, m, "contained")
+                dropped.add(s)
+    if dropped:
+        kept_all = [s for s in own if s not in dropped]
+        sources |= {s for s in kept_all if tokens[s] >= options.min_tokens}
+        if kept_all:
+            sources.add(doc.add_remainder(b, kept_all, dropped))
+    else:
+        sources.add(b)
+        sources |= {s for s in own if tokens[s] >= options.min_tokens}
+
+
+def _next_to(doc: _Document, u: int) -> list[int]:
+    """Units next to ``u`` in the text: the neighbouring sentences of its
+    paragraph, and across a paragraph edge the neighbouring paragraph and
+    its edge sentence."""
+    unit = doc.units[u]
+    b = unit.block
+    own = doc.sentences_of[b]
+    out: list[int] = []
+    if unit.is_sentence:
+        k = own.index(u)
+        if k > 0:
+            out.append(own[k - 1])
+        if k + 1 < len(own):
+            out.append(own[k + 1])
+        first, last = k == 0, k == len(own) - 1
+    else:
+        first = last = True
+    if first and b > 0:
+        out.append(b - 1)
+        out.extend(doc.sentences_of[b - 1][-1:])
+    if last and b + 1 < doc.n_blocks:
+        out.append(b + 1)
+        out.extend(doc.sentences_of[b + 1][:1])
+    return out
+
+
+def _stutter(doc: _Document, removed: list[evidence.Removed], u: int, su: int) -> bool:
+    """Unit ``u`` comes right after its copy ``su``, with only white space
+    and removed text between: as it will once the text is clean, so that
+    cleaning again decides the same."""
+    units = doc.units
+    a, b = units[su].end, units[u].start
+    if a > b:
+        return False
+    keep = np.ones(b - a, dtype=bool)
+    for r in removed:
+        x, y = units[r.unit].start, units[r.unit].end
+        if a <= x and y <= b:
+            keep[x - a : y - a] = False
+    return not "".join(c for c, k in zip(doc.text[a:b], keep.tolist()) if k).strip()
+
+
+def _aligned(doc: _Document, u: int, su: int, v: int, sv: int) -> bool:
+    """Neighbours ``u`` and ``v`` repeat neighbouring text: their copies are
+    different units in the same order, about as far apart."""
+    units = doc.units
+    if su == sv:
+        return False
+    before = units[u].start < units[v].start
+    if (units[su].start < units[sv].start) != before:
+        return False
+    # Two paragraphs of slack: a copy may skip a paragraph of the original
+    # or a repeated sentence standing between the originals.
+    gap = abs(units[sv].block - units[su].block) - abs(units[v].block - units[u].block)
+    return abs(gap) <= 2
 
 
 def _fragment_match(doc: _Document, i: int, sources: set[int]) -> _Match | None:
     best: _Match | None = None
+    if i in doc.barred:
+        return None
     for c in doc.neighbours.get(i, ()):
         if c not in sources:
             continue
         sim = compare(doc.unique(i), doc.unique(c))
-        if sim.containment >= 1.0:
+        if sim.containment >= 1.0 and not evidence.conflict(doc.marks(i), doc.marks(c), True):
             m = _Match("contained", c, 1.0, sim.size_b)
             if best is None or _better(m, best, doc.units):
                 best = m

@@ -10,14 +10,17 @@ line, and every line is a paragraph.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import regex
 
+from dedupe.core import structure
+
 #: Segment kinds that are never removed and never serve as a kept copy:
-#: they repeat legitimately (headings, rules, table rows) or are not prose.
-PROTECTED = frozenset({"front_matter", "code", "heading", "rule", "table", "comment"})
+#: they repeat legitimately (headings, rules, table rows, the markup of
+#: :mod:`dedupe.core.structure`) or are not prose.
+PROTECTED = frozenset({"front_matter", "code", "heading", "rule", "table"}) | structure.KINDS
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,6 @@ _HEADING = regex.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 _RULE = regex.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = regex.compile(r"^\s*\|")
 _LIST = regex.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
-_COMMENT = regex.compile(r"^\s*<!--.*-->\s*$")
 _SETEXT = regex.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 
 # A sentence ends at CJK terminal punctuation (no space needed after it) or
@@ -53,6 +55,9 @@ _CLOSERS = r"[\"'”’」』）】〕〉》\)\]]*"
 _SENTENCE_END = regex.compile(
     r"(?:[。！？]+|[!?]+(?=[^\p{L}\p{N}]|$))" + _CLOSERS + r"|[.…]+" + _CLOSERS + r"(?=\s|$)"
 )
+
+# "!" or "." inside a code span or a tag ends no sentence.
+_INERT = regex.compile(structure.CODE_SPAN + r"|<[^<>\n]+>|!?\[[^\]\n]*\]\([^)\n]*\)")
 
 
 def lines(text: str) -> list[Line]:
@@ -94,42 +99,66 @@ def _front_matter_end(ls: list[Line]) -> int:
 
 def _blocks(ls: list[Line], begin: int) -> Iterator[tuple[str, int, int]]:
     """(kind, first line, last line) for each structural block after ``begin``."""
+    texts = [line.text for line in ls]
     i = begin
     n = len(ls)
+    # What an indented line after a blank line continues: a list item or an
+    # admonition body is prose, anything else starts an indented code block.
+    lead = ""
+    prev_blank = True
     while i < n:
-        t = ls[i].text
+        t = texts[i]
         if not t.strip():
             yield ("blank", i, i)
+            prev_blank = True
             i += 1
             continue
-        m = FENCE.match(t)
-        if m:
-            fence = m.group(1)
-            j = i + 1
-            while j < n and not ls[j].text.lstrip().startswith(fence):
-                j += 1
-            j = min(j, n - 1)
-            yield ("code", i, j)
-            i = j + 1
-            continue
-        if _HEADING.match(t):
-            yield ("heading", i, i)
-        elif _RULE.match(t):
-            yield ("rule", i, i)
-        elif _TABLE.match(t):
-            j = i
-            while j + 1 < n and _TABLE.match(ls[j + 1].text):
-                j += 1
-            yield ("table", i, j)
-            i = j + 1
-            continue
-        elif _COMMENT.match(t):
-            yield ("comment", i, i)
-        elif _LIST.match(t):
-            yield ("list_item", i, i)
-        else:
-            yield ("prose", i, i)
-        i += 1
+        kind, j = _block_at(texts, i, lead, prev_blank)
+        yield (kind, i, j)
+        if kind in ("list_item", "admonition"):
+            lead = kind
+        elif kind == "code" or not structure.is_indented_code(t):
+            lead = ""  # an indented line continues the lead; anything else ends it
+        prev_blank = False
+        i = j + 1
+
+
+def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[str, int]:
+    """Kind and last line of the block that starts at non-blank line ``i``."""
+    t = texts[i]
+    n = len(texts)
+    m = FENCE.match(t)
+    if m:
+        fence = m.group(1)
+        j = i + 1
+        while j < n and not texts[j].lstrip().startswith(fence):
+            j += 1
+        return "code", min(j, n - 1)
+    if prev_blank and structure.is_indented_code(t) and lead not in ("list_item", "admonition"):
+        j = last = i
+        while j + 1 < n and (structure.is_indented_code(texts[j + 1]) or not texts[j + 1].strip()):
+            j += 1
+            if texts[j].strip():
+                last = j
+        return "code", last
+    multi = structure.block_end(texts, i)
+    if multi is not None:
+        return multi
+    if _HEADING.match(t):
+        return "heading", i
+    if _RULE.match(t):
+        return "rule", i
+    if _TABLE.match(t):
+        j = i
+        while j + 1 < n and _TABLE.match(texts[j + 1]):
+            j += 1
+        return "table", j
+    kind = structure.line_kind(t)
+    if kind is not None:
+        return kind, i
+    if _LIST.match(t):
+        return "list_item", i
+    return "prose", i
 
 
 def paragraphs(text: str) -> list[Segment]:
@@ -160,7 +189,9 @@ def paragraphs(text: str) -> list[Segment]:
         if current is not None:
             s, e = _strip(text, ls[current[0]].start, ls[current[1]].end)
             if e > s:
-                out.append(Segment(s, e, current_kind))
+                # Prose by syntax may still be mostly markup, paths or code.
+                kind = "structure" if structure.mostly_markup(text[s:e]) else current_kind
+                out.append(Segment(s, e, kind))
             current = None
 
     for kind, a, b in blocks:
@@ -201,7 +232,11 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
         end = len(text)
     out: list[tuple[int, int]] = []
     pos = start
+    # `assert_eq!`, <!-- x --> or ![image](src) ends no sentence.
+    inert = [(m.start(), m.end()) for m in _INERT.finditer(text, start, end)]
     for m in _SENTENCE_END.finditer(text, start, end):
+        if inert and any(a <= m.start() < b for a, b in inert):
+            continue
         s, e = _strip_ws(text, pos, m.end())
         if e > s:
             out.append((s, e))

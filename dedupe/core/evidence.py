@@ -1,0 +1,145 @@
+"""What it takes to call a unit a copy, beyond shingle similarity.
+
+Real writing repeats short, formulaic things on purpose (lead-ins before
+code such as "Run the tests:", one-line list items, captions), and it
+writes near-identical sentences that say different things ("Add the file
+a.md" and "Add the file b.md", "has a cover" and "has no cover"). An LLM
+loop or a copy-paste accident repeats *runs* of long text. Two rules
+follow:
+
+- *differences that matter*: numbers, versions, code spans, paths, file
+  names, URLs and negations that differ make two units different whatever
+  their Jaccard (:func:`conflict`);
+- *evidence*: a unit shorter than ``Options.evidence_tokens`` (in
+  :func:`weighted_tokens`) is removed only as part of a longer repeated
+  run: next to a removal that is long, or next to a short one that is
+  itself so supported, or right after the text it repeats
+  (:func:`unsupported`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+#: Han, Kana and Hangul characters are one token each, yet a word of
+#: Chinese is about 1.5 characters and of Japanese about 2 (and a Korean
+#: word 2-3 syllables): counting each as half a token keeps a 12-word
+#: English sentence and its translation about equally "long".
+WIDE_TOKEN_WEIGHT = 0.5
+
+_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
+
+_SALIENT = regex.compile(
+    r"`[^`]+`"  # code spans
+    r"|\]\[[^\]]+\]|\]\([^)]+\)"  # link references and targets
+    r"|(?:https?|ftp|file|mailto)://\S+|www\.\S+"  # URLs
+    r"|[\w.~-]*(?:/[\w.~*@:+-]+)+/?"  # paths
+    r"|\b[\w-]+\.[a-z][a-z0-9]{0,4}\b"  # file names
+    r"|v?\d+(?:[.,:]\d+)*"  # numbers and versions
+)
+_NEGATION = regex.compile(
+    r"\b(?:not|no|never|none|nothing|nobody|nowhere|neither|nor|cannot|without)\b|n't\b"
+    r"|[不没沒未無无非别別莫勿否]|ない|なく|なかっ|ません|없|않|못|아니"
+)
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The parts of a unit whose change changes what it says."""
+
+    salient: frozenset[str]
+    negations: int
+    compact: str  # the unit normalized, without white space or backticks
+
+
+def marks(text: str) -> Marks:
+    """Salient tokens and the number of negations in ``text``, compared in
+    NFKC case-folded form (so full-width digits equal ASCII ones), with
+    white space removed (so a re-wrapped copy is the same)."""
+    norm = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    salient = frozenset(_compact(m.group()) for m in _SALIENT.finditer(norm))
+    return Marks(salient - {""}, len(_NEGATION.findall(norm)), _compact(norm))
+
+
+def _compact(text: str) -> str:
+    return regex.sub(r"[\s`]+", "", text).strip(".,")
+
+
+def conflict(a: Marks, b: Marks, shorter: bool) -> bool:
+    """Whether unit ``a`` says something different from ``b``.
+
+    A salient token of one unit counts as missing from the other when it is
+    nowhere in the other's text (not only among its salient tokens, so a
+    copy cut inside a code span still matches). Equal-length pairs differ
+    when each misses a salient token of the other (a substitution: "2019"
+    for "2020", "a.md" for "b.md") or when their negation counts differ.
+    When ``a`` is the shorter (a fragment or a truncated copy of ``b``),
+    every salient token and negation of ``a`` must be found in ``b``."""
+    own = any(t not in b.compact for t in a.salient)
+    if shorter:
+        return own or a.negations > b.negations
+    if a.negations != b.negations:
+        return True
+    return own and any(t not in a.compact for t in b.salient)
+
+
+def weighted_tokens(text: str) -> float:
+    """Tokens of ``text`` with Han/Kana/Hangul characters weighed
+    :data:`WIDE_TOKEN_WEIGHT` each."""
+    wide = len(_WIDE.findall(text))
+    words = len(_WORD.findall(_WIDE.sub(" ", text)))
+    return words + WIDE_TOKEN_WEIGHT * wide
+
+
+def is_long(text: str, evidence_tokens: float) -> bool:
+    """Whether ``text`` alone is long enough to be evidence of a copy. A
+    lead-in (a unit ending in a colon, before code or a list) must be twice
+    as long: "In this case the request body looks like:" is formula."""
+    need = evidence_tokens * (2 if text.rstrip().endswith((":", "：")) else 1)
+    return weighted_tokens(text) >= need
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A removal as the evidence rule sees it: the unit, its copy's unit
+    and whether the unit alone is long enough to stand as evidence."""
+
+    unit: int
+    source: int
+    long: bool
+    exact: bool = False
+
+
+def unsupported(removed: Sequence[Removed], neighbours: Callable[[int], Iterable[int]],
+                aligned: Callable[[int, int, int, int], bool],
+                stutter: Callable[[int, int], bool]) -> set[int]:
+    """Units of short removals that no long repeated run supports.
+
+    ``neighbours(u)`` are the units next to ``u`` in the text;
+    ``aligned(u, su, v, sv)`` says whether removed neighbours ``u`` and
+    ``v`` repeat neighbouring text (their copies ``su`` and ``sv`` sit in
+    the same order, about as far apart); ``stutter(u, su)`` whether ``u``
+    follows its copy ``su`` with nothing but white space and removed text
+    between (a generator repeating the sentence it has just
+    written, which a writer does not do on purpose; exact repeats only,
+    since "Calling a function is an expression. Calling a macro is an
+    expression." is parallel writing). Support spreads from long removals
+    and stutters along runs of aligned removed neighbours."""
+    by_unit = {r.unit: r for r in removed}
+    supported = {r.unit for r in removed if r.long or (r.exact and stutter(r.unit, r.source))}
+    frontier = list(supported)
+    while frontier:
+        u = frontier.pop()
+        for v in neighbours(u):
+            r = by_unit.get(v)
+            if r is None or v in supported:
+                continue
+            if aligned(u, by_unit[u].source, v, r.source):
+                supported.add(v)
+                frontier.append(v)
+    return {r.unit for r in removed if r.unit not in supported}

@@ -1,0 +1,174 @@
+"""The structure model: markup that documents repeat by design.
+
+Writers repeat markup on purpose: a file-name caption above every listing,
+an include line per example, admonition openers, HTML comments, link
+reference definitions, image lines. None of it is evidence of a loop or a
+copy-paste accident, so the segmenter gives such blocks a protected kind
+and the detector never removes or reports them by default.
+
+Two layers:
+
+- *syntax*: the block and include syntax of Markdown, HTML, reST and the
+  common docs generators (mkdocs-material / pymdown, mdBook, Hugo,
+  Jekyll / Liquid, Docusaurus / VitePress, MDX), recognised by
+  :func:`line_kind` for one line and :func:`block_end` for the multi-line
+  forms (HTML comments and blocks, reST directives with their bodies,
+  snippet blocks);
+- *content*: :func:`mostly_markup` calls a block structural when little of
+  it is prose: most of its weight is tags, punctuation, URLs, paths, code
+  spans or identifiers.
+"""
+
+from __future__ import annotations
+
+import regex
+
+#: Kinds this module gives to blocks; the segmenter protects all of them.
+KINDS = frozenset({"comment", "html", "directive", "include", "admonition", "container",
+                   "link_def", "image", "structure"})
+
+# CommonMark's HTML block start conditions 2-6 (comments, processing
+# instructions, declarations, CDATA, block-level tags), plus the media and
+# inline-but-standalone tags that docs put on a line of their own.
+_BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|"
+    "dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|"
+    "iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|"
+    "summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul|img|picture|source|video|audio|svg|"
+    "script|style|pre|textarea|br|object|embed|canvas|math"
+)
+_HTML_BLOCK = regex.compile(rf"^ {{0,3}}</?(?:{_BLOCK_TAGS})(?=[\s/>]|$)", regex.IGNORECASE)
+# A line that is one tag (any name, JSX components included) and nothing else.
+_TAG_ONLY = regex.compile(r"^ {0,3}</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>\s*$")
+_COMMENT_OPEN = regex.compile(r"^ {0,3}<!--")
+_DIRECTIVE = regex.compile(r"^\.\.\s+(?:[\w:.+-]+::|_[^:]*:|\|[^|]+\|\s+[\w-]+::|\[[^\]]+\])")
+_LINK_LABEL = regex.compile(r"^ {0,3}\[[^\]]+\]:\s*$")
+_SNIPPET = regex.compile(r"^\s*-{1,2}8<-{1,2}")
+
+_LINE_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
+    # mdBook {{#include}} / {{#rustdoc_include}} / {{#playground}}, Hugo
+    # {{< >}} and {{% %}} shortcodes, Liquid {{ }} / {% %} tags and the
+    # {* path *} include of some docs sites, each alone on its line.
+    ("include", regex.compile(r"^\s*(?:\{\{[#<%]?.*?[>%]?\}\}|\{%.*?%\}|\{\*.*?\*\})\s*$")),
+    ("include", _SNIPPET),
+    # MDX module lines.
+    ("include", regex.compile(
+        r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"][^'\"]+['\"];?"
+        r"|export\s+(?:default\s+|const\s+|let\s+|function\s+|\{|\*))")),
+    # mkdocs-material / pymdown admonitions and collapsible blocks, pymdown
+    # "///" blocks, Docusaurus / VitePress / markdown-it ":::" containers.
+    ("admonition", regex.compile(r"^ {0,3}(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s.*)?$")),
+    ("admonition", regex.compile(r"^ {0,3}/{3,}(?:\s.*)?$")),
+    ("container", regex.compile(r"^ {0,3}:{3,}(?:\s*[\w{].*)?$")),
+    # [label]: url "title"
+    ("link_def", regex.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+(?:\s+[\"'(].*[\"')])?\s*$")),
+    # A line that is one image, possibly linked: ![alt](src), [![alt](src)](href), ![alt][ref].
+    ("image", regex.compile(r"^\s*\[?!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\]\([^)]*\))?\s*$")),
+    ("html", _TAG_ONLY),
+)
+
+
+def line_kind(text: str) -> str | None:
+    """The structural kind of one line by its syntax, or ``None`` for a line
+    that is not markup by syntax alone."""
+    for kind, pattern in _LINE_KINDS:
+        if pattern.match(text):
+            return kind
+    return None
+
+
+def block_end(lines: list[str], i: int) -> tuple[str, int] | None:
+    """``(kind, last line)`` of a multi-line structural block starting at
+    line ``i``, or ``None`` when none starts there.
+
+    HTML comments run to their ``-->``; HTML blocks (a block-level tag at the
+    start of a line) to the next blank line, as in CommonMark; reST
+    directives take the indented body that follows; a snippet block runs to
+    its closing ``--8<--``."""
+    t = lines[i]
+    n = len(lines)
+    if _COMMENT_OPEN.match(t):
+        j = i
+        while j < n - 1 and "-->" not in (lines[j][t.index("<!--") + 4:] if j == i else lines[j]):
+            j += 1
+        return "comment", j
+    if _HTML_BLOCK.match(t):
+        j = i
+        while j + 1 < n and lines[j + 1].strip():
+            j += 1
+        return "html", j
+    if _DIRECTIVE.match(t):
+        return "directive", _indented_body_end(lines, i)
+    if _LINK_LABEL.match(t) and i + 1 < n and regex.match(r"^\s*\S+(?:\s+[\"'(].*)?$", lines[i + 1]):
+        return "link_def", i + 1  # CommonMark lets the destination go on the next line
+    if _SNIPPET.match(t) and regex.fullmatch(r"\s*-{1,2}8<-{1,2}\s*", t):
+        j = i + 1
+        while j < n and not _SNIPPET.match(lines[j]):
+            j += 1
+        return "include", min(j, n - 1)
+    return None
+
+
+def _indented_body_end(lines: list[str], i: int) -> int:
+    """Last line of the indented (or option) lines and blank lines after
+    line ``i``; trailing blank lines are not part of it."""
+    j = last = i
+    while j + 1 < len(lines):
+        nxt = lines[j + 1]
+        if nxt.strip() and not nxt[:1].isspace():
+            break
+        j += 1
+        if nxt.strip():
+            last = j
+    return last
+
+
+def is_indented_code(text: str) -> bool:
+    """Four spaces or a tab before content: an indented code block line."""
+    return text.startswith(("    ", "\t")) and bool(text.strip())
+
+
+#: A code span: no CJK text and no sentence end followed by white space
+#: inside, at most 80 characters, so that a stray backtick (a copy cut
+#: inside a span) does not pair with one sentences away and turn prose
+#: into code.
+CODE_SPAN = (r"`(?:[^`\n.!?。！？\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[.!?](?=\S)){1,80}`")
+
+# Markup and non-prose spans, removed before prose is weighed.
+_NON_PROSE = regex.compile(
+    r"<[^<>\n]*>"  # HTML tags, JSX components
+    rf"|{CODE_SPAN}"  # code spans
+    r"|\]\([^)\s]*\)"  # link targets
+    r"|(?:https?|ftp|file|mailto):\S+|www\.\S+"  # URLs
+    r"|[\w.~-]*(?:/[\w.~*@:+-]+)+/?"  # paths (a/b, ./x, /usr/bin)
+    r"|\b[\w-]+\.(?:[a-z]{1,5}\d?)\b(?=[\s:;,)\]]|$)"  # file names
+    r"|\b\w+(?:_\w+|::\w+)+\b"  # snake_case, a::b identifiers
+    r"|&\w+;"  # entities
+)
+_PROSE_LETTER = regex.compile(r"\p{L}")
+_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+
+#: A block is markup when less than this share of its visible characters
+#: is prose. The Rust book's captions ("Filename: src/main.rs" in a span,
+#: 20-30 % prose) and include lines sit far below; the most code-heavy
+#: prose paragraph of the three translations is above 0.45.
+PROSE_SHARE = 0.4
+
+
+def prose_share(text: str) -> float:
+    """Share of the visible characters of ``text`` that are prose letters,
+    a Han/Kana/Hangul character weighing two (one such character carries
+    about as much as a short word)."""
+    visible = len(text) - sum(1 for c in text if c.isspace())
+    if visible == 0:
+        return 0.0
+    rest = _NON_PROSE.sub(" ", text)
+    letters = len(_PROSE_LETTER.findall(rest)) + len(_WIDE.findall(rest))
+    total = visible + len(_WIDE.findall(text))
+    return letters / total
+
+
+def mostly_markup(text: str) -> bool:
+    """A block whose content is mostly markup, punctuation, paths or
+    identifiers: structure, whatever its syntax."""
+    return prose_share(text) < PROSE_SHARE

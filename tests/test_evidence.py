@@ -1,0 +1,146 @@
+"""Differences that matter, the evidence rule for short units, and new text
+that is never lost."""
+
+import pytest
+
+import dedupe
+from dedupe.core.evidence import conflict, marks, weighted_tokens
+
+LONG = [
+    "The configuration loader reads every file in the settings folder, merges the values in "
+    "alphabetical order and reports the first key that has a value of the wrong type.",
+    "When the cache is cold the first request takes noticeably longer, because the templates are "
+    "compiled and stored before the response is written back to the client.",
+    "Each worker keeps its own connection pool, so a slow database query holds up only the requests "
+    "that were routed to that worker and never the whole service.",
+]
+
+
+def doc(*paras):
+    return "\n\n".join(paras) + "\n"
+
+
+def removed(text, **kw):
+    return [text[r.start : r.end] for r in dedupe.clean(text, **kw).removed]
+
+
+# --- differences that matter --------------------------------------------------
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The release notes for version 2.4.1 list every change made to the scheduler since the spring.",
+     "The release notes for version 2.4.2 list every change made to the scheduler since the spring."),
+    ("Add the Korean translation of the page docs/ko/tutorial/first-steps.md to the navigation menu.",
+     "Add the Korean translation of the page docs/ko/tutorial/body-fields.md to the navigation menu."),
+    ("Open the settings page at https://example.org/admin/settings and change the value of the field.",
+     "Open the settings page at https://example.org/admin/profile and change the value of the field."),
+    ("The function `load_config` reads the settings file and returns the merged values as a mapping.",
+     "The function `load_secrets` reads the settings file and returns the merged values as a mapping."),
+    ("The service restarts the worker automatically when the health check fails three times in a row.",
+     "The service does not restart the worker automatically when the health check fails three times in a row."),
+])
+def test_latin_pairs_that_differ_in_what_matters_are_both_kept(a, b):
+    assert removed(doc(LONG[0], a, LONG[1], b)) == []
+
+
+@pytest.mark.parametrize("a, b", [
+    ("这款车型配备了全景天窗和自动泊车系统，适合经常在城市中驾驶的家庭用户。",
+     "这款车型不配备全景天窗和自动泊车系统，适合经常在城市中驾驶的家庭用户。"),
+    ("この設定ファイルは起動時に読み込まれるので、変更した場合はサーバーを再起動する必要があります。",
+     "この設定ファイルは起動時に読み込まれないので、変更した場合はサーバーを再起動する必要があります。"),
+    ("이 설정 파일은 서버가 시작될 때 읽히므로 값을 바꾼 뒤에는 서버를 다시 시작해야 합니다.",
+     "이 설정 파일은 서버가 시작될 때 읽히지 않으므로 값을 바꾼 뒤에는 서버를 다시 시작해야 합니다."),
+    ("二〇二三年版的手册第12章介绍了如何配置缓存服务器以及如何监控它的运行状态和内存使用情况。",
+     "二〇二三年版的手册第13章介绍了如何配置缓存服务器以及如何监控它的运行状态和内存使用情况。"),
+])
+def test_cjk_pairs_that_differ_in_a_negation_or_a_number_are_both_kept(a, b):
+    assert removed(doc(a, b)) == []
+
+
+def test_image_lines_that_differ_in_digits_are_not_copies():
+    a = "The first diagram shows the tasks of the program running one after another: ![tasks](img/trpl17-02.svg)"
+    b = "The first diagram shows the tasks of the program running one after another: ![tasks](img/trpl17-03.svg)"
+    assert removed(doc(a, b)) == []
+
+
+def test_a_truncated_copy_keeps_matching_when_it_is_cut_inside_a_code_span():
+    a = ("The `load_config` function returns the merged values, and the caller decides what to do with "
+         "a key that has the wrong type or is missing from every file in the folder.")
+    cut = a[6:]  # starts inside the code span
+    assert removed(doc(a, LONG[1], cut)) == [cut]
+
+
+def test_marks_fold_width_and_wrapping():
+    a = marks("version 2.4.1 in `src/main.rs`")
+    b = marks("version ２.４.１ in `src/\nmain.rs`")
+    assert not conflict(a, b, shorter=False)
+    assert conflict(marks("it has a cover"), marks("it has no cover"), shorter=False)
+
+
+# --- evidence -------------------------------------------------------------------
+
+
+def test_cjk_counts_about_like_words():
+    assert weighted_tokens("Run the tests again to see the output:") == 8
+    assert weighted_tokens("再度テストを実行して出力を確認します:") == 9
+
+
+@pytest.mark.parametrize("lead", [
+    "In this case the request body looks like this:",
+    "Now run the program again and you will see the following output:",
+    "この場合、リクエストボディは次のようになります：",
+    "再次运行程序，你会看到如下输出：",
+])
+def test_lead_ins_before_different_code_are_kept(lead):
+    text = doc(LONG[0], lead, "```python\nprint(1)\n```", LONG[1], lead, "```python\nprint(2)\n```", LONG[2])
+    assert removed(text) == []
+
+
+def test_short_list_items_and_sentences_repeat_legitimately():
+    item = "- Restart the server after changing the settings."
+    text = doc(LONG[0], item, LONG[1], item, LONG[2])
+    assert removed(text) == []
+    short = "Restart the server after changing the settings."
+    text = doc(LONG[0] + " " + short, LONG[1] + " " + short)
+    assert removed(text) == []
+
+
+def test_a_short_unit_inside_a_repeated_run_goes_with_it():
+    short = "Then restart the server so that the change takes effect."
+    text = doc(LONG[0], short, LONG[1], "Something else entirely happens here in the meantime, told at length.",
+               LONG[0], short, LONG[1])
+    assert removed(text) == [LONG[0], short, LONG[1]]
+
+
+def test_a_short_sentence_inside_a_repeated_paragraph_goes_with_it():
+    para = LONG[0] + " It is fast. " + LONG[1]
+    text = doc(para, LONG[2], para)
+    assert removed(text) == [para]
+
+
+def test_evidence_tokens_zero_removes_short_repeats():
+    lead = "Now run the program again and you will see the following output:"
+    text = doc(LONG[0], lead, LONG[1], lead)
+    assert removed(text) == []
+    assert removed(text, evidence_tokens=0) == [lead]
+
+
+# --- new text is never lost -----------------------------------------------------
+
+
+@pytest.mark.parametrize("joiner", [" ", ""])
+def test_half_copied_paragraph_keeps_its_new_text(joiner):
+    if joiner:
+        src = LONG[0] + " " + LONG[1]
+        new = "Nobody has measured how long the merge takes on a folder with ten thousand files in it."
+        copy, text_new = LONG[0], new
+    else:
+        s1 = "配置加载器会读取设置文件夹中的每一个文件，并按照字母顺序合并其中的值，然后报告第一个类型错误的键。"
+        s2 = "缓存为空时第一个请求会明显变慢，因为模板需要先被编译并保存，然后才能把响应写回客户端。"
+        src = s1 + s2
+        copy, text_new = s1, "目前还没有人测量过在包含一万个文件的文件夹上合并需要多长时间。"
+    text = doc(src, LONG[2], copy + joiner + text_new)
+    result = dedupe.clean(text)
+    assert text_new in result.text
+    assert result.text.count(copy) == 1
+    assert [text[r.start : r.end] for r in result.removed] == [copy]
