@@ -169,7 +169,11 @@ def _add_check_parser(sub: Any) -> None:
                  "read path:line:col: RULE message, naming the kept copy. Settings come from\n"
                  "[tool.dedupe] in pyproject.toml or .dedupe.toml (the nearest one above the\n"
                  "checked paths); flags override them.", _CHECK_EXAMPLES)
-    k.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
+    k.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check, or - for standard input")
+    k.add_argument("--stdin-filename", metavar="NAME",
+                   help="the name of the text read from - (in reports, and to find the configuration)")
+    k.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of standard output")
+    k.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
     add_arguments(k, CheckOptions, "rules and report")
     k.add_argument("--update-baseline", action="store_true",
                    help="write the current findings to the --baseline FILE and exit 0")
@@ -192,6 +196,7 @@ def _add_scan_parser(sub: Any) -> None:
     s.add_argument("--save-boilerplate", metavar="MODEL.json",
                    help="write the boilerplate blocks found, for 'dedupe clean --boilerplate'")
     s.add_argument("--top", type=int, default=10, metavar="N", help="items per section in text output (default 10)")
+    s.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
     add_arguments(s, ScanOptions, "corpus")
     add_arguments(s, SourceOptions, "sources")
     add_arguments(s, Options, "detection")
@@ -333,10 +338,14 @@ def _emit_clean(args: argparse.Namespace, path: str, old: str, new: str, encodin
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    settings = build_settings(vars(args), _config(args, args.paths))
+    stdin_name = args.stdin_filename or "<stdin>"
+    config_paths = [stdin_name if p == "-" and args.stdin_filename else p for p in args.paths]
+    settings = build_settings(vars(args), _config(args, config_paths))
     if settings.update_baseline and not settings.baseline:
         raise UsageError("--update-baseline needs --baseline FILE (or 'baseline' in the configuration)")
-    report = run_check(args.paths, settings)
+    if args.output_file:
+        _check_report_target(args.output_file, args.paths)
+    report = run_check(args.paths, settings, stdin_name)
     if args.fix:
         fixed = fix_findings(report, settings.sources.encoding)
         print(f"dedupe: fixed {fixed} finding(s)", file=sys.stderr)
@@ -344,11 +353,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
         n = write_baseline(settings.baseline, report.findings + report.suppressed)
         print(f"dedupe: wrote {settings.baseline}: {n} finding(s) accepted", file=sys.stderr)
         return EXIT_OK
-    sys.stdout.write(render_report(settings.format, report))
-    sys.stdout.flush()
-    if settings.format == "text":
+    rendered = render_report(settings.format, report)
+    if args.output_file:
+        write_atomic(args.output_file, rendered)
+    else:
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+    if settings.format == "text" and not args.quiet:
         print(summary_text(report), file=sys.stderr)
     return EXIT_FINDINGS if report.failing and not settings.check.exit_zero else EXIT_OK
+
+
+def _check_report_target(target: str, inputs: Sequence[str]) -> None:
+    """A report never replaces an input file."""
+    for path in inputs:
+        if path != "-" and Path(path).is_file() and same_file(target, path):
+            raise UsageError(f"{target}: is an input; write the report elsewhere")
+    check_writable(target)
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
@@ -364,7 +385,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_text(result, args.top))
     sys.stdout.flush()
-    print(f"dedupe: {result.summary.line()}", file=sys.stderr)
+    if not args.quiet:
+        print(f"dedupe: {result.summary.line()}", file=sys.stderr)
     return EXIT_OK
 
 

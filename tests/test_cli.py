@@ -192,3 +192,30 @@ def test_an_empty_file_cleans_to_nothing(tmp_path, capsys):
     empty.write_text("", encoding="utf-8")
     assert main(["clean", "--no-config", str(empty)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_check_reads_standard_input_under_a_given_name(tmp_path, monkeypatch, capsys):
+    import io
+
+    para = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu."
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f"{para}\n\n{para}\n".encode())))
+    assert main(["check", "--no-config", "--format", "json", "--stdin-filename", "docs/post.md", "-"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [f["path"] for f in findings] == ["docs/post.md"]
+
+
+def test_check_writes_its_report_to_a_file_but_never_over_an_input(tmp_path, capsys):
+    post = tmp_path / "post.md"
+    post.write_text("Alpha beta gamma delta epsilon zeta eta theta iota kappa.\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+    assert main(["check", "--no-config", "-q", "--format", "json", "--output-file", str(report), str(post)]) == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["findings"] == []
+    assert capsys.readouterr() == ("", "")
+    assert main(["check", "--no-config", "--output-file", str(post), str(post)]) == 2
+
+
+def test_a_check_of_nothing_fails(tmp_path, capsys):
+    assert main(["check", "--no-config", str(tmp_path)]) == 2
+    assert "nothing to check" in capsys.readouterr().err
+    assert main(["check", "--no-config", "/dev/null"]) == 2
+    assert "not a regular file" in capsys.readouterr().err

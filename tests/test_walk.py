@@ -75,3 +75,17 @@ def test_named_files_bypass_exclude_unless_forced(tmp_path):
     assert list(iter_files([str(tmp_path)], exclude=[pattern])) == []
     assert list(iter_files([str(draft)], exclude=[pattern])) == [draft]
     assert list(iter_files([str(draft)], exclude=[pattern], force_exclude=True)) == []
+
+
+def test_a_fifo_in_a_folder_is_passed_over_and_a_named_one_refused(tmp_path):
+    import os
+
+    import pytest
+
+    from dedupe.errors import InputError
+
+    (tmp_path / "a.md").write_text("x\n")
+    os.mkfifo(tmp_path / "pipe.md")
+    assert [p.name for p in iter_files([str(tmp_path)])] == ["a.md"]
+    with pytest.raises(InputError, match="not a regular file"):
+        list(iter_files([str(tmp_path / "pipe.md")]))

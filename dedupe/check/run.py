@@ -20,20 +20,31 @@ from dedupe.check.markers import Region, article_start, is_suppressed, suppresse
 from dedupe.check.rules import RULES
 from dedupe.check.settings import CheckSettings
 from dedupe.core.tidy import delete_spans
+from dedupe.errors import InputError
 from dedupe.io.textio import read_text, write_atomic
 from dedupe.io.walk import source_files
 
 __all__ = ["CheckReport", "CheckSettings", "Finding", "Location", "fix_findings", "read_files", "run_check"]
 
 
-def read_files(paths: Iterable[str], settings: CheckSettings) -> dict[str, str]:
-    """The text of every file under ``paths`` that the settings select."""
+def read_files(paths: Iterable[str], settings: CheckSettings, stdin_name: str = "<stdin>") -> dict[str, str]:
+    """The text of every file under ``paths`` that the settings select;
+    ``-`` is standard input, named ``stdin_name``. Nothing to check is an
+    error: a pre-publish check that checked nothing must not pass."""
     s = settings.sources
-    files = source_files(paths, s)
-    return {str(p): read_text(p, s.encoding, s.errors, s.max_line_length, allow_empty=True) for p in files}
+    paths = list(paths)
+    texts = {}
+    if "-" in paths:
+        texts[stdin_name] = read_text("-", s.encoding, s.errors, s.max_line_length, allow_empty=True)
+    for p in source_files([p for p in paths if p != "-"], s):
+        texts[str(p)] = read_text(p, s.encoding, s.errors, s.max_line_length, allow_empty=True)
+    if not texts:
+        raise InputError(f"nothing to check: no file under {', '.join(paths)} matches the include patterns")
+    return texts
 
 
-def run_check(paths: Iterable[str], settings: CheckSettings | None = None) -> CheckReport:
+def run_check(paths: Iterable[str], settings: CheckSettings | None = None,
+              stdin_name: str = "<stdin>") -> CheckReport:
     """Check every file under ``paths`` with ``settings``.
 
     Raises ``InputError`` for missing paths and unreadable files (and, with
@@ -43,7 +54,7 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None) -> Ch
     if settings.baseline and not settings.update_baseline:
         accepted = baseline_mod.load(settings.baseline)  # before any work: a missing file is an error
     root = os.path.dirname(os.path.abspath(settings.baseline)) if settings.baseline else "."
-    texts = read_files(paths, settings)
+    texts = read_files(paths, settings, stdin_name)
     ctx = CheckContext(texts, settings.options, settings.scan, settings.check)
     found = [f for rid in sorted(settings.rules) for f in RULES[rid].find(ctx)]
     report = CheckReport(files=len(texts), fail_on=settings.fail_on, rules=settings.rules, texts=texts,

@@ -156,6 +156,10 @@ def iter_files(
         p = Path(raw)
         if not p.exists():
             raise InputError(f"{raw}: no such file or folder")
+        if not p.is_file() and not p.is_dir():
+            # A device, a FIFO or a process substitution: reading it could
+            # block for ever or yield nothing, and a check of nothing must not pass.
+            raise InputError(f"{raw}: not a regular file or folder (use - for standard input)")
         if p.is_file():
             if not (force_exclude and _matches(p.as_posix(), exclude, p)):
                 yield p
@@ -178,6 +182,8 @@ def iter_files(
                 if f.startswith("."):
                     continue
                 full = here / f
+                if full.exists() and not full.is_file():
+                    continue  # a FIFO or socket in the tree would block the read
                 if stack and _ignored(stack, full, False):
                     continue
                 rel = full.relative_to(p).as_posix()
