@@ -29,3 +29,28 @@ def test_automatic_jobs_start_workers_for_more_work():
     assert out[0][0] == os.getpid()
     if (os.cpu_count() or 1) > 1:  # one CPU: one process is all there is
         assert {pid for pid, _ in out[1:]} - {os.getpid()}
+
+
+def test_the_library_runs_workers_from_a_script_without_a_main_guard(tmp_path):
+    """A plain script (no ``if __name__ == "__main__":``) checking enough
+    files to use worker processes finishes once, without re-running itself."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.sites import prose
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for i in range(80):
+        (site / f"p{i:02d}.md").write_text(f"{prose(i)}\n\n{prose(i)}\n", encoding="utf-8")
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from dedupe.check import CheckSettings, run_check\n"
+        "from dedupe.options import ScanOptions\n"
+        f"report = run_check([{str(site)!r}], CheckSettings(scan=ScanOptions(jobs=2)))\n"
+        "print('findings', len(report.findings))\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["findings 80"]

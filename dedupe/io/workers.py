@@ -1,9 +1,13 @@
 """One way to run work in worker processes: an ordered map.
 
-Workers are started with ``spawn``: forked children inherit locks held by
-other threads of the parent (a logging or progress thread) and can hang,
-while spawned ones start clean on every platform. Results come back in
-input order, so nothing downstream depends on the number of workers.
+Workers are forked when the calling process has no other thread: a forked
+worker starts in milliseconds and needs nothing re-imported, so a plain
+script that calls the library without an ``if __name__ == "__main__":``
+guard works (a spawned worker re-runs such a script). With other threads
+alive, forked children could inherit a lock one of them holds and hang, so
+workers are spawned instead, as on platforms without fork. Results come
+back in input order, so nothing downstream depends on the number of
+workers.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -41,7 +46,7 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any)
         for item in items:
             yield fn(item, *args)
         return
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context(start_method())
     with ctx.Pool(jobs) as pool:
         pending: deque = deque()
         for item in items:
@@ -50,3 +55,10 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any)
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def start_method() -> str:
+    """``fork`` where it is safe (POSIX, this process's only thread), else ``spawn``."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
