@@ -12,14 +12,16 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from dedupe.corpus import boilerplate as bp
 from dedupe.core.candidates import band_keys
-from dedupe.io.progress import Progress
-from dedupe.io.workers import ordered_map
+from dedupe.core.evidence import is_long
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import shingle
 from dedupe.core.signature import EMPTY, minhash
+from dedupe.corpus import boilerplate as bp
+from dedupe.io.progress import Progress
 from dedupe.io.sources import Document
+from dedupe.io.workers import ordered_map
+from dedupe.options import Options
 
 #: LSH is tuned below the verification threshold so that pairs just above
 #: it still collide in some band; only verified pairs count.
@@ -30,6 +32,10 @@ BATCH_CHARS = 2_000_000
 BATCH_DOCS = 5_000
 PROSE = 0
 HEADING = 1
+#: A prose paragraph too short to be evidence of a copy on its own (see
+#: :mod:`dedupe.core.evidence`): it may be boilerplate, never a copied
+#: passage, and its sentences are not matched across documents.
+SHORT = 2
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class BatchConfig:
     rows: int
     bp_bands: int
     bp_rows: int
+    evidence_tokens: float = Options.evidence_tokens
 
 
 @dataclass
@@ -65,6 +72,7 @@ class Batch:
     sent_end: np.ndarray
     sent_tokens: np.ndarray
     sent_key: np.ndarray
+    sent_long: np.ndarray  # long enough to be evidence of a copy on its own
 
 
 def banding(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -98,10 +106,13 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     s_para: list[int] = []
     s_start: list[int] = []
     s_end: list[int] = []
+    s_long: list[bool] = []
     for d, text in enumerate(texts):
         before = len(p_start)
         for seg in paragraphs(text):
-            if seg.kind not in bp.KINDS:
+            # Structure (captions, includes, comments, admonitions ...) is
+            # never a copied passage nor boilerplate.
+            if (seg.protected and seg.kind != "heading") or seg.kind not in bp.KINDS:
                 continue
             p = len(p_start)
             p_doc.append(d)
@@ -110,11 +121,15 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
             if seg.kind == "heading":
                 p_kind.append(HEADING)
                 continue
+            if not is_long(text[seg.start : seg.end], cfg.evidence_tokens):
+                p_kind.append(SHORT)
+                continue
             p_kind.append(PROSE)
             for s, e in sentences(text, seg.start, seg.end):
                 s_para.append(p)
                 s_start.append(s)
                 s_end.append(e)
+                s_long.append(is_long(text[s:e], cfg.evidence_tokens))
         doc_paras[d] = len(p_start) - before
     para_doc = np.array(p_doc, dtype=np.int64)
     para_texts = bp.mask_all([texts[d][a:b] for d, a, b in zip(p_doc, p_start, p_end)])
@@ -165,6 +180,7 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
         sent_end=np.array(s_end, dtype=np.int64),
         sent_tokens=sent_tokens.astype(np.int32),
         sent_key=sent_key,
+        sent_long=np.array(s_long, dtype=bool),
     )
 
 
@@ -215,6 +231,7 @@ class Corpus:
     sent_end: np.ndarray
     sent_tokens: np.ndarray
     sent_key: np.ndarray
+    sent_long: np.ndarray  # a copy of a shorter sentence is no finding on its own
     para_sent0: np.ndarray  # first sentence of each paragraph (-1: none)
     para_sent1: np.ndarray  # last sentence of each paragraph
 
@@ -287,6 +304,7 @@ def merge_batches(batches: list[Batch], ids: list[str], lengths: list[int], cfg:
         sent_end=cat("sent_end", np.int64),
         sent_tokens=cat("sent_tokens", np.int32),
         sent_key=cat("sent_key", np.uint64),
+        sent_long=cat("sent_long", bool),
         para_sent0=para_sent0,
         para_sent1=para_sent1,
     )
