@@ -255,3 +255,32 @@ def test_pages_sharing_only_footers_are_boilerplate_not_near_duplicates(tmp_path
     assert main(["check", "--no-config", "--format", "json", str(tmp_path)]) == 1
     rules = [f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]]
     assert rules == ["DUP005"] * 6
+
+
+def test_the_original_is_the_article_committed_first(tmp_path, capsys):
+    """In a git work tree the earlier article is the original, whatever the
+    paths; outside one (or uncommitted), path order decides."""
+    import os
+    import shutil
+    import subprocess
+
+    text = "\n\n".join(prose(i) for i in range(60, 64)) + "\n"
+
+    def commit(name, body, when):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+        env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        for args in (["add", name], ["commit", "-q", "-m", name]):
+            subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                           cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    commit("z-original.md", text, "2020-01-01T00:00:00")
+    commit("a-copy.md", text.replace(".", " indeed.", 1), "2024-01-01T00:00:00")
+    argv = ["check", "--no-config", "--select", "DUP002", "--format", "json", str(tmp_path)]
+    assert main(argv) == 1
+    [f] = json.loads(capsys.readouterr().out)["findings"]
+    assert f["path"].endswith("a-copy.md") and f["duplicate_of"]["path"].endswith("z-original.md")
+    shutil.rmtree(tmp_path / ".git")
+    assert main(argv) == 1  # no history: path order
+    [f] = json.loads(capsys.readouterr().out)["findings"]
+    assert f["path"].endswith("z-original.md")

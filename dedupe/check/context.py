@@ -12,6 +12,7 @@ from typing import Any
 from dedupe.check.findings import Finding
 from dedupe.check.options import CheckOptions
 from dedupe.corpus.scan import ScanResult, scan
+from dedupe.io.history import first_commit_times
 from dedupe.io.textio import LineIndex
 from dedupe.io.workers import ordered_map
 from dedupe.options import Options, ScanOptions, resolve_jobs
@@ -56,7 +57,10 @@ class CheckContext:
         """The corpus scan of the checked files, with the check's own
         detection and corpus options. Strict: every checked file is a
         document; none may be skipped quietly."""
-        return scan(list(self.texts.items()), self.options, self.scan_options, strict=True)
+        # Of two near-duplicate articles the original is the one committed
+        # first (then the first path), not whichever path sorts first.
+        age = first_commit_times(self.texts)
+        return scan(list(self.texts.items()), self.options, self.scan_options, strict=True, seniority=age)
 
     @cached_property
     def article_pairs(self) -> set[tuple[str, str]]:

@@ -5,6 +5,7 @@ near-duplicate groups under the leader rule (no chaining)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,14 +96,19 @@ def near_groups(
     return Grouped(items, items[rep_canon[my_rep]], g.similarity[my_rep].copy())
 
 
-def doc_rank(ids: list[str], lengths: np.ndarray, keep: str) -> np.ndarray:
-    """Each document's place in canonical order: by id, or with
-    ``keep="longest"`` the longest first, then by id."""
+def doc_rank(ids: list[str], lengths: np.ndarray, keep: str,
+             seniority: Mapping[str, float] | None = None) -> np.ndarray:
+    """Each document's place in canonical order: by ``seniority`` (smaller
+    first, such as the time a file was first committed; documents without
+    one last), then by id; with ``keep="longest"`` the longest first."""
     n = len(ids)
-    if keep == "longest":
-        order = sorted(range(n), key=lambda i: (-int(lengths[i]), ids[i]))
-    else:
-        order = sorted(range(n), key=ids.__getitem__)
+    age = seniority or {}
+
+    def key(i: int) -> tuple:
+        first = (-int(lengths[i]),) if keep == "longest" else ()
+        return (*first, age.get(ids[i], math.inf), ids[i])
+
+    order = sorted(range(n), key=key)
     rank = np.empty(n, dtype=np.int64)
     rank[np.array(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
     return rank

@@ -33,7 +33,7 @@ so results do not depend on the order of the input or on ``jobs``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -212,6 +212,7 @@ def scan(
     scan_options: ScanOptions | None = None,
     *,
     progress: Progress | None = None,
+    seniority: Mapping[str, float] | None = None,
     **kwargs: Any,
 ) -> ScanResult:
     """Near-duplicate documents, copied passages and boilerplate in a corpus.
@@ -222,6 +223,9 @@ def scan(
     Keyword arguments are :class:`Options` or :class:`ScanOptions` fields,
     e.g. ``scan(docs, threshold=0.8, min_documents=5, jobs=2)``; add
     ``strict=True`` to raise on a bad document instead of skipping it.
+    ``seniority`` maps ids to a number (such as when a file was first
+    committed): of near-duplicates, the smallest is the canonical copy;
+    ids without one come after, in id order.
     """
     strict = bool(kwargs.pop("strict", False))
     mine, theirs = split(kwargs, ScanOptions, Options)
@@ -258,7 +262,7 @@ def scan(
             progress.stage("grouping")
         corpus = merge_batches(batches, ids, lengths, cfg)
         del batches
-        found = cross_document(corpus, opts, so, spool)
+        found = cross_document(corpus, opts, so, spool, seniority)
         result = _build_result(corpus, found, spool, skipped, sum(sizes), time.perf_counter() - t0)
         result = replace(result, ngram=opts.ngram, boilerplate_threshold=so.boilerplate_threshold)
     finally:
@@ -278,9 +282,10 @@ class Found:
     matches: list[Match]
 
 
-def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool) -> Found:
+def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool,
+                   seniority: Mapping[str, float] | None = None) -> Found:
     """Stages 2-5 of the scan, in the order the module docstring gives."""
-    rank = doc_rank(c.ids, c.lengths, options.keep)
+    rank = doc_rank(c.ids, c.lengths, options.keep, seniority)
     para_rank = unit_rank(rank, c.para_doc, c.para_start)
     need = min_documents(so, len(c.ids))
     cand = candidate_blocks(c, para_rank, so.boilerplate_threshold, need)
