@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -174,6 +175,8 @@ def _add_check_parser(sub: Any) -> None:
                    help="the name of the text read from - (in reports, and to find the configuration)")
     k.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of standard output")
     k.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
+    k.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text report: auto (default) on a terminal unless NO_COLOR is set")
     add_arguments(k, CheckOptions, "rules and report")
     k.add_argument("--update-baseline", action="store_true",
                    help="write the current findings to the --baseline FILE and exit 0")
@@ -353,7 +356,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         n = write_baseline(settings.baseline, report.findings + report.suppressed)
         print(f"dedupe: wrote {settings.baseline}: {n} finding(s) accepted", file=sys.stderr)
         return EXIT_OK
-    rendered = render_report(settings.format, report)
+    rendered = render_report(settings.format, report, _use_color(args.color, args.output_file))
     if args.output_file:
         write_atomic(args.output_file, rendered)
     else:
@@ -362,6 +365,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if settings.format == "text" and not args.quiet:
         print(summary_text(report), file=sys.stderr)
     return EXIT_FINDINGS if report.failing and not settings.check.exit_zero else EXIT_OK
+
+
+def _use_color(choice: str, output_file: str | None) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return not output_file and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
 def _check_report_target(target: str, inputs: Sequence[str]) -> None:

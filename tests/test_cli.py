@@ -219,3 +219,18 @@ def test_a_check_of_nothing_fails(tmp_path, capsys):
     assert "nothing to check" in capsys.readouterr().err
     assert main(["check", "--no-config", "/dev/null"]) == 2
     assert "not a regular file" in capsys.readouterr().err
+
+
+def test_colour_only_when_asked_or_on_a_terminal(tmp_path, capsys, monkeypatch):
+    para = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu."
+    post = tmp_path / "post.md"
+    post.write_text(f"{para}\n\n{para}\n", encoding="utf-8")
+    assert main(["check", "--no-config", str(post)]) == 1
+    assert "\x1b[" not in capsys.readouterr().out  # not a terminal
+    assert main(["check", "--no-config", "--color", "always", str(post)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b[33mDUP001\x1b[0m" in out and out.startswith("\x1b[1m")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["check", "--no-config", str(post)]) == 1
+    assert "\x1b[" not in capsys.readouterr().out

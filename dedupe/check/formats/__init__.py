@@ -31,9 +31,13 @@ def check_format(name: str) -> str:
     return name
 
 
-def render(name: str, report: "CheckReport") -> str:
-    """``report`` in format ``name``, ending with a newline when not empty."""
+def render(name: str, report: "CheckReport", color: bool = False) -> str:
+    """``report`` in format ``name``, ending with a newline when not empty;
+    ``color`` styles the text format for a terminal."""
     module, func = FORMATS[check_format(name)]
     fn = getattr(importlib.import_module(f"{__name__}.{module}"), func)
-    out = fn(report, report.texts) if name == "html" else fn(report)
+    if name == "text":
+        out = fn(report, color)
+    else:
+        out = fn(report, report.texts) if name == "html" else fn(report)
     return out if not out or out.endswith("\n") else out + "\n"

@@ -8,8 +8,18 @@ if TYPE_CHECKING:
     from dedupe.check.findings import CheckReport
 
 
-def render_text(report: "CheckReport") -> str:
-    return "".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}\n" for f in report.findings)
+#: ANSI styles: the place in bold, the rule id in its severity's colour.
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+_SEVERITY = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+
+
+def render_text(report: "CheckReport", color: bool = False) -> str:
+    if not color:
+        return "".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}\n" for f in report.findings)
+    return "".join(
+        f"{_BOLD}{f.path}:{f.line}:{f.column}:{_RESET} {_SEVERITY.get(f.severity, '')}{f.rule}{_RESET} {f.message}\n"
+        for f in report.findings
+    )
 
 
 def summary_text(report: "CheckReport") -> str:
