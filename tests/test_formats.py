@@ -183,3 +183,29 @@ def test_clean_site_gives_valid_empty_reports(tmp_path, capsys):
     assert code == 0 and out == "dedupe: 0 findings in 0 of 3 file(s)\n"
     code, out, _ = _out(capsys, str(docs), "--format", "json")
     assert code == 0 and json.loads(out)["findings"] == []
+
+
+def test_a_file_name_cannot_start_an_output_line(tmp_path, capsys):
+    """A name with newlines and a forged workflow command stays inside its
+    own line in every format that prints lines, past GitHub's limit too."""
+    para = prose(77)
+    evil = "b\n::error file=README.md,line=1::forged\n::set-output name=ok::true\nx.md"
+    names = [f"p{i:02d}.md" for i in range(12)] + [evil]
+    for name in names:
+        (tmp_path / name).write_text(f"{para}\n\n{para}\n", encoding="utf-8")
+    for fmt in ("text", "github"):
+        main(["check", "--no-config", "--select", "DUP001", "--format", fmt, str(tmp_path)])
+        lines = capsys.readouterr().out.splitlines()
+        assert not [ln for ln in lines if ln.startswith(("::error", "::set-output"))], fmt
+        assert sum("forged" in ln for ln in lines) == 1, fmt
+
+
+def test_a_file_name_cannot_make_a_sarif_link(tmp_path, capsys):
+    para = prose(78)
+    name = "evil](javascript:alert(1)) [x.md"
+    (tmp_path / name).write_text(f"{para}\n\n{para}\n", encoding="utf-8")
+    main(["check", "--no-config", "--format", "sarif", str(tmp_path)])
+    [result] = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    text = result["message"]["text"]
+    assert "evil\\](javascript:alert(1)) \\[x.md" in text and text.endswith("](1).")
+    assert re.findall(r"(?<!\\)\]\(", text) == ["]("]  # the one link is ours

@@ -153,6 +153,16 @@ class CheckReport:
         return {"version": 1, "findings": [f.to_dict() for f in self.findings], "summary": self.summary}
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character and line separator escaped
+    (``\\n``, ``\\x1b``), so that a file name can never start a new
+    output line (a forged annotation) or drive the terminal."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 _WS = re.compile(r"\s+")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dedupe.check.findings import one_line
 from dedupe.check.rules import RULES
 
 if TYPE_CHECKING:
@@ -24,7 +25,9 @@ TYPE = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command escaping, plus every other control character, so
+    that nothing can end the line early."""
+    return one_line(s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(s: str) -> str:
@@ -48,7 +51,10 @@ def render_github(report: "CheckReport") -> str:
             ])
             lines.append(f"::{kind} {props}::{escape_data(f.message)}")
         else:
-            plain.append(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}")
+            # A plain line must not start with '::', or a file name could
+            # forge a workflow command; every line is escaped the same way.
+            line = f"{escape_data(f.path)}:{f.line}:{f.column}: {f.rule} {escape_data(f.message)}"
+            plain.append(" " + line if line.startswith("::") else line)
     s = report.summary
     n = s["findings"]
     summary = f"dedupe: {n} finding{'s' if n != 1 else ''} in {s['files_with_findings']} of {s['files']} file(s)"

@@ -39,6 +39,13 @@ def _uri(path: str) -> str:
     return quote(p.as_posix(), safe="/-._~")
 
 
+def _literal(text: str) -> str:
+    """Text shown as itself in a SARIF message, whose ``[text](id)`` is a
+    link: brackets and backslashes in a file name are escaped, so a name
+    such as ``x](javascript:…) [y.md`` cannot make a link of its own."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
 def _region(f: "Finding") -> dict[str, int]:
     return {
         "startLine": f.line,
@@ -56,7 +63,7 @@ def _result(f: "Finding", index: dict[str, int], occurrence: int, report: "Check
         "ruleId": f.rule,
         "ruleIndex": index[f.rule],
         "level": LEVEL[f.severity],
-        "message": {"text": f"{f.message}. Kept copy: [{d.path}:{d.line}](1)."},
+        "message": {"text": f"{_literal(f.message)}. Kept copy: [{_literal(d.path)}:{d.line}](1)."},
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": {"uri": _uri(f.path)},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dedupe.check.findings import one_line
+
 if TYPE_CHECKING:
     from dedupe.check.findings import CheckReport
 
@@ -15,9 +17,11 @@ _SEVERITY = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 
 def render_text(report: "CheckReport", color: bool = False) -> str:
     if not color:
-        return "".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}\n" for f in report.findings)
+        return "".join(f"{one_line(f.path)}:{f.line}:{f.column}: {f.rule} {one_line(f.message)}\n"
+                       for f in report.findings)
     return "".join(
-        f"{_BOLD}{f.path}:{f.line}:{f.column}:{_RESET} {_SEVERITY.get(f.severity, '')}{f.rule}{_RESET} {f.message}\n"
+        f"{_BOLD}{one_line(f.path)}:{f.line}:{f.column}:{_RESET} {_SEVERITY.get(f.severity, '')}{f.rule}{_RESET}"
+        f" {one_line(f.message)}\n"
         for f in report.findings
     )
 
