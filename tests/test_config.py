@@ -141,6 +141,19 @@ def test_every_check_flag_has_a_configuration_key():
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     check = sub.choices["check"]
-    not_settings = {"help", "config", "no_config", "update_baseline", "fix", "paths"}
+    # Flags about this one run, not settings of the project:
+    not_settings = {"help", "config", "no_config", "update_baseline", "fix", "paths", "color", "quiet",
+                    "output_file", "stdin_filename"}
     dests = {a.dest for a in check._actions} - not_settings
     assert dests and {d.replace("_", "-") for d in dests} <= set(KEYS)
+
+
+@pytest.mark.parametrize("key", ["baseline", "index"])
+def test_configured_paths_stay_inside_the_project(tmp_path, key):
+    project = tmp_path / "site"
+    project.mkdir()
+    (project / ".dedupe.toml").write_text(f'{key} = "../outside.json"\n')
+    with pytest.raises(ConfigError, match=f"'{key}' = '../outside.json' is outside the project"):
+        discover([str(project)])
+    (project / ".dedupe.toml").write_text(f'{key} = "data/inside.json"\n')
+    assert discover([str(project)]).values[key] == str(project / "data" / "inside.json")

@@ -68,3 +68,22 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
 def test_output_into_a_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(OutputError):
         write_atomic(tmp_path / "nope" / "out.md", "x")
+
+
+def test_writes_keep_devices_modes_and_the_umask(tmp_path):
+    import os
+    import stat
+
+    write_atomic("/dev/null", "nothing\n")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    old = tmp_path / "old.md"
+    old.write_text("x")
+    old.chmod(0o640)
+    write_atomic(old, "y")
+    assert stat.S_IMODE(old.stat().st_mode) == 0o640 and old.read_text() == "y"
+    mask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.md", "z")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o644

@@ -27,6 +27,7 @@ from dedupe.check.options import CheckOptions
 from dedupe.check.rules import select_rules, severities
 from dedupe.check.settings import CheckSettings
 from dedupe.errors import ConfigError, DedupeError
+from dedupe.io.history import project_root
 from dedupe.options import Options, ScanOptions, SourceOptions, check_value, config_keys, from_flags, spec_of
 
 CONFIG_NAMES = (".dedupe.toml", "pyproject.toml")
@@ -88,7 +89,23 @@ def load(path: str | os.PathLike) -> Config:
             raise ConfigError(f"{where}: '{key}' {why}")
     p = p.resolve()
     values = {k: _resolved(p, KEYS[k], _as_option_value(KEYS[k], v)) for k, v in table.items()}
+    _inside_project(p, where, values, table)
     return Config(values, p)
+
+
+def _inside_project(config: Path, where: str, values: Mapping[str, Any], raw: Mapping[str, Any]) -> None:
+    """A repository's configuration may not make the check write or open a
+    database outside the repository (``baseline = "../.bashrc"`` would have
+    --update-baseline replace it): its paths stay inside the git work tree,
+    or the file's folder outside one. The command line may name any path."""
+    root = project_root(config.parent).resolve()
+    for key, value in values.items():
+        if not spec_of(KEYS[key]).path or not isinstance(value, str) or "://" in value:
+            continue
+        target = Path(os.path.realpath(value))
+        if target != root and root not in target.parents:
+            raise ConfigError(f"{where}: '{key}' = {raw[key]!r} is outside the project ({root}); "
+                              f"give it on the command line instead")
 
 
 def _resolved(config: Path, f: Field, value: Any) -> Any:

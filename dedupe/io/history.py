@@ -21,6 +21,12 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return out.stdout.decode("utf-8", "surrogateescape")
 
 
+def project_root(folder: Path) -> Path:
+    """The git work tree ``folder`` is in, or ``folder`` itself."""
+    top = _git(["rev-parse", "--show-toplevel"], folder)
+    return Path(top.strip()) if top and top.strip() else folder
+
+
 def first_commit_times(paths: Iterable[str]) -> dict[str, float]:
     """The commit time of the commit that added each of ``paths`` (as
     given), for those inside one git work tree and committed; the others

@@ -113,17 +113,18 @@ def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") ->
     symbolic link is written through: its target is replaced and the link
     stays a link."""
     p = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+    if p.exists() and not p.is_file():
+        return _write_stream(p, text, encoding)  # a device or a pipe: never replace it
     check_writable(p)
     folder = p.parent if str(p.parent) else Path(".")
-    mode = p.stat().st_mode & 0o7777 if p.exists() else None
+    st = p.stat() if p.exists() else None
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        _same_mode_and_owner(tmp, st)
         os.replace(tmp, p)
     except OSError as exc:
         if os.path.exists(tmp):
@@ -138,6 +139,32 @@ def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") ->
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _same_mode_and_owner(tmp: str, st: os.stat_result | None) -> None:
+    """The replacement keeps the replaced file's mode and owner; a new file
+    gets the mode the umask gives, as ``open`` would (mkstemp makes 0600)."""
+    if st is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        return
+    os.chmod(tmp, st.st_mode & 0o7777)
+    if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+        try:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except PermissionError:
+            pass  # only root may give a file away; the mode is still kept
+
+
+def _write_stream(p: Path, text: str, encoding: str) -> None:
+    try:
+        with open(p, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot write ({exc.strerror})") from None
+    except UnicodeEncodeError as exc:
+        raise OutputError(f"{p}: cannot encode character {text[exc.start]!r} in {exc.encoding}") from None
 
 
 @dataclass(frozen=True)
