@@ -87,3 +87,29 @@ def test_writes_keep_devices_modes_and_the_umask(tmp_path):
     finally:
         os.umask(mask)
     assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o644
+
+
+def test_boms_late_nuls_and_odd_codecs_are_one_line_errors(tmp_path):
+    from dedupe.errors import InputError
+
+    utf16 = tmp_path / "u16.md"
+    utf16.write_bytes("héllo\n".encode("utf-16"))
+    with pytest.raises(InputError, match="--encoding utf-16"):
+        read_text(utf16)
+    assert read_text(utf16, "utf-16") == "héllo\n"
+    late = tmp_path / "late.md"
+    late.write_bytes(b"a" * 20000 + b"\x00tail")
+    with pytest.raises(InputError, match="NUL byte at offset 20000"):
+        read_text(late)
+    bad = tmp_path / "p.md"
+    bad.write_bytes(b"\xff\xfex")
+    with pytest.raises(InputError):
+        read_text(bad, "punycode")
+
+
+def test_a_utf8_bom_does_not_cost_the_first_jsonl_record(tmp_path):
+    from dedupe.io.sources import iter_documents
+
+    p = tmp_path / "c.jsonl"
+    p.write_bytes(b"\xef\xbb\xbf" + b'{"id": "a", "text": "first"}\n{"id": "b", "text": "second"}\n')
+    assert [d.id for d in iter_documents([str(p)])] == ["a", "b"]

@@ -107,6 +107,8 @@ def iter_jsonl(stream: BinaryIO, name: str, options: SourceOptions | None = None
     o = options or SourceOptions()
     for lineno, raw in enumerate(stream, 1):
         where = f"{name}:{lineno}"
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # a UTF-8 byte-order mark is not part of the first record
         if not raw.strip():
             continue
         try:

@@ -16,13 +16,17 @@ from dedupe.errors import InputError, OutputError
 #: 1,000,000-character line is almost always minified data or a dump.
 from dedupe.options import MAX_LINE_CHARS
 
-_SNIFF = 8192
 
 
 def decode(data: bytes, name: str, encoding: str = "utf-8", errors: str = "strict") -> str:
     """Bytes to text, refusing binary data with a message naming ``name``."""
-    nul = data.find(b"\x00", 0, _SNIFF)
-    if nul >= 0 and not encoding.lower().replace("-", "").startswith("utf16"):
+    wide = encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
+    if not wide and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{name}: starts with a UTF-16 byte-order mark; pass --encoding utf-16")
+    # The whole file, not a prefix: a NUL after the first few kilobytes is
+    # still binary data, and find() runs at memory speed.
+    nul = -1 if wide else data.find(b"\x00")
+    if nul >= 0:
         raise InputError(f"{name}: binary file (NUL byte at offset {nul}); not text")
     try:
         return data.decode(encoding, errors)
@@ -33,6 +37,8 @@ def decode(data: bytes, name: str, encoding: str = "utf-8", errors: str = "stric
         ) from None
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}") from None
+    except (UnicodeError, ValueError) as exc:  # codecs such as punycode raise their own
+        raise InputError(f"{name}: cannot decode as {encoding} ({exc})") from None
 
 
 def check_text(text: str, name: str, max_line: int = MAX_LINE_CHARS, allow_empty: bool = False) -> str:
