@@ -11,11 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dedupe.errors import InputError, OutputError
-
-#: Lines longer than this are refused by default: a text file with a
-#: 1,000,000-character line is almost always minified data or a dump.
 from dedupe.options import MAX_LINE_CHARS
-
 
 
 def decode(data: bytes, name: str, encoding: str = "utf-8", errors: str = "strict") -> str:
