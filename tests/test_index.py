@@ -374,7 +374,7 @@ def test_cli_query_json_and_exit_codes(db, capsys):
 
 
 def test_cli_add_skips_bad_files_with_a_count_and_strict_makes_them_fatal(db, capsys):
-    Path("content/broken.md").write_bytes(b"\xff\xfe\x00\x01binary")
+    Path("content/broken.md").write_bytes(b"\x89PNG\x00\x01binary")
     assert main(["index", "add", "--db", db, "content/", "missing.md"]) == 0
     cap = capsys.readouterr()
     assert "added 8 document(s)" in cap.out and "skipped 2 file(s)" in cap.out
