@@ -1,0 +1,17 @@
+"""The corpus scan on Apache Spark (``pip install 'dedupe-text[spark]'``).
+
+    >>> from dedupe import spark as dspark
+    >>> result = dspark.scan(df, id_col="id", text_col="text")
+    >>> result.clusters.write.parquet("clusters.parquet")
+
+Same clusters as :func:`dedupe.scan`, whatever the partitioning; the
+stages use the DataFrame API only (``mapInArrow``, ``applyInPandas``,
+joins, windows), so they also run over Spark Connect.
+"""
+
+from __future__ import annotations
+
+from dedupe.spark._deps import require_pyspark
+from dedupe.spark.scan import SparkScan, collect, scan
+
+__all__ = ["SparkScan", "collect", "require_pyspark", "scan"]
