@@ -97,3 +97,20 @@ def _gather(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> tuple[
     np.cumsum(lengths[:-1], out=first[1:])
     idx = np.arange(int(lengths.sum()), dtype=np.int64) - first[owner] + starts.astype(np.int64)[owner]
     return values[idx], owner
+
+
+def longest_new_run(raw: np.ndarray, pool: np.ndarray) -> int:
+    """Longest run of consecutive shingles of ``raw`` (one unit's shingles
+    in text order) that are missing from the sorted array ``pool``: how
+    much new text, in a row, a near-copy carries."""
+    if raw.size == 0:
+        return 0
+    if pool.size == 0:
+        return int(raw.size)
+    idx = np.minimum(np.searchsorted(pool, raw), pool.size - 1)
+    new = pool[idx] != raw
+    if not new.any():
+        return 0
+    # Run lengths of True from the positions where runs start and stop.
+    edges = np.diff(np.concatenate(([0], new.view(np.int8), [0])))
+    return int((np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)).max())
