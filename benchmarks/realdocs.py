@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _data  # noqa: E402
 
 import dedupe  # noqa: E402
+from dedupe.core.evidence import weighted_tokens  # noqa: E402
 from dedupe.core.segment import Segment, paragraphs  # noqa: E402
 from dedupe.options import Options  # noqa: E402
 
@@ -189,7 +190,9 @@ def plant(path: str, text: str, plant_kind: str, rng: random.Random,
     original = None
     if donor is not None:
         dpath, dtext = donor
-        dsegs = [s for s in paragraphs(dtext) if _prose(s) and _data.count_tokens(dtext[s.start : s.end]) >= 30]
+        # A passage: twice the length a unit needs to count as evidence.
+        dsegs = [s for s in paragraphs(dtext)
+                 if _prose(s) and weighted_tokens(dtext[s.start : s.end]) >= 2 * Options().evidence_tokens]
         if dsegs:
             d = rng.choice(dsegs)
             where = rng.choice([s.end for s in segs if s.end != at] or [at])
@@ -348,13 +351,16 @@ def evaluate(name: str, pages: dict[str, str], options: Options, seed: int, with
     untouched = {t: Score() for t in tools}
     planted_score = {t: Score() for t in tools}
     planted: dict[str, Planted] = {}
-    paths = list(pages)
+    donors = list(pages)
+    rng.shuffle(donors)
     for k, (path, text) in enumerate(pages.items()):
         ones = np.zeros(len(text), dtype=np.int8)
         for t, tool in tools.items():
             untouched[t].add(text, ones, tool(text))
-        other = paths[(k + 1 + rng.randrange(max(1, len(paths) - 1))) % len(paths)]
-        donor = (other, pages[other]) if k % 2 and other != path else None
+        # Each page donates once: a paragraph found in three pages is
+        # boilerplate to ``check``, not a copied passage.
+        other = donors.pop() if k % 2 and donors else path
+        donor = (other, pages[other]) if other != path else None
         p = plant(path, text, PLANTS[k % len(PLANTS)], rng, donor)
         if p is None:
             continue

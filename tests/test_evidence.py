@@ -144,3 +144,17 @@ def test_half_copied_paragraph_keeps_its_new_text(joiner):
     assert text_new in result.text
     assert result.text.count(copy) == 1
     assert [text[r.start : r.end] for r in result.removed] == [copy]
+
+
+def test_a_copy_with_a_new_clause_appended_loses_only_the_copy():
+    tail = "Nobody measured it."
+    text = doc(LONG[0], LONG[1], LONG[0] + " " + tail)
+    result = dedupe.clean(text)
+    assert tail in result.text
+    assert result.text.count(LONG[0]) == 1
+
+
+def test_an_edited_copy_is_still_removed_whole():
+    edited = LONG[1].replace("noticeably", "much")
+    text = doc(LONG[1], LONG[2], edited)
+    assert removed(text) == [edited]

@@ -96,12 +96,20 @@ def weighted_tokens(text: str) -> float:
     return words + WIDE_TOKEN_WEIGHT * wide
 
 
+_LAST_END = regex.compile(r".*(?:[。！？]|[.!?](?=\s))", regex.DOTALL)
+
+
 def is_long(text: str, evidence_tokens: float) -> bool:
     """Whether ``text`` alone is long enough to be evidence of a copy. A
-    lead-in (a unit ending in a colon, before code or a list) must be twice
-    as long: "In this case the request body looks like:" is formula."""
-    need = evidence_tokens * (2 if text.rstrip().endswith((":", "：")) else 1)
-    return weighted_tokens(text) >= need
+    lead-in (the sentence that ends a unit with a colon, before code or a
+    list) counts half: "In this case the request body looks like:" is
+    formula, whatever comes before it."""
+    stripped = text.rstrip()
+    if not stripped.endswith((":", "：")):
+        return weighted_tokens(text) >= evidence_tokens
+    m = _LAST_END.match(stripped)
+    cut = m.end() if m else 0
+    return weighted_tokens(stripped[:cut]) + weighted_tokens(stripped[cut:]) / 2 >= evidence_tokens
 
 
 @dataclass(frozen=True)
