@@ -8,10 +8,12 @@ canonical text.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from dedupe._version import __version__ as __version__
 from dedupe.api import clean, find_duplicates
 from dedupe.core.results import CleanResult, Removal, Span
-from dedupe.corpus.scan import ScanResult, boilerplate_share, scan
 from dedupe.errors import (
     ConfigError,
     DedupeError,
@@ -21,8 +23,28 @@ from dedupe.errors import (
     OptionsError,
     OutputError,
 )
-from dedupe.index.index import Index, IndexMatch
 from dedupe.options import Options, ScanOptions, SourceOptions
+
+#: Names imported on first use: a pre-commit run on one file should not pay
+#: for the corpus scan and the index it does not use.
+_LAZY = {
+    "scan": "dedupe.corpus.scan", "ScanResult": "dedupe.corpus.scan",
+    "boilerplate_share": "dedupe.corpus.scan",
+    "Index": "dedupe.index.index", "IndexMatch": "dedupe.index.index",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'dedupe' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from dedupe.corpus.scan import ScanResult, boilerplate_share, scan
+    from dedupe.index.index import Index, IndexMatch
 
 __all__ = [
     "CleanResult",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from dedupe.check.markers import is_suppressed, suppressed_regions
 from dedupe.core import clean as _clean
 from dedupe.core import detect
+from dedupe.core.markers import is_suppressed, suppressed_regions
 from dedupe.core.results import CleanResult, Removal
 from dedupe.core.tidy import delete_spans
 from dedupe.errors import InputError

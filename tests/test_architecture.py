@@ -122,3 +122,18 @@ def test_no_import_cycles():
 @pytest.mark.parametrize("edges, cyclic", [({"a": {"b"}, "b": {"a"}}, True), ({"a": {"b"}, "b": set()}, False)])
 def test_the_cycle_finder_finds_cycles(edges, cyclic):
     assert bool(_cycle(edges)) is cyclic
+
+
+def test_import_dedupe_loads_only_what_clean_needs():
+    """``import dedupe`` (a pre-commit run on one file) does not load the
+    corpus scan, the index or the check; they load on first use."""
+    import subprocess
+    import sys
+
+    code = ("import sys, dedupe; print(sorted({m.split('.')[1] for m in sys.modules "
+            "if m.startswith('dedupe.')}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(ast.literal_eval(out))
+    assert not loaded & {"corpus", "index", "check", "spark", "cli"}
+    lazy = "import dedupe; assert dedupe.scan.__module__ == 'dedupe.corpus.scan'; dedupe.Index"
+    subprocess.run([sys.executable, "-c", lazy], check=True)

@@ -8,7 +8,7 @@ import pytest
 
 from dedupe.cli import main
 from dedupe.errors import InputError
-from dedupe.check.markers import article_start, is_suppressed, suppressed_regions
+from dedupe.core.markers import article_start, is_suppressed, suppressed_regions
 from tests.sites import prose
 
 

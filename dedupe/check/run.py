@@ -16,9 +16,9 @@ from dataclasses import replace
 from dedupe.check import baseline as baseline_mod
 from dedupe.check.context import CheckContext
 from dedupe.check.findings import CheckReport, Finding, Location
-from dedupe.check.markers import Region, article_start, is_suppressed, suppressed_regions
 from dedupe.check.rules import RULES
 from dedupe.check.settings import CheckSettings
+from dedupe.core.markers import Region, article_start, is_suppressed, suppressed_regions
 from dedupe.core.tidy import delete_spans
 from dedupe.errors import InputError
 from dedupe.io.textio import read_text, write_atomic
