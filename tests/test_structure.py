@@ -38,7 +38,8 @@ SYNTAX = {
     "html-comment-multiline": "<!--\nThe English original of the paragraph below, kept so that translators\n"
                               "can see what changed upstream when the book is updated.\n-->",
     "html-element": '<span class="filename">Filename: src/main.rs</span>',
-    "html-block": '<details>\n<summary>What the compiler prints</summary>\nThe output of the build.\n</details>',
+    "html-block": '<figure>\n<img src="img/request-flow.svg" alt="Request flow" />\n'
+                  '<figcaption><a href="#fig-3">Figure 3</a></figcaption>\n</figure>',
     "image-html": '<img alt="A diagram of the request flow through the proxy and the workers" src="img/flow.svg" />',
     "indented-code": "    let config = load(\"settings.toml\")?;\n    println!(\"{config:?}\");",
     "rest-directive": ".. code-block:: python\n   :linenos:\n\n   for item in load_items(path):\n       print(item)",
@@ -119,6 +120,12 @@ def test_prose_that_mentions_code_stays_prose():
     assert not mostly_markup(line)
     text = "\n\n".join([PROSE[0], line, PROSE[1], line]) + "\n"
     assert [text[r.start : r.end] for r in dedupe.clean(text).removed] == [line]
+
+
+def test_an_html_block_around_prose_is_prose():
+    text = "\n\n".join(f"<p>{p}</p>" for p in (PROSE[0], PROSE[1], PROSE[0])) + "\n"
+    assert [s.kind for s in paragraphs(text)] == ["paragraph"] * 3
+    assert len(dedupe.clean(text).removed) == 1
 
 
 def test_inline_html_at_the_start_of_prose_is_still_prose():

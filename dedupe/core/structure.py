@@ -82,7 +82,8 @@ def block_end(lines: list[str], i: int) -> tuple[str, int] | None:
     line ``i``, or ``None`` when none starts there.
 
     HTML comments run to their ``-->``; HTML blocks (a block-level tag at the
-    start of a line) to the next blank line, as in CommonMark; reST
+    start of a line) to the next blank line, as in CommonMark, and are
+    ``"prose"`` when they are not mostly markup; reST
     directives take the indented body that follows; a snippet block runs to
     its closing ``--8<--``."""
     t = lines[i]
@@ -96,7 +97,8 @@ def block_end(lines: list[str], i: int) -> tuple[str, int] | None:
         j = i
         while j + 1 < n and lines[j + 1].strip():
             j += 1
-        return "html", j
+        # <p>, <li> or <td> around prose (an HTML page) is prose.
+        return ("html" if mostly_markup("\n".join(lines[i : j + 1])) else "prose"), j
     if _DIRECTIVE.match(t):
         return "directive", _indented_body_end(lines, i)
     if _LINK_LABEL.match(t) and i + 1 < n and regex.match(r"^\s*\S+(?:\s+[\"'(].*)?$", lines[i + 1]):
@@ -136,7 +138,7 @@ CODE_SPAN = (r"`(?:[^`\n.!?。！？\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[
 
 # Markup and non-prose spans, removed before prose is weighed.
 _NON_PROSE = regex.compile(
-    r"<[^<>\n]*>"  # HTML tags, JSX components
+    r"<[^<>]*>"  # HTML tags (attributes may wrap), JSX components
     rf"|{CODE_SPAN}"  # code spans
     r"|\]\([^)\s]*\)"  # link targets
     r"|(?:https?|ftp|file|mailto):\S+|www\.\S+"  # URLs
