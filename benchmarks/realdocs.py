@@ -339,10 +339,21 @@ def _reported(found: list[tuple[str, int, int]], path: str, span: tuple[int, int
     return any(p == path and a < span[1] and b > span[0] for p, a, b in found)
 
 
-def _copy_reported(found: list[tuple[str, int, int]], p: Planted) -> bool:
+def _copy_reported(found: list[tuple[str, int, int]], p: Planted, texts: dict[str, str]) -> bool:
     if p.copied is None or p.original is None:
         return False
-    return _reported(found, p.path, p.copied) or _reported(found, p.original[0], p.original[1:])
+    if _reported(found, p.path, p.copied):
+        return True
+    # The donor page may carry a planted loop of its own, which moves its
+    # text: look the original up where it now is.
+    piece = p.text[p.copied[0] : p.copied[1]]
+    donor = texts[p.original[0]]
+    at = donor.find(piece)
+    while at >= 0:
+        if _reported(found, p.original[0], (at, at + len(piece))):
+            return True
+        at = donor.find(piece, at + 1)
+    return False
 
 
 def evaluate(name: str, pages: dict[str, str], options: Options, seed: int, with_check: bool = True) -> dict:
@@ -385,7 +396,7 @@ def evaluate(name: str, pages: dict[str, str], options: Options, seed: int, with
                                             / max(1, len(loops)), 1),
                 # Whichever page ranks first keeps the original: the finding
                 # may sit on the planted copy or on the donor's paragraph.
-                "copies_reported_pct": round(100 * sum(_copy_reported(found, p) for p in copies)
+                "copies_reported_pct": round(100 * sum(_copy_reported(found, p, mixed) for p in copies)
                                              / max(1, len(copies)), 1),
             }
     return out
