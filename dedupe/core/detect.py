@@ -100,6 +100,9 @@ class _Document:
 
     def reset(self, barred: set[int]) -> None:
         """Forget the remainder units of a previous pass."""
+        self.barred = barred
+        if len(self.units) == self.n_units:
+            return
         for i in range(self.n_units, len(self.units)):
             self._unique.pop(i, None)
             self._keys.pop(i, None)
@@ -107,7 +110,6 @@ class _Document:
         del self.units[self.n_units :]
         self.neighbours = {u: [v for v in vs if v < self.n_units]
                            for u, vs in self.neighbours.items() if u < self.n_units}
-        self.barred = barred
 
     def unique(self, i: int) -> np.ndarray:
         if i not in self._unique:
@@ -332,12 +334,16 @@ def _stutter(doc: _Document, removed: list[evidence.Removed], u: int, su: int) -
     a, b = units[su].end, units[u].start
     if a > b:
         return False
+    inside = [(units[r.unit].start, units[r.unit].end) for r in removed
+              if a <= units[r.unit].start and units[r.unit].end <= b]
+    gap = doc.text[a:b]
+    # Most gaps hold kept text: more visible characters than removed ones.
+    if len("".join(gap.split())) > sum(y - x for x, y in inside):
+        return False
     keep = np.ones(b - a, dtype=bool)
-    for r in removed:
-        x, y = units[r.unit].start, units[r.unit].end
-        if a <= x and y <= b:
-            keep[x - a : y - a] = False
-    return not "".join(c for c, k in zip(doc.text[a:b], keep.tolist()) if k).strip()
+    for x, y in inside:
+        keep[x - a : y - a] = False
+    return not "".join(np.array(list(gap))[keep].tolist()).strip()
 
 
 def _aligned(doc: _Document, u: int, su: int, v: int, sv: int) -> bool:

@@ -147,8 +147,12 @@ _NON_PROSE = regex.compile(
     r"|\b\w+(?:_\w+|::\w+)+\b"  # snake_case, a::b identifiers
     r"|&\w+;"  # entities
 )
-_PROSE_LETTER = regex.compile(r"\p{L}")
+_NOT_LETTER = regex.compile(r"\P{L}+")
+_SPACE = regex.compile(r"\s+")
 _WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+# Every non-prose span above contains one of these; text without any (most
+# prose paragraphs) skips the slow alternation.
+_MARKUP_HINT = regex.compile(r"[<`/_&\]:]|\w\.\w")
 
 #: A block is markup when less than this share of its visible characters
 #: is prose. The Rust book's captions ("Filename: src/main.rs" in a span,
@@ -161,13 +165,13 @@ def prose_share(text: str) -> float:
     """Share of the visible characters of ``text`` that are prose letters,
     a Han/Kana/Hangul character weighing two (one such character carries
     about as much as a short word)."""
-    visible = len(text) - sum(1 for c in text if c.isspace())
+    visible = len(_SPACE.sub("", text))
     if visible == 0:
         return 0.0
-    rest = _NON_PROSE.sub(" ", text)
-    letters = len(_PROSE_LETTER.findall(rest)) + len(_WIDE.findall(rest))
-    total = visible + len(_WIDE.findall(text))
-    return letters / total
+    rest = _NON_PROSE.sub(" ", text) if _MARKUP_HINT.search(text) else text
+    wide = len(_WIDE.findall(text))
+    letters = len(_NOT_LETTER.sub("", rest)) + (len(_WIDE.findall(rest)) if rest is not text else wide)
+    return letters / (visible + wide)
 
 
 def mostly_markup(text: str) -> bool:
