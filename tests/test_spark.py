@@ -191,3 +191,22 @@ def test_spark_components_match_the_numpy_rounds(spark):
     df = spark.createDataFrame([(int(a), int(b)) for a, b in edges.tolist()], "a long, b long")
     got = {r["node"]: r["component"] for r in spark_components(df).collect()}
     assert got == star_components(edges)
+
+
+def test_jsonl_and_parquet_paths_scan_and_write_like_the_single_machine(spark, corpus, single, tmp_path):
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    items = sorted(corpus.items())
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in items[:40]))
+    parquet = tmp_path / "docs.parquet"
+    pq.write_table(pa.table({"id": [i for i, _ in items[40:]], "text": [t for _, t in items[40:]]}), parquet)
+    result = dspark.scan_paths([str(jsonl), str(parquet)], master="local[2]", output=str(tmp_path / "out"))
+    assert dspark.collect(result, lengths=False).clusters == single.clusters
+    written = pq.read_table(tmp_path / "out" / "clusters").to_pylist()
+    assert written == [c.to_dict() for c in single.clusters]
+    with pytest.raises(dedupe.InputError, match="no such file"):
+        dspark.scan_paths([str(tmp_path / "missing.jsonl")])

@@ -12,6 +12,8 @@ joins, windows), so they also run over Spark Connect.
 from __future__ import annotations
 
 from dedupe.spark._deps import require_pyspark
+from dedupe.spark.paths import read_documents, scan_paths, session, write_results
 from dedupe.spark.scan import SparkScan, collect, scan
 
-__all__ = ["SparkScan", "collect", "require_pyspark", "scan"]
+__all__ = ["SparkScan", "collect", "read_documents", "require_pyspark", "scan", "scan_paths", "session",
+           "write_results"]
