@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import shutil
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +17,8 @@ from dedupe.core.candidates import pairs_from_buckets
 from dedupe.core.groups import DisjointSet
 from dedupe.errors import MissingExtraError
 from dedupe.spark.components import large_star, small_star, star_components
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # ---------------------------------------------------------------- corpora
 
@@ -210,3 +213,31 @@ def test_jsonl_and_parquet_paths_scan_and_write_like_the_single_machine(spark, c
     assert written == [c.to_dict() for c in single.clusters]
     with pytest.raises(dedupe.InputError, match="no such file"):
         dspark.scan_paths([str(tmp_path / "missing.jsonl")])
+
+
+def test_clean_example_cleans_each_partition(spark, tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("spark_clean", ROOT / "examples" / "spark_clean.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    p = "The library budget was approved on Monday after a long debate about staffing and costs."
+    df = spark.createDataFrame([(1, f"{p}\n\n{p}\n"), (2, "Just one paragraph here."), (3, None)], "id long, text string")
+    schema = df.schema.add("removed", "long")
+    rows = sorted(df.repartition(2).mapInArrow(lambda it: mod.clean_batches(it, "text"), schema).collect())
+    assert [(r.id, r.text, r.removed) for r in rows] == [
+        (1, p + "\n", 1), (2, "Just one paragraph here.", 0), (3, None, 0)]
+
+
+def test_benchmark_corpus_plants_copies_and_chains():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_spark", ROOT / "benchmarks" / "spark.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    docs = mod.corpus(200)
+    assert len(docs) == 200 and len({d for d, _ in docs}) == 200
+    clusters = dedupe.scan(docs, jobs=1).clusters
+    assert any(len(c.members) == 2 and c.members[0].endswith("-c0") for c in clusters)
