@@ -7,16 +7,28 @@ Needs ``pyarrow`` (``pip install 'dedupe-text[parquet]'``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dedupe.errors import InputError, MissingExtraError
+from dedupe.io.records import Record
 from dedupe.io.sources import Document, Skipped
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from dedupe.corpus.scan import ScanResult
+
+class Results(Protocol):
+    """What :func:`write_results` writes: a scan's result (a
+    :class:`dedupe.corpus.scan.ScanResult`), seen from this layer."""
+
+    @property
+    def clusters(self) -> Sequence[Record]: ...
+    @property
+    def passages(self) -> Sequence[Record]: ...
+    @property
+    def boilerplate(self) -> Sequence[Record]: ...
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 ARROW_SUFFIXES = (".arrow", ".feather", ".ipc", ".arrows")
@@ -122,7 +134,7 @@ def _schema(pa: Any, p: Path) -> pa.Schema:
         raise InputError(f"{p}: not a readable Parquet or Arrow file ({exc})") from exc
 
 
-def write_results(result: ScanResult, folder: str | Path) -> list[Path]:
+def write_results(result: Results, folder: str | Path) -> list[Path]:
     """``clusters.parquet``, ``passages.parquet`` and
     ``boilerplate.parquet`` in ``folder`` (created), one row per item with
     the fields of its ``to_dict``; each file is written to a temporary
