@@ -7,19 +7,29 @@ line, the highlighted pieces of each finding, the targets of the links.
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import random
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedupe
-from dedupe.check.run import CheckReport, Finding, LineIndex, Location, findings_for_text
-from dedupe.check.formats.html import render_html
+from dedupe.check.findings import CheckReport, Finding, Location
+from dedupe.check.formats.html import Markup, ReportView, build_view, el, frag, render_html, safe
+from dedupe.check.rules.dup001 import findings_for_removals
+from dedupe.io.textio import LineIndex
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
 ARTICLE = SHARED / "corpus" / "gpt-5.2-article.md"
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -144,9 +154,9 @@ def make_finding(path: str, text: str, start: int, end: int, orig_path: str, ori
                  ostart: int, oend: int, kind: str = "exact", rule: str = "DUP001", **extra) -> Finding:
     idx, oidx = LineIndex(text), LineIndex(orig_text_)
     return Finding(
-        path=path, kind=kind, start=start, end=end, line=idx.line(start),
-        end_line=idx.line(max(start, end - 1)), column=idx.column(start), similarity=1.0,
-        duplicate_of=Location(orig_path, ostart, oend, oidx.line(ostart)), rule=rule, **extra,
+        path=path, rule=rule, kind=kind, start=start, end=end, span=idx.span(start, end),
+        similarity=1.0, duplicate_of=Location(orig_path, ostart, oend, oidx.line(ostart)),
+        message=f"{kind} of {orig_path} line {oidx.line(ostart)}", **extra,
     )
 
 
@@ -154,7 +164,7 @@ def report_for(texts: dict[str, str]) -> CheckReport:
     """The real detector's findings for each text, as ``check`` builds them."""
     report = CheckReport(files=len(texts))
     for path, text in texts.items():
-        report.findings.extend(findings_for_text(path, text, dedupe.find_duplicates(text)))
+        report.findings.extend(findings_for_removals(path, text, dedupe.find_duplicates(text)))
     return report
 
 
@@ -360,9 +370,83 @@ def test_no_findings_gives_a_plain_page():
     assert not dom.find_all("mark")
 
 
-def test_output_is_deterministic():
-    texts = {"a.md": looped_article(), "b.md": real_article()}
-    assert render_html(report_for(texts), texts) == render_html(report_for(texts), texts)
+def site() -> dict[str, str]:
+    """Articles with every kind of finding a check of files gives: repeats
+    inside one article, a near-duplicate article, a copied passage, a CJK
+    article, and files without findings."""
+    return {
+        "a.md": looped_article(),
+        "b.md": "# B\n\nIntro to B, which is its own text.\n\n" + PARA_A
+                + "\n\nA closing line for B that nothing else has.\n",
+        "c.md": looped_article().replace("Closing words here.", "Closing words there."),
+        "notes/ja.md": "これは日本語の文章です。東京の天気は晴れです。\n\n"
+                       "これは日本語の文章です。東京の天気は晴れです。\n",
+        "notes/clean.md": "Nothing repeated here at all.\n",
+        "about.md": "A page about the site, said once.\n",
+        "post.md": real_article(),
+        # Several files in one list, so a list made in set order (which the
+        # hash seed decides) is unlikely to come out the same twice.
+        **{f"drafts/{name}.md": f"The {name} draft has a line of its own.\n"
+           for name in ("alpha", "beta", "gamma", "delta", "epsilon")},
+    }
+
+
+# Runs the command line with every folder listing shuffled: file systems
+# list files in an order of their own (ext4 by hash, tmpfs newest first), so
+# creating the files in another order would not reach the walk everywhere.
+_SHUFFLED_CHECK = """
+import os, random, runpy, sys
+rng = random.Random(int(sys.argv[1]))
+real_scandir = os.scandir
+class _Shuffled:
+    def __init__(self, path):
+        with real_scandir(path) as it:
+            self.entries = list(it)
+        rng.shuffle(self.entries)
+        self.it = iter(self.entries)
+    def __iter__(self): return self
+    def __next__(self): return next(self.it)
+    def __enter__(self): return self
+    def __exit__(self, *exc): return False
+    def close(self): pass
+def scandir(path="."):
+    return _Shuffled(path)
+os.scandir = scandir
+sys.argv = ["dedupe", "check", "content", "--format", "html"]
+runpy.run_module("dedupe", run_name="__main__")
+"""
+
+
+def check_in_new_process(root: Path, hash_seed: str, shuffle_seed: int) -> str:
+    """``dedupe check content --format html`` in a fresh interpreter, with
+    the site's files written, and listed, in an order of their own."""
+    names = list(site())
+    random.Random(shuffle_seed).shuffle(names)
+    for name in names:
+        path = root / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(site()[name], encoding="utf-8")
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed,
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-c", _SHUFFLED_CHECK, str(shuffle_seed)],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and proc.stdout.startswith("<!DOCTYPE html>"), proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_output_does_not_depend_on_hash_seed_or_file_order(tmp_path):
+    """Two processes with different hash seeds, each seeing the files in
+    another order: the same page, byte for byte. (One process calling the
+    renderer twice would pass even with set-order or hash-seed bugs.)"""
+    seeds = [("0", 1), ("4242", 7)]
+    orders = [random.Random(s).sample(list(site()), len(site())) for _, s in seeds]
+    assert orders[0] != orders[1]
+    pages = [check_in_new_process(tmp_path / f"run{n}", h, s) for n, (h, s) in enumerate(seeds)]
+    assert pages[0] == pages[1]
+    dom = parse(pages[0])
+    rules = {th.text() for th in dom.find_all("table", cls="summary")[0].find_all("th")}
+    assert {"DUP001", "DUP002", "DUP003"} <= rules, "the site must give every kind of finding"
+    assert "about.md" in dom.find_all("details", cls="clean")[0].text()
 
 
 def test_cjk_article_gets_a_language_for_its_glyphs():
@@ -406,3 +490,70 @@ def test_any_overlap_of_highlights_keeps_text_and_structure(case):
     groups = {(f.duplicate_of.start, f.duplicate_of.end) for f in findings}
     anchored = [m for m in dom.find_all("mark", cls="orig") if "id" in m.attrs]
     assert len(anchored) == len(groups)
+
+
+# ---- the builder and the view model --------------------------------------------
+
+
+def test_builder_escapes_text_and_attributes_unless_marked_safe():
+    hostile = '<script>x="1"</script>&\r'
+    page = el("p", hostile, el("b", "ok"), safe("<i>trusted</i>"), title=hostile, data_path=hostile)
+    assert isinstance(page, Markup)
+    assert page == ('<p title="&lt;script&gt;x=&quot;1&quot;&lt;/script&gt;&amp;&#13;" '
+                    'data-path="&lt;script&gt;x=&quot;1&quot;&lt;/script&gt;&amp;&#13;">'
+                    "&lt;script&gt;x=&quot;1&quot;&lt;/script&gt;&amp;&#13;<b>ok</b><i>trusted</i></p>")
+    # Markup in an attribute is still escaped: an attribute holds only text.
+    assert el("a", "x", title=el("b", "y")) == '<a title="&lt;b&gt;y&lt;/b&gt;">x</a>'
+    assert frag("<", None, 3) == "&lt;3"
+    assert el("details", open=True, hidden=False, id=None) == "<details open></details>"
+    assert el("meta", charset="utf-8") == '<meta charset="utf-8">'
+
+
+@pytest.mark.parametrize("bad", [{"tag": "p onclick=x"}, {"attr": 'x" onclick="y'}, {"attr": "on click"}])
+def test_builder_refuses_names_that_could_inject(bad):
+    with pytest.raises(ValueError):
+        if "tag" in bad:
+            el(bad["tag"], "x")
+        else:
+            el("p", "x", **{bad["attr"]: "v"})
+
+
+def test_view_model_is_plain_frozen_data():
+    texts = {"a.md": looped_article(), "b.md": "Intro to B.\n\n" + PARA_C + "\n"}
+    report = report_for(texts)
+    view = build_view(report, texts, title="T")
+    assert isinstance(view, ReportView) and view.title == "T"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        view.title = "changed"  # type: ignore[misc]
+    assert view.summary.findings == len(report.findings)
+    assert [a.path for a in view.articles] == ["a.md"] and view.summary.clean == ("b.md",)
+    copy = view.articles[0].copies[0]
+    f = report.findings[copy.index]
+    assert (copy.line, copy.end_line) == (f.line, f.end_line)
+    assert copy.group.excerpt.endswith("…")  # a long original is cut short in the legend
+    assert copy.group.excerpt[:-1] in " ".join(texts["a.md"].split())
+    assert not any(isinstance(v, Markup) for v in _values(view)), "markup belongs to the renderer"
+
+
+def _values(obj):
+    if dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            yield from _values(getattr(obj, f.name))
+    elif isinstance(obj, tuple):
+        for v in obj:
+            yield from _values(v)
+    else:
+        yield obj
+
+
+def test_stylesheet_is_package_data_inlined_into_the_page():
+    css = resources.files("dedupe.check.formats").joinpath("report.css").read_text(encoding="utf-8")
+    page = render_html(CheckReport([], files=0), {})
+    assert css.strip() in page and "mark.copy" in css
+
+
+def test_texts_default_to_the_reports_own():
+    texts = {"post.md": looped_article()}
+    report = report_for(texts)
+    report.texts = dict(texts)
+    assert render_html(report) == render_html(report, texts)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.check.run import CheckReport
 from dedupe.check.formats.html import render_html
 from tests.test_html import (
     PARA_A,
