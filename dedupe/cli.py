@@ -33,6 +33,7 @@ from dedupe.corpus.boilerplate import clean_with_model, load_model, save_model
 from dedupe.corpus.scan import format_text, scan_paths
 from dedupe.errors import DedupeError, InputError, UsageError
 from dedupe.index.index import Index, add_paths
+from dedupe.io.columnar import write_results
 from dedupe.io.progress import Progress
 from dedupe.io.textio import check_writable, read_text, same_file, write_atomic
 from dedupe.io.walk import source_files
@@ -200,6 +201,14 @@ def _add_scan_parser(sub: Any) -> None:
                    help="write the boilerplate blocks found, for 'dedupe clean --boilerplate'")
     s.add_argument("--top", type=int, default=10, metavar="N", help="items per section in text output (default 10)")
     s.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
+    e = s.add_argument_group("engine and output")
+    e.add_argument("--engine", choices=("local", "spark"), default="local",
+                   help="local (default) or spark (needs the 'spark' extra; clusters only, see the README)")
+    e.add_argument("--master", default="local[2]", help="Spark master URL (default local[2])")
+    e.add_argument("--output", metavar="DIR", help="also write the results to DIR as Parquet files "
+                   "(clusters, passages, boilerplate; needs pyarrow)")
+    e.add_argument("--output-format", choices=("parquet", "json"), default="parquet",
+                   help="with --engine spark: the files written to --output (default parquet)")
     add_arguments(s, ScanOptions, "corpus")
     add_arguments(s, SourceOptions, "sources")
     add_arguments(s, Options, "detection")
@@ -385,8 +394,18 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     config = _config(args, args.paths)
     if args.save_boilerplate:
         check_writable(args.save_boilerplate)
-    result = scan_paths(args.paths, _options(Options, args, config), _options(ScanOptions, args, config),
-                        _options(SourceOptions, args, config), Progress(sys.stderr))
+    options, scan_options = _options(Options, args, config), _options(ScanOptions, args, config)
+    src: SourceOptions = _options(SourceOptions, args, config)
+    if args.engine == "spark":
+        from dedupe import spark  # an optional extra: imported only when asked for
+
+        run = spark.scan_paths(args.paths, options, scan_options, id_field=src.id_field, text_field=src.field,
+                               master=args.master, output=args.output, fmt=args.output_format)
+        result = spark.collect(run)
+    else:
+        result = scan_paths(args.paths, options, scan_options, src, Progress(sys.stderr))
+        if args.output:
+            write_results(result, args.output)
     if args.save_boilerplate:
         save_model(result.boilerplate_model(), args.save_boilerplate)
     if args.format == "json":

@@ -241,3 +241,27 @@ def test_benchmark_corpus_plants_copies_and_chains():
     assert len(docs) == 200 and len({d for d, _ in docs}) == 200
     clusters = dedupe.scan(docs, jobs=1).clusters
     assert any(len(c.members) == 2 and c.members[0].endswith("-c0") for c in clusters)
+
+
+def test_the_cli_gives_the_same_clusters_on_spark_and_locally(spark, corpus, tmp_path, capsys):
+    """dedupe scan --engine spark on JSONL and Parquet gives the clusters of
+    dedupe scan on the same files (which reads Parquet through pyarrow)."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dedupe.cli import main
+
+    items = sorted(corpus.items())
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in items[:50]))
+    parquet = tmp_path / "docs.parquet"
+    pq.write_table(pa.table({"id": [i for i, _ in items[50:]], "text": [t for _, t in items[50:]]}), parquet)
+    argv = ["scan", "--no-config", "--format", "json", str(jsonl), str(parquet)]
+    assert main(argv + ["--output", str(tmp_path / "local")]) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main(argv + ["--engine", "spark", "--output", str(tmp_path / "spark")]) == 0
+    on_spark = json.loads(capsys.readouterr().out)
+    assert local["clusters"] and on_spark["clusters"] == local["clusters"]
+    assert pq.read_table(tmp_path / "local" / "clusters.parquet").to_pylist() == local["clusters"]

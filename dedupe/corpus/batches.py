@@ -19,7 +19,7 @@ from dedupe.core.shingle import shingle
 from dedupe.core.signature import EMPTY, minhash
 from dedupe.corpus import boilerplate as bp
 from dedupe.io.progress import Progress
-from dedupe.io.sources import Document
+from dedupe.io.records import Document
 from dedupe.io.workers import ordered_map
 from dedupe.options import Options
 

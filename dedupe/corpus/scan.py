@@ -56,8 +56,8 @@ from dedupe.corpus.grouping import doc_rank, min_documents, unit_rank
 from dedupe.corpus.passages import Match, Shared, copied_paragraphs, merge_passages, repeated_sentences
 from dedupe.errors import InputError
 from dedupe.io.progress import Progress
-from dedupe.io.records import Record
-from dedupe.io.sources import Document, Skipped, as_documents
+from dedupe.io.records import Document, Record, Skipped
+from dedupe.io.sources import as_documents
 from dedupe.options import Options, ScanOptions, SourceOptions, build, split
 
 # ---------------------------------------------------------------- results

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dedupe.errors import InputError, MissingExtraError
-from dedupe.io.records import Record
-from dedupe.io.sources import Document, Skipped
+from dedupe.io.records import Document, Record, Skipped
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 #: Similarities and shares are reported to four places: more digits are
@@ -33,3 +33,24 @@ class Record:
         for name in self._private:
             d.pop(name, None)
         return plain(d)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of a corpus: a unique ``id`` (a path, a record id) and
+    its text."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Skipped(Record):
+    """An input that could not be read: ``where`` is a path or
+    ``path:line``, ``reason`` says why."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"

@@ -17,38 +17,17 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from dedupe.errors import InputError
-from dedupe.io.records import Record
+from dedupe.io import columnar
+from dedupe.io.records import Document, Skipped
 from dedupe.io.textio import check_text, decode, read_text
 from dedupe.io.walk import source_files
 from dedupe.options import SourceOptions
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-
-
-@dataclass(frozen=True)
-class Document:
-    """One document of a corpus: a unique ``id`` (a path, a record id) and
-    its text."""
-
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Skipped(Record):
-    """An input that could not be read: ``where`` is a path or
-    ``path:line``, ``reason`` says why."""
-
-    where: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.reason}"
 
 
 def _skip(where: str, reason: str, strict: bool) -> Skipped:
@@ -84,6 +63,9 @@ def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -
             continue
         for path in source_files([raw], o):
             name = str(path)
+            if columnar.is_columnar(path):
+                yield from columnar.iter_documents(path, o.id_field, o.field, o.strict)
+                continue
             if path.suffix.lower() in JSONL_SUFFIXES:
                 try:
                     fh = open(path, "rb")
@@ -159,6 +141,8 @@ def as_documents(items: Iterable[Any], strict: bool = False) -> Iterator[Documen
             yield item
         elif isinstance(item, str):
             yield Document(str(n), item)
+        elif type(item).__name__ == "RecordBatch":  # pyarrow's, streamed without importing it here
+            yield from columnar.documents_from_batches([item], "id", "text", where, strict)
         elif isinstance(item, dict):
             rec = item if "id" in item else {**item, "id": str(n)}
             yield _from_record(rec, where, "text", "id", strict)
