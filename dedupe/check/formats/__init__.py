@@ -15,7 +15,7 @@ from dedupe.errors import OptionsError
 if TYPE_CHECKING:
     from dedupe.check.findings import CheckReport
 
-#: Format name → (module, function). ``html`` takes the texts as well.
+#: Format name → (module, function).
 FORMATS = {
     "text": ("text", "render_text"),
     "json": ("json", "render_json"),
@@ -36,8 +36,5 @@ def render(name: str, report: "CheckReport", color: bool = False) -> str:
     ``color`` styles the text format for a terminal."""
     module, func = FORMATS[check_format(name)]
     fn = getattr(importlib.import_module(f"{__name__}.{module}"), func)
-    if name == "text":
-        out = fn(report, color)
-    else:
-        out = fn(report, report.texts) if name == "html" else fn(report)
+    out = fn(report, color) if name == "text" else fn(report)
     return out if not out or out.endswith("\n") else out + "\n"
