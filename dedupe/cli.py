@@ -97,7 +97,7 @@ footer or byline do not split a block.
 """
 
 _INPUT = ("encoding", "errors", "max_line_length")
-_FILES = ("include", "exclude", "respect_gitignore")
+_FILES = ("include", "exclude", "respect_gitignore", "force_exclude")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -82,3 +82,10 @@ def test_several_inputs_need_in_place_or_diff(site, capsys):
     assert main(["clean", "content"]) == 2
     assert "need --in-place or --diff" in capsys.readouterr().err
     assert main(["clean", "content/loop.md", "content/fine.md", "-o", "out.md"]) == 2
+
+
+def test_force_exclude_applies_exclude_to_named_files(site, capsys):
+    draft = "content/drafts/wip.md"
+    assert main(["check", "--select", "DUP001", draft]) == 1  # named: checked, as ruff does
+    capsys.readouterr()
+    assert main(["check", "--select", "DUP001", "--force-exclude", draft, "content/fine.md"]) == 0
