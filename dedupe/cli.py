@@ -157,7 +157,9 @@ def _add_clean_parser(sub: Any) -> None:
     c.add_argument("--report", metavar="REPORT.json", help="write the removals, with offsets, as JSON")
     c.add_argument("--boilerplate", metavar="MODEL", help="also strip the boilerplate blocks of MODEL "
                    "(written by 'dedupe scan --save-boilerplate'), reported with kind 'boilerplate'")
-    c.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
+    talk = c.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
+    talk.add_argument("-v", "--verbose", action="store_true", help="also name each file that changes")
     add_arguments(c, Options, "detection")
     add_arguments(c, SourceOptions, "files and input", _FILES + _INPUT)
     _add_config_flags(c)
@@ -294,6 +296,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
         reports.append({"path": path, "removed": [r.to_dict() for r in result.removed]})
         changed += result.text != text
         removed_chars += len(text) - len(result.text)
+        if args.verbose and result.text != text:
+            print(f"dedupe: {path}: {len(result.removed)} removal(s), {len(text) - len(result.text):,} characters",
+                  file=sys.stderr)
         _emit_clean(args, path, text, result.text, src.encoding)
     progress.close()
     if args.report:
@@ -421,6 +426,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 def _cmd_index(args: argparse.Namespace) -> int:
     action: Callable[[Index, argparse.Namespace, Config], int] = _INDEX_ACTIONS[args.index_command]
     config = _config(args, getattr(args, "paths", None) or getattr(args, "files", None) or ["."])
+    named = [p for p in getattr(args, "paths", None) or getattr(args, "files", None) or [] if p != "-"]
+    missing = [p for p in named if not Path(p).exists()]
+    if missing:
+        # Before the index is opened: a mistyped path must not leave a new, empty index behind.
+        raise InputError(f"{missing[0]}: no such file or folder")
     shingling = {k: vars(args)[k] for k in ("ngram", "num_perm", "seed") if vars(args).get(k) is not None}
     build = Options.build(None, **shingling) if shingling else None
     with Index(args.db, build, create=args.index_command == "add") as index:

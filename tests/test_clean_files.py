@@ -89,3 +89,11 @@ def test_force_exclude_applies_exclude_to_named_files(site, capsys):
     assert main(["check", "--select", "DUP001", draft]) == 1  # named: checked, as ruff does
     capsys.readouterr()
     assert main(["check", "--select", "DUP001", "--force-exclude", draft, "content/fine.md"]) == 0
+
+
+def test_verbose_names_each_changed_file_and_quiet_says_nothing(site, capsys):
+    assert main(["clean", "content", "--diff", "-v"]) == 1
+    err = capsys.readouterr().err
+    assert "dedupe: content/loop.md: 2 removal(s)" in err and "fine.md" not in err
+    assert main(["clean", "content", "--diff", "-q"]) == 1
+    assert capsys.readouterr().err == ""

@@ -375,10 +375,12 @@ def test_cli_query_json_and_exit_codes(db, capsys):
 
 def test_cli_add_skips_bad_files_with_a_count_and_strict_makes_them_fatal(db, capsys):
     Path("content/broken.md").write_bytes(b"\x89PNG\x00\x01binary")
-    assert main(["index", "add", "--db", db, "content/", "missing.md"]) == 0
+    assert main(["index", "add", "--db", db, "content/", "missing.md"]) == 2
+    assert "missing.md: no such file or folder" in capsys.readouterr().err
+    assert main(["index", "add", "--db", db, "content/"]) == 0
     cap = capsys.readouterr()
-    assert "added 8 document(s)" in cap.out and "skipped 2 file(s)" in cap.out
-    assert "content/broken.md: binary file" in cap.err and "missing.md: no such file" in cap.err
+    assert "added 8 document(s)" in cap.out and "skipped 1 file(s)" in cap.out
+    assert "content/broken.md: binary file" in cap.err
     assert main(["index", "remove", "--db", db, "content/post-0.md"]) == 0
     capsys.readouterr()
     assert main(["index", "add", "--db", db, "--strict", "content/"]) == 2
@@ -421,3 +423,10 @@ def test_default_banding_is_what_lsh_params_chooses():
     from dedupe.index.index import _DEFAULT_BANDING, LSH_THRESHOLD
 
     assert _DEFAULT_BANDING[128] == lsh_params(LSH_THRESHOLD, 128)
+
+
+def test_a_mistyped_path_creates_no_index(tmp_path, capsys):
+    db = tmp_path / "new.db"
+    assert main(["index", "add", "--db", str(db), str(tmp_path / "contnet")]) == 2
+    assert "contnet: no such file or folder" in capsys.readouterr().err and not db.exists()
+    assert main(["index", "query", "--db", str(db), str(tmp_path / "nope.md")]) == 2
