@@ -13,7 +13,7 @@ pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
 from dedupe.io import columnar  # noqa: E402
-from tests.test_scan import planted_corpus  # noqa: E402
+from tests.corpus.test_scan import planted_corpus  # noqa: E402
 
 
 @pytest.fixture(scope="module")

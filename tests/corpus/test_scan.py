@@ -18,7 +18,7 @@ from dedupe.options import ScanOptions
 from dedupe.corpus.scan import boilerplate_share, boilerplate_shares, format_text
 from dedupe.io.sources import Skipped
 
-from .strategies import CORPUS
+from tests.strategies import CORPUS
 
 _WORDS = (
     "river market council school winter engine garden letter museum station harbour "

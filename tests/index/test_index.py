@@ -27,7 +27,7 @@ from dedupe.index.index import Index, IndexMatch, add_paths
 from dedupe.options import Options
 from dedupe.core.shingle import tokens
 
-from .strategies import CORPUS, document, paragraph
+from tests.strategies import CORPUS, document, paragraph
 
 _WORDS = (
     "river market council school budget harbour station library garden museum bridge "

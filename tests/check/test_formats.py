@@ -19,7 +19,7 @@ from dedupe.check.formats.sarif import to_sarif
 from dedupe.check.rules import RULES
 from tests.sites import make_site, prose
 
-SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA = Path(__file__).resolve().parents[2].parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 
 @pytest.fixture()

@@ -221,7 +221,7 @@ def test_speed_benchmark_runs_on_a_tiny_site(tmp_path, capsys):
     """benchmarks/check_speed.py end to end on 20 files (a smoke test, no timings asserted)."""
     import importlib.util
 
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "check_speed.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "check_speed.py"
     spec = importlib.util.spec_from_file_location("check_speed", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

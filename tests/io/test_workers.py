@@ -50,7 +50,7 @@ def test_the_library_runs_workers_from_a_script_without_a_main_guard(tmp_path):
         "from dedupe.options import ScanOptions\n"
         f"report = run_check([{str(site)!r}], CheckSettings(scan=ScanOptions(jobs=2)))\n"
         "print('findings', len(report.findings))\n", encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["findings 80"]

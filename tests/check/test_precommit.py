@@ -25,7 +25,7 @@ import yaml
 from dedupe.cli import main
 from tests.sites import make_site, page, prose
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _git(cwd: Path, *args: str) -> None:

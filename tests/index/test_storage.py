@@ -19,7 +19,7 @@ from dedupe.errors import IndexFormatError, InputError, MissingExtraError, Outpu
 from dedupe.index.index import Index
 from dedupe.index.storage import DOCUMENT_UNIT, RedisStorage, SQLiteStorage, open_storage
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _WORDS = (
     "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "
     "oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dedupe.check.formats.html import render_html
-from tests.test_html import (
+from tests.check.test_html import (
     PARA_A,
     PARA_B,
     article_node,

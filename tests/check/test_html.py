@@ -28,7 +28,7 @@ from dedupe.check.formats.html import Markup, ReportView, build_view, el, frag, 
 from dedupe.check.rules.dup001 import findings_for_removals
 from dedupe.io.textio import LineIndex
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 ARTICLE = SHARED / "corpus" / "gpt-5.2-article.md"
 
