@@ -18,7 +18,7 @@ from dedupe.core.groups import DisjointSet
 from dedupe.errors import MissingExtraError
 from dedupe.spark.components import large_star, small_star, star_components
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # ---------------------------------------------------------------- corpora
 
