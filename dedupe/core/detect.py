@@ -21,7 +21,7 @@ one on the rest).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -218,6 +218,7 @@ def find_duplicates(text: str, options: Options) -> list[Removal]:
     while True:
         doc.reset(barred)
         removals, removed = _detect(doc)
+        removed = _long_runs(doc, removed)
         weak = evidence.unsupported(removed, partial(_next_to, doc), partial(_aligned, doc),
                                     partial(_stutter, doc, removed))
         if not weak:
@@ -326,14 +327,41 @@ def _next_to(doc: _Document, u: int) -> list[int]:
     return out
 
 
+def _long_runs(doc: _Document, removed: list[evidence.Removed]) -> list[evidence.Removed]:
+    """Short removals that touch (white space between) and together reach
+    the evidence length count as long: once the text is clean they are one
+    piece, and cleaning again must decide the same."""
+    units = doc.units
+    order = sorted(range(len(removed)), key=lambda k: units[removed[k].unit].start)
+    out = list(removed)
+    k = 0
+    while k < len(order):
+        j = k
+        while j + 1 < len(order):
+            a, b = units[removed[order[j]].unit].end, units[removed[order[j + 1]].unit].start
+            if a > b or doc.text[a:b].strip():
+                break
+            j += 1
+        run = order[k : j + 1]
+        if len(run) > 1 and not all(removed[r].long for r in run):
+            first, last = units[removed[run[0]].unit], units[removed[run[-1]].unit]
+            if evidence.is_long(doc.text[first.start : last.end], doc.options.evidence_tokens):
+                for r in run:
+                    out[r] = replace(out[r], long=True)
+        k = j + 1
+    return out
+
+
 def _stutter(doc: _Document, removed: list[evidence.Removed], u: int, su: int) -> bool:
-    """Unit ``u`` comes right after its copy ``su``, with only white space
-    and removed text between: as it will once the text is clean, so that
+    """Unit ``u`` comes right after (or before) its copy ``su``, with only
+    white space and removed text between: as it will once the text is clean, so that
     cleaning again decides the same."""
     units = doc.units
     a, b = units[su].end, units[u].start
-    if a > b:
-        return False
+    if a > b:  # with keep="longest" the kept copy may come after
+        a, b = units[u].end, units[su].start
+        if a > b:
+            return False
     inside = [(units[r.unit].start, units[r.unit].end) for r in removed
               if a <= units[r.unit].start and units[r.unit].end <= b]
     gap = doc.text[a:b]
@@ -351,7 +379,10 @@ def _aligned(doc: _Document, u: int, su: int, v: int, sv: int) -> bool:
     different units in the same order, about as far apart."""
     units = doc.units
     if su == sv:
-        return False
+        # Pieces of one kept unit copied side by side: a repeated longer
+        # unit when that unit is long, a formula repeated twice otherwise.
+        src = units[su]
+        return evidence.is_long(doc.text[src.start : src.end], doc.options.evidence_tokens)
     before = units[u].start < units[v].start
     if (units[su].start < units[sv].start) != before:
         return False
