@@ -9,7 +9,7 @@ character of the input is kept as it is.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def delete_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:

@@ -121,6 +121,8 @@ def _copies_of(c: Corpus, run: np.ndarray, s: Shared, covered: np.ndarray, spool
         seen.add(d)
         if covered[c.sent_para[x]] or s.cluster_of[d] == s.cluster_of[src_doc]:
             continue
+        if not c.sent_long[x]:
+            continue  # a short sentence is a copy only inside a longer run (the evidence rule)
         if not _same_numbers(spool, (d, int(c.sent_start[x]), int(c.sent_end[x])),
                              (src_doc, int(c.sent_start[src]), int(c.sent_end[src]))):
             continue

@@ -233,7 +233,7 @@ def scan(
     t0 = time.perf_counter()
     bands, rows = banding(opts.threshold - LSH_MARGIN, opts.num_perm)
     bp_bands, bp_rows = banding(so.boilerplate_threshold - LSH_MARGIN, opts.num_perm)
-    cfg = BatchConfig(opts.ngram, opts.num_perm, opts.seed, bands, rows, bp_bands, bp_rows)
+    cfg = BatchConfig(opts.ngram, opts.num_perm, opts.seed, bands, rows, bp_bands, bp_rows, opts.evidence_tokens)
     skipped: list[Skipped] = []
     seen_ids: set[str] = set()
 

@@ -45,7 +45,8 @@ def analysis_config(options: Options, scan_options: ScanOptions, id_col: str, te
     """The same banding as :func:`dedupe.scan` chooses for these options."""
     bands, rows = banding(options.threshold - LSH_MARGIN, options.num_perm)
     bp_bands, bp_rows = banding(scan_options.boilerplate_threshold - LSH_MARGIN, options.num_perm)
-    cfg = BatchConfig(options.ngram, options.num_perm, options.seed, bands, rows, bp_bands, bp_rows)
+    cfg = BatchConfig(options.ngram, options.num_perm, options.seed, bands, rows, bp_bands, bp_rows,
+                      options.evidence_tokens)
     return AnalysisConfig(cfg, options.keep, id_col, text_col)
 
 

@@ -10,7 +10,7 @@ from dedupe.core.shingle import shingle
 from dedupe.core.signature import EMPTY, minhash_oph
 from dedupe.core.verify import compare
 
-from .strategies import paragraph
+from tests.strategies import paragraph
 
 BASE = (
     "The committee approved the new budget for the city library on Monday evening after a long debate "

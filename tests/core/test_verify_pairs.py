@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from dedupe.core.shingle import shingle
 from dedupe.core.verify import compare, jaccard_pairs
 
-from .strategies import paragraph
+from tests.strategies import paragraph
 
 
 def _expected(sets, pairs):
