@@ -70,3 +70,14 @@ def make_site(root: Path) -> dict[str, Path]:
         p.write_text(text, encoding="utf-8")
         out[name] = p
     return out
+
+
+#: Three long English sentences on unrelated subjects, for detection fixtures.
+LONG_SENTENCES = [
+    "The configuration loader reads every file in the settings folder, merges the values in "
+    "alphabetical order and reports the first key that has a value of the wrong type.",
+    "When the cache is cold the first request takes noticeably longer, because the templates are "
+    "compiled and stored before the response is written back to the client.",
+    "Each worker keeps its own connection pool, so a slow database query holds up only the requests "
+    "that were routed to that worker and never the whole service.",
+]

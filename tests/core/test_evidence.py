@@ -5,15 +5,9 @@ import pytest
 
 import dedupe
 from dedupe.core.evidence import conflict, marks, weighted_tokens
+from tests.sites import LONG_SENTENCES
 
-LONG = [
-    "The configuration loader reads every file in the settings folder, merges the values in "
-    "alphabetical order and reports the first key that has a value of the wrong type.",
-    "When the cache is cold the first request takes noticeably longer, because the templates are "
-    "compiled and stored before the response is written back to the client.",
-    "Each worker keeps its own connection pool, so a slow database query holds up only the requests "
-    "that were routed to that worker and never the whole service.",
-]
+LONG = LONG_SENTENCES
 
 
 def doc(*paras):
