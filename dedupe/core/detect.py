@@ -29,7 +29,7 @@ import numpy as np
 from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
-from dedupe.core.segment import Segment, paragraphs, sentences
+from dedupe.core.segment import Unit, units
 from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
@@ -46,14 +46,6 @@ LSH_THRESHOLD = 0.5
 _RANK = {"exact": 0, "near-duplicate": 1, "contained": 2, "repeated-sentence": 2}
 
 
-@dataclass(frozen=True)
-class Unit:
-    start: int
-    end: int
-    block: int  # index of the paragraph it belongs to
-    is_sentence: bool
-
-
 @dataclass
 class _Match:
     kind: str
@@ -68,18 +60,15 @@ class _Document:
     def __init__(self, text: str, options: Options) -> None:
         self.text = text
         self.options = options
-        blocks: list[Segment] = [s for s in paragraphs(text) if not s.protected]
-        self.units: list[Unit] = [Unit(b.start, b.end, i, False) for i, b in enumerate(blocks)]
-        self.sentences_of: list[list[int]] = [[] for _ in blocks]
-        if options.sentences:
-            for i, b in enumerate(blocks):
-                spans = sentences(text, b.start, b.end)
-                if len(spans) < 2:
-                    continue
-                for s, e in spans:
-                    self.sentences_of[i].append(len(self.units))
-                    self.units.append(Unit(s, e, i, True))
-        self.n_blocks = len(blocks)
+        found = units(text, options.sentences)
+        # Paragraphs first, so that a paragraph's number is its unit number.
+        self.units: list[Unit] = [u for u in found if not u.is_sentence]
+        self.n_blocks = len(self.units)
+        self.sentences_of: list[list[int]] = [[] for _ in self.units]
+        for u in found:
+            if u.is_sentence:
+                self.sentences_of[u.block].append(len(self.units))
+                self.units.append(u)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._unique: dict[int, np.ndarray] = {}
         self._keys: dict[int, int] = {}

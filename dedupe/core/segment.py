@@ -253,3 +253,27 @@ def _strip_ws(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What is compared for repetition: a prose paragraph (``block`` is its
+    number among the prose paragraphs) or one of its sentences."""
+
+    start: int
+    end: int
+    block: int
+    is_sentence: bool
+
+
+def units(text: str, with_sentences: bool = True) -> list[Unit]:
+    """The prose paragraphs of ``text`` (structure left out), each followed
+    by its sentences when it has two or more: the one rule for what one
+    text, the index and its queries compare."""
+    out: list[Unit] = []
+    for i, b in enumerate(s for s in paragraphs(text) if not s.protected):
+        out.append(Unit(b.start, b.end, i, False))
+        spans = sentences(text, b.start, b.end) if with_sentences else []
+        if len(spans) >= 2:
+            out.extend(Unit(s, e, i, True) for s, e in spans)
+    return out

@@ -35,7 +35,7 @@ import numpy as np
 import xxhash
 
 from dedupe.core.candidates import band_keys, lsh_params
-from dedupe.core.segment import paragraphs, sentences
+from dedupe.core.segment import units
 from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.signature import SCHEME, minhash
 from dedupe.core.verify import compare
@@ -368,16 +368,8 @@ def _check_document(doc_id: object, text: object) -> None:
 
 
 def _units(text: str) -> list[tuple[int, int, int, int]]:
-    """``(start, end, paragraph, is_sentence)`` of the prose paragraphs of
-    ``text`` and, for paragraphs of two or more sentences, their sentences."""
-    out = []
-    blocks = [s for s in paragraphs(text) if not s.protected]
-    for i, b in enumerate(blocks):
-        out.append((b.start, b.end, i, 0))
-        spans = sentences(text, b.start, b.end)
-        if len(spans) >= 2:
-            out.extend((s, e, i, 1) for s, e in spans)
-    return out
+    """``(start, end, paragraph, is_sentence)`` of :func:`dedupe.core.segment.units`."""
+    return [(u.start, u.end, u.block, int(u.is_sentence)) for u in units(text)]
 
 
 def _analyze(docs: list[tuple[str, str]], options: Options, banding: tuple[int, int]) -> list[DocumentRecord]:
