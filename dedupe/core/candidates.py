@@ -131,3 +131,23 @@ def overlap_pairs(sets: ShingleSets, active: np.ndarray, max_df: int = 200) -> n
     np.cumsum(lengths[:-1], out=first[1:])
     idx = np.arange(int(lengths.sum()), dtype=np.int64) - first[owner] + starts[owner]
     return pairs_from_buckets(sets.hashes[idx], active[owner], max_bucket=max_df)
+
+
+#: LSH is tuned below the verification threshold so that pairs just above
+#: it still collide in some band; only verified pairs count.
+LSH_MARGIN = 0.2
+def scan_banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The corpus scan's ``(bands, rows)``: the most rows whose S-curve
+    midpoint ``(1/bands) ** (1/rows)`` is still at or below ``threshold``.
+    (:func:`lsh_params`, datasketch's rule, serves the index and the
+    per-text detector, whose tables must match ``MinHashLSH``'s.) Pairs at
+    the threshold collide in some band with a probability of about 0.6 or
+    more, and pairs ``LSH_MARGIN`` above it almost surely (e.g. 0.99+ for
+    Jaccard 0.7 with the 32 x 4 banding chosen for 0.5)."""
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if (1.0 / bands) ** (1.0 / rows) > threshold:
+            break
+        best = (bands, rows)
+    return best

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from dedupe.core.candidates import band_keys
+from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import is_long
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import shingle
@@ -21,11 +21,8 @@ from dedupe.corpus import boilerplate as bp
 from dedupe.io.progress import Progress
 from dedupe.io.records import Document
 from dedupe.io.workers import ordered_map
-from dedupe.options import Options
+from dedupe.options import Options, ScanOptions
 
-#: LSH is tuned below the verification threshold so that pairs just above
-#: it still collide in some band; only verified pairs count.
-LSH_MARGIN = 0.2
 #: A batch ends after this many characters (or documents): large enough to
 #: amortize numpy calls, small enough to keep workers' memory flat.
 BATCH_CHARS = 2_000_000
@@ -48,6 +45,15 @@ class BatchConfig:
     bp_bands: int
     bp_rows: int
     evidence_tokens: float = Options.evidence_tokens
+
+    @classmethod
+    def for_options(cls, options: Options, scan_options: ScanOptions) -> "BatchConfig":
+        """The analysis a scan with these options needs (on one machine or
+        on Spark): LSH tuned ``LSH_MARGIN`` below each verification threshold."""
+        bands, rows = scan_banding(options.threshold - LSH_MARGIN, options.num_perm)
+        bp_bands, bp_rows = scan_banding(scan_options.boilerplate_threshold - LSH_MARGIN, options.num_perm)
+        return cls(options.ngram, options.num_perm, options.seed, bands, rows, bp_bands, bp_rows,
+                   options.evidence_tokens)
 
 
 @dataclass
@@ -75,19 +81,6 @@ class Batch:
     sent_long: np.ndarray  # long enough to be evidence of a copy on its own
 
 
-def banding(threshold: float, num_perm: int) -> tuple[int, int]:
-    """``(bands, rows)`` with the most rows whose S-curve midpoint
-    ``(1/bands) ** (1/rows)`` is still at or below ``threshold``: pairs at
-    the threshold collide in some band with a probability of about 0.6 or
-    more, and pairs ``LSH_MARGIN`` above it almost surely (e.g. 0.99+ for
-    Jaccard 0.7 with the 32 x 4 banding chosen for 0.5)."""
-    best = (num_perm, 1)
-    for rows in range(1, num_perm + 1):
-        bands = num_perm // rows
-        if (1.0 / bands) ** (1.0 / rows) > threshold:
-            break
-        best = (bands, rows)
-    return best
 
 
 def _bands32(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:

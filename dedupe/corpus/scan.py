@@ -41,11 +41,9 @@ import numpy as np
 
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import (
-    LSH_MARGIN,
     BatchConfig,
     Corpus,
     Spool,
-    banding,
     batch_stream,
     merge_batches,
     run_batches,
@@ -231,9 +229,7 @@ def scan(
     mine, theirs = split(kwargs, ScanOptions, Options)
     opts, so = Options.build(options, **theirs), build(ScanOptions, scan_options, **mine)
     t0 = time.perf_counter()
-    bands, rows = banding(opts.threshold - LSH_MARGIN, opts.num_perm)
-    bp_bands, bp_rows = banding(so.boilerplate_threshold - LSH_MARGIN, opts.num_perm)
-    cfg = BatchConfig(opts.ngram, opts.num_perm, opts.seed, bands, rows, bp_bands, bp_rows, opts.evidence_tokens)
+    cfg = BatchConfig.for_options(opts, so)
     skipped: list[Skipped] = []
     seen_ids: set[str] = set()
 

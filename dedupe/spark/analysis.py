@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import numpy as np
 
 from dedupe.core.shingle import sorted_unique
-from dedupe.corpus.batches import BATCH_CHARS, BATCH_DOCS, LSH_MARGIN, BatchConfig, _analyze, banding
+from dedupe.corpus.batches import BATCH_CHARS, BATCH_DOCS, BatchConfig, _analyze
 from dedupe.options import Options, ScanOptions
 
 if TYPE_CHECKING:
@@ -43,11 +43,7 @@ class AnalysisConfig:
 
 def analysis_config(options: Options, scan_options: ScanOptions, id_col: str, text_col: str) -> AnalysisConfig:
     """The same banding as :func:`dedupe.scan` chooses for these options."""
-    bands, rows = banding(options.threshold - LSH_MARGIN, options.num_perm)
-    bp_bands, bp_rows = banding(scan_options.boilerplate_threshold - LSH_MARGIN, options.num_perm)
-    cfg = BatchConfig(options.ngram, options.num_perm, options.seed, bands, rows, bp_bands, bp_rows,
-                      options.evidence_tokens)
-    return AnalysisConfig(cfg, options.keep, id_col, text_col)
+    return AnalysisConfig(BatchConfig.for_options(options, scan_options), options.keep, id_col, text_col)
 
 
 def _chunks(ids: list[str], texts: list[str]) -> Iterator[tuple[list[str], list[str]]]:
