@@ -325,8 +325,8 @@ def _check_clean_targets(args: argparse.Namespace, files: list[str]) -> None:
     if files == ["-"] and args.in_place:
         raise UsageError("--in-place needs a file, not standard input")
     for out in (args.output, args.report):
-        if out and any(f != "-" and same_file(out, f) for f in files):
-            raise UsageError(f"{out}: is an input; use --in-place to replace it")
+        if out:
+            _refuse_input(out, files, "use --in-place to replace it")
     if args.output and args.report and same_file(args.output, args.report):
         raise UsageError(f"{args.output}: given for both -o and --report")
     for target in [*(files if args.in_place else []), args.output, args.report]:
@@ -361,7 +361,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if settings.update_baseline and not settings.baseline:
         raise UsageError("--update-baseline needs --baseline FILE (or 'baseline' in the configuration)")
     if args.output_file:
-        _check_report_target(args.output_file, args.paths)
+        _refuse_input(args.output_file, args.paths, "write the report elsewhere")
+        check_writable(args.output_file)
     report = run_check(args.paths, settings, stdin_name)
     if args.fix:
         fixed = fix_findings(report, settings.sources.encoding)
@@ -387,12 +388,10 @@ def _use_color(choice: str, output_file: str | None) -> bool:
     return not output_file and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
-def _check_report_target(target: str, inputs: Sequence[str]) -> None:
-    """A report never replaces an input file."""
-    for path in inputs:
-        if path != "-" and Path(path).is_file() and same_file(target, path):
-            raise UsageError(f"{target}: is an input; write the report elsewhere")
-    check_writable(target)
+def _refuse_input(target: str, inputs: Sequence[str], hint: str) -> None:
+    """An output never replaces an input file (through links too)."""
+    if any(path != "-" and same_file(target, path) for path in inputs):
+        raise UsageError(f"{target}: is an input; {hint}")
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:

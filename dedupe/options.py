@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from typing import Any, Literal, TypeVar
 
@@ -344,11 +344,6 @@ def from_flags(cls: type[T], flags: Mapping[str, Any], config: Mapping[str, Any]
 def config_keys(*classes: type) -> dict[str, Field]:
     """Configuration keys of the fields of ``classes``."""
     return {key_of(f): f for cls in classes for f in fields(cls)}
-
-
-def iter_fields(*classes: type) -> Iterator[Field]:
-    for cls in classes:
-        yield from fields(cls)
 
 
 def markdown_table(cls: type) -> str:
