@@ -74,3 +74,21 @@ def document(draw, max_paragraphs: int = 8) -> str:
             blocks.append(p.split("。")[0] + "。" if "。" in p else p.split(". ")[0])
     gap = draw(st.sampled_from(["\n\n", "\n\n\n", "\r\n\r\n"]))
     return gap.join(blocks) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+# Characters that exercise every class and normalization path of the
+# tokenizer: Latin with accents and ligatures, full-width forms, combining
+# marks, Cyrillic, Greek, Han, Kana (half-width too), Hangul (syllables and
+# jamo), Thai, digits of several scripts, the prolonged sound and
+# iteration marks, punctuation, white space, NUL, a lone surrogate and an
+# astral Han character and emoji.
+_MIXED = (
+    "abcxyzABCXYZ0189éÉßẞﬁﬃİıǄǅ" "ＡＢｃｄ０１２" "\u0301\u0308\u0323\u3099" "абвгдЖЗИ" "αβγΣς"
+    "日本語中国文化历史" "あいうカキクｶﾞｷﾞ" "한국어\u1100\u1161\u11a8" "ภาษาไทย" "٠١٢३४५"
+    "ー々〆〻" ".,;:!?。、！？「」()[]-_/'\"" " \t\n\r\u3000\u00a0" "\x00\ud800" "\U00020000\U0001f600"
+)
+
+#: Short texts of many scripts and awkward characters, for comparing two
+#: implementations of the tokenizer bit for bit.
+mixed_text = st.text(st.sampled_from(_MIXED), max_size=60)
+mixed_texts = st.lists(st.one_of(mixed_text, paragraph()), max_size=12)

@@ -25,14 +25,13 @@ from dataclasses import dataclass
 
 import regex
 
+from dedupe.core.shingle import script_counts
+
 #: Han, Kana and Hangul characters are one token each, yet a word of
 #: Chinese is about 1.5 characters and of Japanese about 2 (and a Korean
 #: word 2-3 syllables): counting each as half a token keeps a 12-word
 #: English sentence and its translation about equally "long".
 WIDE_TOKEN_WEIGHT = 0.5
-
-_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
-_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
 
 _SALIENT = regex.compile(
     r"`[^`]+`"  # code spans
@@ -91,8 +90,7 @@ def conflict(a: Marks, b: Marks, shorter: bool) -> bool:
 def weighted_tokens(text: str) -> float:
     """Tokens of ``text`` with Han/Kana/Hangul characters weighed
     :data:`WIDE_TOKEN_WEIGHT` each."""
-    wide = len(_WIDE.findall(text))
-    words = len(_WORD.findall(_WIDE.sub(" ", text)))
+    words, wide = script_counts(text)
     return words + WIDE_TOKEN_WEIGHT * wide
 
 

@@ -11,18 +11,48 @@ points, classified through a lookup table, and hashed arithmetically. Each
 token is hashed once (a polynomial over its characters' mixed code points)
 and n-grams are combined from token hashes with multiply-adds, then mixed
 with the MurmurHash3 64-bit finalizer.
+
+The loops over characters and tokens run in a compiled kernel
+(``dedupe/core/_kernel.c``) when it was built at install; the numpy
+functions here are the reference it is tested against bit for bit, and
+what runs where it was not built (a one-line notice says so) or when
+``DEDUPE_PURE_PYTHON=1`` is set.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import regex
 import xxhash
 
 from dedupe.core.normalize import normalize
+
+#: Set to 1 to run the numpy reference instead of the compiled kernel.
+PURE_ENV = "DEDUPE_PURE_PYTHON"
+
+
+def _load_kernel() -> ModuleType | None:
+    """The compiled kernel, or ``None`` (with a notice) for the numpy
+    implementation. Decided once, at import, like the tables below."""
+    reason = f"{PURE_ENV} is set"
+    if os.environ.get(PURE_ENV, "") in ("", "0"):
+        try:
+            from dedupe.core import _kernel  # type: ignore[attr-defined]
+
+            return _kernel
+        except ImportError:
+            reason = "the compiled kernel is not built (no C compiler at install?)"
+    logging.getLogger("dedupe").warning("dedupe: %s; using the slower numpy implementation", reason)
+    return None
+
+
+KERNEL = _load_kernel()
 
 WORD, SINGLE, BOUNDARY = 1, 2, 3  # 0 is a separator: white space, punctuation
 
@@ -182,6 +212,25 @@ def normalized_code_points(texts: Sequence[str]) -> np.ndarray:
 
 def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Hash of every token of every text, and the index of its text."""
+    if KERNEL is None:
+        return token_hashes_numpy(texts)
+    th, tok_off = _kernel_tokens(texts)
+    seg = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(tok_off))
+    return th, seg
+
+
+def _kernel_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Token hashes and each text's first token (``len(texts) + 1``
+    offsets), from the kernel."""
+    cp = normalized_code_points(texts)
+    th = np.empty(cp.size, dtype=np.uint64)
+    tok_off = np.zeros(max(len(texts), 1) + 1, dtype=np.int64)
+    n = KERNEL.tokens(cp, _CLASS, _CHAR_HASH, _CHAR_POW, th, tok_off)  # type: ignore[union-attr]
+    return th[:n].copy(), tok_off[: len(texts) + 1]
+
+
+def token_hashes_numpy(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`token_hashes` in numpy (the reference of the kernel)."""
     cp = normalized_code_points(texts)
     if cp.size == 0:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
@@ -218,8 +267,19 @@ def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 def shingle(texts: Sequence[str], ngram: int = 3) -> ShingleSets:
     """Hashed token n-grams of each text (a text shorter than ``ngram``
     tokens gets one shingle of all its tokens; an empty text gets none)."""
+    if KERNEL is None or not 1 <= ngram <= _GRAM_MUL.size:
+        return shingle_numpy(texts, ngram)
+    th, tok_off = _kernel_tokens(texts)
+    out = np.empty(th.size, dtype=np.uint64)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    n = KERNEL.ngrams(th, tok_off, _GRAM_MUL, ngram, out, offsets)
+    return ShingleSets(out[:n].copy(), offsets, np.diff(tok_off), _sequence_keys(th, tok_off))
+
+
+def shingle_numpy(texts: Sequence[str], ngram: int = 3) -> ShingleSets:
+    """:func:`shingle` in numpy (the reference of the kernel)."""
     n_texts = len(texts)
-    th, seg = token_hashes(texts)
+    th, seg = token_hashes_numpy(texts)
     counts = np.bincount(seg, minlength=n_texts).astype(np.int64)
     tok_off = np.zeros(n_texts + 1, dtype=np.int64)
     np.cumsum(counts, out=tok_off[1:])
@@ -258,6 +318,40 @@ def _sequence_keys(th: np.ndarray, tok_off: np.ndarray) -> np.ndarray:
         [xxhash.xxh3_64_intdigest(raw[a * 8 : b * 8]) for a, b in zip(tok_off[:-1], tok_off[1:])],
         dtype=np.uint64,
     )
+
+
+# Classes for weighing a unit's length on its raw characters (see
+# dedupe.core.evidence): 1 for letters, digits and marks, which run into
+# words, 2 for the characters of the space-less scripts, which count one by
+# one. The marks the token classes add to those scripts (ー々〆〻) count
+# as the scripts' regular expressions place them.
+_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
+
+
+def _count_table() -> np.ndarray:
+    table = _CLASS.copy()
+    table[table == BOUNDARY] = 0
+    for ch in "\u30fc\u3005\u3006\u303b":
+        table[ord(ch)] = SINGLE if _WIDE.match(ch) else WORD
+    return table
+
+
+_COUNT_CLASS = _count_table()
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """``(words, wide)``: the runs of letters, digits and marks of ``text``
+    outside the space-less scripts, and the characters of those scripts
+    (Han, Kana, Hangul, Thai, Lao, Khmer, Myanmar), on the text as it is."""
+    if KERNEL is None:
+        return script_counts_regex(text)
+    return KERNEL.script_counts(text, _COUNT_CLASS)
+
+
+def script_counts_regex(text: str) -> tuple[int, int]:
+    """:func:`script_counts` by regular expressions (the reference)."""
+    return len(_WORD.findall(_WIDE.sub(" ", text))), len(_WIDE.findall(text))
 
 
 def tokens(text: str) -> list[str]:

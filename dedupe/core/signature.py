@@ -4,7 +4,8 @@ The scheme is datasketch's default ``affine32``: the low 32 bits of each
 shingle hash are pre-mixed with the MurmurHash3 32-bit finalizer, then each
 permutation is ``a * h + b`` modulo 2**32 with the ``(a, b)`` that
 ``datasketch.MinHash(num_perm, seed)`` draws. Signatures of thousands of
-segments come out of one numpy pass, and any row can be handed to
+segments come out of one numpy pass (or one call of the compiled kernel,
+see :mod:`dedupe.core.shingle`), and any row can be handed to
 ``datasketch`` as a :class:`~datasketch.LeanMinHash`.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe.core.shingle import ShingleSets
+from dedupe.core.shingle import KERNEL, ShingleSets
 
 SCHEME = "affine32"
 EMPTY = np.uint32(0xFFFFFFFF)
@@ -46,6 +47,16 @@ def minhash(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.ndarray
     """A ``(len(sets), num_perm)`` uint32 array of MinHash signatures; a
     segment with no shingles gets the all-``0xFFFFFFFF`` signature, as an
     empty datasketch MinHash does."""
+    if KERNEL is None:
+        return minhash_numpy(sets, num_perm, seed)
+    a, b = permutations(num_perm, seed)
+    out = np.empty((len(sets), num_perm), dtype=np.uint32)
+    KERNEL.minhash(sets.hashes, sets.offsets, a, b, out)
+    return out
+
+
+def minhash_numpy(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """:func:`minhash` in numpy (the reference of the kernel)."""
     a, b = permutations(num_perm, seed)
     n = len(sets)
     out = np.full((n, num_perm), EMPTY, dtype=np.uint32)
@@ -106,6 +117,15 @@ def minhash_oph(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.nda
     like those of :func:`minhash` (but not equal to them, and not
     interoperable with ``datasketch``). An empty segment gets the
     all-``0xFFFFFFFF`` signature."""
+    if KERNEL is None:
+        return minhash_oph_numpy(sets, num_perm, seed)
+    out = np.empty((len(sets), num_perm), dtype=np.uint32)
+    KERNEL.minhash_oph(sets.hashes, sets.offsets, int(_seed_multiplier(seed)), num_perm, out)
+    return out
+
+
+def minhash_oph_numpy(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """:func:`minhash_oph` in numpy (the reference of the kernel)."""
     n = len(sets)
     out = np.full(n * num_perm, EMPTY, dtype=np.uint32)
     if sets.hashes.size == 0:
