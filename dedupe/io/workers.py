@@ -30,18 +30,19 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any)
     at most two items per worker are in flight, so reading a stream of
     items never runs far ahead of the workers (memory stays flat).
 
-    ``jobs=0`` decides from the work: the first item runs in this process,
-    and workers (one per CPU) start only when a second item follows, since
-    starting one costs about half a second of imports."""
+    ``jobs=0`` decides from the work: a single item runs in this process
+    (a spawned worker costs about half a second of imports), and as soon
+    as a second one follows, every item goes to workers, one per CPU, so
+    that this process only reads while they work."""
     if jobs == 0:
         it = iter(items)
         first, second = next(it, _END), next(it, _END)
         if first is _END:
             return
-        yield fn(first, *args)
         if second is _END:
+            yield fn(first, *args)
             return
-        items, jobs = itertools.chain([second], it), os.cpu_count() or 1
+        items, jobs = itertools.chain([first, second], it), os.cpu_count() or 1
     if jobs <= 1:
         for item in items:
             yield fn(item, *args)
