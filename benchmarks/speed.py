@@ -11,7 +11,8 @@ Pipelines (all with 128 permutations, Jaccard threshold 0.7 on token
 
 - ``dedupe``: ``shingle`` -> ``minhash`` (datasketch-exact) or
   ``minhash_oph`` (one-permutation hashing) -> ``lsh_pairs`` -> exact
-  Jaccard of candidate pairs (``verify.jaccard_pairs``) -> groups;
+  Jaccard of candidate pairs (``verify.jaccard_pairs``) -> groups; with the
+  compiled kernel and with the numpy reference (``*_numpy``) side by side;
 - ``dedupe.scan``: the library's corpus scan with each paragraph as a
   document (it also finds copied sentences and boilerplate);
 - ``datasketch``: Python shingling, ``MinHash.update_batch`` per paragraph,
@@ -19,6 +20,12 @@ Pipelines (all with 128 permutations, Jaccard threshold 0.7 on token
 - ``datasketch-bulk``: the same with ``MinHash.bulk``;
 - ``rensa``: Python shingling, ``RMinHash.update`` per paragraph,
   ``RMinHashLSH``, exact Jaccard of Python sets (needs the ``bench`` extra).
+
+A second table times whole ``dedupe scan --format json`` processes on a
+generated JSONL corpus (``--scan-mb``, 20 MB by default): every article of
+the shared corpus, re-enciphered per round so that rounds share no text,
+and each article once more with light edits; with ``--jobs 1`` and
+``--jobs 2``, and with the numpy reference (``DEDUPE_PURE_PYTHON=1``).
 
 Every pipeline keeps the first paragraph of each group; F1 is over the
 paragraphs flagged as copies, against the copies the benchmark planted.
@@ -32,6 +39,7 @@ import json
 import os
 import platform
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,7 +55,7 @@ import _data  # noqa: E402
 
 from dedupe.core import signature, verify  # noqa: E402
 from dedupe.core.candidates import lsh_pairs  # noqa: E402
-from dedupe.core.shingle import shingle  # noqa: E402
+from dedupe.core.shingle import shingle, shingle_numpy  # noqa: E402
 
 NUM_PERM = 128
 THRESHOLD = 0.7
@@ -82,7 +90,7 @@ def make_data(repeat: int = 1, copy_rate: float = 0.2, seed: int = 0, limit: int
     if limit:
         base = base[:limit]
     originals: list[str] = list(base)
-    for r in range(1, repeat):
+    for _r in range(1, repeat):
         sents = [s for p in base for s in _data.split_sentences(p)]
         rng.shuffle(sents)
         k = 0
@@ -91,7 +99,6 @@ def make_data(repeat: int = 1, copy_rate: float = 0.2, seed: int = 0, limit: int
             joiner = "" if _data.is_cjk(sents[k]) else " "
             originals.append(joiner.join(sents[k : k + n]))
             k += n
-    items: list[tuple[str, int | None]] = [(t, None) for t in originals]
     planted = []
     for i in rng.sample(range(len(originals)), int(copy_rate * len(originals))):
         p = originals[i]
@@ -112,13 +119,11 @@ def make_data(repeat: int = 1, copy_rate: float = 0.2, seed: int = 0, limit: int
         at = rng.randint(position[i], len(order) - 1)
         slots[at].append(p)
     texts, copies = [], set()
-    first_copy = {}
-    for k, slot in enumerate(slots):
+    for slot in slots:
         for m, t in enumerate(slot):
             if m:
                 copies.add(len(texts))
             texts.append(t)
-    del first_copy
     return Data(texts, frozenset(copies))
 
 
@@ -160,16 +165,22 @@ def py_verify(sets: list[set[str]], pairs) -> list[tuple[int, int]]:
 # --- pipelines ----------------------------------------------------------------
 
 
-def ours_signatures(texts: list[str], oph: bool = False) -> np.ndarray:
-    sets = shingle(texts, NGRAM)
-    if oph:
-        return signature.minhash_oph(sets, NUM_PERM, 1)
-    return signature.minhash(sets, NUM_PERM, 1)
+#: (shingle, one-permutation signatures, datasketch-exact signatures)
+IMPLEMENTATIONS = {
+    "kernel": (shingle, signature.minhash_oph, signature.minhash),
+    "numpy": (shingle_numpy, signature.minhash_oph_numpy, signature.minhash_numpy),
+}
 
 
-def ours_scan(texts: list[str], oph: bool = False) -> set[int]:
-    sets = shingle(texts, NGRAM)
-    sigs = signature.minhash_oph(sets, NUM_PERM, 1) if oph else signature.minhash(sets, NUM_PERM, 1)
+def ours_signatures(texts: list[str], oph: bool = False, impl: str = "kernel") -> np.ndarray:
+    shingle_fn, oph_fn, exact_fn = IMPLEMENTATIONS[impl]
+    return (oph_fn if oph else exact_fn)(shingle_fn(texts, NGRAM), NUM_PERM, 1)
+
+
+def ours_scan(texts: list[str], oph: bool = False, impl: str = "kernel") -> set[int]:
+    shingle_fn, oph_fn, exact_fn = IMPLEMENTATIONS[impl]
+    sets = shingle_fn(texts, NGRAM)
+    sigs = (oph_fn if oph else exact_fn)(sets, NUM_PERM, 1)
     pairs = lsh_pairs(sigs, THRESHOLD)
     inter, size_a, size_b = verify.jaccard_pairs(sets, pairs)
     union = size_a + size_b - inter
@@ -277,6 +288,96 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}"
 
 
+# --- whole processes ----------------------------------------------------------
+
+
+def _cipher(rng: random.Random) -> dict[int, str]:
+    """A letter-for-letter substitution of Latin, Han and Kana: text of the
+    same shape (word lengths, scripts, punctuation) that shares no
+    shingle with the original."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0x61, 0x7B), (0x4E00, 0x9FA6), (0x3041, 0x3097), (0x30A1, 0x30F7)):
+        dst = list(range(lo, hi))
+        rng.shuffle(dst)
+        table.update(zip(range(lo, hi), map(chr, dst)))
+    table.update({c - 0x20: table[c].upper() for c in range(0x61, 0x7B)})
+    return table
+
+
+def write_corpus(path: Path, megabytes: float, seed: int = 0, limit: int | None = None) -> dict:
+    """A JSONL corpus of about ``megabytes``: articles of one to four corpus
+    paragraphs, every round of them under a fresh cipher, each article
+    followed by a copy with 0.5-3 % of its words or characters edited."""
+    rng = random.Random(seed)
+    paras = [p for ps in _data.corpus_texts().values() for p in ps if _data.count_tokens(p) >= 8][:limit]
+    target, size, n, rounds = int(megabytes * 1e6), 0, 0, 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while size < target:
+            table = _cipher(rng) if rounds else {}
+            order = list(range(len(paras)))
+            rng.shuffle(order)
+            i, rounds = 0, rounds + 1
+            while i < len(order) and size < target:
+                k = rng.randint(1, 4)
+                text = "\n\n".join(paras[j].translate(table) for j in order[i : i + k])
+                i += k
+                cjk = _data.is_cjk(text[:200])
+                edited = _data._edit(text, rng, cjk, list(text.replace("\n", "")) if cjk else text.split())
+                for doc_id, t in ((f"a{n}", text), (f"a{n}-edited", edited)):
+                    line = json.dumps({"id": doc_id, "text": t}, ensure_ascii=False) + "\n"
+                    fh.write(line)
+                    size += len(line.encode("utf-8"))
+                n += 1
+    return {"articles": n, "documents": 2 * n, "megabytes": size / 1e6, "rounds": rounds}
+
+
+def _timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system of the process and its
+    workers) and standard output of one child process."""
+    before = os.times()
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t0
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu, out.stdout
+
+
+def whole_scans(megabytes: float, runs: int, seed: int, limit: int | None) -> list[dict]:
+    """``dedupe scan`` as a whole process, kernel and numpy, one and two
+    workers; the best of ``runs`` by wall time (and, apart, by CPU time)."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.jsonl"
+        info = write_corpus(path, megabytes, seed, limit)
+        mb = info["megabytes"]
+        floor_s, _ = best_of(lambda: floor(path), runs, time.perf_counter)
+        print(f"\nwhole processes: {info['documents']:,} documents ({info['articles']:,} articles and an edited"
+              f" copy of each), {mb:.1f} MB of JSONL; best of {runs} runs")
+        results = {}
+        for name, jobs, pure in (("kernel, --jobs 1", 1, "0"), ("kernel, --jobs 2", 2, "0"),
+                                 ("numpy reference, --jobs 1", 1, "1")):
+            env = {**os.environ, "DEDUPE_PURE_PYTHON": pure}
+            cmd = [sys.executable, "-m", "dedupe", "scan", str(path), "--format", "json", "--jobs", str(jobs)]
+            times = [_timed_process(cmd, env) for _ in range(runs)]
+            results[name] = {k: v for k, v in json.loads(times[0][2]).items() if k != "summary"}
+            rows.append({"process": f"dedupe scan, {name}", "wall_s": min(t[0] for t in times),
+                         "cpu_s": min(t[1] for t in times)})
+        same = all(r == results["kernel, --jobs 1"] for r in results.values())
+        rows.append({"process": "floor: read + str.lower()", "wall_s": floor_s, "cpu_s": floor_s})
+    base = rows[0]
+    print()
+    print("| process | wall s | wall MB/s | CPU s | speed-up over kernel --jobs 1 (wall) |")
+    print("|---|---:|---:|---:|---:|")
+    for r in rows:
+        r["megabytes"] = mb
+        r["wall_mb_s"] = mb / r["wall_s"]
+        r["speedup_wall"] = base["wall_s"] / r["wall_s"]
+        print(f"| {r['process']} | {r['wall_s']:.2f} | {r['wall_mb_s']:.1f} | {r['cpu_s']:.2f} | {r['speedup_wall']:.2f}× |")
+    print(f"\nresults identical across the three scans: {same}")
+    return rows
+
+
 def _cell(x: float, fmt: str, unit: str = "") -> str:
     return "–" if x != x else f"{x:{fmt}}{unit}"
 
@@ -289,6 +390,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                     help="time by this process's CPU time (default) or by wall-clock time")
+    ap.add_argument("--scan-mb", type=float, default=20.0,
+                    help="size of the JSONL corpus for whole-process scans (default 20; 0 skips them)")
     ap.add_argument("--json", metavar="PATH", help="write the results as JSON")
     args = ap.parse_args(argv)
 
@@ -325,6 +428,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("measuring ...")
     measure("dedupe (OPH)", lambda: ours_signatures(texts, True), lambda: ours_scan(texts, True), args.runs)
     measure("dedupe (datasketch-exact)", lambda: ours_signatures(texts), lambda: ours_scan(texts), args.runs)
+    measure("dedupe (OPH), numpy reference", lambda: ours_signatures(texts, True, "numpy"),
+            lambda: ours_scan(texts, True, "numpy"), args.runs)
+    measure("dedupe (datasketch-exact), numpy reference", lambda: ours_signatures(texts, False, "numpy"),
+            lambda: ours_scan(texts, False, "numpy"), args.runs)
     import dedupe
 
     if hasattr(dedupe, "scan"):
@@ -350,9 +457,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{_cell(r['f1'], '.3f')} | {_cell(r['ratio_signatures'], '.1f', '×')} | {_cell(r['ratio_scan'], '.1f', '×')} |")
     if not have_rensa:
         print("\nrensa is not installed (pip install 'dedupe-text[bench]'): its row is skipped.")
+    processes = whole_scans(args.scan_mb, args.runs, args.seed, args.limit) if args.scan_mb > 0 else []
     if args.json:
         out = {"machine": machine(), "clock": args.clock, "paragraphs": len(texts), "megabytes": mb, "copies": len(data.copies),
-               "rows": [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows]}
+               "rows": [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows],
+               "processes": processes}
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
 
