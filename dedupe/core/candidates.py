@@ -53,12 +53,15 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys ^ (np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
 
 
-def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int = 1000) -> np.ndarray:
+def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int = 1000,
+                       reach: int = 1) -> np.ndarray:
     """Unique ``(i, j)`` pairs, ``i < j``, of members sharing a label.
 
     Buckets larger than ``max_bucket`` link every member to the bucket's
-    first member only, so a hugely repeated item costs linear, not
-    quadratic, work (its copies are still all found through that member).
+    first ``reach`` members (and, when ``reach`` is above one, to its
+    predecessor) only, so a hugely repeated item costs linear, not
+    quadratic, work: its copies are still all found through the first
+    members, the earliest and so the kept ones.
     """
     if labels.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
@@ -81,8 +84,7 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
     out = []
     big = sizes > max_bucket
     for start, size in zip(starts[big], sizes[big]):
-        m = members[start : start + size]
-        out.append(np.stack([np.full(size - 1, m[0]), m[1:]], axis=1))
+        out.extend(_linked(members[start : start + size], reach))
     # Buckets of equal size are expanded together, one numpy call per size.
     small = (sizes > 1) & ~big
     for size in sorted_unique(sizes[small]):
@@ -101,7 +103,16 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
     return np.stack([key // span, key % span], axis=1)
 
 
-def lsh_pairs(signatures: np.ndarray, threshold: float, max_bucket: int = 1000) -> np.ndarray:
+def _linked(m: np.ndarray, reach: int) -> list[np.ndarray]:
+    """The pairs of one oversized bucket: each member with the first
+    ``reach`` members, and with its predecessor when ``reach`` > 1."""
+    out = [np.stack([np.full(m.size - h - 1, m[h]), m[h + 1 :]], axis=1) for h in range(min(reach, m.size - 1))]
+    if reach > 1:
+        out.append(np.stack([m[:-1], m[1:]], axis=1))
+    return out
+
+
+def lsh_pairs(signatures: np.ndarray, threshold: float, max_bucket: int = 1000, reach: int = 1) -> np.ndarray:
     """Candidate pairs of segments whose signatures agree on a whole band."""
     n, num_perm = signatures.shape
     bands, rows = lsh_params(threshold, num_perm)
@@ -109,15 +120,15 @@ def lsh_pairs(signatures: np.ndarray, threshold: float, max_bucket: int = 1000) 
     members = np.repeat(np.arange(n, dtype=np.int64), bands)
     empty = (signatures == np.uint32(0xFFFFFFFF)).all(axis=1)
     keep = ~np.repeat(empty, bands)
-    return pairs_from_buckets(keys.ravel()[keep], members[keep], max_bucket)
+    return pairs_from_buckets(keys.ravel()[keep], members[keep], max_bucket, reach)
 
 
-def overlap_pairs(sets: ShingleSets, active: np.ndarray, max_df: int = 200) -> np.ndarray:
+def overlap_pairs(sets: ShingleSets, active: np.ndarray, max_df: int = 200, reach: int = 1) -> np.ndarray:
     """Pairs among ``active`` segments that share at least one shingle.
 
-    Exact for shingles found in at most ``max_df`` segments; more common
-    shingles are ignored for candidate generation (but not for
-    verification), since they are phrases rather than copies.
+    Exact for shingles found in at most ``max_df`` segments; a more
+    common shingle, a phrase rather than a copy, pairs segments only as an
+    oversized bucket of :func:`pairs_from_buckets` does.
     """
     active = np.asarray(active, dtype=np.int64)
     if active.size == 0:
@@ -130,7 +141,7 @@ def overlap_pairs(sets: ShingleSets, active: np.ndarray, max_df: int = 200) -> n
     first = np.zeros(active.size, dtype=np.int64)
     np.cumsum(lengths[:-1], out=first[1:])
     idx = np.arange(int(lengths.sum()), dtype=np.int64) - first[owner] + starts[owner]
-    return pairs_from_buckets(sets.hashes[idx], active[owner], max_bucket=max_df)
+    return pairs_from_buckets(sets.hashes[idx], active[owner], max_df, reach)
 
 
 #: LSH is tuned below the verification threshold so that pairs just above

@@ -42,6 +42,13 @@ LSH_ABOVE_UNITS = 20_000
 # LSH is tuned for a lower Jaccard than the removal threshold so that
 # truncated copies, whose Jaccard with the original is low, still collide.
 LSH_THRESHOLD = 0.5
+# A bucket of more units than this (a shingle or band shared by many) links
+# each unit to the bucket's first REACH units, the earliest copies, and to
+# its predecessor, not to every other: 20,000 near-identical paragraphs took
+# minutes and gigabytes through all-pairs buckets. Linking to 1 or 4
+# predecessors removed the same text on them and on quality.py.
+BUCKET_CAP = 64
+REACH = 16
 
 _RANK = {"exact": 0, "near-duplicate": 1, "contained": 2, "repeated-sentence": 2}
 
@@ -137,13 +144,17 @@ class _Document:
         return r
 
     def _candidates(self) -> dict[int, list[int]]:
-        n = len(self.units)
-        active = np.flatnonzero(self.sets.tokens > 0)
-        if n <= LSH_ABOVE_UNITS:
-            pairs = overlap_pairs(self.sets, active)
+        tokens = self.sets.tokens
+        # Only units that can be removed or kept as a source need
+        # neighbours: those of min_tokens or more, and sentences, which may
+        # go as a leftover fragment; a line of two words never does.
+        is_sentence = np.fromiter((u.is_sentence for u in self.units), dtype=bool, count=len(self.units))
+        active = np.flatnonzero((tokens >= self.options.min_tokens) | (is_sentence & (tokens > 0)))
+        if active.size <= LSH_ABOVE_UNITS:
+            pairs = overlap_pairs(self.sets, active, BUCKET_CAP, REACH)
         else:
-            sigs = minhash(self.sets, self.options.num_perm, self.options.seed)
-            pairs = lsh_pairs(sigs, LSH_THRESHOLD)
+            sigs = minhash(self.sets, self.options.num_perm, self.options.seed)[active]
+            pairs = active[lsh_pairs(sigs, LSH_THRESHOLD, BUCKET_CAP, REACH)]
         # Exact repeats are always candidates, however often they repeat.
         exact = pairs_from_buckets(self.sets.keys[active], active, max_bucket=1)
         if exact.size:
@@ -259,17 +270,21 @@ def _sentences(doc: _Document, b: int, sources: set[int], remove) -> None:
     tokens = doc.sets.tokens
     own = doc.sentences_of[b]
     dropped: set[int] = set()
-    kept_here: set[int] = set()
+    kept_any = False
     for s in own:
         if tokens[s] < options.min_tokens:
             continue
-        m = doc.best_match(s, sources | kept_here)
+        m = doc.best_match(s, sources)
         if m is not None:
             remove(s, m, "repeated-sentence")
             dropped.add(s)
         else:
-            kept_here.add(s)
-    if dropped and not kept_here:
+            # A kept sentence is a source for the rest of its paragraph
+            # at once; it would become one below in any case. Adding it in
+            # place, not through a union per sentence, keeps this linear.
+            sources.add(s)
+            kept_any = True
+    if dropped and not kept_any:
         # Every full sentence repeats kept text: a leftover fragment
         # (a truncated sentence at a broken paragraph edge) goes too
         # when all of it is found in a kept unit.
@@ -282,12 +297,10 @@ def _sentences(doc: _Document, b: int, sources: set[int], remove) -> None:
                 dropped.add(s)
     if dropped:
         kept_all = [s for s in own if s not in dropped]
-        sources |= {s for s in kept_all if tokens[s] >= options.min_tokens}
         if kept_all:
             sources.add(doc.add_remainder(b, kept_all, dropped))
     else:
         sources.add(b)
-        sources |= {s for s in own if tokens[s] >= options.min_tokens}
 
 
 def _next_to(doc: _Document, u: int) -> list[int]:

@@ -37,3 +37,18 @@ def test_overlap_pairs_are_exactly_the_pairs_sharing_a_shingle():
     sets = shingle(texts, 2)
     got = {tuple(p) for p in overlap_pairs(sets, np.arange(4)).tolist()}
     assert got == {(0, 1), (0, 3)}
+
+
+def test_oversized_buckets_reach_their_first_members_and_predecessor():
+    labels = np.zeros(10, dtype=np.uint64)
+    pairs = {tuple(p) for p in pairs_from_buckets(labels, np.arange(10), max_bucket=3, reach=2).tolist()}
+    expected = {(0, j) for j in range(1, 10)} | {(1, j) for j in range(2, 10)} | {(j, j + 1) for j in range(9)}
+    assert pairs == expected
+
+
+def test_pairs_of_a_huge_bucket_grow_linearly_with_its_size():
+    # The cost that made 20,000 near-identical paragraphs take minutes:
+    # an all-pairs bucket. An oversized one costs size x reach pairs.
+    for size in (1_000, 10_000):
+        pairs = pairs_from_buckets(np.zeros(size, dtype=np.uint64), np.arange(size), max_bucket=64, reach=16)
+        assert len(pairs) <= 17 * size

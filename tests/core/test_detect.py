@@ -3,6 +3,8 @@
 import pytest
 
 import dedupe
+from dedupe.core.detect import _Document
+from dedupe.options import Options
 
 EN = [
     "The city council met on Monday to discuss the proposed expansion of the public library, "
@@ -206,3 +208,30 @@ def test_a_strict_threshold_keeps_edited_copies_of_equal_length():
     # A truncated copy is judged by containment whatever the threshold.
     truncated = p[: len(p) * 4 // 5].strip()
     assert [x.kind for x in dedupe.find_duplicates(doc(p, EN[0], truncated), threshold=0.95)] == ["contained"]
+
+
+def test_many_tiny_lines_are_never_candidates():
+    # 100,000 lines of two or three words once took 10 GB: units under
+    # min_tokens can never be removed, so they get no candidate pairs.
+    words = ["alpha", "beta", "gamma", "delta"]
+    text = "\n".join(f"{words[i % 4]} {words[(i // 4) % 4]} {i % 3}" for i in range(30_000)) + "\n"
+    doc = _Document(text, Options())
+    assert doc.neighbours == {}
+    assert dedupe.clean(text).text == text
+
+
+def test_near_identical_paragraphs_have_bounded_candidates():
+    # Thousands of paragraphs that all look alike (a generated list, a
+    # log): the candidate pairs grow with the units, not with their square
+    # (the earliest units, the kept copies, meet all the others), and the exact
+    # repeat of the shared sentence is still removed from every one.
+    shared = "The same closing sentence follows every one of these generated entries in the list."
+    paras = [f"Entry number {i} records a reading taken at station {i % 97} during the night shift. {shared}"
+             for i in range(3_000)]
+    text = "\n\n".join(paras) + "\n"
+    doc = _Document(text, Options())
+    pairs = sum(len(v) for v in doc.neighbours.values()) // 2
+    assert pairs < 40 * len(doc.units)
+    out = dedupe.clean(text).text
+    assert out.count(shared) == 1
+    assert all(f"Entry number {i} records" in out for i in range(0, 3_000, 250))
