@@ -531,6 +531,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DedupeError as exc:
         print(f"dedupe: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except MemoryError:
+        # Past a memory limit (ulimit, a container) the traceback itself
+        # may not fit; one line with what to change does.
+        print("dedupe: error: out of memory; split the input or raise the memory limit", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("dedupe: interrupted", file=sys.stderr)
         return 130

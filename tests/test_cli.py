@@ -234,3 +234,38 @@ def test_colour_only_when_asked_or_on_a_terminal(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     assert main(["check", "--no-config", str(post)]) == 1
     assert "\x1b[" not in capsys.readouterr().out
+
+
+def test_binary_standard_input_stops_at_the_first_nul_byte():
+    # `cat /dev/zero | dedupe clean -` must end with one line, not fill memory.
+    proc = subprocess.Popen([sys.executable, "-m", "dedupe", "clean", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None
+    try:
+        for _ in range(10_000):  # up to 10 GB; the reader must stop long before
+            proc.stdin.write(b"\0" * (1 << 20))
+    except BrokenPipeError:
+        pass
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.decode().strip().splitlines() == ["dedupe: error: <stdin>: binary input (NUL byte at offset 0); not text"]
+
+
+def test_out_of_memory_is_one_line_and_exit_2(tmp_path):
+    import random
+    import resource
+
+    rng = random.Random(3)
+    vocab = ["".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(2000)]
+    big = tmp_path / "big.md"
+    big.write_text("".join(" ".join(rng.choices(vocab, k=30)) + ".\n\n" for _ in range(150_000)))
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (300 << 20, 300 << 20))
+
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    proc = subprocess.run([sys.executable, "-m", "dedupe", "clean", str(big)], capture_output=True,
+                          preexec_fn=limit, env=env, timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip().splitlines() == [
+        "dedupe: error: out of memory; split the input or raise the memory limit"]

@@ -9,14 +9,20 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from dedupe.errors import InputError, OutputError
 from dedupe.options import MAX_LINE_CHARS
 
 
+def _is_wide(encoding: str) -> bool:
+    """UTF-16 and UTF-32 text holds NUL bytes; other encodings' never does."""
+    return encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
+
+
 def decode(data: bytes, name: str, encoding: str = "utf-8", errors: str = "strict") -> str:
     """Bytes to text, refusing binary data with a message naming ``name``."""
-    wide = encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
+    wide = _is_wide(encoding)
     if not wide and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise InputError(f"{name}: starts with a UTF-16 byte-order mark; pass --encoding utf-16")
     # The whole file, not a prefix: a NUL after the first few kilobytes is
@@ -35,6 +41,26 @@ def decode(data: bytes, name: str, encoding: str = "utf-8", errors: str = "stric
         raise InputError(f"unknown encoding {encoding!r}") from None
     except (UnicodeError, ValueError) as exc:  # codecs such as punycode raise their own
         raise InputError(f"{name}: cannot decode as {encoding} ({exc})") from None
+
+
+#: Standard input is read in pieces of this many bytes.
+STREAM_CHUNK = 1 << 20
+
+
+def read_stream(stream: BinaryIO, name: str, encoding: str = "utf-8") -> bytes:
+    """All of ``stream``, refusing binary data as soon as a NUL byte
+    arrives: ``cat /dev/zero | dedupe clean -`` would otherwise fill memory
+    before the check on the whole text could run."""
+    wide = _is_wide(encoding)
+    pieces: list[bytes] = []
+    size = 0
+    while chunk := stream.read(STREAM_CHUNK):
+        nul = -1 if wide else chunk.find(b"\x00")
+        if nul >= 0:
+            raise InputError(f"{name}: binary input (NUL byte at offset {size + nul}); not text")
+        pieces.append(chunk)
+        size += len(chunk)
+    return b"".join(pieces)
 
 
 def check_text(text: str, name: str, max_line: int = MAX_LINE_CHARS, allow_empty: bool = False) -> str:
@@ -69,8 +95,8 @@ def read_text(
     byte-order mark kept as they are."""
     name = str(path)
     if name == "-":
-        data = sys.stdin.buffer.read()
         name = "<stdin>"
+        data = read_stream(sys.stdin.buffer, name, encoding)
     else:
         p = Path(path)
         if not p.exists():
