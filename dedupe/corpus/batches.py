@@ -15,7 +15,7 @@ import numpy as np
 from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import is_long
 from dedupe.core.segment import paragraphs, sentences
-from dedupe.core.shingle import shingle
+from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.signature import EMPTY, minhash
 from dedupe.corpus import boilerplate as bp
 from dedupe.io.progress import Progress
@@ -33,6 +33,12 @@ HEADING = 1
 #: :mod:`dedupe.core.evidence`): it may be boilerplate, never a copied
 #: passage, and its sentences are not matched across documents.
 SHORT = 2
+#: Sentences are signed with fewer permutations than paragraphs (there are
+#: several times more of them) and banded for a low Jaccard, so that a
+#: lightly edited sentence, or one merged into a longer one, still meets
+#: its source; exact verification decides (:mod:`dedupe.core.reuse`).
+SENT_PERM = 64
+SENT_LSH_THRESHOLD = 0.4
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class BatchConfig:
     bp_bands: int
     bp_rows: int
     evidence_tokens: float = Options.evidence_tokens
+    sent_bands: int = 21
+    sent_rows: int = 3
 
     @classmethod
     def for_options(cls, options: Options, scan_options: ScanOptions) -> "BatchConfig":
@@ -52,8 +60,9 @@ class BatchConfig:
         on Spark): LSH tuned ``LSH_MARGIN`` below each verification threshold."""
         bands, rows = scan_banding(options.threshold - LSH_MARGIN, options.num_perm)
         bp_bands, bp_rows = scan_banding(scan_options.boilerplate_threshold - LSH_MARGIN, options.num_perm)
+        s_bands, s_rows = scan_banding(SENT_LSH_THRESHOLD, SENT_PERM)
         return cls(options.ngram, options.num_perm, options.seed, bands, rows, bp_bands, bp_rows,
-                   options.evidence_tokens)
+                   options.evidence_tokens, s_bands, s_rows)
 
 
 @dataclass
@@ -79,8 +88,16 @@ class Batch:
     sent_tokens: np.ndarray
     sent_key: np.ndarray
     sent_long: np.ndarray  # long enough to be evidence of a copy on its own
+    sent_bands: np.ndarray  # (sentences, sent_bands) LSH keys of the sentence signatures
 
 
+def _subsets(sets: ShingleSets, rows: np.ndarray) -> ShingleSets:
+    """The shingle lists of ``sets`` at ``rows``, as sets of their own."""
+    lengths = sets.offsets[rows + 1] - sets.offsets[rows]
+    offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    idx = np.repeat(sets.offsets[rows] - offsets[:-1], lengths) + np.arange(int(offsets[-1]), dtype=np.int64)
+    return ShingleSets(sets.hashes[idx], offsets, sets.tokens[rows], sets.keys[rows])
 
 
 def _bands32(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -145,15 +162,18 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     n_sent = np.bincount(s_para_a, minlength=len(p_start)) if s_para else np.zeros(len(p_start), np.int64)
     sent_key = np.zeros(len(s_para), dtype=np.uint64)
     sent_tokens = np.zeros(len(s_para), dtype=np.int64)
+    sent_sig = np.full((len(s_para), SENT_PERM), EMPTY, dtype=np.uint32)
     if s_para:
         alone = n_sent[s_para_a] == 1
         sent_key[alone] = std.keys[s_para_a[alone]]
         sent_tokens[alone] = std.tokens[s_para_a[alone]]
-        rest = np.flatnonzero(~alone).tolist()
-        if rest:
-            k, t = bp.sequence_keys([texts[p_doc[s_para[i]]][s_start[i] : s_end[i]] for i in rest])
-            sent_key[rest] = k
-            sent_tokens[rest] = t
+        sent_sig[alone] = minhash(_subsets(std, s_para_a[alone]), SENT_PERM, cfg.seed)
+        rest = np.flatnonzero(~alone)
+        if rest.size:
+            own = bp.masked_sets([texts[p_doc[s_para[i]]][s_start[i] : s_end[i]] for i in rest.tolist()], cfg.ngram)
+            sent_key[rest] = own.keys
+            sent_tokens[rest] = own.tokens
+            sent_sig[rest] = minhash(own, SENT_PERM, cfg.seed)
     return Batch(
         doc_paras=doc_paras,
         doc_bands=_bands32(doc_sig, cfg.bands, cfg.rows),
@@ -174,6 +194,7 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
         sent_tokens=sent_tokens.astype(np.int32),
         sent_key=sent_key,
         sent_long=np.array(s_long, dtype=bool),
+        sent_bands=_bands32(sent_sig, cfg.sent_bands, cfg.sent_rows),
     )
 
 
@@ -225,6 +246,7 @@ class Corpus:
     sent_tokens: np.ndarray
     sent_key: np.ndarray
     sent_long: np.ndarray  # a copy of a shorter sentence is no finding on its own
+    sent_bands: np.ndarray  # LSH keys of the sentence signatures
     para_sent0: np.ndarray  # first sentence of each paragraph (-1: none)
     para_sent1: np.ndarray  # last sentence of each paragraph
 
@@ -298,6 +320,7 @@ def merge_batches(batches: list[Batch], ids: list[str], lengths: list[int], cfg:
         sent_tokens=cat("sent_tokens", np.int32),
         sent_key=cat("sent_key", np.uint64),
         sent_long=cat("sent_long", bool),
+        sent_bands=cat("sent_bands", np.uint32, cfg.sent_bands),
         para_sent0=para_sent0,
         para_sent1=para_sent1,
     )

@@ -1,6 +1,8 @@
 """Stage: passages copied between documents that are not near-duplicates
-of each other: near-duplicate paragraphs (Jaccard), and sentences repeated
-exactly after normalization, runs of adjacent matches merged into one
+of each other: near-duplicate paragraphs (Jaccard), and sentences copied
+with light edits, merged, dropped or reordered (LSH over sentence
+signatures, exact verification by Jaccard and containment, the rules of
+:mod:`dedupe.core.reuse`), runs of adjacent matches merged into one
 passage. A sentence repeated in enough documents is boilerplate instead."""
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from dedupe.core import evidence, reuse
+from dedupe.core.shingle import sorted_unique
+from dedupe.core.verify import jaccard_pairs
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Corpus, Spool
 from dedupe.corpus.blocks import RawBlock
-from dedupe.corpus.grouping import near_groups, runs, unit_rank
+from dedupe.corpus.grouping import band_pairs, near_groups, runs, unit_rank
 from dedupe.options import Options
 
 
@@ -79,9 +84,9 @@ def copied_paragraphs(c: Corpus, options: Options, s: Shared) -> tuple[list[Matc
 
 def repeated_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray,
                        spool: Spool) -> tuple[list[Match], list[RawBlock]]:
-    """Sentences repeated (after normalization and digit masking) in other
-    documents: boilerplate when found in enough documents of different
-    clusters, otherwise copies of the first occurrence."""
+    """Sentences repeated (after normalization and digit masking) in enough
+    documents of different clusters are boilerplate; every other sentence
+    is matched across documents by :func:`copied_sentences`."""
     if c.sent_para.size == 0:
         return [], []
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para])
@@ -95,63 +100,119 @@ def repeated_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarr
     starts = np.flatnonzero(new_key)
     ends = np.r_[starts[1:], keys.size]
     distinct = np.add.reduceat(new_doc.astype(np.int64), starts) if starts.size else np.zeros(0, np.int64)
-    matches: list[Match] = []
     found: list[RawBlock] = []
-    for a, b, n_docs in zip(starts[distinct >= 2].tolist(), ends[distinct >= 2].tolist(),
-                            distinct[distinct >= 2].tolist()):
+    is_bp = np.zeros(c.sent_para.size, dtype=bool)
+    wide = distinct >= s.need
+    for a, b, n_docs in zip(starts[wide].tolist(), ends[wide].tolist(), distinct[wide].tolist()):
         run = items[a:b]
-        if n_docs >= s.need and np.unique(s.cluster_of[docs_of[a:b]]).size >= s.need:
+        if np.unique(s.cluster_of[docs_of[a:b]]).size >= s.need:
             occ = [(int(c.sent_doc[x]), int(c.sent_start[x]), int(c.sent_end[x])) for x in run]
             found.append(("sentence", -1 - int(run[0]), occ, int(n_docs)))
-        else:
-            matches.extend(_copies_of(c, run, s, covered, spool))
-    return matches, found
+            is_bp[run] = True
+    return copied_sentences(c, options, s, covered, spool, is_bp), found
 
 
-def _copies_of(c: Corpus, run: np.ndarray, s: Shared, covered: np.ndarray, spool: Spool) -> list[Match]:
-    """Each later document's first occurrence of the sentence ``run[0]``."""
-    src = int(run[0])
-    src_doc = int(c.sent_doc[src])
-    seen = {src_doc}
-    out = []
-    for x in run[1:].tolist():
-        d = int(c.sent_doc[x])
-        if d in seen:
-            continue
-        seen.add(d)
-        if covered[c.sent_para[x]] or s.cluster_of[d] == s.cluster_of[src_doc]:
-            continue
-        if not c.sent_long[x]:
-            continue  # a short sentence is a copy only inside a longer run (the evidence rule)
-        if not _same_numbers(spool, (d, int(c.sent_start[x]), int(c.sent_end[x])),
-                             (src_doc, int(c.sent_start[src]), int(c.sent_end[src]))):
-            continue
-        out.append(Match(d, x, x, int(c.sent_start[x]), int(c.sent_end[x]),
-                         src_doc, src, src, int(c.sent_start[src]), int(c.sent_end[src]), 1.0))
+def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray, spool: Spool,
+                     exclude: np.ndarray) -> list[Match]:
+    """Runs of sentences copied from another document, with light edits,
+    merges, drops and reorderings (:mod:`dedupe.core.reuse`): LSH
+    candidates over sentence signatures, verified on exact shingle sets,
+    merged into passages. A copy is the sentence of the later document in
+    canonical order; sentences of paragraphs that copy a whole paragraph
+    (``covered``) are not copies again, and ``exclude`` (boilerplate) is
+    neither copy nor source."""
+    items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para] & ~exclude)
+    pairs = items[band_pairs(c.sent_bands, items)] if items.size > 1 else np.zeros((0, 2), np.int64)
+    if pairs.size == 0:
+        return []
+    docs = c.sent_doc[pairs]
+    pairs = pairs[(docs[:, 0] != docs[:, 1]) & (s.cluster_of[docs[:, 0]] != s.cluster_of[docs[:, 1]])]
+    # The copy (first column) is the sentence of the later document.
+    later = s.doc_rank[c.sent_doc[pairs[:, 0]]] < s.doc_rank[c.sent_doc[pairs[:, 1]]]
+    pairs[later] = pairs[later][:, ::-1]
+    pairs = pairs[~covered[c.sent_para[pairs[:, 0]]]]
+    if pairs.size == 0:
+        return []
+    best = _verified(c, options, spool, pairs)
+    parts_of: dict[int, list[tuple[reuse.Part, float]]] = {}
+    for (x, _), (part, sim) in sorted(best.items()):
+        parts_of.setdefault(int(c.sent_doc[x]), []).append((part, sim))
+    out: list[Match] = []
+    for d, found in sorted(parts_of.items()):
+        parts = [p for p, _ in found]
+        for run in reuse.group_runs(parts):
+            if not reuse.supported([parts[i] for i in run], options.evidence_tokens):
+                continue
+            xs = [parts[i].copy for i in run]
+            ys = [parts[i].at for i in run]
+            first, last = min(ys, key=lambda y: c.sent_start[y]), max(ys, key=lambda y: c.sent_end[y])
+            out.append(Match(
+                d, min(xs), max(xs), int(c.sent_start[min(xs)]), int(c.sent_end[max(xs)]),
+                int(c.sent_doc[ys[0]]), min(ys), max(ys), int(c.sent_start[first]), int(c.sent_end[last]),
+                min(found[i][1] for i in run),
+            ))
     return out
 
 
-def _same_numbers(spool: Spool, a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
-    """Sentences are matched on digit-masked text, so that dates do not
-    split boilerplate; a copied sentence must also carry the same numbers,
-    or every templated "ruled from 1124 to 1126" would copy the next one."""
-    (da, sa, ea), (db, sb, eb) = a, b
-    return bp.digits(spool.text(da)[sa:ea]) == bp.digits(spool.text(db)[sb:eb])
+def _verified(c: Corpus, options: Options, spool: Spool,
+              pairs: np.ndarray) -> dict[tuple[int, int], tuple[reuse.Part, float]]:
+    """For each (copy sentence, source document), the best verified match
+    and its similarity. Pairs are verified on the
+    exact shingle sets of their digit-masked text, then on the evidence
+    rule's differences that matter (numbers, paths, negations)."""
+    units = sorted_unique(pairs.ravel())
+    texts: dict[int, str] = {}
+    by_doc: dict[int, list[int]] = {}
+    for u in units.tolist():
+        by_doc.setdefault(int(c.sent_doc[u]), []).append(u)
+    for d, us in by_doc.items():
+        doc = spool.text(d)
+        for u in us:
+            texts[u] = doc[int(c.sent_start[u]) : int(c.sent_end[u])]
+    sets = bp.masked_sets([texts[u] for u in units.tolist()], options.ngram)
+    local = np.searchsorted(units, pairs)
+    inter, size_a, size_b = jaccard_pairs(sets, local)
+    marks: dict[int, evidence.Marks] = {}
+
+    def mark(u: int) -> evidence.Marks:
+        if u not in marks:
+            marks[u] = evidence.marks(texts[u])
+        return marks[u]
+
+    best: dict[tuple[int, int], tuple[reuse.Part, float]] = {}
+    for (x, y), i, a, b in zip(pairs.tolist(), inter.tolist(), size_a.tolist(), size_b.tolist()):
+        strength, sim = reuse.strength(i, a, b, options.threshold, options.containment)
+        if strength == reuse.NONE or evidence.conflict(mark(x), mark(y), a < b):
+            continue
+        key = (x, int(c.sent_doc[y]))
+        old = best.get(key)
+        if old is None or (strength, sim, -y) > (old[0].strength, old[1], -old[0].at):
+            weight = min(evidence.weighted_tokens(texts[x]), evidence.weighted_tokens(texts[y]))
+            long = bool(c.sent_long[x] and c.sent_long[y])
+            exact = bool(c.sent_key[x] == c.sent_key[y])
+            best[key] = (reuse.Part(x, key[1], y, strength, long, weight, exact), sim)
+    return best
 
 
 def merge_passages(matches: list[Match], doc_rank: np.ndarray) -> list[Match]:
-    """Adjacent matches (next sentence in the copy, next sentence in the
-    source, same source document) merged into one passage."""
-    matches = sorted(matches, key=lambda m: (int(doc_rank[m.copy_doc]), m.c_start, int(doc_rank[m.src_doc]), m.s_start))
+    """Adjacent matches (next sentence in the copy, a sentence of the same
+    source document at most :data:`reuse.WINDOW` sentences from the
+    passage's) merged into one passage; of overlapping passages from
+    different sources, the longest stays."""
+    matches = sorted(matches, key=lambda m: (int(doc_rank[m.copy_doc]), m.c_start, m.c_start - m.c_end,
+                                             int(doc_rank[m.src_doc]), m.s_start))
     out: list[Match] = []
     for m in matches:
         last = out[-1] if out else None
         if (
             last is not None and last.copy_doc == m.copy_doc and last.src_doc == m.src_doc
-            and m.c_first == last.c_last + 1 and m.s_first == last.s_last + 1
+            and last.c_first <= m.c_first <= last.c_last + 1
+            and last.s_first - reuse.WINDOW <= m.s_first and m.s_last <= last.s_last + 1 + reuse.WINDOW
         ):
-            out[-1] = replace(last, c_last=m.c_last, c_end=m.c_end, s_last=m.s_last, s_end=m.s_end,
-                              similarity=min(last.similarity, m.similarity))
+            s_start, s_end = min(last.s_start, m.s_start), max(last.s_end, m.s_end)
+            out[-1] = replace(last, c_last=max(last.c_last, m.c_last), c_end=max(last.c_end, m.c_end),
+                              s_first=min(last.s_first, m.s_first), s_last=max(last.s_last, m.s_last),
+                              s_start=s_start, s_end=s_end, similarity=min(last.similarity, m.similarity))
         elif last is not None and last.copy_doc == m.copy_doc and m.c_start < last.c_end:
             continue  # overlaps a passage already reported
         else:
