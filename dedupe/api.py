@@ -3,15 +3,20 @@ clean that the command line and ``check --fix`` share."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from dedupe.core import clean as _clean
 from dedupe.core import detect
-from dedupe.core.markers import is_suppressed, suppressed_regions
+from dedupe.core.markers import Region, article_start, is_suppressed, suppressed_regions
 from dedupe.core.results import CleanResult, Removal
 from dedupe.core.tidy import delete_spans
 from dedupe.errors import InputError
 from dedupe.options import Options
+
+if TYPE_CHECKING:  # the corpus scan is imported only by those who scan
+    from dedupe.corpus.scan import ScanResult
 
 
 def clean(text: str, options: Options | None = None, **kwargs: Any) -> CleanResult:
@@ -42,6 +47,37 @@ def honour_markers(text: str, result: CleanResult, name: str = "<text>") -> Clea
     if len(kept) == len(result.removed):
         return result
     return CleanResult(delete_spans(text, [(r.start, r.end) for r in kept]), kept)
+
+
+def honour_scan_markers(result: ScanResult, text_of: Callable[[str], str]) -> ScanResult:
+    """``result`` without what inline markers switch off, as ``dedupe check``
+    leaves it unreported: a copied passage or a boilerplate occurrence
+    starting in a suppressed region, and a cluster member whose article
+    starts in one (a cluster left with one member goes). ``text_of`` gives
+    a document's text by id, or ``""`` for one without markers (a JSONL
+    record, say)."""
+    regions: dict[str, list[Region]] = {}
+    starts: dict[str, int] = {}
+
+    def off(doc_id: str, offset: int | None = None) -> bool:
+        if doc_id not in regions:
+            text = text_of(doc_id)
+            regions[doc_id] = suppressed_regions(text, doc_id) if "dedupe" in text else []
+            starts[doc_id] = article_start(text) if regions[doc_id] else 0
+        return is_suppressed(starts[doc_id] if offset is None else offset, regions[doc_id])
+
+    passages = tuple(p for p in result.passages if not off(p.id, p.start))
+    clusters = []
+    for c in result.clusters:
+        members = tuple(m for k, m in enumerate(c.members) if k == 0 or not off(m))
+        if len(members) > 1:
+            clusters.append(replace(c, members=members))
+    boilerplate = []
+    for b in result.boilerplate:
+        occurrences = tuple(o for o in b.occurrences if not off(o.id, o.start))
+        if occurrences:
+            boilerplate.append(replace(b, occurrences=occurrences, documents=len({o.id for o in occurrences})))
+    return replace(result, passages=passages, clusters=tuple(clusters), boilerplate=tuple(boilerplate))
 
 
 def _require_str(text: object) -> None:

@@ -15,11 +15,12 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
 from dedupe._version import __version__
-from dedupe.api import honour_markers
+from dedupe.api import honour_markers, honour_scan_markers
 from dedupe.check.baseline import write as write_baseline
 from dedupe.check.config import Config, build_settings
 from dedupe.check.config import discover as discover_config
@@ -29,6 +30,7 @@ from dedupe.check.formats.text import summary_text
 from dedupe.check.options import CheckOptions
 from dedupe.check.run import fix_findings, run_check
 from dedupe.core.clean import clean as clean_text
+from dedupe.core.markers import article_start, is_suppressed, suppressed_regions
 from dedupe.corpus.boilerplate import clean_with_model, load_model, save_model
 from dedupe.corpus.scan import format_text, scan_paths
 from dedupe.errors import DedupeError, InputError, UsageError
@@ -410,6 +412,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         result = scan_paths(args.paths, options, scan_options, src, Progress(sys.stderr))
         if args.output:
             write_results(result, args.output)
+    result = honour_scan_markers(result, partial(_marked_text, src))
     if args.save_boilerplate:
         save_model(result.boilerplate_model(), args.save_boilerplate)
     if args.format == "json":
@@ -420,6 +423,18 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"dedupe: {result.summary.line()}", file=sys.stderr)
     return EXIT_OK
+
+
+def _marked_text(src: SourceOptions, doc_id: str) -> str:
+    """The text of a scanned Markdown or HTML file, for its inline markers;
+    ``""`` for anything else (a JSONL record's id is not a file)."""
+    path = Path(doc_id)
+    if path.suffix.lower() not in _MARKED or not path.is_file():
+        return ""
+    return read_text(path, src.encoding, src.errors, 0, allow_empty=True)
+
+
+_MARKED = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".rst")
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
@@ -470,7 +485,11 @@ def _index_query(index: Index, args: argparse.Namespace, config: Config) -> int:
             skipped.append({"path": f, "error": str(exc)})
             continue
         own = None if f == "-" else Path(f).as_posix()
-        results.append((f, index.query(text, exclude=own, options=opts)))
+        regions = suppressed_regions(text, f) if "dedupe" in text else []
+        matches = index.query(text, exclude=own, options=opts)
+        top = article_start(text) if regions else 0
+        results.append((f, [m for m in matches if not is_suppressed(
+            top if m.kind == "near-duplicate" else m.start, regions)]))
     found = sum(len(m) for _, m in results)
     if args.format == "json":
         _print_json({"index": index.location, "skipped": skipped,

@@ -269,3 +269,40 @@ def test_out_of_memory_is_one_line_and_exit_2(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.decode().strip().splitlines() == [
         "dedupe: error: out of memory; split the input or raise the memory limit"]
+
+
+_COPIED = ("The harbour authority announced on Tuesday that the northern pier will close for repairs until "
+           "the end of the summer season, affecting ferry routes. Local fishermen said the closure would cost "
+           "them several weeks of income, and asked the council for a temporary landing place.")
+
+
+def _marked_site(root: Path, wrapped: bool) -> None:
+    root.mkdir()
+    (root / "a.md").write_text(f"# A\n\n{_COPIED}\n\nA bakery opened downtown with sourdough loaves and "
+                               "cinnamon buns every morning for the whole neighbourhood.\n")
+    copy = f"<!-- dedupe: off -->\n{_COPIED}\n<!-- dedupe: on -->" if wrapped else _COPIED
+    (root / "b.md").write_text(f"# B\n\nSomething new about trains, stations and timetables that nobody "
+                               f"reads, said the writer of this page.\n\n{copy}\n")
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_scan_honours_inline_markers_as_check_does(tmp_path, capsys, wrapped):
+    site = tmp_path / "site"
+    _marked_site(site, wrapped)
+    assert main(["scan", str(site), "--format", "json", "--no-config"]) == 0
+    passages = json.loads(capsys.readouterr().out)["passages"]
+    assert main(["check", str(site), "--format", "json", "--no-config"]) in (0, 1)
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert len(passages) == len([f for f in findings if f["rule"] == "DUP003"]) == (0 if wrapped else 1)
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_index_query_honours_inline_markers(tmp_path, capsys, wrapped):
+    site = tmp_path / "site"
+    _marked_site(site, wrapped)
+    db = str(tmp_path / "published.db")
+    assert main(["index", "add", "--db", db, str(site / "a.md")]) == 0
+    capsys.readouterr()
+    assert main(["index", "query", "--db", db, str(site / "b.md"), "--format", "json"]) == (0 if wrapped else 1)
+    matches = json.loads(capsys.readouterr().out)["results"][0]["matches"]
+    assert len(matches) == (0 if wrapped else 1)
