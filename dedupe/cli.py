@@ -447,7 +447,8 @@ def _cmd_index(args: argparse.Namespace) -> int:
         raise InputError(f"{missing[0]}: no such file or folder")
     shingling = {k: vars(args)[k] for k in ("ngram", "num_perm", "seed") if vars(args).get(k) is not None}
     build = Options.build(None, **shingling) if shingling else None
-    with Index(args.db, build, create=args.index_command == "add") as index:
+    with Index(args.db, build, create=args.index_command == "add",
+               read_only=args.index_command in ("query", "info")) as index:
         return action(index, args, config)
 
 

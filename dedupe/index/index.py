@@ -125,11 +125,14 @@ class Index:
     existing one they must agree with those it was built with (leave it
     ``None`` to take the index's own). With ``create=False`` a missing
     index is an :class:`~dedupe.errors.InputError` instead of a new,
-    empty one.
+    empty one; ``read_only=True`` (which implies it) opens a SQLite index
+    so that the file is never changed, for queries.
     """
 
-    def __init__(self, path_or_url: str | os.PathLike, options: Options | None = None, *, create: bool = True) -> None:
-        self._storage = open_storage(path_or_url, create=create)
+    def __init__(self, path_or_url: str | os.PathLike, options: Options | None = None, *, create: bool = True,
+                 read_only: bool = False) -> None:
+        create = create and not read_only
+        self._storage = open_storage(path_or_url, create=create, read_only=read_only)
         try:
             meta = self._storage.read_meta()
             if not meta:

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS postings (
 ) WITHOUT ROWID;
 """
 
+_TABLES = ("meta", "documents", "postings")
 _BLOB_COLUMNS = ("units", "unit_offsets", "unit_shingles", "unit_bands", "shingles", "bands")
 
 
@@ -65,7 +66,7 @@ class SQLiteStorage:
     never wait).
     """
 
-    def __init__(self, path: str | os.PathLike, create: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike, create: bool = True, read_only: bool = False) -> None:
         p = Path(path)
         self.location = str(p)
         if p.is_dir():
@@ -76,11 +77,15 @@ class SQLiteStorage:
             folder = p.parent if str(p.parent) else Path(".")
             if not folder.is_dir():
                 raise OutputError(f"{folder}: no such folder for the index")
+        if read_only:
+            self._open_read_only(p)
+            return
         try:
             self._conn = sqlite3.connect(
                 str(p), timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
             )
             self._conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            self._check_tables(p, missing_ok=True)
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
             # Postings arrive in random key order: a larger page cache keeps
@@ -92,8 +97,46 @@ class SQLiteStorage:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         self._conn.execute(statement)
+        except sqlite3.OperationalError as exc:
+            raise OutputError(f"{p}: cannot open the index for writing ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise IndexFormatError(f"{p}: not a dedupe index ({exc})") from None
+
+    def _open_read_only(self, p: Path) -> None:
+        """A query or ``info`` never changes the file: no schema, no
+        journal mode, so a read-only file or folder works too."""
+        if not p.exists():
+            raise InputError(f"{p}: no such index (create it with 'dedupe index add --db {p} FILES')")
+        try:
+            try:
+                self._connect_read_only(p, "mode=ro")
+            except sqlite3.OperationalError:
+                # A WAL index in a folder we cannot write has no shared-memory
+                # file to open; read it as an unchanging file instead.
+                self._connect_read_only(p, "mode=ro&immutable=1")
+        except sqlite3.DatabaseError as exc:
+            raise IndexFormatError(f"{p}: not a dedupe index ({exc})") from None
+
+    def _connect_read_only(self, p: Path, query: str) -> None:
+        self._conn = sqlite3.connect(f"{p.resolve().as_uri()}?{query}", uri=True,
+                                     timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                     check_same_thread=False)
+        self._conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        self._check_tables(p, missing_ok=False)
+
+    def _check_tables(self, p: Path, missing_ok: bool) -> None:
+        """Refuse another application's database, and an index that lost a
+        table, rather than creating tables in it."""
+        have = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not have and missing_ok:
+            return  # a new index
+        if not have:
+            raise IndexFormatError(f"{p}: empty or unfinished index")
+        if "meta" not in have:
+            raise IndexFormatError(f"{p}: not a dedupe index (it holds other tables: {', '.join(sorted(have))})")
+        lost = [t for t in _TABLES if t not in have]
+        if lost:
+            raise IndexFormatError(f"{p}: damaged index (table {lost[0]} is missing)")
 
     # -- transactions -------------------------------------------------
 

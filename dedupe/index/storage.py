@@ -51,9 +51,11 @@ from dedupe.index.sqlite import SQLiteStorage
 __all__ = ["DOCUMENT_UNIT", "UNIT_DTYPE", "DocumentRecord", "RedisStorage", "SQLiteStorage", "Storage", "open_storage"]
 
 
-def open_storage(path_or_url: str | os.PathLike, create: bool = True) -> SQLiteStorage | RedisStorage:
+def open_storage(path_or_url: str | os.PathLike, create: bool = True,
+                 read_only: bool = False) -> SQLiteStorage | RedisStorage:
     """The backend for a file path (SQLite) or a ``redis://``, ``rediss://``
-    or ``unix://`` URL (Redis)."""
+    or ``unix://`` URL (Redis). ``read_only`` opens a SQLite file so that
+    it is never changed (Redis reads never write)."""
     s = os.fspath(path_or_url)
     scheme = s.split("://", 1)[0].lower() if "://" in s else ""
     if scheme in ("redis", "rediss", "unix"):
@@ -62,4 +64,4 @@ def open_storage(path_or_url: str | os.PathLike, create: bool = True) -> SQLiteS
         s = s.split("://", 1)[1]
     elif scheme:
         raise InputError(f"{s}: unknown index location (use a file path or a redis:// URL)")
-    return SQLiteStorage(s, create=create)
+    return SQLiteStorage(s, create=create, read_only=read_only)

@@ -285,3 +285,83 @@ def test_sqlite_killed_mid_write_leaves_a_consistent_index(tmp_path):
             assert "before" in index
             hits = index.query(texts[0])
             assert {"before"} <= {m.duplicate_of.id for m in hits}
+
+
+def _published(tmp_path: Path) -> Path:
+    db = tmp_path / "pub" / "published.db"
+    db.parent.mkdir()
+    with Index(db) as index:
+        for k, text in enumerate(_texts(3, 7)):
+            index.add(f"a{k}.md", text)
+    return db
+
+
+def _lock_folder(folder: Path) -> None:
+    """Make ``folder`` and its files unwritable, also for root (whom
+    permission bits do not stop)."""
+    import os
+
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+    else:
+        for f in folder.iterdir():
+            f.chmod(0o444)
+        folder.chmod(0o555)
+
+
+def _unlock_folder(folder: Path) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o755)
+
+
+def test_queries_never_change_the_index_file(tmp_path):
+    db = _published(tmp_path)
+    before = (db.read_bytes(), db.stat().st_mtime_ns)
+    with Index(db, read_only=True) as index:
+        assert len(index) == 3
+        assert index.query(_texts(3, 7)[0])
+        index.info()
+    assert (db.read_bytes(), db.stat().st_mtime_ns) == before
+    # A reader of a WAL database may leave SQLite's shared-memory file, but
+    # never a journal holding changes.
+    wal = db.with_name(db.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_an_index_in_a_read_only_folder_can_be_queried(tmp_path):
+    db = _published(tmp_path)
+    _lock_folder(db.parent)
+    try:
+        with Index(db, read_only=True) as index:
+            assert index.query(_texts(3, 7)[1])
+        with pytest.raises(OutputError):
+            with Index(db) as index:
+                index.add("new.md", _texts(1, 9)[0])
+    finally:
+        _unlock_folder(db.parent)
+
+
+def test_a_foreign_or_damaged_database_is_refused_not_converted(tmp_path):
+    foreign = tmp_path / "app.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE users (name TEXT)")
+    for read_only in (False, True):
+        with pytest.raises(IndexFormatError, match="other tables: users"):
+            Index(foreign, read_only=read_only)
+    with sqlite3.connect(foreign) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["users"]
+    damaged = _published(tmp_path)
+    with sqlite3.connect(damaged) as conn:
+        conn.execute("DROP TABLE postings")
+    for read_only in (False, True):
+        with pytest.raises(IndexFormatError, match="table postings is missing"):
+            Index(damaged, read_only=read_only)
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(IndexFormatError, match="empty or unfinished"):
+        Index(empty, read_only=True)
+    assert empty.stat().st_size == 0

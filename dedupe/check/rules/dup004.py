@@ -29,7 +29,7 @@ class CopyOfPublished(Rule):
         if not ctx.check.index:
             return []
         out: list[Finding] = []
-        with Index(ctx.check.index, None, create=False) as index:
+        with Index(ctx.check.index, None, read_only=True) as index:
             options = index.with_shingling(ctx.options)
             for path, text in ctx.texts.items():
                 out.extend(findings_against_index(index, path, text, options))
