@@ -22,7 +22,8 @@ Matches are then merged into passages (:func:`group_runs`): consecutive
 sentences of the copy whose sources are sentences of one document lying
 within :data:`WINDOW` sentences of each other, in any order (reordered and
 dropped sentences). A passage stands when it holds matches of two long
-sentences, weak or strong (:func:`supported`). A lone sentence stands only
+sentences, weak or strong, or strong matches of shorter sentences that
+together are long enough (:func:`supported`). A lone sentence stands only
 when its match is strong and it is an exact copy, or long twice over: real
 writing repeats formulas ("Note that this code does not compile yet.") in
 slightly different words, which a loop or a copy does not need to; a lone
@@ -109,9 +110,15 @@ LONE_FACTOR = 2.0
 
 def supported(parts: Sequence[Part], evidence_tokens: float) -> bool:
     """Whether matched sentences make a passage: matches of two long
-    sentences, or one strong match of a long sentence that is exact or
-    weighs :data:`LONE_FACTOR` times ``evidence_tokens``."""
+    sentences; strong matches of two or more sentences that together weigh
+    ``evidence_tokens``; or one strong match of a long sentence that is
+    exact or weighs :data:`LONE_FACTOR` times ``evidence_tokens``."""
     long = [p for p in parts if p.long]
     if len({p.copy for p in long}) >= 2:
+        return True
+    # Short sentences copied side by side weigh together, as they will
+    # once the copy is one piece (the evidence rule's long runs).
+    weights = {p.copy: p.weight for p in parts if p.strength == STRONG}
+    if len(weights) >= 2 and len(weights) == len({p.copy for p in parts}) and sum(weights.values()) >= evidence_tokens:
         return True
     return any(p.strength == STRONG and (p.exact or p.weight >= LONE_FACTOR * evidence_tokens) for p in long)

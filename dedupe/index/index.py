@@ -11,9 +11,11 @@ exactly on the stored shingle sets:
 - **near-duplicate**: the whole article's Jaccard similarity with an
   indexed document is at or above ``threshold`` (or both have the same
   content hash);
-- **copied passage**: at least ``containment`` of a paragraph's (or
-  sentence's) shingles are found in one indexed paragraph or sentence;
-  consecutive copied sentences of one paragraph become one passage. A
+- **copied passage**: at least ``containment`` of a paragraph's shingles
+  are found in one indexed paragraph or sentence; or sentences copied
+  with light edits, merges, drops and reorderings, judged and merged
+  into passages by the rules of :mod:`dedupe.core.reuse` (as the corpus
+  scan judges them). A
   passage found in many indexed documents (``BOILERPLATE_DOCS``) is site
   boilerplate, a footer or a licence notice, and is not a copy.
 
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 
+from dedupe.core import evidence, reuse
 from dedupe.core.candidates import band_keys, lsh_params
 from dedupe.core.segment import units
 from dedupe.core.shingle import ShingleSets, shingle
@@ -290,7 +293,7 @@ class Index:
             rec = records[d]
             out.append(IndexMatch("near-duplicate", *whole, sim, IndexedSpan(d, 0, rec.length, 1, rec.lines)))
 
-        passages = _passages(q, eligible, unit_cands, records, opts, boilerplate_docs)
+        passages = _passages(q, eligible, unit_cands, records, opts, boilerplate_docs, text)
         for start, end, sim, span in passages:
             out.append(IndexMatch("copied-passage", start, end, lines.line(start), lines.line(max(start, end - 1)), sim, span))
         return out
@@ -473,8 +476,11 @@ def _passages(
     records: dict[str, DocumentRecord],
     opts: Options,
     boilerplate_docs: int,
+    text: str = "",
 ) -> list[tuple[int, int, float, IndexedSpan]]:
-    """Copied paragraphs, or runs of copied sentences inside a paragraph."""
+    """Copied paragraphs, and runs of sentences copied with light edits,
+    merges, drops and reorderings (:mod:`dedupe.core.reuse`), which may
+    run over paragraph edges."""
     ok = set(eligible.tolist())
     para_unit: dict[int, int] = {}
     sents_of: dict[int, list[int]] = {}
@@ -485,37 +491,102 @@ def _passages(
         else:
             para_unit[p] = u
     out: list[tuple[int, int, float, IndexedSpan]] = []
+    found: list[_Found] = []
+    ordinals: dict[str, np.ndarray] = {}
+    position = 0
     for p in sorted(para_unit):
         u = para_unit[p]
-        if u not in ok:
-            continue
-        m = _best(q, u, cands.get(u, []), records, opts, boilerplate_docs)
+        m = _best(q, u, cands.get(u, []), records, opts, boilerplate_docs) if u in ok else None
+        sents = sents_of.get(p, [u])
         if m is not None:
             out.append((int(q.units[u]["start"]), int(q.units[u]["end"]), m[0], m[1]))
-            continue
-        run: list[tuple[int, float, IndexedSpan]] = []
-        for s in sents_of.get(p, []) if opts.sentences else ():
-            m = _best(q, s, cands.get(s, []), records, opts, boilerplate_docs) if s in ok else None
-            if m is not None and run and run[-1][2].id == m[1].id:
-                run.append((s, *m))
-                continue
-            out.extend(_flush(q, run))
-            run = [(s, *m)] if m is not None else []
-        out.extend(_flush(q, run))
+        elif opts.sentences:
+            for k, s in enumerate(sents):
+                if s in ok:
+                    found.extend(_sentence_parts(q, s, position + k, cands.get(s, []), records, opts,
+                                                 boilerplate_docs, text, ordinals))
+        position += len(sents)
+    out.extend(_runs(q, found, records, opts))
+    return sorted(out, key=lambda x: (x[0], x[1]))
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A matched query sentence: the part the runs are made of, the query
+    unit, the indexed unit and the similarity."""
+
+    part: reuse.Part
+    unit: int
+    source_unit: int
+    similarity: float
+
+
+def _ordinals(rec: DocumentRecord) -> np.ndarray:
+    """Each unit's sentence number in its document (a paragraph with
+    sentences: its first one's), so that source sentences compare by
+    distance."""
+    out = np.zeros(rec.units.size, dtype=np.int64)
+    n = 0
+    for i in range(rec.units.size):
+        out[i] = n
+        has_sentences = i + 1 < rec.units.size and bool(rec.units[i + 1]["is_sentence"])
+        if rec.units[i]["is_sentence"] or not has_sentences:
+            n += 1
     return out
 
 
-def _flush(q: DocumentRecord, run: list[tuple[int, float, IndexedSpan]]) -> Iterator[tuple[int, int, float, IndexedSpan]]:
-    """One passage for a run of consecutive sentences copied from one
-    document; its similarity is the lowest of theirs."""
-    if not run:
-        return
-    first, last = run[0][0], run[-1][0]
-    spans = [r[2] for r in run]
-    lo = min(spans, key=lambda s: s.start)
-    hi = max(spans, key=lambda s: s.end)
-    span = IndexedSpan(lo.id, lo.start, hi.end, lo.line, hi.end_line) if len(run) > 1 else spans[0]
-    yield int(q.units[first]["start"]), int(q.units[last]["end"]), min(r[1] for r in run), span
+def _sentence_parts(q: DocumentRecord, s: int, position: int, cands: list[tuple[str, int]],
+                    records: dict[str, DocumentRecord], opts: Options, boilerplate_docs: int,
+                    text: str, ordinals: dict[str, np.ndarray]) -> list[_Found]:
+    """The best match of query sentence ``s`` (sentence number
+    ``position``) in each indexed document; none when it is found in
+    ``boilerplate_docs`` documents or more. The index keeps no text, so
+    the source sentence's weight is the query's scaled by their sizes."""
+    mine = q.unit_set(s)
+    r = q.units[s]
+    piece = text[int(r["start"]) : int(r["end"])]
+    weight = evidence.weighted_tokens(piece)
+    long = evidence.is_long(piece, opts.evidence_tokens)
+    best: dict[str, _Found] = {}
+    for doc, unit in cands:
+        rec = records.get(doc)
+        if rec is None or unit >= rec.units.size:
+            continue
+        sim = compare(mine, rec.unit_set(unit))
+        strength, value = reuse.strength(sim.intersection, sim.size_a, sim.size_b, opts.threshold, opts.containment)
+        if strength == reuse.NONE:
+            continue
+        if doc not in ordinals:
+            ordinals[doc] = _ordinals(rec)
+        w = weight * min(1.0, sim.size_b / sim.size_a)
+        exact = int(rec.units[unit]["key"]) == int(r["key"])
+        part = reuse.Part(position, doc, int(ordinals[doc][unit]), strength, long and w >= opts.evidence_tokens,
+                          w, exact)
+        old = best.get(doc)
+        if old is None or (strength, value, -unit) > (old.part.strength, old.similarity, -old.source_unit):
+            best[doc] = _Found(part, s, unit, value)
+    if boilerplate_docs and len(best) >= boilerplate_docs:
+        return []
+    return [best[d] for d in sorted(best)]
+
+
+def _runs(q: DocumentRecord, found: list[_Found], records: dict[str, DocumentRecord],
+          opts: Options) -> Iterator[tuple[int, int, float, IndexedSpan]]:
+    """One passage per run of matched sentences that the evidence supports;
+    its similarity is the lowest of theirs."""
+    parts = [f.part for f in found]
+    for run in reuse.group_runs(parts):
+        if not reuse.supported([parts[i] for i in run], opts.evidence_tokens):
+            continue
+        mine = [found[i] for i in run]
+        rec = records[str(mine[0].part.source)]
+        rows = [rec.units[f.source_unit] for f in mine]
+        lo = min(rows, key=lambda r: int(r["start"]))
+        hi = max(rows, key=lambda r: int(r["end"]))
+        span = IndexedSpan(rec.id, int(lo["start"]), int(hi["end"]), int(lo["line"]), int(hi["end_line"]))
+        start = min(int(q.units[f.unit]["start"]) for f in mine)
+        end = max(int(q.units[f.unit]["end"]) for f in mine)
+        yield start, end, min(f.similarity for f in mine), span
 
 
 @dataclass(frozen=True)
