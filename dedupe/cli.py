@@ -37,7 +37,7 @@ from dedupe.errors import DedupeError, InputError, UsageError
 from dedupe.index.index import Index, add_paths
 from dedupe.io.columnar import write_results
 from dedupe.io.progress import Progress
-from dedupe.io.textio import check_writable, read_text, same_file, write_atomic
+from dedupe.io.textio import check_writable, read_text, same_file, text_name, write_atomic
 from dedupe.io.walk import source_files
 from dedupe.options import Options, ScanOptions, SourceOptions, add_arguments, from_flags
 
@@ -485,7 +485,7 @@ def _index_query(index: Index, args: argparse.Namespace, config: Config) -> int:
             _warn(f"skipped {exc}")
             skipped.append({"path": f, "error": str(exc)})
             continue
-        own = None if f == "-" else Path(f).as_posix()
+        own = None if f == "-" else text_name(Path(f).as_posix())
         regions = suppressed_regions(text, f) if "dedupe" in text else []
         matches = index.query(text, exclude=own, options=opts)
         top = article_start(text) if regions else 0
@@ -510,7 +510,7 @@ def _index_query(index: Index, args: argparse.Namespace, config: Config) -> int:
 def _index_remove(index: Index, args: argparse.Namespace, config: Config) -> int:
     removed: list[str] = []
     missing: list[str] = []
-    for doc_id in args.ids:
+    for doc_id in map(text_name, args.ids):
         (removed if index.remove(doc_id) else missing).append(doc_id)
     if missing and _options(SourceOptions, args, config).strict:
         raise InputError(f"not in the index: {', '.join(missing)}")
@@ -545,12 +545,23 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A file name that is not UTF-8 arrives with surrogate escapes; printed
+    # as \udcff escapes it stays one readable, valid line in every format.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
     except DedupeError as exc:
         print(f"dedupe: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        # What the system refuses where no step expected it (a name too
+        # long, a folder that cannot be searched, a full disk): one line.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"dedupe: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     except MemoryError:
         # Past a memory limit (ulimit, a container) the traceback itself
         # may not fit; one line with what to change does.

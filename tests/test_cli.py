@@ -2,8 +2,8 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -306,3 +306,71 @@ def test_index_query_honours_inline_markers(tmp_path, capsys, wrapped):
     assert main(["index", "query", "--db", db, str(site / "b.md"), "--format", "json"]) == (0 if wrapped else 1)
     matches = json.loads(capsys.readouterr().out)["results"][0]["matches"]
     assert len(matches) == (0 if wrapped else 1)
+
+
+def _one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dedupe: error: "), err
+    return lines[0]
+
+
+def test_a_name_too_long_for_the_file_system_is_one_line(tmp_path, capsys):
+    assert main(["check", str(tmp_path / ("a" * 300 + ".md"))]) == 2
+    assert "File name too long" in _one_error_line(capsys.readouterr().err)
+
+
+def test_a_broken_redis_url_is_one_line(capsys):
+    assert main(["index", "info", "--db", "redis://[::1"]) == 2
+    assert "not a Redis URL" in _one_error_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("content", [
+    '{"text": "x", "n": ' + "9" * 5000 + "}",
+    '{"text": "x", "n": ' + "[" * 100_000 + "]" * 100_000 + "}",
+])
+def test_json_the_parser_refuses_is_a_skipped_record(tmp_path, capsys, content):
+    data = tmp_path / "c.jsonl"
+    data.write_text(content + "\n" + json.dumps({"text": _COPIED}) + "\n")
+    assert main(["scan", str(data), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary"]["documents"] == 1
+    assert main(["scan", str(data), "--strict"]) == 2
+    assert "c.jsonl:1" in _one_error_line(capsys.readouterr().err)
+
+
+def test_numbers_too_long_in_a_config_baseline_or_model_are_one_line(tmp_path, capsys, monkeypatch):
+    site = tmp_path / "site"
+    _marked_site(site, wrapped=False)
+    huge = "9" * 5000
+    (tmp_path / "base.json").write_text('{"version": 1, "findings": ' + huge + "}")
+    (tmp_path / "model.json").write_text('{"version": ' + huge + "}")
+    (tmp_path / ".dedupe.toml").write_text(f"min-tokens = {huge}\n")
+    monkeypatch.chdir(tmp_path)
+    for argv in (["check", "site"],
+                 ["check", "site", "--no-config", "--baseline", "base.json"],
+                 ["clean", "site/a.md", "--no-config", "--boilerplate", "model.json"]):
+        assert main(argv) == 2
+        assert "too long to read" in _one_error_line(capsys.readouterr().err)
+
+
+def test_file_names_that_are_not_utf8_are_reported_and_indexed(tmp_path, capsys):
+    site = tmp_path / "site"
+    _marked_site(site, wrapped=False)
+    odd = os.path.join(os.fsencode(site), b"b\xff.md")
+    os.rename(site / "b.md", odd)
+    for fmt in ("text", "json", "sarif", "github"):
+        # A real process: its standard output is strict UTF-8, as in CI.
+        proc = subprocess.run([sys.executable, "-m", "dedupe", "check", str(site), "--format", fmt, "--no-config"],
+                              capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+        assert proc.returncode == 1, proc.stderr
+        out = proc.stdout.decode("utf-8")  # valid UTF-8, whatever the names
+        if fmt in ("json", "sarif"):
+            assert json.loads(out)
+        else:
+            assert "udcff.md" in out
+    db = str(tmp_path / "i.db")
+    assert main(["index", "add", "--db", db, str(site)]) == 0
+    assert main(["index", "query", "--db", db, str(site / "a.md"), "--format", "json"]) == 1
+    hits = json.loads(capsys.readouterr().out.split("\n", 1)[1])["results"][0]["matches"]
+    assert hits[0]["duplicate_of"]["id"].endswith("b\\xff.md")
+    assert main(["index", "remove", "--db", db, os.fsdecode(odd)]) == 0

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from dedupe.check.findings import Finding, relative
 from dedupe.errors import InputError
-from dedupe.io.textio import write_atomic
+from dedupe.io.textio import parse_json, write_atomic
 
 VERSION = 1
 
@@ -46,9 +46,10 @@ def load(path: str | os.PathLike) -> Counter[Key]:
     if not p.exists():
         raise InputError(f"{p}: baseline file does not exist (create it with --update-baseline)")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: not a dedupe baseline ({exc})") from None
+    data = parse_json(raw, f"{p}: not a dedupe baseline:")
     if not isinstance(data, dict) or "findings" not in data:
         raise InputError(f"{p}: not a dedupe baseline (no 'findings' list)")
     if data.get("version") != VERSION:

@@ -62,6 +62,10 @@ def _table(path: Path) -> dict[str, Any] | None:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except ValueError:
+        raise ConfigError(f"{path}: holds a number too long to read (over 4,300 digits)") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to read") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         return tool.get("dedupe") if isinstance(tool, dict) else None

@@ -29,7 +29,7 @@ from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.tidy import delete_spans
 from dedupe.errors import InputError
-from dedupe.io.textio import write_atomic
+from dedupe.io.textio import parse_json, write_atomic
 from dedupe.options import BOILERPLATE_THRESHOLD, Options
 
 MODEL_VERSION = 1
@@ -184,11 +184,7 @@ def load_model(path: str | Path) -> BoilerplateModel:
         raise InputError(f"{name}: no such boilerplate model") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{name}: cannot read boilerplate model ({exc})") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: malformed JSON at line {exc.lineno} ({exc.msg})") from None
-    return BoilerplateModel.from_dict(data, name)
+    return BoilerplateModel.from_dict(parse_json(raw, name), name)
 
 
 def find_boilerplate(text: str, model: BoilerplateModel) -> list[Removal]:

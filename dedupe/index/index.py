@@ -46,7 +46,7 @@ from dedupe.errors import IndexFormatError, InputError
 from dedupe.index.record import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord
 from dedupe.index.storage import open_storage
 from dedupe.io.records import Record
-from dedupe.io.textio import LineIndex, read_text
+from dedupe.io.textio import LineIndex, read_text, text_name
 from dedupe.io.walk import source_files
 from dedupe.options import Options, SourceOptions
 
@@ -636,8 +636,8 @@ def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None 
             except InputError as exc:
                 skipped.append((path, str(exc)))
                 continue
-            added.append(path)
-            yield path, text
+            added.append(text_name(path))
+            yield text_name(path), text
 
     index.add_many(documents())
     return AddResult(tuple(added), tuple(skipped))

@@ -116,7 +116,10 @@ class RedisStorage:
             raise MissingExtraError("Redis index", "redis", "redis") from None
         self._redis_errors = (redis.RedisError,)
         self._watch_error = redis.WatchError
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:  # an unclosed [IPv6 address
+            raise InputError(f"{url}: not a Redis URL ({exc})") from None
         query = parse_qsl(parts.query, keep_blank_values=True)
         prefix = "dedupe:"
         rest = []

@@ -14,7 +14,6 @@ instead.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any, BinaryIO
 from dedupe.errors import InputError
 from dedupe.io import columnar
 from dedupe.io.records import Document, Skipped
-from dedupe.io.textio import check_text, decode, read_text
+from dedupe.io.textio import check_text, decode, parse_json, read_text
 from dedupe.io.walk import source_files
 from dedupe.options import SourceOptions
 
@@ -100,9 +99,9 @@ def iter_jsonl(stream: BinaryIO, name: str, options: SourceOptions | None = None
             yield _skip(where, _reason(exc, where), o.strict)
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield _skip(where, f"malformed JSON ({exc.msg} at column {exc.colno})", o.strict)
+            record = parse_json(line, where)
+        except InputError as exc:
+            yield _skip(where, _reason(exc, where), o.strict)
             continue
         doc = _from_record(record, where, o.field, o.id_field, o.strict)
         if doc is not None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import json
 import os
 import re
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from dedupe.errors import InputError, OutputError
 from dedupe.options import MAX_LINE_CHARS
@@ -41,6 +42,27 @@ def decode(data: bytes, name: str, encoding: str = "utf-8", errors: str = "stric
         raise InputError(f"unknown encoding {encoding!r}") from None
     except (UnicodeError, ValueError) as exc:  # codecs such as punycode raise their own
         raise InputError(f"{name}: cannot decode as {encoding} ({exc})") from None
+
+
+def text_name(path: str | os.PathLike) -> str:
+    """A path as text that every UTF-8 output and database takes: the bytes
+    of a file name that is not UTF-8 become ``\\xff`` escapes, so a name
+    read from the disk can be stored and printed, always the same way."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def parse_json(text: str, name: str) -> Any:
+    """``text`` as JSON, or an :class:`InputError` naming ``name``: for
+    malformed JSON, and for what the parser refuses on its own, a number
+    of more than 4,300 digits or nesting too deep to follow."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}: malformed JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except ValueError:
+        raise InputError(f"{name}: JSON holds a number too long to read (over 4,300 digits)") from None
+    except RecursionError:
+        raise InputError(f"{name}: JSON nested too deeply to read") from None
 
 
 #: Standard input is read in pieces of this many bytes.
