@@ -27,8 +27,9 @@ def _ping(port: int) -> bool:
 
 @pytest.fixture
 def redis_server(tmp_path):
-    """A private ``redis-server`` on 127.0.0.1 and a free port, without
-    persistence; yields its URL and stops it afterwards.
+    """A private ``redis-server`` on 127.0.0.1 and a free port (and on the
+    socket ``tmp_path / "redis.sock"``), without persistence; yields its
+    URL and stops it afterwards.
 
     A missing binary fails the test rather than skipping it: the Redis
     index is a feature, and CI installs the server (see ``.ci/run``).
@@ -40,7 +41,7 @@ def redis_server(tmp_path):
         port = _free_port()
         proc = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(tmp_path)],
+             "--dir", str(tmp_path), "--unixsocket", str(tmp_path / "redis.sock")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -129,6 +129,10 @@ class RedisStorage:
             else:
                 rest.append((k, v))
         client_url = urlunsplit(parts._replace(query=urlencode(rest)))
+        if not parts.netloc and client_url.startswith(f"{parts.scheme}:") and "://" not in client_url:
+            # urlunsplit drops the // of unix:///path/to.sock, which the
+            # client then refuses.
+            client_url = f"{parts.scheme}://{client_url[len(parts.scheme) + 1:]}"
         self.location = url
         self._p = prefix.encode()
         try:

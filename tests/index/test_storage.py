@@ -365,3 +365,13 @@ def test_a_foreign_or_damaged_database_is_refused_not_converted(tmp_path):
     with pytest.raises(IndexFormatError, match="empty or unfinished"):
         Index(empty, read_only=True)
     assert empty.stat().st_size == 0
+
+
+def test_a_unix_socket_url_reaches_redis(redis_server, tmp_path):
+    url = f"unix://{tmp_path / 'redis.sock'}?db=0&prefix=sock"
+    with Index(url) as index:
+        index.add("a.md", _texts(1, 3)[0])
+    with Index(url, read_only=True) as index:
+        assert len(index) == 1 and index.query(_texts(1, 3)[0])
+    with Index(redis_server + "?prefix=sock", read_only=True) as index:  # the same server over TCP
+        assert len(index) == 1
