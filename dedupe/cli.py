@@ -370,6 +370,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         fixed = fix_findings(report, settings.sources.encoding)
         print(f"dedupe: fixed {fixed} finding(s)", file=sys.stderr)
     if settings.update_baseline and settings.baseline:
+        _refuse_input(settings.baseline, list(report.texts), "give the baseline a file of its own")
         n = write_baseline(settings.baseline, report.findings + report.suppressed)
         print(f"dedupe: wrote {settings.baseline}: {n} finding(s) accepted", file=sys.stderr)
         return EXIT_OK
@@ -398,10 +399,14 @@ def _refuse_input(target: str, inputs: Sequence[str], hint: str) -> None:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     config = _config(args, args.paths)
-    if args.save_boilerplate:
-        check_writable(args.save_boilerplate)
     options, scan_options = _options(Options, args, config), _options(ScanOptions, args, config)
     src: SourceOptions = _options(SourceOptions, args, config)
+    if args.save_boilerplate:
+        named = [p for p in args.paths if p != "-"]
+        folders = [p for p in named if Path(p).is_dir()]
+        inputs = named + [str(f) for f in source_files(folders, src)] if folders else named
+        _refuse_input(args.save_boilerplate, inputs, "write the model elsewhere")
+        check_writable(args.save_boilerplate)
     if args.engine == "spark":
         from dedupe import spark  # an optional extra: imported only when asked for
 

@@ -374,3 +374,18 @@ def test_file_names_that_are_not_utf8_are_reported_and_indexed(tmp_path, capsys)
     hits = json.loads(capsys.readouterr().out.split("\n", 1)[1])["results"][0]["matches"]
     assert hits[0]["duplicate_of"]["id"].endswith("b\\xff.md")
     assert main(["index", "remove", "--db", db, os.fsdecode(odd)]) == 0
+
+
+def test_a_model_or_baseline_never_replaces_an_input(tmp_path, capsys, monkeypatch):
+    site = tmp_path / "site"
+    _marked_site(site, wrapped=False)
+    data = tmp_path / "c.jsonl"
+    data.write_text(json.dumps({"text": _COPIED}) + "\n")
+    before = {p: p.read_bytes() for p in (data, site / "a.md", site / "b.md")}
+    monkeypatch.chdir(tmp_path)
+    for argv in (["scan", "c.jsonl", "--save-boilerplate", "c.jsonl"],
+                 ["scan", "site", "--save-boilerplate", "site/a.md"],
+                 ["check", "site", "--no-config", "--baseline", "site/b.md", "--update-baseline"]):
+        assert main(argv) == 2
+        assert "is an input" in _one_error_line(capsys.readouterr().err)
+    assert {p: p.read_bytes() for p in before} == before

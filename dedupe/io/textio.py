@@ -161,13 +161,15 @@ def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") ->
     """Write ``text`` to a temporary file beside ``path``, then rename it
     over ``path``: readers see the old file or the new one, never half. A
     symbolic link is written through: its target is replaced and the link
-    stays a link."""
+    stays a link; a file with several hard links is rewritten in place."""
     p = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     if p.exists() and not p.is_file():
         return _write_stream(p, text, encoding)  # a device or a pipe: never replace it
     check_writable(p)
     folder = p.parent if str(p.parent) else Path(".")
     st = p.stat() if p.exists() else None
+    if st is not None and st.st_nlink > 1:
+        return _write_linked(p, text, encoding)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
@@ -189,6 +191,27 @@ def write_atomic(path: str | os.PathLike, text: str, encoding: str = "utf-8") ->
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _write_linked(p: Path, text: str, encoding: str) -> None:
+    """A file with several hard links is rewritten in place, so that every
+    link sees the new text (a rename would leave the others on the old
+    one). The text is encoded first, so nothing is written when it cannot
+    be; the write itself is not atomic."""
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        raise OutputError(
+            f"{p}: cannot encode character {text[exc.start]!r} in {exc.encoding}; nothing written"
+        ) from None
+    try:
+        with open(p, "r+b") as fh:
+            fh.write(data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot write ({exc.strerror})") from None
 
 
 def _same_mode_and_owner(tmp: str, st: os.stat_result | None) -> None:

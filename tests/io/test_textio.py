@@ -113,3 +113,31 @@ def test_a_utf8_bom_does_not_cost_the_first_jsonl_record(tmp_path):
     p = tmp_path / "c.jsonl"
     p.write_bytes(b"\xef\xbb\xbf" + b'{"id": "a", "text": "first"}\n{"id": "b", "text": "second"}\n')
     assert [d.id for d in iter_documents([str(p)])] == ["a", "b"]
+
+
+def test_a_hard_linked_file_is_rewritten_for_every_link(tmp_path):
+    a = tmp_path / "a.md"
+    a.write_text("old text\n")
+    b = tmp_path / "b.md"
+    os.link(a, b)
+    write_atomic(a, "new text\n")
+    assert b.read_text() == "new text\n"
+    assert os.path.samefile(a, b) and a.stat().st_nlink == 2
+    with pytest.raises(OutputError, match="nothing written"):
+        write_atomic(a, "caf\u00e9 \u2603\n", "ascii")
+    assert b.read_text() == "new text\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]
+
+
+def test_clean_in_place_keeps_hard_links(tmp_path):
+    from dedupe.cli import main
+
+    para = ("The committee will publish its final report on the river crossing next spring, after the "
+            "public consultation closes and the engineers have answered every question.")
+    post = tmp_path / "post.md"
+    post.write_text(f"# Post\n\n{para}\n\n{para}\n")
+    twin = tmp_path / "twin.md"
+    os.link(post, twin)
+    assert main(["clean", str(post), "--in-place"]) == 0
+    assert twin.read_text() == f"# Post\n\n{para}\n"
+    assert post.stat().st_nlink == 2
