@@ -77,9 +77,12 @@ def lines(text: str) -> list[Line]:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\ufeff":
+    # White space as str.isspace() has it (NBSP, U+3000, form feed too),
+    # as tidy.delete_spans strips it: a span ending in white space that
+    # the output strips would point at text the output does not hold.
+    while start < end and (text[start].isspace() or text[start] == "\ufeff"):
         start += 1
-    while end > start and text[end - 1] in " \t\r":
+    while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
 

@@ -1,6 +1,6 @@
 """The invariants of DESIGN.md, as properties over generated documents."""
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import dedupe
@@ -46,8 +46,27 @@ def test_kept_text_is_the_inputs_own(text, opts):
     assert only_whitespace_dropped(without_spans(text, result.removed), result.text)
 
 
+_SENTENCE = "The committee will publish its final report on the river crossing next spring, after the consultation."
+# Failures found by generated documents, pinned: removing the only blank
+# line once flipped the paragraph rule to one paragraph per line, and kept
+# spans once ended in white space (NBSP, U+3000, form feed) the output strips.
+_PINNED = [
+    (f"{_SENTENCE}\n{_SENTENCE}\n\n{_SENTENCE}\n{_SENTENCE}\n", {}),
+    (f"{_SENTENCE}\n{_SENTENCE}\n\n{_SENTENCE}\n{_SENTENCE}\n", {"keep": "longest"}),
+    (f"{_SENTENCE}\u00a0\n\n{_SENTENCE}\u3000\n\n{_SENTENCE}\x0c\n", {}),
+    (f"{_SENTENCE} {_SENTENCE}\u00a0\u00a0\n\n{_SENTENCE}\n", {"keep": "longest"}),
+]
+
+
+def _pinned(test):
+    for text, opts in _PINNED:
+        test = example(text, opts)(test)
+    return test
+
+
 @SETTINGS
 @given(document(), options)
+@_pinned
 def test_every_removal_points_at_a_surviving_copy(text, opts):
     result = dedupe.clean(text, **opts)
     spans = [(r.start, r.end) for r in result.removed]
@@ -62,6 +81,7 @@ def test_every_removal_points_at_a_surviving_copy(text, opts):
 
 @SETTINGS
 @given(document(), options)
+@_pinned
 def test_clean_is_idempotent(text, opts):
     once = dedupe.clean(text, **opts).text
     assert dedupe.clean(once, **opts).text == once
