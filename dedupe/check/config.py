@@ -116,10 +116,10 @@ def _resolved(config: Path, f: Field, value: Any) -> Any:
     """A path in the file is relative to the file's folder; so is a glob
     with a ``/`` in it (``drafts/*``), while a bare name pattern
     (``*.tmp``) matches anywhere."""
-    if not spec_of(f).path:
-        return value
+    if not spec_of(f).path or not isinstance(value, (str, tuple)):
+        return value  # a value of the wrong type is refused by the type check
     if isinstance(value, tuple):
-        return tuple(_resolved(config, f, v) if "/" in v else v for v in value)
+        return tuple(_resolved(config, f, v) if isinstance(v, str) and "/" in v else v for v in value)
     if "://" in value or os.path.isabs(value):
         return value
     return os.path.join(os.path.normpath(config.parent), value)
