@@ -1,6 +1,6 @@
 """The same generated corpus through ``dedupe.scan`` and through the Spark
 engine in local mode: per-stage times, the ratio, and whether the
-clusters are equal.
+clusters, copied passages and boilerplate blocks are equal.
 
     python benchmarks/spark.py --docs 2000 --partitions 4
 """
@@ -18,38 +18,64 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import dedupe  # noqa: E402
 from dedupe import spark as dspark  # noqa: E402
-from dedupe.spark import analysis, bands, components, leader  # noqa: E402
-from dedupe.spark.scan import split_options  # noqa: E402
-from dedupe.spark.verify import verified_edges  # noqa: E402
+from dedupe.corpus.grouping import min_documents  # noqa: E402
+from dedupe.spark import analysis  # noqa: E402
+from dedupe.spark.scan import split_options, stages, unique_documents  # noqa: E402
+
+
+def _sentences(rng: random.Random, vocab: list[str], n: int) -> list[str]:
+    return [" ".join(rng.choice(vocab) for _ in range(rng.randint(9, 16))).capitalize() + "." for _ in range(n)]
 
 
 def corpus(n: int, seed: int = 1) -> list[tuple[str, str]]:
-    """``n`` documents: one in ten a lightly edited copy, one in thirty a
-    link of a chain A~B~C."""
+    """``n`` documents of three paragraphs: four in five end with a
+    templated footer (boilerplate whose year and page change), one in ten
+    has a lightly edited copy, one in thirty starts a chain A~B~C, one in
+    fifteen copies a paragraph of an earlier document and one in twenty
+    two adjacent sentences of one (copied passages)."""
     rng = random.Random(seed)
     vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9))) for _ in range(20000)]
     docs: list[tuple[str, str]] = []
+    bodies: list[list[list[str]]] = []  # sentences of each paragraph of each main document
     while len(docs) < n:
         i = len(docs)
-        words = [rng.choice(vocab) for _ in range(rng.randint(150, 400))]
-        docs.append((f"d{i:07d}", " ".join(words)))
+        paras = [_sentences(rng, vocab, rng.randint(3, 7)) for _ in range(3)]
+        if i % 15 == 7 and len(bodies) > 5:
+            paras[1] = bodies[-5][0]
+        if i % 20 == 11 and len(bodies) > 3:
+            paras[2] = paras[2][:1] + bodies[-3][1][1:3] + paras[2][1:]
+        bodies.append(paras)
+        text = "\n\n".join(" ".join(p) for p in paras)
+        if i % 5 != 4:
+            y = rng.randint(2001, 2025)
+            text += (f"\n\nCopyright {y} Example Press. All rights reserved. Updated {rng.randint(1, 28)} May {y},"
+                     f" edition {rng.randint(1, 900)}.")
+        docs.append((f"d{i:07d}", text))
         if i % 10 == 0:
-            edited = list(words)
-            edited[rng.randrange(len(edited))] = "edited"
-            docs.append((f"d{i:07d}-e", " ".join(edited)))
+            words = text.split(" ")
+            words[rng.randrange(len(words) // 2)] = "edited"
+            docs.append((f"d{i:07d}-e", " ".join(words)))
         if i % 30 == 0:
             seq = [rng.choice(vocab) for _ in range(140)]
             docs += [(f"d{i:07d}-c{k}", " ".join(seq[15 * k : 15 * k + 100])) for k in range(3)]
     return docs[:n]
 
 
-def timed(label: str, times: dict[str, float], stage):
-    t0 = time.perf_counter()
-    # Built and materialized inside the clock (the component rounds run
-    # while the plan is built), so that each stage's time is its own.
-    df = stage().localCheckpoint()
-    times[label] = time.perf_counter() - t0
-    return df
+class Timer:
+    """A :data:`dedupe.spark.scan.Mark` that computes each stage inside
+    the clock (the grouping rounds run while the plan is built, so the
+    time since the previous stage is this stage's own)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def __call__(self, stage: str, df):
+        df = df.localCheckpoint()
+        now = time.perf_counter()
+        self.times[stage] = now - self.last
+        self.last = now
+        return df
 
 
 def main() -> None:
@@ -65,22 +91,23 @@ def main() -> None:
     spark = dspark.session(args.master, conf={"spark.sql.shuffle.partitions": str(args.partitions)})
     df = spark.createDataFrame(docs, "id string, text string").repartition(args.partitions).localCheckpoint()
     opts, so = split_options(None, None, {})
-    times: dict[str, float] = {}
-    t0 = time.perf_counter()
-    an = timed("analysis", times, lambda: analysis.analyze(df, analysis.analysis_config(opts, so, "id", "text")))
-    pairs = timed("candidates", times, lambda: bands.candidate_pairs(an))
-    edges = timed("verify", times, lambda: verified_edges(pairs, an, opts.threshold))
-    comp = timed("components", times, lambda: components.spark_components(edges))
-    cl = timed("leader", times, lambda: leader.clusters(edges, comp, opts.threshold))
-    t_spark = time.perf_counter() - t0
-    got = dspark.collect(dspark.SparkScan(an, cl, opts, so), lengths=False)
+    timer = Timer()
+    texts = analysis.documents(df, "id", "text")
+    an = timer("analysis", analysis.analyze(texts, analysis.analysis_config(opts, so)))
+    need = min_documents(so, unique_documents(an))
+    timer("unique ids", an)
+    result = stages(an, texts, opts, so, need, mark=timer)
+    got = dspark.collect(result, lengths=False)
+    timer("passage, block and cluster rows", an)
+    t_spark = time.perf_counter() - t0 - t_single
+    same = (got.clusters == single.clusters, got.passages == single.passages, got.boilerplate == single.boilerplate)
     print(json.dumps({
         "documents": len(docs), "megabytes": round(single.summary.megabytes, 2), "partitions": args.partitions,
         "single_seconds": round(t_single, 2), "spark_seconds": round(t_spark, 2),
         "ratio": round(t_spark / t_single, 2) if t_single else None,
-        "stages": {k: round(v, 2) for k, v in times.items()},
-        "candidate_pairs": pairs.count(), "verified_edges": edges.count(),
-        "clusters": len(single.clusters), "clusters_equal": got.clusters == single.clusters,
+        "stages": {k: round(v, 2) for k, v in timer.times.items()},
+        "clusters": len(single.clusters), "passages": len(single.passages), "boilerplate": len(single.boilerplate),
+        "clusters_equal": same[0], "passages_equal": same[1], "boilerplate_equal": same[2],
     }, indent=2))
     spark.stop()
 

@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Any
 
-JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=256m"
 
 
 def local_session(app: str = "dedupe-tests", cores: int = 2) -> Any:

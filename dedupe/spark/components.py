@@ -1,11 +1,16 @@
 """Connected components of the verified-pair graph by alternating
 large-star and small-star rounds (Kiveris et al., "Connected Components in
-MapReduce and Beyond", 2014), until a round changes nothing.
+MapReduce and Beyond", 2014), until the edges are stars.
 
 Only the fixed point is trusted: a fixed number of rounds can leave a
-component split on an unlucky graph. The numpy functions state each round
-exactly as the DataFrame version runs it, so the rounds can be tested
-without a JVM.
+component split on an unlucky graph. The rounds' fixed point is a forest
+of stars, each centred on its component's smallest node, and a forest of
+stars is a fixed point; so the rounds stop as soon as the edges, each
+``(larger, smaller)``, are stars: no centre is a leaf and no leaf has two
+centres. Near-duplicate graphs mostly are stars from the start (copies
+of one canonical), and then no round runs at all. The numpy functions
+state each round exactly as the DataFrame version runs it, so the rounds
+can be tested without a JVM.
 """
 
 from __future__ import annotations
@@ -62,15 +67,20 @@ def small_star(edges: np.ndarray) -> np.ndarray:
     return np.unique(out[out[:, 0] != out[:, 1]], axis=0)
 
 
+def is_star_forest(e: np.ndarray) -> bool:
+    """Edges ``(larger, smaller)`` whose smaller ends are never larger
+    ends, and whose larger ends have one edge each."""
+    leaves = e[:, 0]
+    return not np.isin(e[:, 1], leaves).any() and np.unique(leaves).size == leaves.size
+
+
 def star_components(edges: np.ndarray) -> dict[int, int]:
     """``{node: smallest node of its component}`` for every node with an
     edge, from large-star/small-star rounds run to their fixed point."""
     e = np.unique(np.sort(np.asarray(edges, dtype=np.int64).reshape(-1, 2), axis=1)[:, ::-1], axis=0)
-    while True:
-        nxt = small_star(large_star(e))
-        if np.array_equal(nxt, e):
-            break
-        e = nxt
+    e = e[e[:, 0] != e[:, 1]]
+    while not is_star_forest(e):
+        e = small_star(large_star(e))
     return {int(u): int(m) for u, m in e.tolist()} | {int(m): int(m) for m in np.unique(e[:, 1]).tolist()}
 
 
@@ -98,22 +108,30 @@ def _spark_small_star(e: DataFrame) -> DataFrame:
     return out.where(F.col("u") != F.col("v")).distinct()
 
 
+def _spark_is_star_forest(e: DataFrame) -> bool:
+    from pyspark.sql import functions as F
+
+    centre_is_leaf = e.select(F.col("v").alias("u")).join(e.select("u"), "u").select("u")
+    two_centres = e.groupBy("u").count().where(F.col("count") > 1).select("u")
+    return centre_is_leaf.union(two_centres).isEmpty()
+
+
 def spark_components(edges: DataFrame, max_rounds: int = 100) -> DataFrame:
     """``(node, component)`` for every node of ``edges`` (columns ``a``,
     ``b`` of one orderable type), ``component`` the smallest node.
 
-    Rounds go on until neither star changes the edge set; each round's
-    result is checkpointed so that the plan does not grow with the rounds.
+    Rounds go on until the edges are stars (see the module docstring);
+    each round's result is checkpointed so that the plan does not grow
+    with the rounds.
     """
     from pyspark.sql import functions as F
 
     e = edges.select(F.greatest("a", "b").alias("u"), F.least("a", "b").alias("v"))
     e = e.where(F.col("u") != F.col("v")).distinct().localCheckpoint()
     for _ in range(max_rounds):
-        nxt = _spark_small_star(_spark_large_star(e)).localCheckpoint()
-        if nxt.exceptAll(e).isEmpty() and e.exceptAll(nxt).isEmpty():
+        if _spark_is_star_forest(e):
             break
-        e = nxt
+        e = _spark_small_star(_spark_large_star(e)).localCheckpoint()
     else:
         raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
     roots = e.select(F.col("v").alias("node"), F.col("v").alias("component")).distinct()

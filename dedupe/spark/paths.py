@@ -8,14 +8,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from dedupe.errors import InputError, OptionsError
+from dedupe.io.records import DIGITS
 from dedupe.options import Options, ScanOptions
 from dedupe.spark._deps import require_pyspark
 from dedupe.spark.scan import SparkScan, scan
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pyspark.sql import DataFrame, SparkSession
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -66,20 +68,47 @@ def read_documents(spark: SparkSession, paths: Iterable[str], id_field: str = "i
     return out
 
 
+#: The columns written for each result, in the order the single-machine
+#: ``--output`` writes them (:mod:`dedupe.io.columnar`).
+RESULT_COLUMNS = {
+    "clusters": ("members", "similarity"),
+    "passages": ("id", "start", "end", "similarity", "duplicate_of"),
+    "boilerplate": ("text", "documents", "level", "occurrences"),
+}
+
+
+def _round_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    import pyarrow as pa
+
+    for rb in batches:
+        i = rb.schema.get_field_index("similarity")
+        rounded = pa.array([round(x, DIGITS) for x in rb.column(i).to_pylist()], pa.float64())
+        yield rb.set_column(i, "similarity", rounded)
+
+
+def _rounded(df: DataFrame) -> DataFrame:
+    """Similarities to four places, as the reports give them (Python's
+    rounding of the exact binary value, which Spark's ``round`` of the
+    decimal form differs from at some halves)."""
+    if "similarity" not in df.columns:
+        return df
+    return df.mapInArrow(_round_partition, df.schema)
+
+
 def write_results(result: SparkScan, output: str, fmt: str = "parquet") -> list[str]:
-    """``clusters`` (``members``, ``similarity``, as in ``dedupe scan
-    --format json``) under the folder ``output``, as Parquet or JSON
-    lines; Spark writes each through a temporary folder and commits it
-    whole."""
+    """``clusters``, ``passages`` and ``boilerplate`` (the fields of
+    ``dedupe scan --format json``, in its order) as folders under
+    ``output``, as Parquet or JSON lines; Spark writes each through a
+    temporary folder and commits it whole."""
     if fmt not in ("parquet", "json"):
         raise OptionsError(f"output format must be 'parquet' or 'json', got {fmt!r}")
-    from pyspark.sql import functions as F
-
-    clusters = result.clusters.select("members", F.round("similarity", 4).alias("similarity"), "size", "k", "canonical")
-    clusters = clusters.orderBy(F.desc("size"), "k", "canonical").select("members", "similarity")
-    target = str(Path(output) / "clusters")
-    getattr(clusters.write.mode("overwrite"), fmt)(target)
-    return [target]
+    written = []
+    for name, columns in RESULT_COLUMNS.items():
+        frame = _rounded(getattr(result, name).select(*columns))
+        target = str(Path(output) / name)
+        getattr(frame.write.mode("overwrite"), fmt)(target)
+        written.append(target)
+    return written
 
 
 def scan_paths(paths: Iterable[str], options: Options | None = None, scan_options: ScanOptions | None = None,

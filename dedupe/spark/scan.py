@@ -3,26 +3,34 @@ each a DataFrame step, with results that do not depend on partitioning.
 
 1. analysis (:mod:`dedupe.spark.analysis`): the single-machine batch
    analysis per partition, in ``mapInArrow``;
-2. candidates (:mod:`dedupe.spark.bands`): documents grouped by LSH band
-   key, with the single-machine bucket fan-out cap;
-3. verification (:mod:`dedupe.spark.verify`): exact Jaccard on the shingle
-   sets, before any grouping;
-4. components (:mod:`dedupe.spark.components`): large-star/small-star
-   rounds until nothing changes;
-5. the leader rule inside each component (:mod:`dedupe.spark.leader`), so
-   that a chain A~B~C with A and C unrelated is not one cluster.
+2. boilerplate candidates (:mod:`dedupe.spark.boilerplate`): paragraph
+   groups at the boilerplate threshold found in enough documents;
+3. documents (:mod:`dedupe.spark.clusters`): LSH band keys with the
+   single-machine bucket fan-out cap (:mod:`dedupe.spark.bands`), exact
+   Jaccard without the candidates before any grouping
+   (:mod:`dedupe.spark.verify`), components by large-star/small-star
+   rounds until nothing changes (:mod:`dedupe.spark.components`), and the
+   leader rule inside each component (:mod:`dedupe.spark.leader`), so that
+   a chain A~B~C with A and C unrelated is not one cluster;
+4. boilerplate blocks: the candidates found in enough clusters;
+5. passages (:mod:`dedupe.spark.passages`): copied paragraphs and
+   sentences, merged per copying document.
+
+Paragraph groups (stages 2 and 5) are formed as documents are, by
+:func:`dedupe.spark.groups.near_groups`.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from dedupe.corpus.scan import Cluster, ScanResult, ScanSummary
-from dedupe.errors import OptionsError
+from dedupe.corpus.grouping import min_documents
+from dedupe.corpus.scan import BoilerplateBlock, Cluster, Occurrence, Passage, ScanResult, ScanSummary
+from dedupe.errors import InputError, OptionsError
 from dedupe.options import Options, ScanOptions
-from dedupe.spark import analysis, bands, components, leader
+from dedupe.spark import analysis, boilerplate, clusters, passages, units
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -30,17 +38,26 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SparkScan:
-    """DataFrames of one Spark scan; nothing is computed until an action.
+    """DataFrames of one Spark scan, each ordered as :func:`dedupe.scan`
+    orders its results, with the fields of their records:
 
-    ``clusters`` has one row per cluster: ``canonical``, ``k`` (the
-    canonical-order key beside the id), ``size``, ``members`` (canonical
-    first, then canonical order) and ``similarity`` (the lowest verified
-    Jaccard similarity of a member to the canonical), as
-    :class:`dedupe.corpus.scan.Cluster`. ``documents`` is the analysis, one
-    row per document."""
+    - ``clusters``: ``members`` (canonical first, then canonical order)
+      and ``similarity``, as :class:`dedupe.corpus.scan.Cluster`;
+    - ``passages``: ``id``, ``start``, ``end``, ``duplicate_of`` (``id``,
+      ``start``, ``end``) and ``similarity``, as
+      :class:`dedupe.corpus.scan.Passage`;
+    - ``boilerplate``: ``text``, ``documents``, ``occurrences`` and
+      ``level``, as :class:`dedupe.corpus.scan.BoilerplateBlock`;
+    - ``documents``: the analysis, one row per document
+      (:data:`dedupe.spark.analysis.ANALYSIS_SCHEMA`).
+
+    The grouping stages have run (their rounds need actions); the final
+    rows are computed when they are collected or written."""
 
     documents: DataFrame
     clusters: DataFrame
+    passages: DataFrame
+    boilerplate: DataFrame
     options: Options
     scan_options: ScanOptions
 
@@ -53,23 +70,68 @@ def scan(
     scan_options: ScanOptions | None = None,
     **kwargs: Any,
 ) -> SparkScan:
-    """Near-duplicate document clusters of the documents in ``df`` (unique
-    ids in ``id_col``, texts in ``text_col``), as lazy DataFrames.
+    """Near-duplicate document clusters, copied passages and boilerplate
+    blocks of the documents in ``df`` (unique ids in ``id_col``, texts in
+    ``text_col``), as DataFrames.
 
     Keyword arguments are :class:`Options` / :class:`ScanOptions` fields,
-    as for :func:`dedupe.scan`."""
+    as for :func:`dedupe.scan`. Raises :class:`InputError` when two
+    documents share an id: :func:`dedupe.scan` keeps the first, and a
+    distributed input has no first."""
     from dedupe.spark._deps import require_pyspark
 
     require_pyspark()
-    from dedupe.spark.verify import verified_edges
-
     opts, so = split_options(options, scan_options, kwargs)
-    ac = analysis.analysis_config(opts, so, id_col, text_col)
-    docs = analysis.analyze(df, ac)
-    if id_col != "id":
-        docs = docs.withColumnRenamed(id_col, "id")
-    edges = verified_edges(bands.candidate_pairs(docs), docs, opts.threshold)
-    return SparkScan(docs, _clusters(edges, opts.threshold), opts, so)
+    texts = analysis.documents(df, id_col, text_col)
+    docs = checkpoint("analysis", analysis.analyze(texts, analysis.analysis_config(opts, so)))
+    need = min_documents(so, unique_documents(docs))
+    return stages(docs, texts, opts, so, need)
+
+
+def unique_documents(docs: DataFrame) -> int:
+    """The number of documents; :class:`InputError` naming an id that
+    more than one document has."""
+    from pyspark.sql import functions as F
+
+    dup = docs.groupBy("id").count().where(F.col("count") > 1).orderBy("id").limit(1).collect()
+    if dup:
+        raise InputError(f"{dup[0]['id']}: duplicate document id ({dup[0]['count']} documents); the Spark engine "
+                         "needs unique ids (dedupe.scan keeps the first, a distributed input has no first)")
+    return docs.count()
+
+
+#: Called with each stage's name and result; returns the frame the later
+#: stages read (by default, the result computed once and kept).
+Mark = Callable[[str, "DataFrame"], "DataFrame"]
+
+
+def checkpoint(stage: str, df: DataFrame) -> DataFrame:
+    """The default :data:`Mark`: a stage read by several later ones is
+    computed once, and the plans do not grow stage after stage."""
+    return df.localCheckpoint()
+
+
+def stages(docs: DataFrame, texts: DataFrame, opts: Options, so: ScanOptions, need: int,
+           mark: Mark = checkpoint) -> SparkScan:
+    """Stages 2-5 over the analysis ``docs``, in the order of
+    :func:`dedupe.corpus.scan.cross_document`."""
+    paras = units.paragraphs(docs)
+    cand = mark("boilerplate candidates", boilerplate.candidates(paras, so.boilerplate_threshold, need))
+    groups = mark("document clusters", clusters.document_groups(docs, cand, opts.threshold))
+    of = mark("cluster of each document", clusters.cluster_of(docs, groups))
+    bp_paras, para_blocks = boilerplate.blocks(cand, of, need)
+    bp_paras = mark("boilerplate blocks", bp_paras)
+    para_matches, covered = passages.copied_paragraphs(paras, bp_paras, of, opts)
+    covered = mark("copied paragraphs", covered)
+    sent_matches, sent_blocks = passages.repeated_sentences(units.sentences(docs), bp_paras, covered, of, opts, need)
+    return SparkScan(
+        documents=docs,
+        clusters=clusters.cluster_rows(docs, groups),
+        passages=passages.passage_rows(para_matches.unionByName(sent_matches)),
+        boilerplate=boilerplate.block_rows(para_blocks.unionByName(sent_blocks), texts),
+        options=opts,
+        scan_options=so,
+    )
 
 
 def split_options(options: Options | None, scan_options: ScanOptions | None,
@@ -86,41 +148,47 @@ def split_options(options: Options | None, scan_options: ScanOptions | None,
     return opts, so
 
 
-def _clusters(edges: DataFrame, threshold: float) -> DataFrame:
-    # Edges are used twice (components, then the leader rule): computing
-    # them once keeps the verification from running again.
-    edges = edges.localCheckpoint()
-    comp = components.spark_components(edges)
-    return leader.clusters(edges, comp, threshold)
-
-
 def _summary(docs: DataFrame, seconds: float) -> ScanSummary:
     from pyspark.sql import functions as F
 
-    row = docs.agg(
-        F.count(F.lit(1)).alias("documents"),
-        F.coalesce(F.sum("paragraphs"), F.lit(0)).alias("paragraphs"),
-        F.coalesce(F.sum("sentences"), F.lit(0)).alias("sentences"),
-        F.coalesce(F.sum("length"), F.lit(0)).alias("characters"),
-        F.coalesce(F.sum("nbytes"), F.lit(0)).alias("bytes"),
-    ).collect()[0]
-    return ScanSummary(int(row.documents), int(row.paragraphs), int(row.sentences),
-                       int(row.characters), int(row.bytes), seconds, 0)
+    row = docs.agg(*[F.coalesce(F.sum(c), F.lit(0)).alias(c) for c in SUMMED]).collect()[0]
+    return _from_sums(docs.count(), [int(row[c]) for c in SUMMED], seconds)
+
+
+def _from_sums(documents: int, sums: list[int], seconds: float) -> ScanSummary:
+    paragraphs, sentences, characters, nbytes = sums
+    return ScanSummary(documents, paragraphs, sentences, characters, nbytes, seconds, 0)
+
+
+#: The analysis columns whose sums are in the summary, in its order.
+SUMMED = ("paragraphs", "sentences", "length", "nbytes")
+
+
+def _occurrence(row: Any) -> Occurrence:
+    return Occurrence(row["id"], int(row["start"]), int(row["end"]))
 
 
 def collect(result: SparkScan, lengths: bool = True) -> ScanResult:
     """A small result gathered on the driver as a :class:`ScanResult`, in
-    the order :func:`dedupe.scan` gives (largest cluster first, then the
-    canonical order of the canonicals), for comparison and reports.
-    Passages and boilerplate are empty: the Spark engine does not find
-    them yet."""
+    the order :func:`dedupe.scan` gives, for comparison and reports."""
     t0 = time.perf_counter()
-    rows = result.clusters.select("canonical", "k", "size", "members", "similarity").collect()
-    rows.sort(key=lambda r: (-int(r["size"]), int(r["k"]), r["canonical"]))
-    clusters = tuple(Cluster(tuple(r["members"]), float(r["similarity"])) for r in rows)
-    doc_lengths: dict[str, int] = {}
+    found_clusters = tuple(Cluster(tuple(r["members"]), float(r["similarity"])) for r in result.clusters.collect())
+    found_passages = tuple(
+        Passage(r["id"], int(r["start"]), int(r["end"]), _occurrence(r["duplicate_of"]), float(r["similarity"]))
+        for r in result.passages.collect()
+    )
+    blocks = tuple(
+        BoilerplateBlock(r["text"], int(r["documents"]), tuple(_occurrence(o) for o in r["occurrences"]), r["level"])
+        for r in result.boilerplate.collect()
+    )
     if lengths:
-        doc_lengths = {r["id"]: int(r["length"]) for r in result.documents.select("id", "length").collect()}
-    summary = _summary(result.documents, time.perf_counter() - t0)
-    return ScanResult(clusters=clusters, passages=(), boilerplate=(), summary=summary, lengths=doc_lengths,
-                      ngram=result.options.ngram, boilerplate_threshold=result.scan_options.boilerplate_threshold)
+        rows = result.documents.select("id", *SUMMED).collect()
+        doc_lengths = {r["id"]: int(r["length"]) for r in rows}
+        sums = [sum(int(r[c]) for r in rows) for c in SUMMED]
+        summary = _from_sums(len(rows), sums, time.perf_counter() - t0)
+    else:
+        doc_lengths = {}
+        summary = _summary(result.documents, time.perf_counter() - t0)
+    return ScanResult(clusters=found_clusters, passages=found_passages, boilerplate=blocks, summary=summary,
+                      lengths=doc_lengths, ngram=result.options.ngram,
+                      boilerplate_threshold=result.scan_options.boilerplate_threshold)
