@@ -179,7 +179,10 @@ def _add_check_parser(sub: Any) -> None:
     k.add_argument("--stdin-filename", metavar="NAME",
                    help="the name of the text read from - (in reports, and to find the configuration)")
     k.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of standard output")
-    k.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
+    talk = k.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
+    talk.add_argument("-v", "--verbose", action="store_true",
+                      help="also name every checked file with its number of findings, on standard error")
     k.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the text report: auto (default) on a terminal unless NO_COLOR is set")
     add_arguments(k, CheckOptions, "rules and report")
@@ -380,6 +383,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(rendered)
         sys.stdout.flush()
+    if args.verbose:
+        counts = {path: 0 for path in report.texts}
+        for f in report.findings:
+            counts[f.path] = counts.get(f.path, 0) + 1
+        for path, n in counts.items():
+            print(f"dedupe: {path}: {n} finding(s)", file=sys.stderr)
     if settings.format == "text" and not args.quiet:
         print(summary_text(report), file=sys.stderr)
     return EXIT_FINDINGS if report.failing and not settings.check.exit_zero else EXIT_OK

@@ -389,3 +389,15 @@ def test_a_model_or_baseline_never_replaces_an_input(tmp_path, capsys, monkeypat
         assert main(argv) == 2
         assert "is an input" in _one_error_line(capsys.readouterr().err)
     assert {p: p.read_bytes() for p in before} == before
+
+
+def test_check_verbose_names_every_checked_file(tmp_path, capsys):
+    site = tmp_path / "site"
+    _marked_site(site, wrapped=False)
+    assert main(["check", str(site), "-v", "--no-config"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert f"dedupe: {site / 'a.md'}: 0 finding(s)" in err
+    assert f"dedupe: {site / 'b.md'}: 1 finding(s)" in err
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", str(site), "-v", "-q"])
+    assert exit_.value.code == 2
