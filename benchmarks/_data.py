@@ -515,3 +515,24 @@ def iter_documents(
     for lang, sources in sources_by_lang.items():
         for doc in generate(sources, kinds, docs_per_kind, seed):
             yield LabelledDoc(doc.id, lang, doc.kind, doc.text, doc.labels, doc.copies)
+
+
+_PARAGRAPH = regex.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
+
+
+def paragraph_minhashes(text: str, ngram: int = 5, num_perm: int = 128):
+    """``(start, end, MinHash)`` of every blank-line paragraph of ``text``,
+    lower-cased word n-grams: what a user of datasketch alone would write,
+    the baseline of quality.py and crossdoc.py."""
+    from datasketch import MinHash
+
+    for m in _PARAGRAPH.finditer(text):
+        para = m.group().strip()
+        if not para:
+            continue
+        words = para.lower().split()
+        grams = {" ".join(words[i : i + ngram]) for i in range(len(words) - ngram + 1)} or {" ".join(words)}
+        mh = MinHash(num_perm=num_perm)
+        mh.update_batch([g.encode("utf-8") for g in grams])
+        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        yield start, start + len(para), mh

@@ -242,26 +242,10 @@ def index_links(pc: PassageCorpus, options: Options) -> list[Link]:
     return out
 
 
-_PARAGRAPH = regex.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
-
-
 def _minhash_paragraphs(docs: dict[str, str], ngram: int = 5, num_perm: int = 128):
     """(id, start, end, MinHash) of every blank-line paragraph, word 5-grams."""
-    from datasketch import MinHash
-
-    out = []
-    for doc_id, text in sorted(docs.items()):
-        for m in _PARAGRAPH.finditer(text):
-            para = m.group().strip()
-            if not para:
-                continue
-            words = para.lower().split()
-            grams = {" ".join(words[i : i + ngram]) for i in range(len(words) - ngram + 1)} or {" ".join(words)}
-            mh = MinHash(num_perm=num_perm)
-            mh.update_batch([g.encode("utf-8") for g in grams])
-            start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-            out.append((doc_id, start, start + len(para), mh))
-    return out
+    return [(doc_id, start, end, mh) for doc_id, text in sorted(docs.items())
+            for start, end, mh in _data.paragraph_minhashes(text, ngram, num_perm)]
 
 
 def _baseline_lsh(paras, threshold: float = 0.8, num_perm: int = 128):

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import regex
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _data  # noqa: E402
@@ -92,31 +91,20 @@ def dedupe_tool(options: Options) -> Tool:
     return run
 
 
-_PARAGRAPH = regex.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
-
-
 def baseline_tool(threshold: float = 0.8, ngram: int = 5, num_perm: int = 128) -> Tool:
     """Paragraphs split on blank lines, word 5-grams, one MinHash each,
     ``MinHashLSH`` at ``threshold``; a paragraph whose query finds an
     earlier one is removed."""
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     params = MinHashLSH(threshold=threshold, num_perm=num_perm).b, MinHashLSH(threshold=threshold, num_perm=num_perm).r
 
     def run(text: str) -> Spans:
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=params)
         out = []
-        for k, m in enumerate(_PARAGRAPH.finditer(text)):
-            para = m.group().strip()
-            if not para:
-                continue
-            words = para.lower().split()
-            grams = {" ".join(words[i : i + ngram]) for i in range(len(words) - ngram + 1)} or {" ".join(words)}
-            mh = MinHash(num_perm=num_perm)
-            mh.update_batch([g.encode("utf-8") for g in grams])
+        for k, (start, end, mh) in enumerate(_data.paragraph_minhashes(text, ngram, num_perm)):
             if lsh.query(mh):
-                start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-                out.append((start, start + len(para)))
+                out.append((start, end))
             else:
                 lsh.insert(str(k), mh)
         return out
