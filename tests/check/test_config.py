@@ -142,7 +142,7 @@ def test_every_check_flag_has_a_configuration_key():
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     check = sub.choices["check"]
     # Flags about this one run, not settings of the project:
-    not_settings = {"help", "config", "no_config", "update_baseline", "fix", "paths", "color", "quiet",
+    not_settings = {"help", "config", "no_config", "update_baseline", "fix", "paths", "color", "quiet", "verbose",
                     "output_file", "stdin_filename"}
     dests = {a.dest for a in check._actions} - not_settings
     assert dests and {d.replace("_", "-") for d in dests} <= set(KEYS)
