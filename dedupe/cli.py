@@ -38,7 +38,7 @@ from dedupe.index.index import Index, add_paths
 from dedupe.io.columnar import write_results
 from dedupe.io.progress import Progress
 from dedupe.io.textio import check_writable, read_text, same_file, text_name, write_atomic
-from dedupe.io.walk import source_files
+from dedupe.io.walk import source_entries, source_files
 from dedupe.options import Options, ScanOptions, SourceOptions, add_arguments, from_flags
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -414,7 +414,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.save_boilerplate:
         named = [p for p in args.paths if p != "-"]
         folders = [p for p in named if Path(p).is_dir()]
-        inputs = named + [str(f) for f in source_files(folders, src)] if folders else named
+        inputs = named + [str(f) for f in source_entries(folders, src) if isinstance(f, Path)]
         _refuse_input(args.save_boilerplate, inputs, "write the model elsewhere")
         check_writable(args.save_boilerplate)
     if args.engine == "spark":
@@ -428,6 +428,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         if args.output:
             write_results(result, args.output)
     result = honour_scan_markers(result, partial(_marked_text, src))
+    _warn_skipped([str(s) for s in result.skipped], args.top)
     if args.save_boilerplate:
         save_model(result.boilerplate_model(), args.save_boilerplate)
     if args.format == "json":
@@ -438,6 +439,15 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"dedupe: {result.summary.line()}", file=sys.stderr)
     return EXIT_OK
+
+
+def _warn_skipped(skipped: Sequence[str], top: int) -> None:
+    """A warning line per skipped input, the first ``top`` of them: a
+    JSONL file of bad records must not flood the terminal."""
+    for item in skipped[:top]:
+        _warn(f"skipped {item}")
+    if len(skipped) > top:
+        _warn(f"skipped {len(skipped) - top:,} more input(s); the report lists them")
 
 
 def _marked_text(src: SourceOptions, doc_id: str) -> str:

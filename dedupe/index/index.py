@@ -45,9 +45,9 @@ from dedupe.core.verify import compare
 from dedupe.errors import IndexFormatError, InputError
 from dedupe.index.record import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord
 from dedupe.index.storage import open_storage
-from dedupe.io.records import Record
+from dedupe.io.records import Record, Skipped
 from dedupe.io.textio import LineIndex, read_text, text_name
-from dedupe.io.walk import source_files
+from dedupe.io.walk import source_entries
 from dedupe.options import Options, SourceOptions
 
 FORMAT_VERSION = 1
@@ -603,25 +603,39 @@ class AddResult:
         }
 
 
+def _files_to_add(paths: Iterable[str], o: SourceOptions, skipped: list[tuple[str, str]]) -> list[str]:
+    """The files under ``paths``; what cannot be listed or looked at goes
+    to ``skipped`` (or raises, with ``o.strict``)."""
+    files: list[str] = []
+    for raw in paths:
+        try:
+            for item in source_entries([raw], o):
+                if isinstance(item, Skipped):
+                    if o.strict:
+                        raise InputError(str(item))
+                    skipped.append((item.where, str(item)))
+                else:
+                    files.append(item.as_posix())
+        except InputError as exc:
+            if o.strict:
+                raise
+            skipped.append((raw, str(exc)))
+    return files
+
+
 def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None = None) -> AddResult:
     """Index every file under ``paths`` with its path (POSIX form, as
     ``dedupe check`` names it) as its id.
 
-    A missing, unreadable, binary or undecodable file is skipped and
-    listed in the result; with ``sources.strict`` the first one raises
+    A missing, unreadable, binary or undecodable file, and a folder that
+    cannot be listed, is skipped and listed in the result; with
+    ``sources.strict`` the first one raises
     :class:`~dedupe.errors.InputError` before anything is written.
     """
     o = sources or SourceOptions()
     strict = o.strict
-    files: list[str] = []
     skipped: list[tuple[str, str]] = []
-    for raw in paths:
-        try:
-            files.extend(p.as_posix() for p in source_files([raw], o))
-        except InputError as exc:
-            if strict:
-                raise
-            skipped.append((raw, str(exc)))
+    files = _files_to_add(paths, o, skipped)
 
     if strict:
         # Every file must be readable before the first one is written.

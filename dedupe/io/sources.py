@@ -1,13 +1,13 @@
 """Documents for a corpus scan, streamed one at a time.
 
-Sources are files, folders (walked with :func:`dedupe.walk.iter_files`),
+Sources are files, folders (walked with :func:`dedupe.io.walk.walk`),
 JSONL files (one JSON object per line; ``.jsonl`` or ``.ndjson``) and ``-``
 for JSONL on standard input. Nothing is read ahead: a scan holds one
 document at a time here, whatever the size of the corpus.
 
 A bad file or record (unreadable, undecodable, binary, malformed JSON, no
-text field) does not stop a long scan: it comes out of the stream as a
-:class:`Skipped` item naming the path or the line, and the scan counts and
+text field) or a folder that cannot be listed does not stop a long scan:
+it comes out of the stream as a :class:`Skipped` item naming the path or the line, and the scan counts and
 reports it. With ``strict=True`` it raises :class:`~dedupe.errors.InputError`
 instead.
 """
@@ -23,7 +23,7 @@ from dedupe.errors import InputError
 from dedupe.io import columnar
 from dedupe.io.records import Document, Skipped
 from dedupe.io.textio import check_text, decode, parse_json, read_text
-from dedupe.io.walk import source_files
+from dedupe.io.walk import source_entries
 from dedupe.options import SourceOptions
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -60,7 +60,10 @@ def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -
         if raw == "-":
             yield from iter_jsonl(sys.stdin.buffer, "<stdin>", o)
             continue
-        for path in source_files([raw], o):
+        for path in source_entries([raw], o):
+            if isinstance(path, Skipped):  # a folder or file the walk could not read
+                yield _skip(path.where, path.reason, o.strict)
+                continue
             name = str(path)
             if columnar.is_columnar(path):
                 yield from columnar.iter_documents(path, o.id_field, o.field, o.strict)

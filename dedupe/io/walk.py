@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from dedupe.errors import InputError
+from dedupe.io.records import Skipped
 
 #: Files taken from folders by default; a file named on the command line
 #: is always taken, whatever its name.
@@ -136,13 +137,13 @@ def _rules_above(folder: Path) -> list[_Rules]:
     return []
 
 
-def iter_files(
+def walk(
     paths: Iterable[str],
     include: Iterable[str] = DEFAULT_INCLUDE,
     exclude: Iterable[str] = (),
     respect_gitignore: bool = True,
     force_exclude: bool = False,
-) -> Iterator[Path]:
+) -> Iterator[Path | Skipped]:
     """Files named in ``paths`` and, for folders, the files below them that
     match ``include`` and not ``exclude``, hidden files and folders
     skipped, in a stable sorted order. With ``respect_gitignore``, files
@@ -150,7 +151,12 @@ def iter_files(
     walked, or above it up to the root of its git work tree, are skipped
     too. A file named in ``paths`` is taken whatever ``include`` and
     ``exclude`` say, unless ``force_exclude`` (for hooks that pass every
-    changed file by name)."""
+    changed file by name).
+
+    A folder that cannot be listed, or a file in a walked folder that
+    cannot even be looked at, comes out as a :class:`Skipped` item in its
+    place: the caller decides whether that is fatal, but it is never
+    passed over in silence."""
     include, exclude = tuple(include), tuple(exclude)
     for raw in paths:
         p = Path(raw)
@@ -164,34 +170,78 @@ def iter_files(
             if not (force_exclude and _matches(p.as_posix(), exclude, p)):
                 yield p
             continue
-        stacks: dict[str, list[_Rules]] = {str(p): _rules_above(p) if respect_gitignore else []}
-        for root, dirs, files in os.walk(p):
-            here = Path(root)
-            stack = list(stacks.pop(root, []))
-            if respect_gitignore:
-                rules = GitIgnore.read(here)
-                if rules is not None:
-                    stack.append((here, rules, ""))
-            dirs[:] = sorted(
-                d for d in dirs
-                if not d.startswith(".") and not (stack and _ignored(stack, here / d, True))
-            )
-            for d in dirs:
-                stacks[os.path.join(root, d)] = stack
-            for f in sorted(files):
-                if f.startswith("."):
-                    continue
-                full = here / f
+        yield from _walk_folder(p, include, exclude, respect_gitignore)
+
+
+def _walk_folder(p: Path, include: tuple[str, ...], exclude: tuple[str, ...],
+                 respect_gitignore: bool) -> Iterator[Path | Skipped]:
+    stacks: dict[str, list[_Rules]] = {str(p): _rules_above(p) if respect_gitignore else []}
+    unreadable: list[OSError] = []
+    # os.walk reports a folder it cannot list to ``onerror`` and goes on
+    # without it; each one is handed on in the walk's order.
+    for root, dirs, files in os.walk(p, onerror=unreadable.append):
+        yield from _unreadable_folders(unreadable)
+        here = Path(root)
+        stack = list(stacks.pop(root, []))
+        if respect_gitignore:
+            rules = GitIgnore.read(here)
+            if rules is not None:
+                stack.append((here, rules, ""))
+        dirs[:] = sorted(
+            d for d in dirs
+            if not d.startswith(".") and not (stack and _ignored(stack, here / d, True))
+        )
+        for d in dirs:
+            stacks[os.path.join(root, d)] = stack
+        for f in sorted(files):
+            if f.startswith("."):
+                continue
+            full = here / f
+            try:
                 if full.exists() and not full.is_file():
                     continue  # a FIFO or socket in the tree would block the read
-                if stack and _ignored(stack, full, False):
-                    continue
-                rel = full.relative_to(p).as_posix()
-                if _matches(rel, include) and not _matches(rel, exclude, full):
-                    yield full
+            except OSError as exc:  # in a folder that may be listed but not searched
+                yield Skipped(str(full), f"cannot read ({exc.strerror})")
+                continue
+            if stack and _ignored(stack, full, False):
+                continue
+            rel = full.relative_to(p).as_posix()
+            if _matches(rel, include) and not _matches(rel, exclude, full):
+                yield full
+    yield from _unreadable_folders(unreadable)
+
+
+def _unreadable_folders(errors: list[OSError]) -> Iterator[Skipped]:
+    """The folders ``os.walk`` could not list since last asked (emptied)."""
+    for exc in errors:
+        yield Skipped(str(exc.filename), f"cannot read folder ({exc.strerror})")
+    errors.clear()
+
+
+def iter_files(
+    paths: Iterable[str],
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    exclude: Iterable[str] = (),
+    respect_gitignore: bool = True,
+    force_exclude: bool = False,
+) -> Iterator[Path]:
+    """The files of :func:`walk`; a folder or file that cannot be read
+    raises :class:`~dedupe.errors.InputError`, for commands (``check``,
+    ``clean``) that must not pass over part of their input."""
+    for item in walk(paths, include, exclude, respect_gitignore, force_exclude):
+        if isinstance(item, Skipped):
+            raise InputError(str(item))
+        yield item
 
 
 def source_files(paths: Iterable[str], options: SourceOptions) -> Iterator[Path]:
     """:func:`iter_files` with the file options every command shares."""
     o = options
     return iter_files(paths, o.include, o.exclude, o.respect_gitignore, o.force_exclude)
+
+
+def source_entries(paths: Iterable[str], options: SourceOptions) -> Iterator[Path | Skipped]:
+    """:func:`walk` with the file options every command shares, for
+    commands that skip what they cannot read (``scan``, ``index add``)."""
+    o = options
+    return walk(paths, o.include, o.exclude, o.respect_gitignore, o.force_exclude)
