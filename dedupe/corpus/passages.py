@@ -7,7 +7,9 @@ passage. A sentence repeated in enough documents is boilerplate instead."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 
@@ -122,6 +124,9 @@ def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray
     (``covered``) are not copies again, and ``exclude`` (boilerplate) is
     neither copy nor source."""
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para] & ~exclude)
+    # In canonical order, so that a bucket over the fan-out cap links its
+    # members to its most canonical sentence, whatever the input order.
+    items = items[np.argsort(unit_rank(s.doc_rank, c.sent_doc, c.sent_start)[items], kind="stable")]
     pairs = items[band_pairs(c.sent_bands, items)] if items.size > 1 else np.zeros((0, 2), np.int64)
     if pairs.size == 0:
         return []
@@ -133,33 +138,22 @@ def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray
     pairs = pairs[~covered[c.sent_para[pairs[:, 0]]]]
     if pairs.size == 0:
         return []
-    best = _verified(c, options, spool, pairs)
     parts_of: dict[int, list[tuple[reuse.Part, float]]] = {}
-    for (x, _), (part, sim) in sorted(best.items()):
-        parts_of.setdefault(int(c.sent_doc[x]), []).append((part, sim))
+    for part, sim in strongest(_verified(c, options, spool, pairs)):
+        parts_of.setdefault(int(c.sent_doc[part.copy]), []).append((part, sim))
+
+    def span(u: int) -> tuple[int, int]:
+        return int(c.sent_start[u]), int(c.sent_end[u])
+
     out: list[Match] = []
     for d, found in sorted(parts_of.items()):
-        parts = [p for p, _ in found]
-        for run in reuse.group_runs(parts):
-            if not reuse.supported([parts[i] for i in run], options.evidence_tokens):
-                continue
-            xs = [parts[i].copy for i in run]
-            ys = [parts[i].at for i in run]
-            first, last = min(ys, key=lambda y: c.sent_start[y]), max(ys, key=lambda y: c.sent_end[y])
-            out.append(Match(
-                d, min(xs), max(xs), int(c.sent_start[min(xs)]), int(c.sent_end[max(xs)]),
-                int(c.sent_doc[ys[0]]), min(ys), max(ys), int(c.sent_start[first]), int(c.sent_end[last]),
-                min(found[i][1] for i in run),
-            ))
+        out += sentence_passages(d, found, span, lambda _, y: span(y), options.evidence_tokens)
     return out
 
 
-def _verified(c: Corpus, options: Options, spool: Spool,
-              pairs: np.ndarray) -> dict[tuple[int, int], tuple[reuse.Part, float]]:
-    """For each (copy sentence, source document), the best verified match
-    and its similarity. Pairs are verified on the
-    exact shingle sets of their digit-masked text, then on the evidence
-    rule's differences that matter (numbers, paths, negations)."""
+def _verified(c: Corpus, options: Options, spool: Spool, pairs: np.ndarray) -> list[tuple[reuse.Part, float]]:
+    """Every pair ``(copy, source)`` of sentences that :func:`judge` finds
+    copied, as a part of a passage with its similarity."""
     units = sorted_unique(pairs.ravel())
     texts: dict[int, str] = {}
     by_doc: dict[int, list[int]] = {}
@@ -169,9 +163,38 @@ def _verified(c: Corpus, options: Options, spool: Spool,
         doc = spool.text(d)
         for u in us:
             texts[u] = doc[int(c.sent_start[u]) : int(c.sent_end[u])]
-    sets = bp.masked_sets([texts[u] for u in units.tolist()], options.ngram)
-    local = np.searchsorted(units, pairs)
-    inter, size_a, size_b = jaccard_pairs(sets, local)
+    v = judge([texts[u] for u in units.tolist()], np.searchsorted(units, pairs), options)
+    return [
+        (reuse.Part(x, int(c.sent_doc[y]), y, strength, bool(c.sent_long[x] and c.sent_long[y]), weight,
+                    bool(c.sent_key[x] == c.sent_key[y])), sim)
+        for (x, y), strength, sim, weight in zip(pairs.tolist(), v.strength.tolist(), v.similarity.tolist(),
+                                                 v.weight.tolist())
+        if strength != reuse.NONE
+    ]
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """What :func:`judge` says of each pair: its :func:`reuse.strength`
+    (``reuse.NONE`` for no copy), similarity, and the weighted tokens of
+    the shorter sentence."""
+
+    strength: np.ndarray
+    similarity: np.ndarray
+    weight: np.ndarray
+
+
+def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts:
+    """Each pair ``(copy, source)`` of positions in ``texts`` judged on the
+    exact shingle sets of the digit-masked sentences (:func:`reuse.strength`),
+    then on the evidence rule's differences that matter (numbers, paths,
+    negations). The one check of copied sentences, on one machine and on
+    Spark."""
+    m = len(pairs)
+    strength, similarity, weight = np.zeros(m, np.int8), np.zeros(m), np.zeros(m)
+    if m == 0:
+        return Verdicts(strength, similarity, weight)
+    inter, size_a, size_b = jaccard_pairs(bp.masked_sets(list(texts), options.ngram), pairs)
     marks: dict[int, evidence.Marks] = {}
 
     def mark(u: int) -> evidence.Marks:
@@ -179,28 +202,64 @@ def _verified(c: Corpus, options: Options, spool: Spool,
             marks[u] = evidence.marks(texts[u])
         return marks[u]
 
-    best: dict[tuple[int, int], tuple[reuse.Part, float]] = {}
-    for (x, y), i, a, b in zip(pairs.tolist(), inter.tolist(), size_a.tolist(), size_b.tolist()):
-        strength, sim = reuse.strength(i, a, b, options.threshold, options.containment)
-        if strength == reuse.NONE or evidence.conflict(mark(x), mark(y), a < b):
+    for i, ((x, y), n, a, b) in enumerate(zip(pairs.tolist(), inter.tolist(), size_a.tolist(), size_b.tolist())):
+        found, sim = reuse.strength(n, a, b, options.threshold, options.containment)
+        if found == reuse.NONE or evidence.conflict(mark(x), mark(y), a < b):
             continue
-        key = (x, int(c.sent_doc[y]))
+        strength[i], similarity[i] = found, sim
+        weight[i] = min(evidence.weighted_tokens(texts[x]), evidence.weighted_tokens(texts[y]))
+    return Verdicts(strength, similarity, weight)
+
+
+def strongest(found: Iterable[tuple[reuse.Part, float]]) -> list[tuple[reuse.Part, float]]:
+    """For each copy sentence and source document, the strongest match
+    (then the most similar, then the earliest source sentence), sorted by
+    copy sentence and source: one order and one choice whatever order the
+    matches come in."""
+    best: dict[tuple[int, Hashable], tuple[reuse.Part, float]] = {}
+    for part, sim in found:
+        key = (part.copy, part.source)
         old = best.get(key)
-        if old is None or (strength, sim, -y) > (old[0].strength, old[1], -old[0].at):
-            weight = min(evidence.weighted_tokens(texts[x]), evidence.weighted_tokens(texts[y]))
-            long = bool(c.sent_long[x] and c.sent_long[y])
-            exact = bool(c.sent_key[x] == c.sent_key[y])
-            best[key] = (reuse.Part(x, key[1], y, strength, long, weight, exact), sim)
-    return best
+        if old is None or (part.strength, sim, -part.at) > (old[0].strength, old[1], -old[0].at):
+            best[key] = (part, sim)
+    return [best[k] for k in sorted(best)]
+
+
+def sentence_passages(copy_doc: int, found: Sequence[tuple[reuse.Part, float]],
+                      copy_span: Callable[[int], tuple[int, int]],
+                      source_span: Callable[[int, int], tuple[int, int]], evidence_tokens: float) -> list[Match]:
+    """The passages of document ``copy_doc`` from its matched sentences
+    (:func:`strongest`): runs of :func:`reuse.group_runs` that
+    :func:`reuse.supported` lets stand. ``copy_span(x)`` and
+    ``source_span(source, y)`` are the offsets of a copy and a source
+    sentence; the parts' ``source`` is the number of their document."""
+    parts = [p for p, _ in found]
+    out: list[Match] = []
+    for run in reuse.group_runs(parts):
+        if not reuse.supported([parts[i] for i in run], evidence_tokens):
+            continue
+        xs = [parts[i].copy for i in run]
+        ys = [parts[i].at for i in run]
+        src = cast(int, parts[run[0]].source)
+        first = min(ys, key=lambda y: source_span(src, y)[0])
+        last = max(ys, key=lambda y: source_span(src, y)[1])
+        out.append(Match(
+            copy_doc, min(xs), max(xs), copy_span(min(xs))[0], copy_span(max(xs))[1],
+            src, min(ys), max(ys), source_span(src, first)[0], source_span(src, last)[1],
+            min(found[i][1] for i in run),
+        ))
+    return out
 
 
 def merge_passages(matches: list[Match], doc_rank: np.ndarray) -> list[Match]:
     """Adjacent matches (next sentence in the copy, a sentence of the same
     source document at most :data:`reuse.WINDOW` sentences from the
     passage's) merged into one passage; of overlapping passages from
-    different sources, the longest stays."""
+    different sources, the longest stays. The order is total, so the
+    result does not depend on the order of ``matches``."""
     matches = sorted(matches, key=lambda m: (int(doc_rank[m.copy_doc]), m.c_start, m.c_start - m.c_end,
-                                             int(doc_rank[m.src_doc]), m.s_start))
+                                             int(doc_rank[m.src_doc]), m.s_start, m.s_start - m.s_end,
+                                             -m.similarity))
     out: list[Match] = []
     for m in matches:
         last = out[-1] if out else None

@@ -3,7 +3,16 @@ spans in both documents; independent text and lone short sentences are not."""
 
 from __future__ import annotations
 
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
 import dedupe
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SOURCE = [
     "The harbour authority will dredge the northern channel next spring so that larger ferries can dock at the old quay.",
@@ -46,3 +55,53 @@ def test_a_lone_short_sentence_is_not_a_passage():
     short = "The council said it would publish a revised plan."
     result = dedupe.scan([("a", short + " " + " ".join(SOURCE[:2]) + "\n"), ("b", OTHER + " " + short + "\n")])
     assert result.passages == ()
+
+
+#: Run in a child process: scan the corpus given as JSON in the order
+#: given by the second argument's seed, print the passages as JSON.
+CHILD = r"""
+import json, random, sys
+import dedupe
+docs = json.load(open(sys.argv[1], encoding="utf-8"))
+random.Random(int(sys.argv[2])).shuffle(docs)
+result = dedupe.scan(docs, jobs=1, min_documents=100_000)
+print(json.dumps([p.to_dict() for p in result.passages]))
+"""
+
+SHARED = "The regional water board published its quarterly report on river levels and reservoir capacity yesterday."
+
+
+def giant_bucket_corpus(n: int = 1050) -> list[list[str]]:
+    """``n`` documents of unrelated words, each with one sentence in common
+    (not boilerplate at ``min_documents=100_000``): its LSH buckets hold
+    ``n`` sentences, over the fan-out cap of 1,000."""
+    rng = random.Random(14)
+    vocab = ["".join(rng.choice("bcdfghjklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(4000)]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(vocab) for _ in range(14)).capitalize() + "."
+
+    return [[f"doc{i:04d}", f"{sentence()} {SHARED} {sentence()}\n\n{sentence()} {sentence()}\n"] for i in range(n)]
+
+
+def _passages_in_child(corpus: Path, hash_seed: str, order: int) -> list[dict]:
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    out = subprocess.run([sys.executable, "-c", CHILD, str(corpus), str(order)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True, timeout=300)
+    return json.loads(out.stdout)
+
+
+def test_a_sentence_bucket_over_the_cap_links_copies_to_the_canonical_sentence(tmp_path):
+    # Past the cap a bucket links each member to its first only; first in
+    # canonical order, so every copy's source is the first document in id
+    # order, whichever order the corpus comes in and whatever the hash seed.
+    docs = giant_bucket_corpus()
+    corpus = tmp_path / "docs.json"
+    corpus.write_text(json.dumps(docs), encoding="utf-8")
+    first = _passages_in_child(corpus, "0", 1)
+    assert first == _passages_in_child(corpus, "777", 2)
+    assert len(first) == len(docs) - 1
+    at = docs[0][1].index(SHARED)
+    assert {(p["duplicate_of"]["id"], p["duplicate_of"]["start"], p["duplicate_of"]["end"]) for p in first} == {
+        ("doc0000", at, at + len(SHARED))}
+    assert all(docs[int(p["id"][3:])][1][p["start"] : p["end"]] == SHARED for p in first)
