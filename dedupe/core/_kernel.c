@@ -1,13 +1,15 @@
-/* The per-character and per-shingle loops of dedupe.core.shingle and
- * dedupe.core.signature, compiled: the same arithmetic as the numpy
- * implementation (which stays the reference; tests compare the two bit
- * for bit), in one pass over each array instead of a dozen.
+/* The per-character and per-shingle loops of dedupe.core.shingle,
+ * dedupe.core.signature, dedupe.core.structure and dedupe.core.verify,
+ * compiled: the same arithmetic as the numpy and regular-expression
+ * implementations (which stay the reference; tests compare the two exactly),
+ * in one pass over each array or str instead of a dozen.
  *
  * Every function takes its inputs and its preallocated outputs as objects
  * with the buffer protocol (numpy arrays) and returns a count, so no
  * numpy headers are needed. The constant tables (character classes,
- * per-code-point hashes, position multipliers) are the Python module's
- * own, passed in, so the two implementations cannot drift apart.
+ * position multipliers) are the Python modules' own, built from the same
+ * Unicode properties as their regular expressions and passed in, so the
+ * two implementations cannot drift apart.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -67,34 +69,36 @@ static void release(Py_buffer *views, int n) {
             PyBuffer_Release(&views[i]);
 }
 
-/* tokens(cp, classes, char_hash, char_pow, th_out, tok_off_out) -> tokens
+/* tokens(cp, classes, char_pow, seed, th_out, tok_off_out) -> tokens
  *
  * cp: uint32 normalized code points of the texts joined by NUL (class
  * BOUNDARY). A token is one SINGLE character or a run of WORD characters;
- * its hash is fmix64(sum(char_hash[c] * char_pow[pos & 63]) + len * M2).
+ * its hash is fmix64(sum(fmix64(c + seed) * char_pow[pos & 63]) + len * M2)
+ * (a character's hash is computed, not looked up: a 9 MB table of them
+ * took a fifth of the library's import time and missed the cache).
  * tok_off_out[i] is the first token of text i (texts = NULs + 1, plus one
  * closing entry). th_out needs room for len(cp) hashes. */
 static PyObject *tokens(PyObject *self, PyObject *args) {
-    PyObject *o[6];
-    Py_buffer v[6] = {{0}};
-    if (!PyArg_ParseTuple(args, "OOOOOO", &o[0], &o[1], &o[2], &o[3], &o[4], &o[5]))
+    PyObject *o[5];
+    Py_buffer v[5] = {{0}};
+    unsigned long long seed;
+    if (!PyArg_ParseTuple(args, "OOOKOO", &o[0], &o[1], &o[2], &seed, &o[3], &o[4]))
         return NULL;
-    static const Py_ssize_t size[6] = {4, 1, 8, 8, 8, 8};
-    static const char *names[6] = {"cp", "classes", "char_hash", "char_pow", "th_out", "tok_off_out"};
-    for (int i = 0; i < 6; i++)
-        if (get(o[i], &v[i], size[i], i >= 4, names[i]) < 0) {
-            release(v, 6);
+    static const Py_ssize_t size[5] = {4, 1, 8, 8, 8};
+    static const char *names[5] = {"cp", "classes", "char_pow", "th_out", "tok_off_out"};
+    for (int i = 0; i < 5; i++)
+        if (get(o[i], &v[i], size[i], i >= 3, names[i]) < 0) {
+            release(v, 5);
             return NULL;
         }
     const uint32_t *cp = v[0].buf;
     const uint8_t *cls = v[1].buf;
-    const uint64_t *ch = v[2].buf;
-    const uint64_t *pw = v[3].buf;
-    uint64_t *th = v[4].buf;
-    int64_t *off = v[5].buf;
-    Py_ssize_t n = N(v[0]), n_cls = N(v[1]), n_ch = N(v[2]), room = N(v[5]);
-    if (N(v[3]) < 64 || N(v[4]) < n || n_cls < 0x110000 || n_ch < 0x110000) {
-        release(v, 6);
+    const uint64_t *pw = v[2].buf;
+    uint64_t *th = v[3].buf;
+    int64_t *off = v[4].buf;
+    Py_ssize_t n = N(v[0]), n_cls = N(v[1]), room = N(v[4]);
+    if (N(v[2]) < 64 || N(v[3]) < n || n_cls < 0x110000) {
+        release(v, 5);
         PyErr_SetString(PyExc_ValueError, "tokens: a table or an output is too small");
         return NULL;
     }
@@ -112,7 +116,7 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
         }
         uint8_t k = cls[c];
         if (k == WORD) {
-            acc += ch[c] * pw[len & 63];
+            acc += fmix64((uint64_t)c + seed) * pw[len & 63];
             len++;
             in_word = 1;
             continue;
@@ -123,7 +127,7 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
             in_word = 0;
         }
         if (k == SINGLE) {
-            th[t++] = fmix64(ch[c] * pw[0] + M2);
+            th[t++] = fmix64(fmix64((uint64_t)c + seed) * pw[0] + M2);
         } else if (k == BOUNDARY) {
             text++;
             if (text < room)
@@ -135,7 +139,7 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
     if (text + 1 < room)
         off[text + 1] = t;
     Py_END_ALLOW_THREADS
-    release(v, 6);
+    release(v, 5);
     if (bad) {
         PyErr_SetString(PyExc_ValueError, "tokens: a code point beyond U+10FFFF");
         return NULL;
@@ -369,8 +373,161 @@ static PyObject *script_counts(PyObject *self, PyObject *args) {
     return Py_BuildValue("nn", words, wide);
 }
 
+/* prose_counts(text, table) -> (visible, letters, wide, hint)
+ *
+ * On the characters of a str as they are: those that are not white space
+ * (table bit 1 clear), letters (bit 2), Han/Kana/Hangul characters (bit
+ * 4), and whether markup may be present: a character of bit 16, or a "."
+ * between two word characters (bit 8). */
+#define P_SPACE 1
+#define P_LETTER 2
+#define P_WIDE 4
+#define P_WORD 8
+#define P_HINT 16
+static PyObject *prose_counts(PyObject *self, PyObject *args) {
+    PyObject *text, *table;
+    Py_buffer v = {0};
+    if (!PyArg_ParseTuple(args, "UO", &text, &table))
+        return NULL;
+    if (get(table, &v, 1, 0, "table") < 0)
+        return NULL;
+    if (N(v) < 0x110000) {
+        PyBuffer_Release(&v);
+        PyErr_SetString(PyExc_ValueError, "prose_counts: the table is too small");
+        return NULL;
+    }
+    const uint8_t *tab = v.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), visible = 0, letters = 0, wide = 0;
+    int hint = 0;
+    /* Classes of the two characters before this one, for "\w\.\w". */
+    uint8_t k1 = 0, k2 = 0;
+    Py_UCS4 c1 = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint8_t k = tab[PyUnicode_READ(kind, data, i)];
+        visible += !(k & P_SPACE);
+        letters += (k & P_LETTER) != 0;
+        wide += (k & P_WIDE) != 0;
+        hint |= (k & P_HINT) || ((k & P_WORD) && c1 == '.' && (k2 & P_WORD));
+        k2 = k1;
+        k1 = k;
+        c1 = PyUnicode_READ(kind, data, i);
+    }
+    PyBuffer_Release(&v);
+    return Py_BuildValue("nnnO", visible, letters, wide, hint ? Py_True : Py_False);
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* unique_sets(hashes, offsets, out, out_off) -> values
+ *
+ * Each segment's values sorted, repeats dropped: out[out_off[i]:
+ * out_off[i+1]] is the set of hashes[offsets[i]:offsets[i+1]]. out needs
+ * room for len(hashes) values, out_off for segments + 1. */
+static PyObject *unique_sets(PyObject *self, PyObject *args) {
+    PyObject *o[4];
+    Py_buffer v[4] = {{0}};
+    if (!PyArg_ParseTuple(args, "OOOO", &o[0], &o[1], &o[2], &o[3]))
+        return NULL;
+    static const char *names[4] = {"hashes", "offsets", "out", "out_off"};
+    for (int i = 0; i < 4; i++)
+        if (get(o[i], &v[i], 8, i >= 2, names[i]) < 0) {
+            release(v, 4);
+            return NULL;
+        }
+    const uint64_t *h = v[0].buf;
+    const int64_t *off = v[1].buf;
+    uint64_t *out = v[2].buf;
+    int64_t *out_off = v[3].buf;
+    Py_ssize_t n = N(v[1]) - 1;
+    if (n < 0 || N(v[3]) != n + 1 || N(v[2]) < N(v[0]) || off[0] < 0 || off[n] > N(v[0])) {
+        release(v, 4);
+        PyErr_SetString(PyExc_ValueError, "unique_sets: inconsistent sizes");
+        return NULL;
+    }
+    for (Py_ssize_t s = 0; s < n; s++)
+        if (off[s + 1] < off[s]) {
+            release(v, 4);
+            PyErr_SetString(PyExc_ValueError, "unique_sets: offsets decrease");
+            return NULL;
+        }
+    Py_ssize_t g = 0;
+    Py_BEGIN_ALLOW_THREADS
+    out_off[0] = 0;
+    for (Py_ssize_t s = 0; s < n; s++) {
+        Py_ssize_t a = g, len = (Py_ssize_t)(off[s + 1] - off[s]);
+        memcpy(out + a, h + off[s], (size_t)len * sizeof(uint64_t));
+        qsort(out + a, (size_t)len, sizeof(uint64_t), cmp_u64);
+        for (Py_ssize_t i = 0; i < len; i++)
+            if (i == 0 || out[a + i] != out[g - 1])
+                out[g++] = out[a + i];
+        out_off[s + 1] = g;
+    }
+    Py_END_ALLOW_THREADS
+    release(v, 4);
+    return PyLong_FromSsize_t(g);
+}
+
+/* intersections(hashes, offsets, pairs, out) -> pairs
+ *
+ * out[i] = |A & B| for the sorted, repeat-free sets A and B of segments
+ * pairs[2i] and pairs[2i+1] (hashes[offsets[s]:offsets[s+1]]), by merging
+ * the two. */
+static PyObject *intersections(PyObject *self, PyObject *args) {
+    PyObject *o[4];
+    Py_buffer v[4] = {{0}};
+    if (!PyArg_ParseTuple(args, "OOOO", &o[0], &o[1], &o[2], &o[3]))
+        return NULL;
+    static const char *names[4] = {"hashes", "offsets", "pairs", "out"};
+    for (int i = 0; i < 4; i++)
+        if (get(o[i], &v[i], 8, i == 3, names[i]) < 0) {
+            release(v, 4);
+            return NULL;
+        }
+    const uint64_t *h = v[0].buf;
+    const int64_t *off = v[1].buf, *pairs = v[2].buf;
+    int64_t *out = v[3].buf;
+    Py_ssize_t n_seg = N(v[1]) - 1, m = N(v[3]);
+    int bad = n_seg < 0 || N(v[2]) != 2 * m || off[0] < 0 || off[n_seg] > N(v[0]);
+    for (Py_ssize_t i = 0; !bad && i < 2 * m; i++)
+        bad = pairs[i] < 0 || pairs[i] >= n_seg;
+    if (bad) {
+        release(v, 4);
+        PyErr_SetString(PyExc_ValueError, "intersections: inconsistent sizes or a segment out of range");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t p = 0; p < m; p++) {
+        const uint64_t *x = h + off[pairs[2 * p]], *xe = h + off[pairs[2 * p] + 1];
+        const uint64_t *y = h + off[pairs[2 * p + 1]], *ye = h + off[pairs[2 * p + 1] + 1];
+        int64_t both = 0;
+        while (x < xe && y < ye) {
+            if (*x < *y)
+                x++;
+            else if (*y < *x)
+                y++;
+            else {
+                both++;
+                x++;
+                y++;
+            }
+        }
+        out[p] = both;
+    }
+    Py_END_ALLOW_THREADS
+    release(v, 4);
+    return PyLong_FromSsize_t(m);
+}
+
 static PyMethodDef methods[] = {
     {"script_counts", script_counts, METH_VARARGS, "Words and space-less-script characters of a str."},
+    {"prose_counts", prose_counts, METH_VARARGS, "Visible characters, letters, wide characters and a markup hint of a str."},
+    {"unique_sets", unique_sets, METH_VARARGS, "Each segment's values sorted, without repeats."},
+    {"intersections", intersections, METH_VARARGS, "Sizes of the intersections of pairs of sorted sets."},
     {"tokens", tokens, METH_VARARGS, "Token hashes of NUL-joined code points and each text's first token."},
     {"ngrams", ngrams, METH_VARARGS, "Hashed token n-grams of each text."},
     {"minhash", minhash, METH_VARARGS, "datasketch affine32 MinHash signatures of many segments."},

@@ -68,7 +68,7 @@ _SINGLE_SCRIPTS = (
 _PLANES = ((0, 0x40000), (0xE0000, 0xE1000))
 
 
-def _property_runs(pattern: str, flags: int = 0):
+def property_runs(pattern: str, flags: int = 0):
     """``(start, end)`` code-point ranges of the runs of ``pattern`` over
     every assigned plane."""
     for lo, hi in _PLANES:
@@ -84,9 +84,9 @@ def _class_table() -> np.ndarray:
     """Class of every code point, built once at import from Unicode
     properties (a constant, like a compiled regex)."""
     table = np.zeros(0x110000, dtype=np.uint8)
-    for a, b in _property_runs(r"[\p{L}\p{N}\p{M}]+"):
+    for a, b in property_runs(r"[\p{L}\p{N}\p{M}]+"):
         table[a:b] = WORD
-    for a, b in _property_runs(_SINGLE_SCRIPTS + "+"):
+    for a, b in property_runs(_SINGLE_SCRIPTS + "+"):
         table[a:b] = SINGLE
     table[0] = BOUNDARY
     return table
@@ -155,6 +155,30 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return s[keep]
 
 
+def unique_sets(sets: ShingleSets) -> ShingleSets:
+    """Each segment's shingles as a set: sorted, repeats dropped (what
+    MinHash and verification see; the order and repeats are not needed
+    once signatures are made)."""
+    if KERNEL is None:
+        return unique_sets_numpy(sets)
+    out = np.empty(sets.hashes.size, dtype=np.uint64)
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    n = KERNEL.unique_sets(sets.hashes, sets.offsets, out, offsets)
+    return ShingleSets(out[:n].copy(), offsets, sets.tokens, sets.keys)
+
+
+def unique_sets_numpy(sets: ShingleSets) -> ShingleSets:
+    """:func:`unique_sets` in numpy (the reference of the kernel)."""
+    seg = np.repeat(np.arange(len(sets), dtype=np.int64), np.diff(sets.offsets))
+    order = np.lexsort((sets.hashes, seg))
+    h, seg = sets.hashes[order], seg[order]
+    keep = np.ones(h.size, dtype=bool)
+    keep[1:] = (h[1:] != h[:-1]) | (seg[1:] != seg[:-1])
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(seg[keep], minlength=len(sets)), out=offsets[1:])
+    return ShingleSets(h[keep], offsets, sets.tokens, sets.keys)
+
+
 def _normalization_tables() -> tuple[np.ndarray, np.ndarray]:
     """``(mapped, unsafe)`` for every code point: ``mapped[c]`` is the
     single code point that NFKC then case folding turn ``c`` into, and
@@ -165,11 +189,11 @@ def _normalization_tables() -> tuple[np.ndarray, np.ndarray]:
     from the few thousand code points that normalization changes)."""
     mapped = np.arange(0x110000, dtype=np.uint32)
     unsafe = np.zeros(0x110000, dtype=bool)
-    for a, b in _property_runs(r"[^\p{ccc=0}]+|\p{NFKC_QC=M}+"):
+    for a, b in property_runs(r"[^\p{ccc=0}]+|\p{NFKC_QC=M}+"):
         unsafe[a:b] = True
     # Hangul syllables decompose but NFKC composes them back: unchanged.
     changing = r"[\p{NFKD_QC=N}\p{NFKC_QC=M}\p{CWCF}\p{CWCM}--[\uAC00-\uD7A3]]+"
-    for a, b in _property_runs(changing, regex.V1):
+    for a, b in property_runs(changing, regex.V1):
         for c in range(a, b):
             out = normalize(chr(c))
             if len(out) == 1:
@@ -182,9 +206,12 @@ def _normalization_tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 _MAPPED, _UNSAFE = _normalization_tables()
-# fmix64 of every code point (plus a seed): each character is hashed once
-# by a table lookup instead of a multiply chain per occurrence.
-_CHAR_HASH = fmix64(np.arange(0x110000, dtype=np.uint64) + _SEED)
+
+
+def char_hashes(cp: np.ndarray) -> np.ndarray:
+    """The hash of each code point, ``fmix64(c + seed)``: computed where it
+    is needed (a table of all of them took a fifth of the import time)."""
+    return fmix64(cp.astype(np.uint64) + _SEED)
 
 
 def normalized_code_points(texts: Sequence[str]) -> np.ndarray:
@@ -225,7 +252,7 @@ def _kernel_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     cp = normalized_code_points(texts)
     th = np.empty(cp.size, dtype=np.uint64)
     tok_off = np.zeros(max(len(texts), 1) + 1, dtype=np.int64)
-    n = KERNEL.tokens(cp, _CLASS, _CHAR_HASH, _CHAR_POW, th, tok_off)  # type: ignore[union-attr]
+    n = KERNEL.tokens(cp, _CLASS, _CHAR_POW, int(_SEED), th, tok_off)  # type: ignore[union-attr]
     return th[:n].copy(), tok_off[: len(texts) + 1]
 
 
@@ -251,7 +278,7 @@ def token_hashes_numpy(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     # index of the latest token start at or before it.
     idx = np.arange(tok_chars.size)
     pos = idx - np.maximum.accumulate(np.where(tok_starts, idx, 0))
-    vals = _CHAR_HASH[cp[tok_chars]] * _CHAR_POW[pos & 63]
+    vals = char_hashes(cp[tok_chars]) * _CHAR_POW[pos & 63]
     th = np.add.reduceat(vals, first)
     lengths = np.diff(np.append(first, tok_chars.size)).astype(np.uint64)
     th = fmix64(th + lengths * _M2)

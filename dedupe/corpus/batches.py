@@ -15,7 +15,7 @@ import numpy as np
 from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import is_long
 from dedupe.core.segment import paragraphs, sentences
-from dedupe.core.shingle import ShingleSets, shingle
+from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import EMPTY, minhash
 from dedupe.corpus import boilerplate as bp
 from dedupe.io.progress import Progress
@@ -78,7 +78,7 @@ class Batch:
     para_kind: np.ndarray
     para_tokens: np.ndarray
     para_key: np.ndarray
-    para_off: np.ndarray  # shingles of paragraph i: para_hash[para_off[i]:para_off[i+1]]
+    para_off: np.ndarray  # shingle set of paragraph i, sorted: para_hash[para_off[i]:para_off[i+1]]
     para_hash: np.ndarray
     para_bands: np.ndarray
     mask_bands: np.ndarray  # LSH keys for the boilerplate threshold
@@ -145,9 +145,11 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     para_texts = bp.mask_all([texts[d][a:b] for d, a, b in zip(p_doc, p_start, p_end)])
     std = shingle(para_texts, cfg.ngram)
     sig = minhash(std, cfg.num_perm, cfg.seed)
-    # Shingles stay in text order (repeats included): sets are made only
-    # for the few candidate pairs that get verified.
-    para_off, para_hash = std.offsets, std.hashes
+    # Each paragraph's shingles as a sorted set, made here in the workers
+    # so that verifying candidate pairs after merging is a merge of two
+    # sorted runs, not a sort in the one main process.
+    sets = unique_sets(std)
+    para_off, para_hash = sets.offsets, sets.hashes
     # A document's signature is the element-wise minimum of its
     # paragraphs' signatures: MinHash of a union is the min of MinHashes.
     n_docs = len(texts)

@@ -12,8 +12,8 @@ import numpy as np
 
 from dedupe.core.candidates import pairs_from_buckets
 from dedupe.core.groups import leader_groups
-from dedupe.core.shingle import ShingleSets
-from dedupe.core.verify import jaccard_pairs
+from dedupe.core.shingle import ShingleSets, sorted_unique
+from dedupe.core.verify import set_intersections
 from dedupe.options import ScanOptions
 
 
@@ -26,11 +26,14 @@ class Grouped:
 
 def pair_jaccard(off: np.ndarray, hashes: np.ndarray, units: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """Exact Jaccard of the shingle sets of ``units[a]`` and ``units[b]``
-    for every pair ``(a, b)``; 0.0 when either set is empty."""
+    for every pair ``(a, b)``; 0.0 when either set is empty. Each unit's
+    shingles are a sorted set (as stage 1 leaves them)."""
     if pairs.size == 0:
         return np.zeros(0)
     sets = ShingleSets(hashes, off, np.zeros(0, np.int64), np.zeros(0, np.uint64))
-    inter, size_a, size_b = jaccard_pairs(sets, units[pairs])
+    both = units[pairs]
+    inter = set_intersections(sets, both)
+    size_a, size_b = off[both[:, 0] + 1] - off[both[:, 0]], off[both[:, 1] + 1] - off[both[:, 1]]
     union = size_a + size_b - inter
     out = np.zeros(len(pairs))
     ok = (size_a > 0) & (size_b > 0)
@@ -52,7 +55,7 @@ def band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.concatenate(found)
     span = np.int64(rows.size)
-    key = np.unique(pairs[:, 0] * span + pairs[:, 1])
+    key = sorted_unique(pairs[:, 0] * span + pairs[:, 1])
     return np.stack([key // span, key % span], axis=1)
 
 

@@ -1,8 +1,10 @@
 """The compiled kernel gives bit for bit what the numpy reference gives:
 token hashes, shingle sets and both kinds of signatures, on generated
 multilingual text and at several n-gram sizes, permutation counts and
-seeds; and without the kernel the library says so once and gives the
-same results."""
+seeds; the prose share of a block exactly what the regular expressions
+give, on generated Markdown; sorted sets and the intersections of pairs
+of them what numpy gives; and without the kernel the library says so once
+and gives the same results."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from hypothesis import strategies as st
 
 from dedupe.core import shingle as sh
 from dedupe.core import signature as sig
-from tests.strategies import mixed_texts
+from dedupe.core import structure, verify
+from tests.strategies import _MIXED, document, mixed_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,22 +94,96 @@ def test_script_counts_equal_the_regular_expressions(texts):
         assert sh.script_counts(text) == sh.script_counts_regex(text)
 
 
+def test_prose_share_equals_the_regular_expressions_on_every_code_point():
+    # Each code point alone, after a word character and a dot (the "x.y"
+    # markup hint), and inside a code span and a path (the slow path).
+    chars = [chr(c) for c in range(0x110000) if c % 5 == 0 or c < 0x3100]
+    for i in range(0, len(chars), 4):
+        part = "".join(chars[i : i + 4])
+        for text in (part, "a." + part, f"`{part}` x/{part}", part + " b"):
+            assert structure.prose_share(text) == structure.prose_share_regex(text), [hex(ord(c)) for c in part]
+
+
+# Markdown and HTML pieces that the non-prose expression removes, mixed
+# with multilingual prose and the awkward characters of the tokenizer tests.
+_MARKUP = st.sampled_from([
+    "<div>", "</p>", "<img src='a.png'/>", "`code_span()`", "`", "[link](https://example.com/a_b)",
+    "](x)", "www.example.org", "mailto:someone@example.com", "src/main.rs", "./x", "/usr/bin",
+    "file.md", "a::b", "snake_case_name", "&amp;", "&", "e.g.", "3.5", "v1.2", "：", " ", "\n", "_",
+    "日本語`コード`", "<!-- note -->", "{{#include a.rs}}", "| a | b |", "## Heading",
+])
+markdownish = st.lists(st.one_of(_MARKUP, st.text(st.sampled_from(_MIXED), max_size=12), document()),
+                       max_size=8).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(markdownish)
+def test_prose_share_equals_the_regular_expressions(text):
+    assert structure.prose_share(text) == structure.prose_share_regex(text)
+    assert structure.mostly_markup(text) == (structure.prose_share_regex(text) < structure.PROSE_SHARE)
+
+
+@settings(max_examples=200, deadline=None)
+@given(mixed_texts, st.sampled_from([1, 2, 3]))
+def test_unique_sets_equal_the_reference(texts, ngram):
+    sets = sh.shingle(texts, ngram)
+    got, ref = sh.unique_sets(sets), sh.unique_sets_numpy(sets)
+    _same_sets(got, ref)
+    for i in range(len(sets)):
+        assert np.array_equal(got.raw(i), sets.unique(i))
+
+
+def _random_sets(rng: np.random.Generator, n: int) -> sh.ShingleSets:
+    # Small alphabets so that sets overlap, some empty, some repeats.
+    sizes = rng.integers(0, 60, n)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    alphabet = rng.integers(0, 2**64, 200, dtype=np.uint64)
+    hashes = alphabet[rng.integers(0, 200, int(offsets[-1]))]
+    return sh.ShingleSets(hashes, offsets, sizes, np.zeros(n, np.uint64))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(0, 500))
+def test_set_intersections_equal_the_reference(seed, n, m):
+    rng = np.random.default_rng(seed)
+    raw = _random_sets(rng, n)
+    sets = sh.unique_sets(raw)
+    pairs = rng.integers(0, n, (m, 2))
+    inter, size_a, size_b = verify.jaccard_pairs(raw, pairs)
+    got = verify.set_intersections(sets, pairs)
+    assert got.dtype == inter.dtype and np.array_equal(got, inter)
+    sizes = np.diff(sets.offsets)
+    assert np.array_equal(sizes[pairs[:, 0]], size_a) and np.array_equal(sizes[pairs[:, 1]], size_b)
+
+
+def test_the_kernel_refuses_inconsistent_arrays():
+    sets = sh.unique_sets(_random_sets(np.random.default_rng(1), 5))
+    with pytest.raises(ValueError):
+        sh.KERNEL.intersections(sets.hashes, sets.offsets, np.array([0, 5], dtype=np.int64), np.zeros(1, np.int64))
+    with pytest.raises(ValueError):
+        sh.KERNEL.unique_sets(sets.hashes, np.array([0, 3, 1], dtype=np.int64), np.zeros(9, np.uint64),
+                              np.zeros(3, np.int64))
+
+
 _CHILD = """
 import json, sys
-from dedupe.core import shingle, signature
+from dedupe.core import shingle, signature, structure
 texts = json.loads(sys.stdin.read())
 out = []
 for _ in range(3):  # three calls, one notice
     sets = shingle.shingle(texts, 3)
     out = [sets.hashes.tolist(), sets.offsets.tolist(), signature.minhash(sets, 64, 3).tolist(),
-           signature.minhash_oph(sets, 64, 3).tolist(), [shingle.script_counts(t) for t in texts]]
+           signature.minhash_oph(sets, 64, 3).tolist(), [shingle.script_counts(t) for t in texts],
+           [structure.prose_share(t) for t in texts], shingle.unique_sets(sets).hashes.tolist()]
 print(json.dumps([shingle.KERNEL is None, out]))
 """
 
 
 @pytest.mark.parametrize("pure", ["1", "0"])
 def test_the_numpy_fallback_gives_the_same_results_with_one_notice(pure):
-    texts = ["The ferry leaves at nine. The ferry leaves at ten!", "日本語の文章です。東京２０２４", "", "Straße ﬁne e\u0301"]
+    texts = ["The ferry leaves at nine. The ferry leaves at ten!", "日本語の文章です。東京２０２４", "", "Straße ﬁne e\u0301",
+             "See `src/main.rs` and <b>a_b</b>: e.g. www.example.com"]
     env = {**os.environ, sh.PURE_ENV: pure}
     run = subprocess.run([sys.executable, "-c", _CHILD], input=json.dumps(texts), cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=60)
@@ -114,7 +191,8 @@ def test_the_numpy_fallback_gives_the_same_results_with_one_notice(pure):
     fallback, out = json.loads(run.stdout)
     sets = sh.shingle(texts, 3)
     assert out == [sets.hashes.tolist(), sets.offsets.tolist(), sig.minhash(sets, 64, 3).tolist(),
-                   sig.minhash_oph(sets, 64, 3).tolist(), [list(sh.script_counts(t)) for t in texts]]
+                   sig.minhash_oph(sets, 64, 3).tolist(), [list(sh.script_counts(t)) for t in texts],
+                   [structure.prose_share(t) for t in texts], sh.unique_sets(sets).hashes.tolist()]
     notices = [line for line in run.stderr.splitlines() if "numpy implementation" in line]
     assert fallback is (pure == "1")
     assert notices == ([f"dedupe: {sh.PURE_ENV} is set; using the slower numpy implementation"] if pure == "1" else [])
