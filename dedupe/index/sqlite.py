@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
-from dedupe.errors import IndexFormatError, InputError, OutputError
+from dedupe.errors import DedupeError, IndexFormatError, InputError, OutputError
 from dedupe.index.record import LOOKUP_CAP, DocumentRecord
 
 # SQLite allows 999 bound parameters in old builds; stay below it.
@@ -27,6 +28,14 @@ def _signed(key: int) -> int:
 
 def _unsigned(key: int) -> int:
     return key + (1 << 64) if key < 0 else key
+
+
+def _posting(key: object, doc: object, unit: object, location: str) -> tuple[int, str, int]:
+    """One row of a lookup, refused when the file holds something else
+    where a band key, an id or a unit number belongs."""
+    if not (type(key) is int and type(doc) is str and type(unit) is int):
+        raise IndexFormatError(f"{location}: damaged index (a posting holds {key!r}, {doc!r}, {unit!r}); rebuild it")
+    return _unsigned(key), doc, unit
 
 
 _SCHEMA = """
@@ -143,10 +152,21 @@ class SQLiteStorage:
     def _write(self) -> "_Transaction":
         return _Transaction(self._conn, self.location)
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise named_error(exc, self.location, writing=False) from None
+
     # -- metadata -----------------------------------------------------
 
     def read_meta(self) -> dict[str, str]:
-        return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        with self._reading():
+            rows = self._conn.execute("SELECT key, value FROM meta").fetchall()
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in rows):
+            raise IndexFormatError(f"{self.location}: index metadata is damaged (a key or value is not text)")
+        return dict(rows)
 
     def init_meta(self, meta: dict[str, str]) -> dict[str, str]:
         """Write ``meta`` unless the index already has metadata, and return
@@ -189,11 +209,19 @@ class SQLiteStorage:
         if row is None:
             return False
         num, bands, unit_bands = row
-        keys = {_signed(k) for k in np.frombuffer(bands, "<u8").tolist()}
-        keys.update(_signed(k) for k in np.frombuffer(unit_bands, "<u8").tolist())
-        # Deleting by (key, doc) uses the postings' primary key: no second
-        # index on ``doc`` is needed.
-        self._conn.executemany("DELETE FROM postings WHERE key = ? AND doc = ?", ((k, num) for k in sorted(keys)))
+        try:
+            keys = {_signed(k) for k in np.frombuffer(bands, "<u8").tolist()}
+            keys.update(_signed(k) for k in np.frombuffer(unit_bands, "<u8").tolist())
+        except (TypeError, ValueError):
+            # A damaged entry's band keys cannot be read: its postings are
+            # found by a scan of the table, so that replacing or removing
+            # the entry repairs the index.
+            self._conn.execute("DELETE FROM postings WHERE doc = ?", (num,))
+        else:
+            # Deleting by (key, doc) uses the postings' primary key: no
+            # second index on ``doc`` is needed.
+            self._conn.executemany("DELETE FROM postings WHERE key = ? AND doc = ?",
+                                   ((k, num) for k in sorted(keys)))
         self._conn.execute("DELETE FROM documents WHERE num = ?", (num,))
         return True
 
@@ -207,9 +235,10 @@ class SQLiteStorage:
         cols = "id, hash, length, lines, " + ", ".join(_BLOB_COLUMNS)
         for i in range(0, len(ids), _CHUNK):
             chunk = ids[i : i + _CHUNK]
-            rows = self._conn.execute(
-                f"SELECT {cols} FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-            ).fetchall()
+            with self._reading():
+                rows = self._conn.execute(
+                    f"SELECT {cols} FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+                ).fetchall()
             for row in rows:
                 out[row[0]] = DocumentRecord.from_blobs(
                     row[0], row[1], row[2], row[3], dict(zip(_BLOB_COLUMNS, row[4:]))
@@ -222,41 +251,65 @@ class SQLiteStorage:
         keys = sorted({_signed(k) for k in keys})
         out: list[tuple[int, str, int]] = []
         # One read transaction, so that every chunk sees the same snapshot.
-        self._conn.execute("BEGIN")
-        try:
-            for i in range(0, len(keys), _CHUNK):
-                chunk = keys[i : i + _CHUNK]
-                rows = self._conn.execute(
-                    "SELECT p.key, d.id, p.unit FROM ("
-                    "  SELECT key, doc, unit, row_number() OVER (PARTITION BY key ORDER BY doc, unit) AS n"
-                    f"  FROM postings WHERE key IN ({', '.join('?' * len(chunk))})"
-                    ") p JOIN documents d ON d.num = p.doc WHERE p.n <= ?",
-                    (*chunk, cap),
-                ).fetchall()
-                out.extend((_unsigned(k), d, u) for k, d, u in rows)
-        finally:
-            self._conn.execute("COMMIT")
+        with self._reading():
+            self._conn.execute("BEGIN")
+            try:
+                for i in range(0, len(keys), _CHUNK):
+                    chunk = keys[i : i + _CHUNK]
+                    rows = self._conn.execute(
+                        "SELECT p.key, d.id, p.unit FROM ("
+                        "  SELECT key, doc, unit, row_number() OVER (PARTITION BY key ORDER BY doc, unit) AS n"
+                        f"  FROM postings WHERE key IN ({', '.join('?' * len(chunk))})"
+                        ") p JOIN documents d ON d.num = p.doc WHERE p.n <= ?",
+                        (*chunk, cap),
+                    ).fetchall()
+                    out.extend(_posting(k, d, u, self.location) for k, d, u in rows)
+            finally:
+                if self._conn.in_transaction:  # an error may have ended it
+                    self._conn.execute("COMMIT")
         return out
 
     def ids_with_hash(self, content_hash: str) -> list[str]:
-        rows = self._conn.execute("SELECT id FROM documents WHERE hash = ? ORDER BY id", (content_hash,))
-        return [r[0] for r in rows]
+        with self._reading():
+            rows = self._conn.execute("SELECT id FROM documents WHERE hash = ? ORDER BY id", (content_hash,))
+            return [r[0] for r in rows]
 
     def ids(self) -> list[str]:
-        return [r[0] for r in self._conn.execute("SELECT id FROM documents ORDER BY id")]
+        with self._reading():
+            return [r[0] for r in self._conn.execute("SELECT id FROM documents ORDER BY id")]
 
     def count(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        with self._reading():
+            return int(self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
     def contains(self, doc_id: str) -> bool:
-        return self._conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+        with self._reading():
+            return self._conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
     def close(self) -> None:
         self._conn.close()
 
 
+#: Words of SQLite's messages for what the machine refuses (space, locks,
+#: permissions, the disk) rather than what the file holds.
+_ENVIRONMENT = ("full", "locked", "busy", "readonly", "read-only", "I/O error", "unable to open",
+                "interrupted")
+
+
+def named_error(exc: sqlite3.Error, location: str, writing: bool) -> DedupeError:
+    """A SQLite error as the named error it is for the user: the machine
+    refused (a full disk, a lock, permissions) or the file is damaged."""
+    msg = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and any(w in msg for w in _ENVIRONMENT):
+        if writing:
+            return OutputError(f"{location}: cannot write to the index ({msg}); this change was rolled back")
+        return InputError(f"{location}: cannot read the index ({msg})")
+    return IndexFormatError(f"{location}: damaged index ({msg}); rebuild it")
+
+
 class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception.
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any exception;
+    a SQLite error comes out as a named one (:func:`named_error`).
 
     IMMEDIATE takes the write lock up front, so two writers queue on the
     busy timeout instead of failing with a deadlock when both upgrade.
@@ -276,8 +329,18 @@ class _Transaction:
         if exc_type is None:
             try:
                 self._conn.execute("COMMIT")
-            except sqlite3.OperationalError as err:
+                return
+            except sqlite3.Error as err:
+                exc = err
+        self._rollback()
+        if isinstance(exc, sqlite3.Error):
+            raise named_error(exc, self._location, writing=True) from None
+
+    def _rollback(self) -> None:
+        # A full disk or an I/O error may have rolled the transaction back
+        # already: a second ROLLBACK would fail and hide the reason.
+        if self._conn.in_transaction:
+            try:
                 self._conn.execute("ROLLBACK")
-                raise OutputError(f"{self._location}: cannot write to the index ({err})") from None
-        elif self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the journal is rolled back when the file is next opened
