@@ -141,6 +141,10 @@ class Index:
             if not meta:
                 if not create:
                     raise InputError(f"{self._storage.location}: empty or unfinished index")
+                if self._storage.count():
+                    # New metadata would claim shingling these documents may not have.
+                    raise IndexFormatError(f"{self._storage.location}: index metadata is missing but documents "
+                                           "are there; rebuild the index")
                 meta = self._storage.init_meta(_meta_for(options if options is not None else Options()))
             self._options, self._banding = _adopt(self._storage.location, meta, options)
         except BaseException:
@@ -350,8 +354,11 @@ def _adopt(location: str, meta: dict[str, str], options: Options | None) -> tupl
         built = Options.build(None, **{k: int(meta[k]) for k in _SHINGLE_OPTIONS})
         banding = (int(meta["bands"]), int(meta["rows"]))
         scheme, fingerprint = meta["scheme"], meta["tokenizer"]
+        if min(banding) < 1 or banding[0] * banding[1] > built.num_perm:
+            raise ValueError(f"{banding[0]} bands of {banding[1]} rows do not fit num_perm={built.num_perm}")
     except (KeyError, ValueError) as exc:
-        raise IndexFormatError(f"{location}: index metadata is damaged ({exc})") from None
+        reason = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise IndexFormatError(f"{location}: index metadata is damaged ({reason}); rebuild the index") from None
     if scheme != SCHEME:
         raise IndexFormatError(f"{location}: index uses MinHash scheme {scheme!r}, not {SCHEME!r}; rebuild the index")
     if fingerprint != tokenizer_fingerprint(built.ngram):

@@ -85,27 +85,60 @@ class DocumentRecord:
 
     @classmethod
     def from_blobs(
-        cls, id: str, content_hash: str, length: int, lines: int, blobs: dict[str, bytes]
+        cls, id: str, content_hash: str, length: int, lines: int, blobs: dict[str, bytes], location: str = "index"
     ) -> "DocumentRecord":
+        """The record a store kept, refused with an
+        :class:`~dedupe.errors.IndexFormatError` naming ``location`` when
+        its fields do not fit together (a damaged file or key), never
+        half-read."""
         try:
-            units = np.frombuffer(blobs["units"], dtype=UNIT_DTYPE)
-            bands = np.frombuffer(blobs["bands"], dtype="<u8")
-            unit_bands = np.frombuffer(blobs["unit_bands"], dtype="<u8")
-            n_bands = bands.size
-            return cls(
-                id=id,
-                content_hash=content_hash,
-                length=int(length),
-                lines=int(lines),
-                units=units,
-                unit_offsets=np.frombuffer(blobs["unit_offsets"], dtype="<i8"),
-                unit_shingles=np.frombuffer(blobs["unit_shingles"], dtype="<u8"),
-                unit_bands=unit_bands.reshape(units.size, n_bands) if n_bands else unit_bands.reshape(units.size, 0),
-                shingles=np.frombuffer(blobs["shingles"], dtype="<u8"),
-                bands=bands,
-            )
-        except (KeyError, ValueError) as exc:
-            raise IndexFormatError(f"index entry {id!r} is damaged ({exc})") from None
+            rec = cls._parse(id, content_hash, length, lines, blobs)
+            problem = rec._inconsistency()
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
+            problem = f"no field {exc}" if isinstance(exc, KeyError) else str(exc)
+        if problem:
+            raise IndexFormatError(f"{location}: index entry {id!r} is damaged ({problem}); rebuild the index")
+        return rec
+
+    @classmethod
+    def _parse(cls, id: str, content_hash: str, length: int, lines: int,
+               blobs: dict[str, bytes]) -> "DocumentRecord":
+        if not isinstance(id, str) or not isinstance(content_hash, str):
+            raise TypeError(f"id and hash must be text, not {type(id).__name__} and {type(content_hash).__name__}")
+        if type(length) is not int or type(lines) is not int:
+            raise TypeError(f"length and lines must be integers, not {length!r} and {lines!r}")
+        units = np.frombuffer(blobs["units"], dtype=UNIT_DTYPE)
+        bands = np.frombuffer(blobs["bands"], dtype="<u8")
+        unit_bands = np.frombuffer(blobs["unit_bands"], dtype="<u8")
+        return cls(
+            id=id,
+            content_hash=content_hash,
+            length=length,
+            lines=lines,
+            units=units,
+            unit_offsets=np.frombuffer(blobs["unit_offsets"], dtype="<i8"),
+            unit_shingles=np.frombuffer(blobs["unit_shingles"], dtype="<u8"),
+            unit_bands=unit_bands.reshape(units.size, -1) if units.size else unit_bands.reshape(0, bands.size),
+            shingles=np.frombuffer(blobs["shingles"], dtype="<u8"),
+            bands=bands,
+        )
+
+    def _inconsistency(self) -> str:
+        """What does not fit together, or ``""``: a reader must not index
+        past an array or report a span outside the document."""
+        off, u = self.unit_offsets, self.units
+        if off.size != u.size + 1 or off[0] != 0 or off[-1] != self.unit_shingles.size or np.any(np.diff(off) < 0):
+            return "unit offsets do not match the shingles"
+        if self.unit_bands.shape[1] != self.bands.size and self.bands.size:
+            return f"{self.unit_bands.shape[1]} band keys per unit, {self.bands.size} for the document"
+        if self.length < 0 or self.lines < 1:
+            return f"length {self.length} and {self.lines} lines"
+        if u.size and (np.any(u["start"] < 0) or np.any(u["end"] < u["start"]) or np.any(u["end"] > self.length)
+                       or np.any(u["line"] < 1) or np.any(u["end_line"] > self.lines)):
+            return "a unit lies outside the document"
+        if np.any(self.shingles[1:] <= self.shingles[:-1]):
+            return "the document's shingles are not a sorted set"
+        return ""
 
 
 class Storage(Protocol):

@@ -4,7 +4,7 @@ by a server-side script (layout in :mod:`dedupe.index.storage`)."""
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -80,6 +80,9 @@ end
 return out
 """
 _ID_LEN = struct.Struct(">H")
+#: Words of Redis errors that mean a key holds something other than what
+#: this layout put there (a Lua error is the scripts meeting such a value).
+_DAMAGE = ("WRONGTYPE", "attempt to perform arithmetic", "attempt to compare", "attempt to concatenate")
 
 
 def _member(doc_id: str) -> bytes:
@@ -89,21 +92,34 @@ def _member(doc_id: str) -> bytes:
     return _ID_LEN.pack(len(raw)) + raw
 
 
-def _parse_postings(key: int, value: bytes) -> Iterator[tuple[int, str, int]]:
+def _parse_postings(key: int, value: bytes, location: str = "index") -> list[tuple[int, str, int]]:
+    """The postings of one band key, refused whole when the list does
+    not parse (a record cut short, an id that is not UTF-8)."""
+    out = []
     j = 0
-    while j < len(value):
-        (unit,) = _UNIT.unpack_from(value, j)
-        (n,) = _ID_LEN.unpack_from(value, j + 4)
-        yield key, value[j + 6 : j + 6 + n].decode(), unit
-        j += 6 + n
-
-
-def _from_hash(doc_id: str, raw: dict[bytes, bytes]) -> DocumentRecord:
-    f = {k.decode(): v for k, v in raw.items()}
     try:
-        return DocumentRecord.from_blobs(doc_id, f["hash"].decode(), int(f["length"]), int(f["lines"]), f)
+        while j < len(value):
+            (unit,) = _UNIT.unpack_from(value, j)
+            (n,) = _ID_LEN.unpack_from(value, j + 4)
+            if j + 6 + n > len(value):
+                raise ValueError("a posting runs past the end of its list")
+            out.append((key, value[j + 6 : j + 6 + n].decode(), unit))
+            j += 6 + n
+    except (struct.error, ValueError) as exc:
+        raise IndexFormatError(f"{location}: damaged index (postings of band key {key:016x}: {exc}); "
+                               "rebuild the index") from None
+    return out
+
+
+def _from_hash(doc_id: str, raw: dict[bytes, bytes], location: str) -> DocumentRecord:
+    try:
+        f = {k.decode(): v for k, v in raw.items()}
+        fields = (f["hash"].decode(), int(f["length"]), int(f["lines"]))
     except (KeyError, ValueError) as exc:
-        raise IndexFormatError(f"index entry {doc_id!r} is damaged ({exc})") from None
+        # A missing or unreadable field is refused as from_blobs refuses the rest.
+        reason = f"no field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise IndexFormatError(f"{location}: index entry {doc_id!r} is damaged ({reason}); rebuild the index") from None
+    return DocumentRecord.from_blobs(doc_id, *fields, f, location)
 
 
 class RedisStorage:
@@ -159,11 +175,21 @@ class RedisStorage:
         try:
             return fn(*args)
         except self._redis_errors as exc:
-            raise OutputError(f"{self.location}: Redis error ({exc})") from None
+            msg = str(exc)
+            if any(w in msg for w in _DAMAGE):
+                raise IndexFormatError(f"{self.location}: damaged index ({msg}); rebuild the index") from None
+            raise OutputError(f"{self.location}: Redis error ({msg})") from None
+
+    def _text(self, raw: bytes, what: str) -> str:
+        try:
+            return raw.decode()
+        except UnicodeDecodeError:
+            raise IndexFormatError(f"{self.location}: damaged index ({what} {raw[:40]!r} is not UTF-8); "
+                                   "rebuild the index") from None
 
     def read_meta(self) -> dict[str, str]:
         raw = self._call(self._r.hgetall, self._k("meta"))
-        return {k.decode(): v.decode() for k, v in raw.items()}
+        return {self._text(k, "a metadata key"): self._text(v, "a metadata value") for k, v in raw.items()}
 
     def init_meta(self, meta: dict[str, str]) -> dict[str, str]:
         """Write ``meta`` in one transaction unless it exists (WATCH makes
@@ -189,7 +215,7 @@ class RedisStorage:
 
     def _fetch(self, pipe_or_client, doc_id: str) -> DocumentRecord | None:
         raw = pipe_or_client.hgetall(self._k("doc", doc_id))
-        return _from_hash(doc_id, raw) if raw else None
+        return _from_hash(doc_id, raw, self.location) if raw else None
 
     def _queue_delete(self, pipe, old: DocumentRecord) -> None:
         member_id = old.id.encode()
@@ -260,7 +286,7 @@ class RedisStorage:
         for doc_id, raw in zip(ids, raws):
             if not raw:
                 continue  # removed since its postings were read
-            out[doc_id] = _from_hash(doc_id, raw)
+            out[doc_id] = _from_hash(doc_id, raw, self.location)
         return out
 
     def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> list[tuple[int, str, int]]:
@@ -268,14 +294,14 @@ class RedisStorage:
         flat = self._call(self._r.eval, _LOOKUP, 0, self._band_prefix(), blob, cap)
         out: list[tuple[int, str, int]] = []
         for key, value in zip(flat[0::2], flat[1::2]):
-            out.extend(_parse_postings(int.from_bytes(key, "big"), value))
+            out.extend(_parse_postings(int.from_bytes(key, "big"), value, self.location))
         return out
 
     def ids_with_hash(self, content_hash: str) -> list[str]:
-        return sorted(m.decode() for m in self._call(self._r.smembers, self._k("hash", content_hash)))
+        return sorted(self._text(m, "an id") for m in self._call(self._r.smembers, self._k("hash", content_hash)))
 
     def ids(self) -> list[str]:
-        return sorted(m.decode() for m in self._call(self._r.smembers, self._k("docs")))
+        return sorted(self._text(m, "an id") for m in self._call(self._r.smembers, self._k("docs")))
 
     def count(self) -> int:
         return int(self._call(self._r.scard, self._k("docs")))

@@ -34,7 +34,8 @@ def _posting(key: object, doc: object, unit: object, location: str) -> tuple[int
     """One row of a lookup, refused when the file holds something else
     where a band key, an id or a unit number belongs."""
     if not (type(key) is int and type(doc) is str and type(unit) is int):
-        raise IndexFormatError(f"{location}: damaged index (a posting holds {key!r}, {doc!r}, {unit!r}); rebuild it")
+        raise IndexFormatError(f"{location}: damaged index (a posting holds {key!r}, {doc!r}, {unit!r}); "
+                               "rebuild it")
     return _unsigned(key), doc, unit
 
 
@@ -241,7 +242,7 @@ class SQLiteStorage:
                 ).fetchall()
             for row in rows:
                 out[row[0]] = DocumentRecord.from_blobs(
-                    row[0], row[1], row[2], row[3], dict(zip(_BLOB_COLUMNS, row[4:]))
+                    row[0], row[1], row[2], row[3], dict(zip(_BLOB_COLUMNS, row[4:])), self.location
                 )
         return out
 
