@@ -5,15 +5,23 @@ that three copies of one article do not make its paragraphs boilerplate;
 and near-duplicate documents are found without their boilerplate. Both at
 once is done in two steps: paragraph groups found in enough documents are
 *candidates* (:func:`candidate_blocks`); documents are clustered without
-them; a candidate found in enough clusters is a block (:func:`blocks`)."""
+them; a candidate found in enough clusters is a block (:func:`blocks`).
+
+Short paragraphs are grouped a second way, by the template they fill
+(:mod:`dedupe.corpus.templates`): a byline whose author, date and
+reading time all change is one block although its masked shingles share
+little. A paragraph that fills a template joins the template's group;
+so does a paragraph whose near-duplicate canonical fills one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from dedupe.corpus.batches import Corpus
+from dedupe.corpus import boilerplate as bp
+from dedupe.corpus import templates as tp
+from dedupe.corpus.batches import HEADING, Corpus, Spool
 from dedupe.corpus.grouping import Grouped, near_groups, runs
 
 #: (level, canonical unit, occurrences as (doc, start, end), documents)
@@ -28,6 +36,7 @@ class Candidates:
     grouped: Grouped
     canonicals: np.ndarray  # canonicals of the candidate groups
     documents: dict[int, int]  # canonical -> documents it occurs in
+    templates: dict[int, str] = field(default_factory=dict)  # canonical -> text form of its template
 
     def paragraphs(self, n_paragraphs: int) -> np.ndarray:
         """A mask of the paragraphs in candidate groups."""
@@ -36,17 +45,75 @@ class Candidates:
         return mask
 
 
-def candidate_blocks(c: Corpus, para_rank: np.ndarray, threshold: float, need: int) -> Candidates:
-    """Groups of near-duplicate (digit-masked) paragraphs found in at least
-    ``need`` documents."""
+#: A paragraph with more (masked) tokens than this is never a template
+#: block, whatever its script (a short block weighs at most
+#: ``templates.MAX_WEIGHT`` words, a Han character half a word).
+TEMPLATE_TOKENS = int(2 * tp.MAX_WEIGHT)
+
+
+def template_groups(c: Corpus, para_rank: np.ndarray, spool: Spool, need: int) -> tuple[np.ndarray, dict[int, str]]:
+    """For each paragraph, the canonical paragraph of the template it
+    fills (-1: none), and the text form of each template by canonical."""
+    of = np.full(c.para_doc.size, -1, dtype=np.int64)
+    short = np.flatnonzero((c.para_kind != HEADING) & (c.para_tokens > 0) & (c.para_tokens <= TEMPLATE_TOKENS))
+    paras, texts = [], []
+    for d, members in _by_document(c.para_doc[short], short):
+        text = spool.text(d)
+        for p in members:
+            block = text[c.para_start[p] : c.para_end[p]]
+            if tp.eligible(block):
+                paras.append(p)
+                texts.append(block)
+    masked = bp.mask_all(texts)
+    toks = [t.tolist() for t in tp.block_tokens(masked)]
+    found = tp.learn(toks, c.para_doc[paras].tolist() if paras else [], need)
+    canon: dict[int, int] = {}  # template -> its most canonical paragraph
+    forms: dict[int, str] = {}
+    for k in sorted(range(len(paras)), key=lambda k: int(para_rank[paras[k]])):
+        j = found.of[k]
+        if j < 0:
+            continue
+        if j not in canon:
+            canon[j] = paras[k]
+            forms[paras[k]] = tp.template_text(masked[k], found.positions[k])
+        of[paras[k]] = canon[j]
+    return of, forms
+
+
+def _by_document(docs: np.ndarray, units: np.ndarray) -> list[tuple[int, list[int]]]:
+    """``units`` grouped by their document, in document order."""
+    order, bounds = runs(docs)
+    return [(int(docs[order[bounds[k]]]), units[order[bounds[k]:bounds[k + 1]]].tolist())
+            for k in range(bounds.size - 1)]
+
+
+def _regroup(g: Grouped, template_of: np.ndarray) -> Grouped:
+    """``g`` with each paragraph that fills a template, or whose canonical
+    does, in the template's group."""
+    mine = template_of[g.items]
+    via = template_of[g.canonical]
+    canonical = np.where(mine >= 0, mine, np.where(via >= 0, via, g.canonical))
+    return Grouped(g.items, canonical, g.similarity)
+
+
+def candidate_blocks(c: Corpus, para_rank: np.ndarray, threshold: float, need: int,
+                     spool: Spool | None = None) -> Candidates:
+    """Groups of near-duplicate (digit-masked) paragraphs, and with the
+    documents' texts (``spool``) of paragraphs that fill one template,
+    found in at least ``need`` documents."""
     g = near_groups(np.flatnonzero(c.para_tokens > 0), para_rank, c.para_key, c.mask_bands,
                     c.para_off, c.para_hash, threshold)
+    forms: dict[int, str] = {}
+    if spool is not None and g.items.size:
+        template_of, forms = template_groups(c, para_rank, spool, need)
+        g = _regroup(g, template_of)
     if g.items.size == 0:
         return Candidates(g, np.zeros(0, np.int64), {})
     canon_docs = np.unique(np.stack([g.canonical, c.para_doc[g.items]], axis=1), axis=0)
     cans, counts = np.unique(canon_docs[:, 0], return_counts=True)
     keep = counts >= need
-    return Candidates(g, cans[keep], dict(zip(cans[keep].tolist(), counts[keep].tolist())))
+    return Candidates(g, cans[keep], dict(zip(cans[keep].tolist(), counts[keep].tolist())),
+                      {k: v for k, v in forms.items() if k in set(cans[keep].tolist())})
 
 
 def blocks(c: Corpus, cand: Candidates, cluster_of: np.ndarray, need: int) -> tuple[np.ndarray, list[RawBlock]]:

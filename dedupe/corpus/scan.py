@@ -97,12 +97,15 @@ class Passage(Record):
 @dataclass(frozen=True)
 class BoilerplateBlock(Record):
     """A block found in ``documents`` documents; ``text`` is its canonical
-    occurrence (the first of ``occurrences``)."""
+    occurrence (the first of ``occurrences``). ``template`` is, for a
+    block whose occurrences fill one template, its frame with ``{}`` for
+    each slot (:mod:`dedupe.corpus.templates`), and empty otherwise."""
 
     text: str
     documents: int
     occurrences: tuple[Occurrence, ...]
     level: str = "paragraph"
+    template: str = ""
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,7 @@ class Found:
     clusters: Clusters
     blocks: list[RawBlock]
     matches: list[Match]
+    templates: dict[int, str] = field(default_factory=dict)  # canonical paragraph -> template
 
 
 def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool,
@@ -284,13 +288,13 @@ def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool,
     rank = doc_rank(c.ids, c.lengths, options.keep, seniority)
     para_rank = unit_rank(rank, c.para_doc, c.para_start)
     need = min_documents(so, len(c.ids))
-    cand = candidate_blocks(c, para_rank, so.boilerplate_threshold, need)
+    cand = candidate_blocks(c, para_rank, so.boilerplate_threshold, need, spool)
     clusters = find_clusters(c, rank, cand.paragraphs(c.para_doc.size), options.threshold)
     para_bp, raw_blocks = blocks(c, cand, clusters.of, need)
     shared = Shared(rank, para_rank, para_bp, clusters.of, need)
     para_matches, covered = copied_paragraphs(c, options, shared)
     sent_matches, sent_blocks = repeated_sentences(c, options, shared, covered, spool)
-    return Found(rank, clusters, raw_blocks + sent_blocks, para_matches + sent_matches)
+    return Found(rank, clusters, raw_blocks + sent_blocks, para_matches + sent_matches, cand.templates)
 
 
 def _build_result(c: Corpus, found: Found, spool: Spool, skipped: list[Skipped], nbytes: int,
@@ -307,12 +311,13 @@ def _build_result(c: Corpus, found: Found, spool: Spool, skipped: list[Skipped],
         for m in merge_passages(found.matches, rank)
     ]
     blocks = []
-    for level, _, occ, ndocs in found.blocks:
+    for level, canon, occ, ndocs in found.blocks:
         occ = sorted(occ, key=lambda o: (int(rank[o[0]]), o[1]))
         d0, s0, e0 = occ[0]
         text = spool.text(d0)[s0:e0]
+        template = found.templates.get(canon, "") if level == "paragraph" else ""
         blocks.append((-ndocs, int(rank[d0]), s0, BoilerplateBlock(
-            text, ndocs, tuple(Occurrence(ids[d], s, e) for d, s, e in occ), level)))
+            text, ndocs, tuple(Occurrence(ids[d], s, e) for d, s, e in occ), level, template)))
     blocks.sort(key=lambda t: t[:3])
     summary = ScanSummary(
         documents=len(ids),

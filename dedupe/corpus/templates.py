@@ -1,0 +1,298 @@
+"""Boilerplate templates: short blocks whose fixed words (the *frame*)
+recur across documents while some parts (the *slots*) change: bylines with
+an author, a date and a reading time, "責任編輯：{name}", a footer that
+names the page's title.
+
+Frame and slots are learned from document frequency, not from a list of
+words. A token of a short block is a frame token at *level* ``s`` when at
+least ``s`` documents have it in a short block; the other tokens are
+slots. Each block proposes its frame at every level (and the same with a
+lone frame token between two slots counted as slot, for a title with a
+common word in it); a proposal's *support* is the number of documents
+whose blocks propose it, and each block keeps the proposal with the most
+support. Proposals kept in enough documents are templates; every short
+block then joins the best supported template it matches (frame tokens in
+order, each slot filled by at least one token), so a block whose own
+proposal split off (a title with a common phrase in it) still joins.
+
+Precision comes from three rules: blocks are short (``MAX_WEIGHT``), the
+frame is a real share of each block (``MIN_SHARE``, at least ``MIN_FRAME``
+words that are not digits), and the frame is *specific*: its documents
+hold at least ``SPECIFIC`` of the documents of its rarest frame word. A
+frame of common words ("he said the {} would {}") occurs in few of the
+documents those words occur in; a byline's frame words rarely occur
+anywhere else.
+
+A frame is a tuple of token hashes with :data:`SLOT` for each run of slot
+tokens; its text form (for reports and model files) is the tokens joined
+by spaces with ``{}`` for a slot: ``by {} 0 0 0 min read``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+
+from dedupe.core.evidence import weighted_tokens
+from dedupe.core.shingle import token_hashes, tokens
+
+#: A run of slot tokens in a frame (no token hashes to 0 in practice).
+SLOT = 0
+SLOT_TEXT = "{}"
+#: A block longer than this (in words; a Han/Kana/Hangul character counts
+#: half) is prose, never a template.
+MAX_WEIGHT = 24.0
+#: The frame holds at least this share of a block's tokens ...
+MIN_SHARE = 0.25
+#: ... and at least this many tokens that are not digits.
+MIN_FRAME = 3
+#: A template's documents are at least this share of the documents that
+#: hold its rarest frame word in a short block.
+SPECIFIC = 0.5
+
+Frame = tuple[int, ...]
+
+_DIGIT_HASH = int(token_hashes(["0"])[0][0])
+
+
+def eligible(text: str) -> bool:
+    """Whether ``text`` is short enough to be a template block."""
+    return weighted_tokens(text) <= MAX_WEIGHT
+
+
+def block_tokens(masked: Sequence[str]) -> list[np.ndarray]:
+    """The token hashes of each digit-masked text
+    (:func:`dedupe.corpus.boilerplate.mask_all`)."""
+    th, seg = token_hashes(list(masked))
+    bounds = np.searchsorted(seg, np.arange(len(masked) + 1))
+    return [th[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+
+
+def frame_key(frame: Frame) -> int:
+    """A 63-bit key of a frame (fits a signed 64-bit column)."""
+    return xxhash.xxh3_64_intdigest(np.array(frame, dtype=np.uint64).tobytes()) >> 1
+
+
+def _collapse(toks: Sequence[int], keep: Sequence[bool]) -> Frame:
+    out: list[int] = []
+    for t, k in zip(toks, keep):
+        if k:
+            out.append(t)
+        elif not out or out[-1] != SLOT:
+            out.append(SLOT)
+    return tuple(out)
+
+
+def _words(frame: Sequence[int]) -> int:
+    return sum(1 for t in frame if t != SLOT and t != _DIGIT_HASH)
+
+
+def _acceptable(frame: Frame, n_tokens: int) -> bool:
+    literal = sum(1 for t in frame if t != SLOT)
+    return SLOT in frame and _words(frame) >= MIN_FRAME and literal >= MIN_SHARE * n_tokens
+
+
+@dataclass(frozen=True)
+class Proposal:
+    frame: Frame
+    key: int
+    literal: int  # frame tokens
+
+
+def proposals(toks: Sequence[int], df: Sequence[int], need: int) -> list[Proposal]:
+    """The frames block ``toks`` proposes: at each level ``s`` (a document
+    frequency of one of its tokens, at least ``need``) the tokens found
+    in ``s`` documents or more, and the same with a lone frame token
+    between two slots made slot too."""
+    n = len(toks)
+    out: dict[int, Proposal] = {}
+    for s in sorted({d for d in df if d >= need}):
+        keep = [d >= s for d in df]
+        lone = [keep[i] and 0 < i < n - 1 and not keep[i - 1] and not keep[i + 1] for i in range(n)]
+        for k in (keep, [a and not b for a, b in zip(keep, lone)]):
+            frame = _collapse(toks, k)
+            if _acceptable(frame, n):
+                key = frame_key(frame)
+                out.setdefault(key, Proposal(frame, key, sum(k)))
+    return list(out.values())
+
+
+def match(toks: Sequence[int], frame: Frame) -> tuple[int, ...]:
+    """Positions in ``toks`` of the frame's tokens when ``toks`` fills the
+    frame (every slot with at least one token); ``()`` when it does not."""
+    n = len(toks)
+    runs: list[list[int]] = [[]]
+    for t in frame:
+        if t == SLOT:
+            runs.append([])
+        else:
+            runs[-1].append(t)
+    lead, trail = frame[0] == SLOT, frame[-1] == SLOT
+    pos, out = 0, list[int]()
+    for r, run in enumerate(runs):
+        if not run:
+            continue
+        m = len(run)
+        last = r == len(runs) - 1
+        if r == 0:
+            at = 0 if list(toks[:m]) == run else -1
+        elif last and not trail:
+            at = n - m if n - m >= pos and list(toks[n - m:]) == run else -1
+        else:
+            at = next((i for i in range(pos, n - m + 1) if list(toks[i:i + m]) == run), -1)
+        if at < 0:
+            return ()
+        out.extend(range(at, at + m))
+        pos = at + m + 1  # the slot after this run holds a token at least
+    if (lead and out and out[0] == 0) or (trail and out and out[-1] >= n - 1):
+        return ()
+    return tuple(out) if len(out) >= MIN_SHARE * n else ()
+
+
+@dataclass(frozen=True)
+class Template:
+    frame: Frame
+    key: int
+    support: int  # documents whose blocks proposed it
+
+
+def rank_key(t: Template) -> tuple[int, int, int]:
+    """Candidates in the order blocks try them: the most frame tokens
+    over all the documents that propose it first (a template rather than
+    a variant with a frequent slot value in it, which fewer documents
+    propose; a byline's frame rather than its date alone, which holds
+    fewer tokens), then by key."""
+    literal = sum(1 for x in t.frame if x != SLOT)
+    return (-t.support * literal, -literal, t.key)
+
+
+def best_match(toks: Sequence[int], templates: Sequence[Template]) -> tuple[int, tuple[int, ...]]:
+    """The first template of ``templates`` (in :func:`rank_key` order)
+    that ``toks`` fills, and the positions of its frame; ``(-1, ())``
+    when none does."""
+    for i, t in enumerate(templates):
+        pos = match(toks, t.frame)
+        if pos:
+            return i, pos
+    return -1, ()
+
+
+def anchors(templates: Sequence[Template]) -> dict[int, list[int]]:
+    """For each token, the templates (indices, in order) whose first
+    literal token it is: a block tries only the templates anchored at one
+    of its tokens."""
+    out: dict[int, list[int]] = {}
+    for i, t in enumerate(templates):
+        first = next(x for x in t.frame if x != SLOT)
+        out.setdefault(first, []).append(i)
+    return out
+
+
+def assign(toks: Sequence[int], templates: Sequence[Template], index: Mapping[int, list[int]]) -> tuple[int, tuple[int, ...]]:
+    """:func:`best_match` over the templates anchored at a token of ``toks``."""
+    tried = sorted({i for t in set(toks) for i in index.get(t, ())})
+    i, pos = best_match(toks, [templates[j] for j in tried])
+    return (tried[i], pos) if i >= 0 else (-1, ())
+
+
+def specific(frame: Frame, documents: int, df: Mapping[int, int]) -> bool:
+    """Whether a template found in ``documents`` documents is specific to
+    them: its rarest frame word is not much more widespread."""
+    rarest = min((df.get(t, 0) for t in frame if t != SLOT and t != _DIGIT_HASH), default=0)
+    return rarest > 0 and documents >= SPECIFIC * rarest
+
+
+def template_text(masked: str, positions: Sequence[int]) -> str:
+    """The text form of the frame that the digit-masked text ``masked``
+    fills at ``positions``."""
+    toks = tokens(masked)
+    keep = [False] * len(toks)
+    for p in positions:
+        keep[p] = True
+    out: list[str] = []
+    for t, k in zip(toks, keep):
+        if k:
+            out.append(t)
+        elif not out or out[-1] != SLOT_TEXT:
+            out.append(SLOT_TEXT)
+    return " ".join(out)
+
+
+def parse_frame(text: str) -> Frame:
+    """The frame of a text form (:func:`template_text`)."""
+    parts = text.split()
+    words = [p for p in parts if p != SLOT_TEXT]
+    hashes = iter(token_hashes(words)[0].tolist() if words else [])
+    return tuple(SLOT if p == SLOT_TEXT else next(hashes) for p in parts)
+
+
+def document_frequency(blocks: Sequence[Sequence[int]], docs: Sequence[int]) -> dict[int, int]:
+    """For each token, the number of documents with a block holding it."""
+    pairs = {(t, d) for toks, d in zip(blocks, docs) for t in set(toks)}
+    out: dict[int, int] = {}
+    for t, _ in pairs:
+        out[t] = out.get(t, 0) + 1
+    return out
+
+
+def candidates(blocks: Sequence[Sequence[int]], docs: Sequence[int], need: int,
+               df: Mapping[int, int]) -> list[Template]:
+    """Every frame proposed by blocks of at least ``need`` documents, in
+    :func:`rank_key` order."""
+    seen: dict[int, tuple[Proposal, set[int]]] = {}
+    for toks, d in zip(blocks, docs):
+        for p in proposals(toks, [df[t] for t in toks], need):
+            seen.setdefault(p.key, (p, set()))[1].add(d)
+    found = [Template(p.frame, k, len(ds)) for k, (p, ds) in seen.items() if len(ds) >= need]
+    return sorted(found, key=rank_key)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The templates kept, and for each block the index of its template
+    (-1: none) and the positions of the frame in it."""
+
+    templates: list[Template]
+    of: list[int]
+    positions: list[tuple[int, ...]]
+
+
+def _anchor(frame: Frame, df: Mapping[int, int]) -> int:
+    """The rarest token of a frame: only blocks with it can fill it."""
+    return min((x for x in frame if x != SLOT), key=lambda x: (df[x], x))
+
+
+def learn(blocks: Sequence[Sequence[int]], docs: Sequence[int], need: int) -> Assignment:
+    """Templates of short blocks (token hashes, and the document of each)
+    and the template each block fills.
+
+    A candidate stands when the blocks that fill it are in at least
+    ``need`` documents and it is :func:`specific` to them. Each block
+    takes the first standing template it fills (:func:`rank_key`: the
+    order); a template taken in fewer than ``need`` documents, or not
+    specific to those, is dropped, and its blocks are no template's."""
+    df = document_frequency(blocks, docs)
+    holders: dict[int, list[int]] = {}
+    for b, toks in enumerate(blocks):
+        for t in set(toks):
+            holders.setdefault(t, []).append(b)
+
+    def stands(t: Template) -> bool:
+        filled = len({docs[b] for b in holders[_anchor(t.frame, df)] if match(blocks[b], t.frame)})
+        return filled >= need and specific(t.frame, filled, df)
+
+    standing = [t for t in candidates(blocks, docs, need, df) if stands(t)]
+    index = anchors(standing)
+    found = [assign(toks, standing, index) for toks in blocks]
+    taken: dict[int, set[int]] = {}
+    for (j, _), d in zip(found, docs):
+        if j >= 0:
+            taken.setdefault(j, set()).add(d)
+    kept = [j for j in range(len(standing))
+            if len(taken.get(j, ())) >= need and specific(standing[j].frame, len(taken[j]), df)]
+    renumber = {j: k for k, j in enumerate(kept)}
+    return Assignment([standing[j] for j in kept], [renumber.get(j, -1) for j, _ in found],
+                      [pos if j in renumber else () for j, pos in found])
