@@ -66,13 +66,7 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
     if labels.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
     members = members.astype(np.int64)
-    # Sorted by label, then member: a stable sort by label of an array
-    # already in member order (np.lexsort is several times slower).
-    if members.size > 1 and not bool(np.all(members[1:] >= members[:-1])):
-        by_member = np.argsort(members, kind="stable")
-        labels, members = labels[by_member], members[by_member]
-    order = np.argsort(labels, kind="stable")
-    labels, members = labels[order], members[order]
+    labels, members = _by_label_then_member(labels, members)
     # A member listed twice under one label counts once.
     if labels.size > 1:
         again = np.zeros(labels.size, dtype=bool)
@@ -101,6 +95,27 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
     span = np.int64(hi.max()) + 1
     key = sorted_unique(lo[keep] * span + hi[keep])
     return np.stack([key // span, key % span], axis=1)
+
+
+def _by_label_then_member(labels: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``labels`` and ``members`` sorted by label, then member."""
+    low = int(members.max()).bit_length() if members.size else 0
+    if labels.dtype.kind == "u" and int(members.min(initial=0)) >= 0 and \
+            int(labels.max(initial=0)).bit_length() + low <= 64:
+        # Both in one 64-bit word: a plain sort of values is about ten
+        # times faster than a stable argsort (the corpus scan's band keys
+        # are 32 bits, its members fewer than 2**32).
+        shift = np.uint64(low)
+        packed = np.sort((labels.astype(np.uint64) << shift) | members.astype(np.uint64))
+        mask = np.uint64((1 << low) - 1)
+        return (packed >> shift).astype(labels.dtype), (packed & mask).astype(np.int64)
+    # A stable sort by label of an array already in member order
+    # (np.lexsort is several times slower).
+    if members.size > 1 and not bool(np.all(members[1:] >= members[:-1])):
+        by_member = np.argsort(members, kind="stable")
+        labels, members = labels[by_member], members[by_member]
+    order = np.argsort(labels, kind="stable")
+    return labels[order], members[order]
 
 
 def _linked(m: np.ndarray, reach: int) -> list[np.ndarray]:

@@ -24,9 +24,13 @@ from dedupe.io.workers import ordered_map
 from dedupe.options import Options, ScanOptions
 
 #: A batch ends after this many characters (or documents): large enough to
-#: amortize numpy calls, small enough to keep workers' memory flat.
-BATCH_CHARS = 2_000_000
-BATCH_DOCS = 5_000
+#: amortize numpy calls, small enough to keep workers' memory flat and to
+#: give every worker many batches, so that none waits for the last one.
+BATCH_CHARS = 250_000
+BATCH_DOCS = 1_000
+#: With ``jobs=0`` a corpus of at most this many characters is analyzed in
+#: the calling process: starting workers does not pay for less.
+IN_PROCESS_CHARS = 2_000_000
 PROSE = 0
 HEADING = 1
 #: A prose paragraph too short to be evidence of a copy on its own (see
@@ -355,4 +359,4 @@ def run_batches(texts: Iterator[list[str]], cfg: BatchConfig, jobs: int) -> list
     """Stage 1 over all batches, in input order. With several jobs at most
     two batches per worker are in flight, so reading never runs far ahead
     of the workers."""
-    return list(ordered_map(_analyze, texts, jobs, cfg))
+    return list(ordered_map(_analyze, texts, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS))

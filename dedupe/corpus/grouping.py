@@ -41,14 +41,23 @@ def pair_jaccard(off: np.ndarray, hashes: np.ndarray, units: np.ndarray, pairs: 
     return out
 
 
+#: Band keys bucketed in one sort: enough to make the per-call cost
+#: vanish, few enough that the sort's copies stay small next to the keys.
+BAND_CHUNK = 4_000_000
+
+
 def band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Candidate pairs ``(i, j)``, ``i < j``, of positions in ``rows`` whose
-    band keys agree in some band. One band at a time: sorting all bands at
-    once needs several times the memory of the keys themselves."""
+    band keys agree in some band. Several bands are bucketed in one sort,
+    each key tagged with its band number above its 32 bits; not all of
+    them at once, which would need several times the memory of the keys."""
     members = np.arange(rows.size, dtype=np.int64)
+    per = max(1, BAND_CHUNK // max(rows.size, 1)) if bands.dtype.itemsize <= 4 else 1
     found = []
-    for b in range(bands.shape[1]):
-        p = pairs_from_buckets(bands[rows, b], members)
+    for b0 in range(0, bands.shape[1], per):
+        keys = bands[rows, b0 : b0 + per].astype(np.uint64)
+        keys |= np.arange(keys.shape[1], dtype=np.uint64) << np.uint64(32)
+        p = pairs_from_buckets(keys.ravel(), np.repeat(members, keys.shape[1]))
         if p.size:
             found.append(p)
     if not found:

@@ -25,24 +25,24 @@ R = TypeVar("R")
 _END: Any = object()
 
 
-def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any) -> Iterator[R]:
+def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
+                in_process: int = 1) -> Iterator[R]:
     """``fn(item, *args)`` for each item, in input order. With ``jobs > 1``
     at most two items per worker are in flight, so reading a stream of
     items never runs far ahead of the workers (memory stays flat).
 
-    ``jobs=0`` decides from the work: a single item runs in this process
-    (a spawned worker costs about half a second of imports), and as soon
-    as a second one follows, every item goes to workers, one per CPU, so
-    that this process only reads while they work."""
+    ``jobs=0`` decides from the work: up to ``in_process`` items run in
+    this process (a spawned worker costs about half a second of imports),
+    and as soon as one more follows, every item goes to workers, one per
+    CPU, so that this process only reads while they work."""
     if jobs == 0:
         it = iter(items)
-        first, second = next(it, _END), next(it, _END)
-        if first is _END:
+        head = list(itertools.islice(it, in_process + 1))
+        if len(head) <= in_process:
+            for item in head:
+                yield fn(item, *args)
             return
-        if second is _END:
-            yield fn(first, *args)
-            return
-        items, jobs = itertools.chain([first, second], it), os.cpu_count() or 1
+        items, jobs = itertools.chain(head, it), os.cpu_count() or 1
     if jobs <= 1:
         for item in items:
             yield fn(item, *args)

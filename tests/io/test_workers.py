@@ -1,5 +1,5 @@
 """The ordered worker map: results in input order, and with jobs=0 worker
-processes only when there is more than one item of work."""
+processes only when there is more work than the caller runs in process."""
 
 from __future__ import annotations
 
@@ -28,6 +28,15 @@ def test_automatic_jobs_start_workers_for_more_work():
     assert [v for _, v in out] == [x * x for x in range(6)]
     if (os.cpu_count() or 1) > 1:  # one CPU: one process is all there is
         assert os.getpid() not in {pid for pid, _ in out}
+
+
+def test_automatic_jobs_run_up_to_in_process_items_here_and_more_in_workers():
+    few = list(ordered_map(_pid_and_square, range(4), 0, 0, in_process=4))
+    assert few == [(os.getpid(), x * x) for x in range(4)]
+    more = list(ordered_map(_pid_and_square, range(5), 0, 0, in_process=4))
+    assert [v for _, v in more] == [x * x for x in range(5)]
+    if (os.cpu_count() or 1) > 1:
+        assert os.getpid() not in {pid for pid, _ in more}
 
 
 def test_the_library_runs_workers_from_a_script_without_a_main_guard(tmp_path):
