@@ -40,8 +40,14 @@ def _key(f: Finding, root: str | os.PathLike) -> Key:
     return (relative(f.path, root), f.rule, f.fingerprint)
 
 
+#: The most findings one entry may accept: more is not a count a file had.
+MAX_COUNT = 2**31 - 1
+
+
 def load(path: str | os.PathLike) -> Counter[Key]:
-    """The accepted findings of baseline ``path``, with their counts."""
+    """The accepted findings of baseline ``path``, with their counts. A
+    file that is not a baseline, or a field of the wrong type or out of
+    range, is an :class:`InputError` naming the file and the field."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: baseline file does not exist (create it with --update-baseline)")
@@ -50,22 +56,50 @@ def load(path: str | os.PathLike) -> Counter[Key]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: not a dedupe baseline ({exc})") from None
     data = parse_json(raw, f"{p}: not a dedupe baseline:")
-    if not isinstance(data, dict) or "findings" not in data:
+    if not isinstance(data, dict):
+        raise InputError(f"{p}: not a dedupe baseline (a JSON {_kind(data)}, not an object)")
+    if "findings" not in data:
         raise InputError(f"{p}: not a dedupe baseline (no 'findings' list)")
-    if data.get("version") != VERSION:
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:
         raise InputError(
-            f"{p}: baseline version {data.get('version')!r} is not supported (expected {VERSION}); "
+            f"{p}: baseline version {_shown(version)} is not supported (expected {VERSION}); "
             "write it again with --update-baseline"
         )
+    if not isinstance(data["findings"], list):
+        raise InputError(f"{p}: not a dedupe baseline ('findings' is {_shown(data['findings'])}, not a list)")
     accepted: Counter[Key] = Counter()
     for i, e in enumerate(data["findings"]):
-        try:
-            key = (str(e["path"]), str(e["rule"]), str(e["fingerprint"]))
-            count = int(e.get("count", 1))
-        except (TypeError, KeyError, ValueError):
-            raise InputError(f"{p}: baseline entry {i} needs path, rule, fingerprint and count") from None
+        key, count = _entry(p, i, e)
         accepted[key] += count
     return accepted
+
+
+def _entry(p: Path, i: int, e: object) -> tuple[Key, int]:
+    """One entry of the ``findings`` list: its key and its count."""
+    where = f"{p}: baseline entry {i}"
+    if not isinstance(e, dict):
+        raise InputError(f"{where} is {_shown(e)}, not an object with path, rule, fingerprint and count")
+    key = []
+    for name in ("path", "rule", "fingerprint"):
+        value = e.get(name)
+        if not isinstance(value, str) or not value:
+            raise InputError(f"{where}: '{name}' is {_shown(value)}, not a non-empty string")
+        key.append(value)
+    count = e.get("count", 1)
+    if type(count) is not int or not 1 <= count <= MAX_COUNT:
+        raise InputError(f"{where}: 'count' is {_shown(count)}, not a whole number from 1 to {MAX_COUNT:,}")
+    return (key[0], key[1], key[2]), count
+
+
+def _kind(value: object) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
+
+
+def _shown(value: object) -> str:
+    """A JSON value for a one-line message, cut short when long."""
+    text = json.dumps(value, ensure_ascii=False) if value is not None else "null"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def apply(findings: Iterable[Finding], accepted: Counter[Key], root: str | os.PathLike) -> list[Finding]:

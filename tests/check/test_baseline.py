@@ -154,3 +154,68 @@ def test_fingerprints_ignore_white_space(tmp_path, doc):
         shifted = "\n\n" + respaced
         moved = replace(f, start=2, end=2 + len(respaced), span=replace(f.span, line=3))
         assert RULES[f.rule].fingerprint(moved, shifted, ".") == f.fingerprint
+
+
+_ENTRY = '{"path": "post.md", "rule": "DUP001", "fingerprint": "abc", "count": 1}'
+_BAD_BASELINES = {
+    # content: what the one error line must name (the bad field and its value)
+    '{"version": 1, "findings": 5}': "'findings' is 5, not a list",
+    '{"version": 1, "findings": null}': "'findings' is null, not a list",
+    '{"version": 1, "findings": {"a": 1}}': "'findings' is {\"a\": 1}, not a list",
+    '{"version": true, "findings": []}': "baseline version true is not supported",
+    '{"version": 1.0, "findings": []}': "baseline version 1.0 is not supported",
+    '{"version": ' + "9" * 40 + ', "findings": []}': "baseline version 9999",
+    '[1, 2]': "a JSON array, not an object",
+    '"findings"': "a JSON string, not an object",
+    "null": "a JSON null, not an object",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"count": 1', '"count": 1e400') + "]}":
+        "baseline entry 0: 'count' is Infinity",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"count": 1', '"count": -1') + "]}":
+        "baseline entry 0: 'count' is -1",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"count": 1', '"count": 0') + "]}":
+        "baseline entry 0: 'count' is 0",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"count": 1', '"count": true') + "]}":
+        "baseline entry 0: 'count' is true",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"count": 1', '"count": 2.5') + "]}":
+        "baseline entry 0: 'count' is 2.5",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"count": 1', '"count": "2"') + "]}":
+        "baseline entry 0: 'count' is \"2\"",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"count": 1', '"count": ' + "9" * 30) + "]}":
+        "baseline entry 0: 'count' is 999999999999999999999999999999",
+    '{"version": 1, "findings": [' + _ENTRY + ", 7]}": "baseline entry 1 is 7, not an object",
+    '{"version": 1, "findings": [[["post.md"]]]}': "baseline entry 0 is [[\"post.md\"]], not an object",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"post.md"', '{"nested": ["x"]}') + "]}":
+        "baseline entry 0: 'path' is {\"nested\": [\"x\"]}, not a non-empty string",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"DUP001"', "null") + "]}":
+        "baseline entry 0: 'rule' is null",
+    '{"version": 1, "findings": [' + _ENTRY.replace('"abc"', "12") + "]}":
+        "baseline entry 0: 'fingerprint' is 12",
+    '{"version": 1, "findings": [{"path": "post.md"}]}': "baseline entry 0: 'rule' is null",
+}
+
+
+def test_every_bad_value_in_a_baseline_is_one_line_naming_the_file_and_the_field(tmp_path, capsys):
+    post = tmp_path / "post.md"
+    _write(post, [prose(1)])
+    base = tmp_path / "base.json"
+    for content, says in _BAD_BASELINES.items():
+        base.write_text(content, encoding="utf-8")
+        code, out, err = _check(capsys, str(post), "--baseline", str(base))
+        lines = err.strip().splitlines()
+        assert code == 2 and out == "", content
+        assert len(lines) == 1 and lines[0].startswith(f"dedupe: error: {base}: "), (content, err)
+        assert says in lines[0], (content, lines[0])
+        assert len(lines[0]) < 300  # a huge value is cut short, not printed whole
+
+
+def test_a_count_in_the_baseline_accepts_that_many_copies(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    a = prose(1)
+    _write(tmp_path / "post.md", [a, prose(2), a, a])
+    assert _check(capsys, "post.md", "--baseline", "base.json", "--update-baseline")[0] == 0
+    data = json.loads((tmp_path / "base.json").read_text())
+    assert [e["count"] for e in data["findings"]] == [2]
+    data["findings"][0]["count"] = 1
+    (tmp_path / "base.json").write_text(json.dumps(data))
+    code, out, _ = _check(capsys, "post.md", "--baseline", "base.json")
+    assert code == 1 and out.count("DUP001") == 1
