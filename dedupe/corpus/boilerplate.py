@@ -9,7 +9,13 @@ becomes ``0``: "© 2023 Example Media, updated 3 March" and "© 2024 Example
 Media, updated 12 March" are the same block. Variable *words* (a month
 name, an author) only lower the similarity; blocks are grouped at a lower
 Jaccard threshold than near-duplicates (0.5 by default), so a long footer
-whose month changes still matches.
+whose month changes still matches. A short block in which several words
+change (a byline's author, month and reading time) is found by its
+*template* (:mod:`dedupe.corpus.templates`): a paragraph that fills the
+template's frame is the block, whatever its slots hold.
+
+Model files are version 2 (a block may carry its template); version 1
+files, without templates, are still read.
 """
 
 from __future__ import annotations
@@ -28,11 +34,14 @@ from dedupe.core.results import CleanResult, Removal, Span
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.tidy import delete_spans
+from dedupe.corpus import templates as tp
 from dedupe.errors import InputError
 from dedupe.io.textio import parse_json, write_atomic
 from dedupe.options import BOILERPLATE_THRESHOLD, Options
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+#: Model versions this module reads.
+READS = (1, 2)
 #: Tokens per shingle (the detection default).
 NGRAM = 3
 #: Jaccard similarity of masked shingle sets that makes two blocks one.
@@ -102,12 +111,13 @@ def sequence_keys(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 @dataclass(frozen=True)
 class ModelBlock:
     """One learned block: ``level`` is ``paragraph`` (compared by masked
-    Jaccard) or ``sentence`` (a sentence inside paragraphs, compared
-    exactly after masking)."""
+    Jaccard, or filling ``template`` when it has one) or ``sentence`` (a
+    sentence inside paragraphs, compared exactly after masking)."""
 
     text: str
     documents: int
     level: str = "paragraph"
+    template: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,7 +139,12 @@ class BoilerplateModel:
         order = np.argsort(hashes, kind="stable")
         sent = [b for b in self.blocks if b.level == "sentence"]
         keys, _ = sequence_keys([b.text for b in sent])
+        tmpl = sorted((b for b in paras if b.template), key=lambda b: -b.documents)
+        templates = [tp.Template(tp.parse_frame(b.template), k, b.documents) for k, b in enumerate(tmpl)]
         self._index.update(
+            templates=templates,
+            template_blocks=tmpl,
+            anchors=tp.anchors(templates),
             paras=paras,
             sizes=np.array([u.size for u in uniq], dtype=np.int64),
             hashes=hashes[order],
@@ -142,21 +157,24 @@ class BoilerplateModel:
             "version": MODEL_VERSION,
             "shingling": {"ngram": self.ngram, "mask_digits": True, "tokens": "script-aware"},
             "threshold": self.threshold,
-            "blocks": [{"level": b.level, "documents": b.documents, "text": b.text} for b in self.blocks],
+            "blocks": [{"level": b.level, "documents": b.documents, "text": b.text,
+                        **({"template": b.template} if b.template else {})} for b in self.blocks],
         }
 
     @classmethod
     def from_dict(cls, data: Any, name: str = "model") -> "BoilerplateModel":
         if not isinstance(data, dict):
             raise InputError(f"{name}: not a boilerplate model (expected a JSON object)")
-        if data.get("version") != MODEL_VERSION:
-            raise InputError(f"{name}: boilerplate model version {data.get('version')!r}, expected {MODEL_VERSION}")
+        if data.get("version") not in READS:
+            raise InputError(f"{name}: boilerplate model version {data.get('version')!r}, expected one of "
+                             f"{', '.join(map(str, READS))}")
         try:
             sh = data["shingling"]
             if sh.get("mask_digits") is not True:
                 raise ValueError("only digit-masked models are supported")
             blocks = tuple(
-                ModelBlock(str(b["text"]), int(b["documents"]), str(b.get("level", "paragraph")))
+                ModelBlock(str(b["text"]), int(b["documents"]), str(b.get("level", "paragraph")),
+                           str(b.get("template", "")))
                 for b in data["blocks"]
             )
             if any(b.level not in ("paragraph", "sentence") for b in blocks):
@@ -168,8 +186,10 @@ class BoilerplateModel:
 
 def model_from_blocks(blocks: Iterable[Any], ngram: int = NGRAM, threshold: float = THRESHOLD) -> BoilerplateModel:
     """A model from a scan's boilerplate blocks (anything with ``text``,
-    ``documents`` and ``level``), with the shingling the scan used."""
-    return BoilerplateModel(tuple(ModelBlock(b.text, b.documents, b.level) for b in blocks), ngram, threshold)
+    ``documents``, ``level`` and optionally ``template``), with the
+    shingling the scan used."""
+    return BoilerplateModel(tuple(ModelBlock(b.text, b.documents, b.level, getattr(b, "template", ""))
+                                  for b in blocks), ngram, threshold)
 
 
 def save_model(model: BoilerplateModel, path: str | Path) -> None:
@@ -211,9 +231,12 @@ def find_boilerplate(text: str, model: BoilerplateModel) -> list[Removal]:
                 jac = inter / (u.size + sizes - inter)
                 best = int(np.argmax(jac))
                 best_sim = float(jac[best])
+        filled = _filled(text[seg.start : seg.end], idx) if seg.kind != "heading" else None
         if best >= 0 and best_sim >= model.threshold:
             rep = idx["paras"][best]
             out.append(Removal(seg.start, seg.end, "boilerplate", Span(0, len(rep.text)), best_sim))
+        elif filled is not None:
+            out.append(Removal(seg.start, seg.end, "boilerplate", Span(0, len(filled[0].text)), filled[1]))
         elif seg.kind != "heading":
             rest.append(seg)
     by_key = idx["sentences"]
@@ -226,6 +249,19 @@ def find_boilerplate(text: str, model: BoilerplateModel) -> list[Removal]:
                 out.append(Removal(a, b, "boilerplate", Span(0, len(block.text)), 1.0))
     out.sort(key=lambda r: r.start)
     return out
+
+
+def _filled(block: str, idx: dict) -> tuple[ModelBlock, float] | None:
+    """The template block of the model that ``block`` fills, and the share
+    of its tokens that are frame (its similarity); ``None`` when it fills
+    none."""
+    if not idx["templates"] or not tp.eligible(block):
+        return None
+    (toks,) = tp.block_tokens(mask_all([block]))
+    j, pos = tp.assign(toks.tolist(), idx["templates"], idx["anchors"])
+    if j < 0:
+        return None
+    return idx["template_blocks"][j], len(pos) / toks.size
 
 
 def clean_with_model(text: str, options: Options, model: BoilerplateModel) -> CleanResult:

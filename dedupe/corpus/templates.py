@@ -49,6 +49,9 @@ MAX_WEIGHT = 24.0
 MIN_SHARE = 0.25
 #: ... and at least this many tokens that are not digits.
 MIN_FRAME = 3
+#: A slot holds at most this many tokens: a name, a date, a count, a
+#: title; a caption's description or a sentence's clause is content.
+MAX_SLOT = 12
 #: A template's documents are at least this share of the documents that
 #: hold its rarest frame word in a short block.
 SPECIFIC = 0.5
@@ -90,9 +93,17 @@ def _words(frame: Sequence[int]) -> int:
     return sum(1 for t in frame if t != SLOT and t != _DIGIT_HASH)
 
 
-def _acceptable(frame: Frame, n_tokens: int) -> bool:
-    literal = sum(1 for t in frame if t != SLOT)
-    return SLOT in frame and _words(frame) >= MIN_FRAME and literal >= MIN_SHARE * n_tokens
+def _gaps(positions: Sequence[int], n: int) -> list[int]:
+    """Lengths of the runs of ``n`` tokens outside ``positions`` (sorted)."""
+    edges = [-1, *positions, n]
+    return [b - a - 1 for a, b in zip(edges[:-1], edges[1:]) if b - a > 1]
+
+
+def _acceptable(frame: Frame, keep: Sequence[bool]) -> bool:
+    n = len(keep)
+    literal = [i for i in range(n) if keep[i]]
+    return (SLOT in frame and _words(frame) >= MIN_FRAME and len(literal) >= MIN_SHARE * n
+            and max(_gaps(literal, n), default=0) <= MAX_SLOT)
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,7 @@ def proposals(toks: Sequence[int], df: Sequence[int], need: int) -> list[Proposa
         lone = [keep[i] and 0 < i < n - 1 and not keep[i - 1] and not keep[i + 1] for i in range(n)]
         for k in (keep, [a and not b for a, b in zip(keep, lone)]):
             frame = _collapse(toks, k)
-            if _acceptable(frame, n):
+            if _acceptable(frame, k):
                 key = frame_key(frame)
                 out.setdefault(key, Proposal(frame, key, sum(k)))
     return list(out.values())
@@ -149,7 +160,8 @@ def match(toks: Sequence[int], frame: Frame) -> tuple[int, ...]:
         pos = at + m + 1  # the slot after this run holds a token at least
     if (lead and out and out[0] == 0) or (trail and out and out[-1] >= n - 1):
         return ()
-    return tuple(out) if len(out) >= MIN_SHARE * n else ()
+    ok = len(out) >= MIN_SHARE * n and max(_gaps(out, n), default=0) <= MAX_SLOT
+    return tuple(out) if ok else ()
 
 
 @dataclass(frozen=True)

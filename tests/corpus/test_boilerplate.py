@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 
+import random
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe
 from dedupe.corpus.boilerplate import (
@@ -18,6 +22,7 @@ from dedupe.corpus.boilerplate import (
     model_from_blocks,
     save_model,
 )
+from dedupe.corpus import templates as tp
 from dedupe.cli import main
 from dedupe.errors import InputError
 from dedupe.options import Options
@@ -61,7 +66,7 @@ def test_model_round_trips_through_json(model, tmp_path):
     path = tmp_path / "model.json"
     save_model(model, path)
     data = json.loads(path.read_text("utf-8"))
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert data["shingling"] == {"ngram": 3, "mask_digits": True, "tokens": "script-aware"}
     assert load_model(path) == model
 
@@ -134,3 +139,118 @@ def test_cli_save_then_clean(tmp_path, capsys):
     assert [r["kind"] for r in removed] == ["boilerplate"] * 3
     assert main(["clean", "--boilerplate", str(tmp_path / "none.json"), str(new)]) == 2
     assert "no such boilerplate model" in capsys.readouterr().err
+
+
+# --- templates with slots ------------------------------------------------------
+
+FIRST = ["Anna", "Ben", "Clara", "David", "Elena", "Farid", "Grace", "Hugo"]
+LAST = ["Abbott", "Brennan", "Castillo", "Dubois", "Eriksen", "Fischer", "Garcia"]
+MONTHS = ["January", "March", "May", "July", "September", "November"]
+WORDS = ("harbour ferry council budget library orchestra village winter station bridge river museum garden "
+         "teacher market festival railway hospital school tower island mountain valley forest meadow").split()
+SURNAMES = "王李张刘陈杨黄赵吴周"
+GIVEN = "伟芳娜敏静丽强磊军洋"
+
+
+def _body(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(30)).capitalize() + "."
+
+
+def _byline_site(n: int, seed: int = 0) -> list[tuple[str, str]]:
+    """Pages with a byline whose author, date and reading time all change,
+    an editor line whose name changes, and a body of their own."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        byline = (f"By {rng.choice(FIRST)} {rng.choice(LAST)} · {rng.choice(MONTHS)} {rng.randint(1, 28)}, 2025"
+                  f" · {rng.randint(2, 25)} min read")
+        editor = "責任編輯：" + rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+        docs.append((f"p{i:02d}", "\n\n".join([byline, _body(rng), _body(rng), editor]) + "\n"))
+    return docs
+
+
+def test_bylines_whose_words_all_change_are_one_block_each():
+    docs = _byline_site(12)
+    result = dedupe.scan(docs)
+    by_template = {b.template: b for b in result.boilerplate}
+    assert set(by_template) == {"by {} 0 0 0 min read", "責 任 編 輯 {}"}
+    for b in by_template.values():
+        assert b.documents == 12
+        assert sorted(o.id for o in b.occurrences) == [d for d, _ in docs]
+    texts = dict(docs)
+    for o in by_template["by {} 0 0 0 min read"].occurrences:
+        assert texts[o.id][o.start : o.end].startswith("By ")
+        assert texts[o.id][o.start : o.end].endswith("min read")
+
+
+def test_a_template_model_strips_a_new_byline_and_keeps_the_body(tmp_path):
+    model = dedupe.scan(_byline_site(12)).boilerplate_model()
+    path = tmp_path / "model.json"
+    save_model(model, path)
+    assert load_model(path) == model
+    body = "The ferry timetable changes next week while the northern pier is repaired and repainted by the council."
+    text = "By Zoe Quartermain · December 30, 2025 · 41 min read\n\n" + body + "\n\n責任編輯：欧阳修\n"
+    result = clean_with_model(text, Options(), load_model(path))
+    assert [r.kind for r in result.removed] == ["boilerplate", "boilerplate"]
+    assert result.text == body + "\n"
+
+
+def test_version_1_models_are_still_read(tmp_path):
+    p = tmp_path / "old.json"
+    p.write_text(json.dumps({"version": 1, "shingling": {"ngram": 3, "mask_digits": True}, "threshold": 0.5,
+                             "blocks": [{"level": "paragraph", "documents": 4, "text": "Loading video…"}]}), "utf-8")
+    m = load_model(p)
+    assert m.blocks == (ModelBlock("Loading video…", 4),)
+    assert [r.kind for r in clean_with_model("Loading video…\n\n" + BODIES[0] + "\n", Options(), m).removed] == [
+        "boilerplate"]
+
+
+def test_sentences_sharing_common_words_are_not_a_template():
+    # A frame of common words in a few documents: the words occur in short
+    # paragraphs of every document, in other orders.
+    rng = random.Random(3)
+    docs = []
+    for i in range(30):
+        paras = [_body(rng)]
+        if i % 5 == 0:
+            paras.append(f"He said the {rng.choice(WORDS)} would {rng.choice(WORDS)} the {rng.choice(WORDS)}.")
+        words = ["he", "said", "the", "would", *rng.sample(WORDS, 4)]
+        rng.shuffle(words)
+        paras.append(" ".join(words).capitalize() + ".")
+        docs.append((f"n{i:02d}", "\n\n".join(paras) + "\n"))
+    assert [b.template for b in dedupe.scan(docs).boilerplate if b.template] == []
+
+
+def test_prose_paragraphs_are_never_template_blocks():
+    rng = random.Random(5)
+    frame = "The council met on {} and agreed that the {} should be {} before the end of the year, said {}."
+    docs = [(f"d{i}", frame.format(*(" ".join(rng.choice(WORDS) for _ in range(3)) for _ in range(4)))
+             + "\n\n" + _body(rng) + "\n") for i in range(10)]
+    assert [b for b in dedupe.scan(docs).boilerplate if b.template] == []
+
+
+_token = st.text("abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_token, min_size=1, max_size=3), min_size=2, max_size=4),
+       st.lists(st.lists(_token, min_size=1, max_size=4), min_size=4, max_size=4))
+def test_any_filling_of_a_frame_matches_it(runs, fills):
+    """A text made of the frame's runs with a slot filled between each
+    pair matches the frame, and its positions are the runs' tokens."""
+    words = [w for r in runs for w in r]
+    if len(words) < 3:
+        return
+    parts: list[str] = []
+    for k, r in enumerate(runs):
+        if k:
+            parts.append(" ".join(fills[k - 1]))
+        parts.append(" ".join(r))
+    form = " {} ".join(" ".join(r) for r in runs)
+    frame = tp.parse_frame(form)
+    (toks,) = tp.block_tokens([" ".join(parts)])
+    pos = tp.match(toks.tolist(), frame)
+    assert [toks[p] for p in pos] == [x for x in frame if x != tp.SLOT] or not pos
+    if all(len(f) <= tp.MAX_SLOT for f in fills) and len(words) >= tp.MIN_SHARE * toks.size:
+        assert pos
+    assert tp.template_text(" ".join(parts), pos).replace(" {} ", " ").split() == words if pos else True
