@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedupe.core.groups import leader_groups
-from dedupe.core.shingle import sorted_unique
-from dedupe.core.verify import compare
+from dedupe.core.shingle import ShingleSets, sorted_unique, unique_sets
+from dedupe.core.verify import gather, set_intersections
 from dedupe.corpus.batches import Corpus
 from dedupe.corpus.grouping import band_pairs
 
@@ -23,37 +23,53 @@ class Clusters:
     groups: list[tuple[int, list[int], float]]
 
 
-class DocumentSets:
-    """Each document's shingle set without its boilerplate paragraphs.
+def document_similarities(c: Corpus, boilerplate: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Jaccard similarity of the documents of each pair, on their shingle
+    sets without their boilerplate paragraphs.
 
     Shared boilerplate makes unrelated short pages look alike (two stubs
     with one sentence each and the same two footers), so it is left out;
-    a document that is nothing but boilerplate-like paragraphs (three
-    copies of one article, whose paragraphs recur in three documents) is
-    compared whole."""
+    two documents that are nothing but boilerplate-like paragraphs (three
+    copies of one article, whose paragraphs recur in three documents) are
+    compared whole. Every set is built and every pair verified in a few
+    array calls."""
+    if pairs.size == 0:
+        return np.zeros(0)
+    docs = sorted_unique(pairs.ravel())
+    local = np.searchsorted(docs, pairs)
+    sets = _document_sets(c, docs, np.repeat(~boilerplate, np.diff(c.para_off)))
+    size = np.diff(sets.offsets)
+    inter = set_intersections(sets, local)
+    a, b = size[local[:, 0]], size[local[:, 1]]
+    whole = (a == 0) & (b == 0)
+    if whole.any():
+        again = local[whole]
+        used = sorted_unique(again.ravel())
+        all_sets = _document_sets(c, docs[used], None)
+        at = np.searchsorted(used, again)
+        inter[whole] = set_intersections(all_sets, at)
+        sizes = np.diff(all_sets.offsets)
+        a[whole], b[whole] = sizes[at[:, 0]], sizes[at[:, 1]]
+    out = np.zeros(len(pairs))
+    ok = (a > 0) & (b > 0)
+    out[ok] = inter[ok] / (a[ok] + b[ok] - inter[ok])
+    return out
 
-    def __init__(self, c: Corpus, boilerplate: np.ndarray) -> None:
-        self.c = c
-        self.keep_hash = np.repeat(~boilerplate, np.diff(c.para_off))
-        self._sets: dict[int, np.ndarray] = {}
 
-    def get(self, d: int, whole: bool) -> np.ndarray:
-        key = d if not whole else -1 - d
-        if key not in self._sets:
-            c = self.c
-            p0, p1 = int(c.doc_para0[d]), int(c.doc_para0[d] + c.doc_paras[d])
-            lo, hi = int(c.para_off[p0]), int(c.para_off[p1])
-            hashes = c.para_hash[lo:hi] if whole else c.para_hash[lo:hi][self.keep_hash[lo:hi]]
-            self._sets[key] = sorted_unique(hashes)
-        return self._sets[key]
-
-    def similarity(self, a: int, b: int) -> float:
-        x, y = self.get(a, False), self.get(b, False)
-        if x.size == 0 and y.size == 0:
-            x, y = self.get(a, True), self.get(b, True)
-        if x.size == 0 or y.size == 0:
-            return 0.0
-        return compare(x, y).jaccard
+def _document_sets(c: Corpus, docs: np.ndarray, keep: np.ndarray | None) -> ShingleSets:
+    """The shingle set of each document of ``docs`` (the union of its
+    paragraphs' sets), only of the shingles ``keep`` marks when given."""
+    p0 = c.doc_para0[docs]
+    p1 = p0 + c.doc_paras[docs]
+    lo, hi = c.para_off[p0], c.para_off[p1]
+    hashes, owner = gather(c.para_hash, lo, hi)
+    if keep is not None:
+        kept = gather(keep, lo, hi)[0]
+        hashes, owner = hashes[kept], owner[kept]
+    offsets = np.zeros(docs.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=docs.size), out=offsets[1:])
+    empty = np.zeros(docs.size, dtype=np.int64)
+    return unique_sets(ShingleSets(hashes, offsets, empty, empty.astype(np.uint64)))
 
 
 def find_clusters(c: Corpus, rank: np.ndarray, boilerplate: np.ndarray, threshold: float) -> Clusters:
@@ -62,9 +78,9 @@ def find_clusters(c: Corpus, rank: np.ndarray, boilerplate: np.ndarray, threshol
     n_docs = len(c.ids)
     items = np.flatnonzero(~c.doc_empty)
     order = items[np.argsort(rank[items], kind="stable")]
-    sets = DocumentSets(c, boilerplate)
-    g = leader_groups(order.size, band_pairs(c.doc_bands, order),
-                      lambda i, j: sets.similarity(int(order[i]), int(order[j])), threshold)
+    pairs = band_pairs(c.doc_bands, order)
+    known = dict(zip(map(tuple, pairs.tolist()), document_similarities(c, boilerplate, order[pairs]).tolist()))
+    g = leader_groups(order.size, pairs, lambda i, j: known[(i, j) if i < j else (j, i)], threshold)
     of = np.arange(n_docs, dtype=np.int64)
     of[order] = order[g.canonical]
     by_canon: dict[int, list[int]] = {}
