@@ -65,8 +65,11 @@ def marks(text: str) -> Marks:
     return Marks(salient - {""}, len(_NEGATION.findall(norm)), _compact(norm))
 
 
+_SPACE_OR_TICK = regex.compile(r"[\s`]+")
+
+
 def _compact(text: str) -> str:
-    return regex.sub(r"[\s`]+", "", text).strip(".,")
+    return _SPACE_OR_TICK.sub("", text).strip(".,")
 
 
 def conflict(a: Marks, b: Marks, shorter: bool) -> bool:

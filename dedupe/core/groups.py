@@ -18,48 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 
-class DisjointSet:
-    """Union-find over ``0..n-1`` in which the smaller index is always the
-    root, so the root of a set is its most canonical member whatever the
-    order of the unions."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = np.arange(n, dtype=np.int64)
-
-    def __len__(self) -> int:
-        return int(self.parent.size)
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        root = i
-        while parent[root] != root:
-            root = int(parent[root])
-        while parent[i] != root:  # path compression
-            parent[i], i = root, int(parent[i])
-        return root
-
-    def union(self, a: int, b: int) -> int:
-        """Merge the sets of ``a`` and ``b``; returns the new root."""
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return ra
-        root, child = (ra, rb) if ra < rb else (rb, ra)
-        self.parent[child] = root
-        return root
-
-    def is_root(self, i: int) -> bool:
-        return int(self.parent[i]) == i
-
-    def roots(self) -> np.ndarray:
-        """The root of every item, as an array (pointer jumping in numpy)."""
-        p = self.parent.copy()
-        while True:
-            pp = p[p]
-            if np.array_equal(pp, p):
-                return p
-            p = pp
-
-
 @dataclass(frozen=True)
 class Groups:
     """``canonical[i]`` is the position of item *i*'s canonical item (itself
@@ -83,25 +41,30 @@ def leader_groups(
     then earliest canonical), or stays a canonical itself. Candidates that
     are members of some group are never followed (no chaining).
     """
-    ds = DisjointSet(n)
+    canonical = np.arange(n, dtype=np.int64)
     sim_out = np.ones(n, dtype=np.float64)
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]  # an item is no evidence of itself
     if pairs.size:
-        lo = np.minimum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
-        hi = np.maximum(pairs[:, 0], pairs[:, 1]).astype(np.int64)
+        lo, hi = pairs.min(axis=1), pairs.max(axis=1)
         order = np.lexsort((lo, hi))
-        lo, hi = lo[order], hi[order]
-        bounds = np.flatnonzero(np.r_[True, hi[1:] != hi[:-1], True])
-        for k in range(bounds.size - 1):
-            a, b = int(bounds[k]), int(bounds[k + 1])
-            j = int(hi[a])
+        lo_l, hi_l = lo[order].tolist(), hi[order].tolist()
+        bounds = np.flatnonzero(np.r_[True, hi[order][1:] != hi[order][:-1], True]).tolist()
+        # An item joins a group only on its own turn, and every candidate
+        # canonical comes before it, so a canonical never joins a group
+        # later: one flag per item is the whole union-find.
+        member = [False] * n
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            j = hi_l[a]
             best, best_sim = -1, -1.0
-            for i in lo[a:b].tolist():
-                if not ds.is_root(i):
+            for i in lo_l[a:b]:
+                if member[i]:
                     continue  # a member of another group: no chaining
                 s = similarity(i, j)
                 if s >= threshold and s > best_sim:
                     best, best_sim = i, s
             if best >= 0:
-                ds.union(best, j)
+                canonical[j] = best
+                member[j] = True
                 sim_out[j] = best_sim
-    return Groups(ds.roots(), sim_out)
+    return Groups(canonical, sim_out)

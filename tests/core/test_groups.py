@@ -1,5 +1,5 @@
-"""Grouping without chaining: the union-find and the leader rule that the
-scan's clusters and its determinism rest on."""
+"""Grouping without chaining: the leader rule that the scan's clusters and
+its determinism rest on."""
 
 from __future__ import annotations
 
@@ -7,15 +7,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe.core.groups import DisjointSet, leader_groups
-
-
-def test_disjoint_set_root_is_smallest_member():
-    ds = DisjointSet(6)
-    ds.union(4, 5)
-    ds.union(5, 2)
-    ds.union(3, 1)
-    assert [ds.find(i) for i in range(6)] == [0, 1, 2, 1, 2, 2]
+from dedupe.core.groups import leader_groups
 
 
 def test_leader_groups_do_not_chain():
