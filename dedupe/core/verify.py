@@ -69,7 +69,7 @@ def jaccard_pairs(sets: ShingleSets, pairs: np.ndarray) -> tuple[np.ndarray, np.
     pairs = np.asarray(pairs, dtype=np.int64).reshape(m, 2)
     rows = sorted_unique(pairs.ravel())
     local = np.searchsorted(rows, pairs)
-    h, seg = gather(sets.hashes, sets.offsets[rows], sets.offsets[rows + 1])
+    h, seg = _gather(sets.hashes, sets.offsets[rows], sets.offsets[rows + 1])
     seg_bits = max(1, int(rows.size - 1).bit_length())
     shift = np.uint64(64 - seg_bits)
     low = np.uint64((1 << (64 - seg_bits)) - 1)
@@ -81,7 +81,7 @@ def jaccard_pairs(sets: ShingleSets, pairs: np.ndarray) -> tuple[np.ndarray, np.
     a_small = size[a] <= size[b]
     small = np.where(a_small, a, b)
     large = np.where(a_small, b, a)
-    q_key, q_pair = gather(key, offsets[small], offsets[small + 1])
+    q_key, q_pair = _gather(key, offsets[small], offsets[small + 1])
     q = (large[q_pair].astype(np.uint64) << shift) | (q_key & low)
     found = key[np.minimum(np.searchsorted(key, q), key.size - 1)] == q
     inter = np.bincount(q_pair[found], minlength=m).astype(np.int64)
@@ -100,7 +100,7 @@ def set_intersections(sets: ShingleSets, pairs: np.ndarray) -> np.ndarray:
     return out
 
 
-def gather(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _gather(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``values[starts[i]:stops[i]]`` for every *i*, concatenated, and the
     *i* each element came from."""
     lengths = (stops - starts).astype(np.int64)

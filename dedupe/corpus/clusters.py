@@ -9,7 +9,7 @@ import numpy as np
 
 from dedupe.core.groups import leader_groups
 from dedupe.core.shingle import ShingleSets, sorted_unique, unique_sets
-from dedupe.core.verify import gather, set_intersections
+from dedupe.core.verify import set_intersections
 from dedupe.corpus.batches import Corpus
 from dedupe.corpus.grouping import band_pairs
 
@@ -37,7 +37,7 @@ def document_similarities(c: Corpus, boilerplate: np.ndarray, pairs: np.ndarray)
         return np.zeros(0)
     docs = sorted_unique(pairs.ravel())
     local = np.searchsorted(docs, pairs)
-    sets = _document_sets(c, docs, np.repeat(~boilerplate, np.diff(c.para_off)))
+    sets = _document_sets(c, docs, ~boilerplate)
     size = np.diff(sets.offsets)
     inter = set_intersections(sets, local)
     a, b = size[local[:, 0]], size[local[:, 1]]
@@ -45,7 +45,7 @@ def document_similarities(c: Corpus, boilerplate: np.ndarray, pairs: np.ndarray)
     if whole.any():
         again = local[whole]
         used = sorted_unique(again.ravel())
-        all_sets = _document_sets(c, docs[used], None)
+        all_sets = _document_sets(c, docs[used], np.ones(c.para_doc.size, dtype=bool))
         at = np.searchsorted(used, again)
         inter[whole] = set_intersections(all_sets, at)
         sizes = np.diff(all_sets.offsets)
@@ -56,19 +56,19 @@ def document_similarities(c: Corpus, boilerplate: np.ndarray, pairs: np.ndarray)
     return out
 
 
-def _document_sets(c: Corpus, docs: np.ndarray, keep: np.ndarray | None) -> ShingleSets:
-    """The shingle set of each document of ``docs`` (the union of its
-    paragraphs' sets), only of the shingles ``keep`` marks when given."""
-    p0 = c.doc_para0[docs]
-    p1 = p0 + c.doc_paras[docs]
-    lo, hi = c.para_off[p0], c.para_off[p1]
-    hashes, owner = gather(c.para_hash, lo, hi)
-    if keep is not None:
-        kept = gather(keep, lo, hi)[0]
-        hashes, owner = hashes[kept], owner[kept]
+def _document_sets(c: Corpus, docs: np.ndarray, paragraphs: np.ndarray) -> ShingleSets:
+    """The shingle set of each document of ``docs`` (sorted): the union of
+    the sets of its paragraphs that ``paragraphs`` marks. Paragraphs are
+    stored document by document, so one mask selects them all in order."""
+    chosen = np.zeros(len(c.ids), dtype=bool)
+    chosen[docs] = True
+    use = paragraphs & chosen[c.para_doc]
+    lengths = np.diff(c.para_off)
+    per_doc = np.bincount(c.para_doc[use], weights=lengths[use], minlength=len(c.ids))[docs].astype(np.int64)
     offsets = np.zeros(docs.size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=docs.size), out=offsets[1:])
+    np.cumsum(per_doc, out=offsets[1:])
     empty = np.zeros(docs.size, dtype=np.int64)
+    hashes = c.para_hash[np.repeat(use, lengths)]
     return unique_sets(ShingleSets(hashes, offsets, empty, empty.astype(np.uint64)))
 
 
