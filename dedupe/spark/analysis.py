@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 import numpy as np
 
 from dedupe.core.shingle import sorted_unique
-from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import BATCH_CHARS, BATCH_DOCS, Batch, BatchConfig, _analyze
 from dedupe.options import Options, ScanOptions
 
@@ -30,11 +29,12 @@ PARAGRAPH = (
     "struct<start: bigint, end: bigint, kind: int, tokens: int, key: bigint, sent0: int, sent1: int,"
     " bands: array<bigint>, mask: array<bigint>, shingles: array<bigint>>"
 )
-#: A sentence: ``para`` its paragraph in the document, ``digits`` its runs
-#: of digits (a copy must carry the same numbers).
+#: A sentence: ``para`` its paragraph in the document, ``bands`` the LSH
+#: keys of its signature and ``text`` its text (a candidate pair is judged
+#: on the two texts, as on one machine).
 SENTENCE = (
     "struct<para: int, start: bigint, end: bigint, tokens: int, key: bigint, long: boolean,"
-    " digits: array<string>>"
+    " bands: array<bigint>, text: string>"
 )
 #: One row per document. ``k`` orders documents for the canonical choice
 #: together with ``id``: 0 for ``keep="first"``, minus the length for
@@ -123,8 +123,9 @@ def _sentences(pa: Any, b: Batch, texts: list[str], para0: np.ndarray, n_sent: n
         "tokens": pa.array(b.sent_tokens.astype(np.int32), pa.int32()),
         "key": pa.array(b.sent_key.view(np.int64), pa.int64()),
         "long": pa.array(b.sent_long, pa.bool_()),
-        "digits": pa.array([bp.digits(texts[d][s:e]) for d, s, e in
-                            zip(doc.tolist(), b.sent_start.tolist(), b.sent_end.tolist())], pa.list_(pa.string())),
+        "bands": _fixed(pa, b.sent_bands),
+        "text": pa.array([texts[d][s:e] for d, s, e in zip(doc.tolist(), b.sent_start.tolist(), b.sent_end.tolist())],
+                         pa.string()),
     })
 
 

@@ -13,8 +13,10 @@ each a DataFrame step, with results that do not depend on partitioning.
    leader rule inside each component (:mod:`dedupe.spark.leader`), so that
    a chain A~B~C with A and C unrelated is not one cluster;
 4. boilerplate blocks: the candidates found in enough clusters;
-5. passages (:mod:`dedupe.spark.passages`): copied paragraphs and
-   sentences, merged per copying document.
+5. passages (:mod:`dedupe.spark.passages`): copied paragraphs, then
+   sentence blocks and sentences copied with light edits (sentence LSH
+   band keys with the same fan-out cap, pairs judged by the
+   single-machine rules), merged per copying document.
 
 Paragraph groups (stages 2 and 5) are formed as documents are, by
 :func:`dedupe.spark.groups.near_groups`.
@@ -123,7 +125,10 @@ def stages(docs: DataFrame, texts: DataFrame, opts: Options, so: ScanOptions, ne
     bp_paras = mark("boilerplate blocks", bp_paras)
     para_matches, covered = passages.copied_paragraphs(paras, bp_paras, of, opts)
     covered = mark("copied paragraphs", covered)
-    sent_matches, sent_blocks = passages.repeated_sentences(units.sentences(docs), bp_paras, covered, of, opts, need)
+    sents = mark("sentence blocks", passages.sentence_items(units.sentences(docs), bp_paras, of, opts, need))
+    sent_blocks = passages.sentence_blocks(sents)
+    sent_matches = passages.copied_sentences(sents.where(~sents["block"]), covered, of, opts)
+    sent_matches = mark("copied sentences", sent_matches)
     return SparkScan(
         documents=docs,
         clusters=clusters.cluster_rows(docs, groups),

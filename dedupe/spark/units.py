@@ -1,6 +1,5 @@
 """The paragraphs and sentences nested in the analysis rows, one row
-each, with the key that puts paragraphs in the single-machine canonical
-order."""
+each, with the key that puts them in the single-machine canonical order."""
 
 from __future__ import annotations
 
@@ -9,11 +8,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
 
-#: Paragraph positions are written with this many digits in ``uid``.
+#: Paragraph and sentence positions are written with this many digits in ``uid``.
 POS_DIGITS = 10
 
 
-def paragraph_uid(id_col: str = "id", pos_col: str = "pos") -> Column:
+def unit_uid(id_col: str = "id", pos_col: str = "pos") -> Column:
     """A string key whose order, beside the document's ``k``, is the order
     of ``(id, position)``: the id with NUL escaped as NUL SOH, then NUL NUL
     (smaller than anything an escaped id can continue with), then the
@@ -30,12 +29,14 @@ def paragraphs(docs: DataFrame) -> DataFrame:
     from pyspark.sql import functions as F
 
     rows = docs.select("id", "k", F.posexplode("paras").alias("pos", "p"))
-    return rows.select("id", "k", "pos", paragraph_uid().alias("uid"), "p.*")
+    return rows.select("id", "k", "pos", unit_uid().alias("uid"), "p.*")
 
 
 def sentences(docs: DataFrame) -> DataFrame:
-    """``id``, ``k``, ``spos`` (the sentence's place in its document) and
-    the fields of :data:`dedupe.spark.analysis.SENTENCE`."""
+    """``id``, ``k``, ``spos`` (the sentence's place in its document),
+    ``uid`` (ordered as ``(id, spos)``) and the fields of
+    :data:`dedupe.spark.analysis.SENTENCE`."""
     from pyspark.sql import functions as F
 
-    return docs.select("id", "k", F.posexplode("sents").alias("spos", "s")).select("id", "k", "spos", "s.*")
+    rows = docs.select("id", "k", F.posexplode("sents").alias("spos", "s"))
+    return rows.select("id", "k", "spos", unit_uid("id", "spos").alias("uid"), "s.*")
