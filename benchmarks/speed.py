@@ -25,7 +25,9 @@ A second table times whole ``dedupe scan --format json`` processes on a
 generated JSONL corpus (``--scan-mb``, 20 MB by default): every article of
 the shared corpus, re-enciphered per round so that rounds share no text,
 and each article once more with light edits; with ``--jobs 1`` and
-``--jobs 2``, and with the numpy reference (``DEDUPE_PURE_PYTHON=1``).
+``--jobs 2``, and with the numpy reference (``DEDUPE_PURE_PYTHON=1``);
+beside them the rensa and datasketch pipelines over the same corpus's
+paragraphs, each as a whole process as well.
 
 Every pipeline keeps the first paragraph of each group; F1 is over the
 paragraphs flagged as copies, against the copies the benchmark planted.
@@ -343,9 +345,25 @@ def _timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, s
     return wall, cpu, out.stdout
 
 
-def whole_scans(megabytes: float, runs: int, seed: int, limit: int | None) -> list[dict]:
+def paragraph_texts(path: Path) -> list[str]:
+    """The JSONL's documents split at blank lines: the units the baseline
+    pipelines compare."""
+    out: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            out.extend(p for p in regex.split(r"\n\s*\n", json.loads(line)["text"]) if p.strip())
+    return out
+
+
+#: Baselines that run as whole processes beside ``dedupe scan``.
+BASELINES: dict[str, Callable[[list[str]], set[int]]] = {"rensa": rensa_scan, "datasketch": datasketch_scan}
+
+
+def whole_scans(megabytes: float, runs: int, seed: int, limit: int | None, have_rensa: bool) -> list[dict]:
     """``dedupe scan`` as a whole process, kernel and numpy, one and two
-    workers; the best of ``runs`` by wall time (and, apart, by CPU time)."""
+    workers; the best of ``runs`` by wall time (and, apart, by CPU time);
+    beside it the rensa and datasketch pipelines over the corpus's
+    paragraphs, each a whole process too (one run)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
@@ -353,7 +371,8 @@ def whole_scans(megabytes: float, runs: int, seed: int, limit: int | None) -> li
         mb = info["megabytes"]
         floor_s, _ = best_of(lambda: floor(path), runs, time.perf_counter)
         print(f"\nwhole processes: {info['documents']:,} documents ({info['articles']:,} articles and an edited"
-              f" copy of each), {mb:.1f} MB of JSONL; best of {runs} runs")
+              f" copy of each), {mb:.1f} MB of JSONL; best of {runs} runs; load average before:"
+              f" {os.getloadavg()[0]:.2f}")
         results = {}
         for name, jobs, pure in (("kernel, --jobs 1", 1, "0"), ("kernel, --jobs 2", 2, "0"),
                                  ("numpy reference, --jobs 1", 1, "1")):
@@ -364,6 +383,12 @@ def whole_scans(megabytes: float, runs: int, seed: int, limit: int | None) -> li
             rows.append({"process": f"dedupe scan, {name}", "wall_s": min(t[0] for t in times),
                          "cpu_s": min(t[1] for t in times)})
         same = all(r == results["kernel, --jobs 1"] for r in results.values())
+        for name in BASELINES:
+            if name == "rensa" and not have_rensa:
+                continue
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--baseline-process", name, str(path)]
+            wall, cpu, _ = _timed_process(cmd, dict(os.environ))
+            rows.append({"process": f"{name} pipeline over the paragraphs (one run)", "wall_s": wall, "cpu_s": cpu})
         rows.append({"process": "floor: read + str.lower()", "wall_s": floor_s, "cpu_s": floor_s})
     base = rows[0]
     print()
@@ -374,7 +399,12 @@ def whole_scans(megabytes: float, runs: int, seed: int, limit: int | None) -> li
         r["wall_mb_s"] = mb / r["wall_s"]
         r["speedup_wall"] = base["wall_s"] / r["wall_s"]
         print(f"| {r['process']} | {r['wall_s']:.2f} | {r['wall_mb_s']:.1f} | {r['cpu_s']:.2f} | {r['speedup_wall']:.2f}× |")
-    print(f"\nresults identical across the three scans: {same}")
+    print(f"\nresults identical across the three scans: {same}; load average after: {os.getloadavg()[0]:.2f}")
+    for r in rows:
+        if r["process"].endswith("(one run)"):
+            print(f"dedupe scan --jobs 1 against the {r['process'].split()[0]} pipeline: "
+                  f"{r['wall_s'] / base['wall_s']:.1f}× (wall), {r['cpu_s'] / base['cpu_s']:.1f}× (CPU); "
+                  f"--jobs 2: {r['wall_s'] / rows[1]['wall_s']:.1f}× (wall)")
     return rows
 
 
@@ -393,7 +423,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--scan-mb", type=float, default=20.0,
                     help="size of the JSONL corpus for whole-process scans (default 20; 0 skips them)")
     ap.add_argument("--json", metavar="PATH", help="write the results as JSON")
+    ap.add_argument("--baseline-process", nargs=2, metavar=("NAME", "JSONL"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.baseline_process:  # one baseline as a whole process, for whole_scans
+        name, path = args.baseline_process
+        print(len(BASELINES[name](paragraph_texts(Path(path)))))
+        return 0
 
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
     data = make_data(args.repeat, seed=args.seed, limit=args.limit)
@@ -457,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{_cell(r['f1'], '.3f')} | {_cell(r['ratio_signatures'], '.1f', '×')} | {_cell(r['ratio_scan'], '.1f', '×')} |")
     if not have_rensa:
         print("\nrensa is not installed (pip install 'dedupe-text[bench]'): its row is skipped.")
-    processes = whole_scans(args.scan_mb, args.runs, args.seed, args.limit) if args.scan_mb > 0 else []
+    processes = whole_scans(args.scan_mb, args.runs, args.seed, args.limit, have_rensa) if args.scan_mb > 0 else []
     if args.json:
         out = {"machine": machine(), "clock": args.clock, "paragraphs": len(texts), "megabytes": mb, "copies": len(data.copies),
                "rows": [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows],
