@@ -272,9 +272,15 @@ class Assignment:
     positions: list[tuple[int, ...]]
 
 
-def _anchor(frame: Frame, df: Mapping[int, int]) -> int:
+def anchor(frame: Frame, df: Mapping[int, int]) -> int:
     """The rarest token of a frame: only blocks with it can fill it."""
     return min((x for x in frame if x != SLOT), key=lambda x: (df[x], x))
+
+
+def holds(frame: Frame, documents: int, need: int, df: Mapping[int, int]) -> bool:
+    """Whether a template whose blocks are in ``documents`` documents is
+    kept: in ``need`` documents at least, and :func:`specific` to them."""
+    return documents >= need and specific(frame, documents, df)
 
 
 def learn(blocks: Sequence[Sequence[int]], docs: Sequence[int], need: int) -> Assignment:
@@ -293,8 +299,8 @@ def learn(blocks: Sequence[Sequence[int]], docs: Sequence[int], need: int) -> As
             holders.setdefault(t, []).append(b)
 
     def stands(t: Template) -> bool:
-        filled = len({docs[b] for b in holders[_anchor(t.frame, df)] if match(blocks[b], t.frame)})
-        return filled >= need and specific(t.frame, filled, df)
+        filled = len({docs[b] for b in holders[anchor(t.frame, df)] if match(blocks[b], t.frame)})
+        return holds(t.frame, filled, need, df)
 
     standing = [t for t in candidates(blocks, docs, need, df) if stands(t)]
     index = anchors(standing)
@@ -303,8 +309,7 @@ def learn(blocks: Sequence[Sequence[int]], docs: Sequence[int], need: int) -> As
     for (j, _), d in zip(found, docs):
         if j >= 0:
             taken.setdefault(j, set()).add(d)
-    kept = [j for j in range(len(standing))
-            if len(taken.get(j, ())) >= need and specific(standing[j].frame, len(taken[j]), df)]
+    kept = [j for j in range(len(standing)) if holds(standing[j].frame, len(taken.get(j, ())), need, df)]
     renumber = {j: k for k, j in enumerate(kept)}
     return Assignment([standing[j] for j in kept], [renumber.get(j, -1) for j, _ in found],
                       [pos if j in renumber else () for j, pos in found])
