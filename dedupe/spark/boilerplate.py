@@ -1,7 +1,8 @@
 """Boilerplate blocks on Spark, as :mod:`dedupe.corpus.blocks` finds them:
 paragraph groups (digit-masked, at the boilerplate threshold) found in at
 least ``need`` documents are candidates; those found in at least ``need``
-document clusters are blocks.
+document clusters are blocks. Short paragraphs that fill one template
+(:mod:`dedupe.spark.templates`) are one group, whatever their slots hold.
 
 Document counts are ``distinct`` then ``count`` aggregations, combined
 before each shuffle: a block in millions of documents moves one row per
@@ -12,25 +13,50 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dedupe.spark.groups import near_groups
+from dedupe.spark.templates import template_groups
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
 #: A block before its text is looked up: ``occ`` sorted in canonical
-#: order (``k``, ``id``, ``start``).
-RAW_BLOCK = ("documents", "occ", "level")
+#: order (``k``, ``id``, ``start``); ``template`` is its text form (empty
+#: for a block that fills none, and missing from sentence blocks).
+RAW_BLOCK = ("documents", "occ", "level", "template")
 
 
-def candidates(paras: DataFrame, threshold: float, need: int) -> DataFrame:
+def candidates(paras: DataFrame, threshold: float, need: int, texts: DataFrame | None = None) -> DataFrame:
     """The paragraphs of groups found in at least ``need`` documents:
-    ``uid``, ``canonical``, ``id``, ``k``, ``pos``, ``start``, ``end`` and
-    ``documents`` (of the group)."""
+    ``uid``, ``canonical``, ``id``, ``k``, ``pos``, ``start``, ``end``,
+    ``documents`` (of the group) and ``template`` (its text form, or
+    empty). With the documents' texts (``texts``: ``id``, ``text``), a
+    paragraph that fills a template, or whose canonical does, is in the
+    template's group (:func:`dedupe.corpus.blocks.candidate_blocks`)."""
     from pyspark.sql import functions as F
 
     units = paras.where(F.col("tokens") > 0).select("uid", "k", "key", F.col("mask").alias("bands"), "shingles")
     grouped = near_groups(units, threshold).join(paras.select("uid", "id", "k", "pos", "start", "end"), "uid")
+    if texts is None:
+        grouped = grouped.withColumn("template", F.lit(""))
+    else:
+        grouped = regroup(grouped, template_groups(paras, texts, need))
     counts = grouped.select("canonical", "id").distinct().groupBy("canonical").agg(F.count(F.lit(1)).alias("documents"))
     return grouped.join(counts.where(F.col("documents") >= need), "canonical")
+
+
+def regroup(grouped: DataFrame, filled: DataFrame) -> DataFrame:
+    """``grouped`` with each paragraph that fills a template (``filled``:
+    :data:`dedupe.spark.templates.TEMPLATE_COLUMNS`), or whose canonical
+    does, in the template's group, and the ``template`` of each row's
+    group."""
+    from pyspark.sql import functions as F
+
+    own = filled.select("uid", F.col("tcanon").alias("own"), F.col("template").alias("own_form"))
+    via = filled.select(F.col("uid").alias("canonical"), F.col("tcanon").alias("via"),
+                        F.col("template").alias("via_form"))
+    rows = grouped.join(own, "uid", "left").join(via, "canonical", "left")
+    return rows.select(
+        "uid", F.coalesce("own", "via", "canonical").alias("canonical"), "similarity", "id", "k", "pos", "start",
+        "end", F.coalesce("own_form", "via_form", F.lit("")).alias("template"))
 
 
 def blocks(cand: DataFrame, cluster_of: DataFrame, need: int) -> tuple[DataFrame, DataFrame]:
@@ -45,18 +71,20 @@ def blocks(cand: DataFrame, cluster_of: DataFrame, need: int) -> tuple[DataFrame
     raw = paras.groupBy("canonical").agg(
         F.first("documents").alias("documents"),
         F.sort_array(F.collect_list(F.struct("k", "id", "start", "end"))).alias("occ"),
-    ).select(*RAW_BLOCK[:2], F.lit("paragraph").alias("level"))
+        F.max("template").alias("template"),  # one value per group
+    ).select(*RAW_BLOCK[:2], F.lit("paragraph").alias("level"), "template")
     return paras, raw
 
 
 def block_rows(raw: DataFrame, texts: DataFrame) -> DataFrame:
-    """``text``, ``documents``, ``occurrences`` and ``level`` of every
-    block, in the order of :func:`dedupe.scan` (most documents first, then
-    the canonical order of the first occurrence); ``text`` is the first
-    occurrence's."""
+    """``text``, ``documents``, ``occurrences``, ``level`` and ``template``
+    of every block, in the order of :func:`dedupe.scan` (most documents
+    first, then the canonical order of the first occurrence); ``text`` is
+    the first occurrence's."""
     from pyspark.sql import functions as F
 
-    first = raw.select("*", F.col("occ")[0].alias("o"))
+    form = F.coalesce(F.col("template"), F.lit("")) if "template" in raw.columns else F.lit("")
+    first = raw.select(*RAW_BLOCK[:3], form.alias("template"), F.col("occ")[0].alias("o"))
     with_text = first.join(texts.withColumnRenamed("id", "tid"), F.col("o.id") == F.col("tid"))
     ordered = with_text.orderBy(F.desc("documents"), "o.k", "o.id", "o.start")
     return ordered.select(
@@ -65,4 +93,5 @@ def block_rows(raw: DataFrame, texts: DataFrame) -> DataFrame:
         F.transform("occ", lambda x: F.struct(x["id"].alias("id"), x["start"].alias("start"),
                                               x["end"].alias("end"))).alias("occurrences"),
         "level",
+        "template",
     )

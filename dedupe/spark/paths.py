@@ -73,7 +73,7 @@ def read_documents(spark: SparkSession, paths: Iterable[str], id_field: str = "i
 RESULT_COLUMNS = {
     "clusters": ("members", "similarity"),
     "passages": ("id", "start", "end", "similarity", "duplicate_of"),
-    "boilerplate": ("text", "documents", "level", "occurrences"),
+    "boilerplate": ("text", "documents", "level", "occurrences", "template"),
 }
 
 
