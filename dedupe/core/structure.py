@@ -71,9 +71,17 @@ _LINE_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
 )
 
 
+# What every pattern of _LINE_KINDS, or of block_end, needs at the start
+# of a line: most lines are prose and are answered by this one match.
+_LINE_START = regex.compile(r"\s*(?:[{\-!?/:\[<]|import\s|export\s)")
+_BLOCK_START = regex.compile(r"\s*[<\[\-]|\.\.")
+
+
 def line_kind(text: str) -> str | None:
     """The structural kind of one line by its syntax, or ``None`` for a line
     that is not markup by syntax alone."""
+    if not _LINE_START.match(text):
+        return None
     for kind, pattern in _LINE_KINDS:
         if pattern.match(text):
             return kind
@@ -90,6 +98,8 @@ def block_end(lines: list[str], i: int) -> tuple[str, int] | None:
     directives take the indented body that follows; a snippet block runs to
     its closing ``--8<--``."""
     t = lines[i]
+    if not _BLOCK_START.match(t):
+        return None
     n = len(lines)
     if _COMMENT_OPEN.match(t):
         j = i

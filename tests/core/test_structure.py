@@ -2,8 +2,11 @@
 removed, and each syntax is recognised as a protected block."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe
+from dedupe.core import structure
 from dedupe.core.segment import paragraphs
 from dedupe.core.structure import mostly_markup, prose_share
 from tests.sites import LONG_SENTENCES
@@ -126,3 +129,24 @@ def test_inline_html_at_the_start_of_prose_is_still_prose():
     line = "<kbd>Ctrl</kbd> and the arrow keys move the selection " + PROSE[0][4:]
     text = "\n\n".join([line, PROSE[1]]) + "\n"
     assert [s.kind for s in paragraphs(text)] == ["paragraph", "paragraph"]
+
+
+# Line starts of every syntax, the white space before them, and prose.
+_LINE_PIECES = st.sampled_from([
+    "{{#include a.rs}}", "{% raw %}", "{* ./x.py *}", "--8<-- \"a.md\"", "-8<-", "import x from 'y'",
+    "export const a", "!!! note", "??? tip", "???+ x", "/// details", ":::: tip", "[a]: ./b", "[a]:",
+    "![alt](a.png)", "[![a](b)](c)", "<div>", "</p>", "<Tabs>", "<!-- c -->", ".. note::", ".. _x:",
+    "..", "- item", "# h", " ", "   ", "\t", "\u3000", "\u00a0", "text", "日本語", "<", "[", "!", "-", "{",
+])
+_lines = st.lists(_LINE_PIECES, min_size=1, max_size=4).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_lines)
+def test_the_line_start_filter_never_hides_a_kind(line):
+    # line_kind skips the patterns for lines that cannot start any of them:
+    # the answer is the first pattern that matches, as without the filter.
+    assert structure.line_kind(line) == next((k for k, p in structure._LINE_KINDS if p.match(line)), None)
+    if not structure._BLOCK_START.match(line):  # block_end answers None without trying them
+        assert not any(p.match(line) for p in (structure._COMMENT_OPEN, structure._HTML_BLOCK,
+                                               structure._DIRECTIVE, structure._LINK_LABEL, structure._SNIPPET))
