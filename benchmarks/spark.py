@@ -27,12 +27,21 @@ def _sentences(rng: random.Random, vocab: list[str], n: int) -> list[str]:
     return [" ".join(rng.choice(vocab) for _ in range(rng.randint(9, 16))).capitalize() + "." for _ in range(n)]
 
 
+def _reworked(sents: list[str]) -> list[str]:
+    """Four sentences as a writer reuses them: the first with a word
+    changed, the fourth moved up, the second and third merged into one."""
+    words = sents[0].split(" ")
+    words[len(words) // 2] = "edited"
+    return [" ".join(words), sents[3], sents[1][:-1] + ", and " + sents[2][0].lower() + sents[2][1:]]
+
+
 def corpus(n: int, seed: int = 1) -> list[tuple[str, str]]:
     """``n`` documents of three paragraphs: four in five end with a
     templated footer (boilerplate whose year and page change), one in ten
     has a lightly edited copy, one in thirty starts a chain A~B~C, one in
-    fifteen copies a paragraph of an earlier document and one in twenty
-    two adjacent sentences of one (copied passages)."""
+    fifteen copies a paragraph of an earlier document, one in twenty two
+    adjacent sentences of one and one in twenty-five reworks four
+    sentences of one (:func:`_reworked`: copied passages)."""
     rng = random.Random(seed)
     vocab = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9))) for _ in range(20000)]
     docs: list[tuple[str, str]] = []
@@ -44,6 +53,8 @@ def corpus(n: int, seed: int = 1) -> list[tuple[str, str]]:
             paras[1] = bodies[-5][0]
         if i % 20 == 11 and len(bodies) > 3:
             paras[2] = paras[2][:1] + bodies[-3][1][1:3] + paras[2][1:]
+        if i % 25 == 13 and len(bodies) > 8 and len(bodies[-8][2]) >= 4:
+            paras[0] = paras[0][:1] + _reworked(bodies[-8][2]) + paras[0][1:]
         bodies.append(paras)
         text = "\n\n".join(" ".join(p) for p in paras)
         if i % 5 != 4:
