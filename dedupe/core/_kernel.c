@@ -373,12 +373,49 @@ static PyObject *script_counts(PyObject *self, PyObject *args) {
     return Py_BuildValue("nn", words, wide);
 }
 
+/* Whether the ``len`` characters before position i of a str are ``s``. */
+static int ends_with(int kind, const void *data, Py_ssize_t i, const char *s, Py_ssize_t len) {
+    if (i < len)
+        return 0;
+    for (Py_ssize_t k = 0; k < len; k++)
+        if (PyUnicode_READ(kind, data, i - len + k) != (Py_UCS4)(unsigned char)s[k])
+            return 0;
+    return 1;
+}
+
+/* Whether a non-prose span can contain position i (character c): what
+ * each alternative of structure._NON_PROSE needs, a tag, code span, link
+ * target, path, identifier or entity character, "::", a URL scheme
+ * before ":", "www." or a file name's "x.e". Firing too often is safe. */
+static int span_start(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py_UCS4 c, const uint8_t *tab) {
+    switch (c) {
+    case '<': case '`': case ']': case '/': case '_': case '&':
+        return 1;
+    case ':':
+        return (i > 0 && PyUnicode_READ(kind, data, i - 1) == ':') || ends_with(kind, data, i, "http", 4) ||
+               ends_with(kind, data, i, "https", 5) || ends_with(kind, data, i, "ftp", 3) ||
+               ends_with(kind, data, i, "file", 4) || ends_with(kind, data, i, "mailto", 6);
+    case '.':
+        if (ends_with(kind, data, i, "www", 3))
+            return 1;
+        if (i > 0 && i + 1 < n) {
+            Py_UCS4 p = PyUnicode_READ(kind, data, i - 1), q = PyUnicode_READ(kind, data, i + 1);
+            return q >= 'a' && q <= 'z' && (p == '-' || (tab[p] & 8));
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 /* prose_counts(text, table) -> (visible, letters, wide, hint)
  *
  * On the characters of a str as they are: those that are not white space
  * (table bit 1 clear), letters (bit 2), Han/Kana/Hangul characters (bit
- * 4), and whether markup may be present: a character of bit 16, or a "."
- * between two word characters (bit 8). */
+ * 4), and whether markup may be present: structure._MARKUP_HINT (a
+ * character of bit 16, or a "." between two word characters, bit 8) and
+ * a place where a non-prose span can be (span_start); without both, the
+ * non-prose expression would remove nothing. */
 #define P_SPACE 1
 #define P_LETTER 2
 #define P_WIDE 4
@@ -400,22 +437,25 @@ static PyObject *prose_counts(PyObject *self, PyObject *args) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), visible = 0, letters = 0, wide = 0;
-    int hint = 0;
+    int hint = 0, span = 0;
     /* Classes of the two characters before this one, for "\w\.\w". */
     uint8_t k1 = 0, k2 = 0;
     Py_UCS4 c1 = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        uint8_t k = tab[PyUnicode_READ(kind, data, i)];
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        uint8_t k = tab[c];
         visible += !(k & P_SPACE);
         letters += (k & P_LETTER) != 0;
         wide += (k & P_WIDE) != 0;
         hint |= (k & P_HINT) || ((k & P_WORD) && c1 == '.' && (k2 & P_WORD));
+        if (!span)
+            span = span_start(kind, data, n, i, c, tab);
         k2 = k1;
         k1 = k;
-        c1 = PyUnicode_READ(kind, data, i);
+        c1 = c;
     }
     PyBuffer_Release(&v);
-    return Py_BuildValue("nnnO", visible, letters, wide, hint ? Py_True : Py_False);
+    return Py_BuildValue("nnnO", visible, letters, wide, hint && span ? Py_True : Py_False);
 }
 
 static int cmp_u64(const void *a, const void *b) {

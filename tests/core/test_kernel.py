@@ -106,14 +106,25 @@ def test_prose_share_equals_the_regular_expressions_on_every_code_point():
 
 # Markdown and HTML pieces that the non-prose expression removes, mixed
 # with multilingual prose and the awkward characters of the tokenizer tests.
-_MARKUP = st.sampled_from([
+_MARKUP_PIECES = [
     "<div>", "</p>", "<img src='a.png'/>", "`code_span()`", "`", "[link](https://example.com/a_b)",
     "](x)", "www.example.org", "mailto:someone@example.com", "src/main.rs", "./x", "/usr/bin",
     "file.md", "a::b", "snake_case_name", "&amp;", "&", "e.g.", "3.5", "v1.2", "：", " ", "\n", "_",
-    "日本語`コード`", "<!-- note -->", "{{#include a.rs}}", "| a | b |", "## Heading",
-])
+    "日本語`コード`", "<!-- note -->", "{{#include a.rs}}", "| a | b |", "## Heading", "x-.md", "-.md",
+    "http:", "https://a", "xftp:y", "file:", "mailto:", "Note: ", "::", "www.", "www. ", "U.S.", "a.B",
+    "ａ.ｍｄ", "é.md", "3.x", ".md", "http", "s:",
+]
+_MARKUP = st.sampled_from(_MARKUP_PIECES)
 markdownish = st.lists(st.one_of(_MARKUP, st.text(st.sampled_from(_MIXED), max_size=12), document()),
                        max_size=8).map("".join)
+
+
+def test_prose_share_equals_the_regular_expressions_on_every_markup_piece():
+    # Each piece alone, and beside a colon or a dot that fire the markup
+    # hint by themselves (the kernel looks for a non-prose span too).
+    for piece in _MARKUP_PIECES:
+        for text in (piece, f"{piece} Note: it", f"a.b {piece}", f"prose {piece}prose", f"{piece}{piece}"):
+            assert structure.prose_share(text) == structure.prose_share_regex(text), text
 
 
 @settings(max_examples=400, deadline=None)
