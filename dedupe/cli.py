@@ -210,8 +210,8 @@ def _add_scan_parser(sub: Any) -> None:
     s.add_argument("-q", "--quiet", action="store_true", help="print no summary line")
     e = s.add_argument_group("engine and output")
     e.add_argument("--engine", choices=("local", "spark"), default="local",
-                   help="local (default) or spark (needs the 'spark' extra; copied passages there are whole paragraphs "
-                        "and exact sentences only, see the README)")
+                   help="local (default) or spark (needs the 'spark' extra; what it reports is in the "
+                        "README)")
     e.add_argument("--master", default="local[2]", help="Spark master URL (default local[2])")
     e.add_argument("--output", metavar="DIR", help="also write the results to DIR as Parquet files "
                    "(clusters, passages, boilerplate; needs pyarrow)")

@@ -4,7 +4,8 @@
     >>> result = dspark.scan(df, id_col="id", text_col="text")
     >>> result.clusters.write.parquet("clusters.parquet")
 
-Same clusters as :func:`dedupe.scan`, whatever the partitioning; the
+Same clusters, copied passages and boilerplate blocks as
+:func:`dedupe.scan`, whatever the partitioning; the
 stages use the DataFrame API only (``mapInArrow``, ``applyInPandas``,
 joins, windows), so they also run over Spark Connect.
 """
