@@ -111,22 +111,23 @@ def repeated_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarr
             occ = [(int(c.sent_doc[x]), int(c.sent_start[x]), int(c.sent_end[x])) for x in run]
             found.append(("sentence", -1 - int(run[0]), occ, int(n_docs)))
             is_bp[run] = True
-    return copied_sentences(c, options, s, covered, spool, is_bp), found
+    return copied_sentences(c, options, s, covered, spool, is_bp, s_rank), found
 
 
 def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray, spool: Spool,
-                     exclude: np.ndarray) -> list[Match]:
+                     exclude: np.ndarray, s_rank: np.ndarray) -> list[Match]:
     """Runs of sentences copied from another document, with light edits,
     merges, drops and reorderings (:mod:`dedupe.core.reuse`): LSH
     candidates over sentence signatures, verified on exact shingle sets,
     merged into passages. A copy is the sentence of the later document in
     canonical order; sentences of paragraphs that copy a whole paragraph
     (``covered``) are not copies again, and ``exclude`` (boilerplate) is
-    neither copy nor source."""
+    neither copy nor source. ``s_rank`` is the sentences' canonical order
+    (:func:`unit_rank`)."""
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para] & ~exclude)
     # In canonical order, so that a bucket over the fan-out cap links its
     # members to its most canonical sentence, whatever the input order.
-    items = items[np.argsort(unit_rank(s.doc_rank, c.sent_doc, c.sent_start)[items], kind="stable")]
+    items = items[np.argsort(s_rank[items], kind="stable")]
     pairs = items[band_pairs(c.sent_bands, items)] if items.size > 1 else np.zeros((0, 2), np.int64)
     if pairs.size == 0:
         return []
