@@ -21,6 +21,7 @@ what runs where it was not built (a one-line notice says so) or when
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Sequence
@@ -68,31 +69,34 @@ _SINGLE_SCRIPTS = (
 _PLANES = ((0, 0x40000), (0xE0000, 0xE1000))
 
 
-def property_runs(pattern: str, flags: int = 0):
-    """``(start, end)`` code-point ranges of the runs of ``pattern`` over
-    every assigned plane."""
+def property_runs(patterns: Sequence[str | regex.Pattern]) -> list[list[tuple[int, int]]]:
+    """For each pattern, the ``(start, end)`` code-point ranges of its runs
+    over every assigned plane (the planes' text is built once for all)."""
+    out: list[list[tuple[int, int]]] = [[] for _ in patterns]
+    compiled = [regex.compile(p) if isinstance(p, str) else p for p in patterns]
     for lo, hi in _PLANES:
         cps = np.arange(lo, hi, dtype=np.uint32)
         if lo == 0:
             cps[0xD800:0xE000] = 0x20  # surrogates cannot be encoded
         chars = cps.tobytes().decode("utf-32-le")
-        for m in regex.finditer(pattern, chars, flags=flags):
-            yield lo + m.start(), lo + m.end()
+        for runs, pattern in zip(out, compiled):
+            runs.extend((lo + m.start(), lo + m.end()) for m in pattern.finditer(chars))
+    return out
 
 
 def _class_table() -> np.ndarray:
     """Class of every code point, built once at import from Unicode
     properties (a constant, like a compiled regex)."""
     table = np.zeros(0x110000, dtype=np.uint8)
-    for a, b in property_runs(r"[\p{L}\p{N}\p{M}]+"):
+    words, single = property_runs([r"[\p{L}\p{N}\p{M}]+", _SINGLE_SCRIPTS + "+"])
+    for a, b in words:
         table[a:b] = WORD
-    for a, b in property_runs(_SINGLE_SCRIPTS + "+"):
+    for a, b in single:
         table[a:b] = SINGLE
     table[0] = BOUNDARY
     return table
 
 
-_CLASS = _class_table()
 
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
 _M2 = np.uint64(0xC4CEB9FE1A85EC53)
@@ -189,11 +193,12 @@ def _normalization_tables() -> tuple[np.ndarray, np.ndarray]:
     from the few thousand code points that normalization changes)."""
     mapped = np.arange(0x110000, dtype=np.uint32)
     unsafe = np.zeros(0x110000, dtype=bool)
-    for a, b in property_runs(r"[^\p{ccc=0}]+|\p{NFKC_QC=M}+"):
-        unsafe[a:b] = True
     # Hangul syllables decompose but NFKC composes them back: unchanged.
-    changing = r"[\p{NFKD_QC=N}\p{NFKC_QC=M}\p{CWCF}\p{CWCM}--[\uAC00-\uD7A3]]+"
-    for a, b in property_runs(changing, regex.V1):
+    changing = regex.compile(r"[\p{NFKD_QC=N}\p{NFKC_QC=M}\p{CWCF}\p{CWCM}--[\uAC00-\uD7A3]]+", regex.V1)
+    composing, changed = property_runs([r"[^\p{ccc=0}]+|\p{NFKC_QC=M}+", changing])
+    for a, b in composing:
+        unsafe[a:b] = True
+    for a, b in changed:
         for c in range(a, b):
             out = normalize(chr(c))
             if len(out) == 1:
@@ -205,7 +210,6 @@ def _normalization_tables() -> tuple[np.ndarray, np.ndarray]:
     return mapped, unsafe
 
 
-_MAPPED, _UNSAFE = _normalization_tables()
 
 
 def char_hashes(cp: np.ndarray) -> np.ndarray:
@@ -221,19 +225,20 @@ def normalized_code_points(texts: Sequence[str]) -> np.ndarray:
     Unicode algorithm."""
     joined = "\x00".join(t.replace("\x00", " ") for t in texts)
     raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    bad = np.flatnonzero(_UNSAFE[raw])
+    mapped, unsafe = tables().mapped, tables().unsafe
+    bad = np.flatnonzero(unsafe[raw])
     if bad.size == 0:
-        return _MAPPED[raw]
+        return mapped[raw]
     bounds = np.flatnonzero(raw == 0)
     which = sorted_unique(np.searchsorted(bounds, bad))
     parts, pos = [], 0
     for t in which.tolist():
         start = int(bounds[t - 1]) + 1 if t > 0 else 0
         stop = int(bounds[t]) if t < bounds.size else raw.size
-        parts.append(_MAPPED[raw[pos:start]])
+        parts.append(mapped[raw[pos:start]])
         parts.append(np.frombuffer(normalize(texts[t].replace("\x00", " ")).encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
         pos = stop
-    parts.append(_MAPPED[raw[pos:]])
+    parts.append(mapped[raw[pos:]])
     return np.concatenate(parts)
 
 
@@ -252,7 +257,7 @@ def _kernel_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     cp = normalized_code_points(texts)
     th = np.empty(cp.size, dtype=np.uint64)
     tok_off = np.zeros(max(len(texts), 1) + 1, dtype=np.int64)
-    n = KERNEL.tokens(cp, _CLASS, _CHAR_POW, int(_SEED), th, tok_off)  # type: ignore[union-attr]
+    n = KERNEL.tokens(cp, tables().classes, _CHAR_POW, int(_SEED), th, tok_off)  # type: ignore[union-attr]
     return th[:n].copy(), tok_off[: len(texts) + 1]
 
 
@@ -261,7 +266,7 @@ def token_hashes_numpy(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     cp = normalized_code_points(texts)
     if cp.size == 0:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    cls = _CLASS[cp]
+    cls = tables().classes[cp]
     is_word = cls == WORD
     is_tok = is_word | (cls == SINGLE)
     # A token starts at a single-character token or at the first
@@ -356,15 +361,34 @@ _WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
 
 
-def _count_table() -> np.ndarray:
-    table = _CLASS.copy()
+def _count_table(classes: np.ndarray) -> np.ndarray:
+    table = classes.copy()
     table[table == BOUNDARY] = 0
     for ch in "\u30fc\u3005\u3006\u303b":
         table[ord(ch)] = SINGLE if _WIDE.match(ch) else WORD
     return table
 
 
-_COUNT_CLASS = _count_table()
+@dataclass(frozen=True)
+class Tables:
+    """Per-code-point constants built from Unicode properties: token
+    classes, the normalization table and its unsafe characters, and the
+    classes for weighing a unit's length."""
+
+    classes: np.ndarray
+    mapped: np.ndarray
+    unsafe: np.ndarray
+    counts: np.ndarray
+
+
+@functools.cache
+def tables() -> Tables:
+    """The tables, built on first use and then the same object for the life
+    of the process (a constant, like a compiled regex; built at import
+    they were most of the time ``import dedupe`` took)."""
+    classes = _class_table()
+    mapped, unsafe = _normalization_tables()
+    return Tables(classes, mapped, unsafe, _count_table(classes))
 
 
 def script_counts(text: str) -> tuple[int, int]:
@@ -373,7 +397,7 @@ def script_counts(text: str) -> tuple[int, int]:
     (Han, Kana, Hangul, Thai, Lao, Khmer, Myanmar), on the text as it is."""
     if KERNEL is None:
         return script_counts_regex(text)
-    return KERNEL.script_counts(text, _COUNT_CLASS)
+    return KERNEL.script_counts(text, tables().counts)
 
 
 def script_counts_regex(text: str) -> tuple[int, int]:
@@ -385,10 +409,11 @@ def tokens(text: str) -> list[str]:
     """The tokens of ``text`` as strings (for display and tests, not the
     hot path)."""
     norm = normalize(text)
+    classes = tables().classes
     out: list[str] = []
     word: list[str] = []
     for ch in norm:
-        c = _CLASS[ord(ch)]
+        c = classes[ord(ch)]
         if c == WORD:
             word.append(ch)
             continue

@@ -21,6 +21,8 @@ Two layers:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import regex
 
@@ -176,20 +178,20 @@ PROSE_SHARE = 0.4
 
 
 
-def _prose_table() -> np.ndarray:
+@functools.cache
+def prose_table() -> np.ndarray:
     """Bits of every code point for the kernel's :func:`prose_share`, from
     the regular expressions above: 1 white space, 2 a letter, 4 a wide
-    character, 8 a word character, 16 a character of the markup hint."""
+    character, 8 a word character, 16 a character of the markup hint.
+    Built on first use, once per process (a constant, as
+    :func:`dedupe.core.shingle.tables`)."""
     table = np.zeros(0x110000, dtype=np.uint8)
-    for bit, pattern in ((1, r"\s+"), (2, r"\p{L}+"), (4, _WIDE.pattern + "+"), (8, r"\w+"),
-                         (16, r"[<`/_&\]:]+")):
-        for a, b in property_runs(pattern):
+    patterns = (r"\s+", r"\p{L}+", _WIDE.pattern + "+", r"\w+", r"[<`/_&\]:]+")
+    for bit, runs in zip((1, 2, 4, 8, 16), property_runs(patterns)):
+        for a, b in runs:
             table[a:b] |= bit
     table[0xD800:0xE000] = 0  # lone surrogates: none of these
     return table
-
-
-_PROSE_TABLE = _prose_table()
 
 
 def prose_share(text: str) -> float:
@@ -198,12 +200,12 @@ def prose_share(text: str) -> float:
     about as much as a short word)."""
     if KERNEL is None:
         return prose_share_regex(text)
-    visible, letters, wide, hint = KERNEL.prose_counts(text, _PROSE_TABLE)
+    visible, letters, wide, hint = KERNEL.prose_counts(text, prose_table())
     if visible == 0:
         return 0.0
     if hint:
         # Only text that may hold markup pays for the alternation.
-        _, letters, rest_wide, _ = KERNEL.prose_counts(_NON_PROSE.sub(" ", text), _PROSE_TABLE)
+        _, letters, rest_wide, _ = KERNEL.prose_counts(_NON_PROSE.sub(" ", text), prose_table())
         letters += rest_wide
     else:
         letters += wide

@@ -15,8 +15,9 @@ import numpy as np
 from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import is_long
 from dedupe.core.segment import paragraphs, sentences
-from dedupe.core.shingle import ShingleSets, shingle, unique_sets
+from dedupe.core.shingle import ShingleSets, shingle, tables, unique_sets
 from dedupe.core.signature import EMPTY, minhash
+from dedupe.core.structure import prose_table
 from dedupe.corpus import boilerplate as bp
 from dedupe.io.progress import Progress
 from dedupe.io.records import Document
@@ -359,4 +360,8 @@ def run_batches(texts: Iterator[list[str]], cfg: BatchConfig, jobs: int) -> list
     """Stage 1 over all batches, in input order. With several jobs at most
     two batches per worker are in flight, so reading never runs far ahead
     of the workers."""
+    # Every batch needs the Unicode tables: built here, before any worker
+    # is forked, they are shared instead of built again in each worker.
+    tables()
+    prose_table()
     return list(ordered_map(_analyze, texts, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS))
