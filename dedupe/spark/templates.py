@@ -263,7 +263,7 @@ def template_groups(paras: DataFrame, texts: DataFrame, need: int) -> DataFrame:
     from pyspark.sql import functions as F
 
     blocks = short_blocks(paras, texts).localCheckpoint()  # read by every later step
-    held = block_token_rows(blocks).localCheckpoint()
+    held = block_token_rows(blocks)
     df = document_frequency(held)
     cands = candidates(blocks, held, df, need).localCheckpoint()
     stand = standing(cands, blocks, held, need).localCheckpoint()
