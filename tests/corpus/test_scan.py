@@ -6,6 +6,7 @@ when it is present and is generated otherwise."""
 from __future__ import annotations
 
 import json
+import os
 import random
 
 import pytest
@@ -223,6 +224,25 @@ def test_results_do_not_depend_on_jobs(corpus, result, monkeypatch):
     monkeypatch.setattr(corpus_module, "BATCH_DOCS", 7)
     two = dedupe.scan(list(docs.items()), jobs=2)
     assert _comparable(two) == _comparable(result)
+
+
+def test_automatic_jobs_give_the_same_results_with_workers_as_in_process(corpus, result, monkeypatch):
+    import importlib
+
+    corpus_module = importlib.import_module("dedupe.corpus.batches")
+    workers_module = importlib.import_module("dedupe.io.workers")
+
+    docs, _ = corpus
+    # Many small batches, and a threshold of two batches for analyzing in
+    # this process: jobs=0 sends the rest of the corpus to workers.
+    monkeypatch.setattr(corpus_module, "BATCH_DOCS", 5)
+    monkeypatch.setattr(corpus_module, "IN_PROCESS_CHARS", 2 * corpus_module.BATCH_CHARS)
+    started = []
+    real = workers_module.start_method
+    monkeypatch.setattr(workers_module, "start_method", lambda: started.append(1) or real())
+    auto = dedupe.scan(list(docs.items()), jobs=0)
+    assert len(docs) > 3 * 5 and (started or (os.cpu_count() or 1) == 1)
+    assert _comparable(auto) == _comparable(result)
 
 
 def test_keep_longest_changes_the_canonical():
