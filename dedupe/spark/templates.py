@@ -40,10 +40,12 @@ if TYPE_CHECKING:
 #: A short block: its paragraph (``uid``, ``id``, ``k``), its masked text
 #: and the token hashes of that text.
 BLOCK_SCHEMA = "uid string, id string, k long, masked string, toks array<long>"
-PROPOSAL_SCHEMA = "key long, id string, frame array<long>, fdf array<long>"
-CANDIDATE_SCHEMA = "key long, support long, frame array<long>, fdf array<long>, anchor long, first long"
+#: A frame a block proposes: ``fdf`` is the document frequency of each
+#: frame token (0 at a slot), ``anchor`` its rarest token, ``first`` its
+#: first token.
+PROPOSAL_SCHEMA = "key long, id string, frame array<long>, fdf array<long>, anchor long, first long"
+PROPOSAL_NAMES = tuple(f.split()[0] for f in PROPOSAL_SCHEMA.split(", "))
 FILLED_SCHEMA = "key long, id string"
-HELD_SCHEMA = "key long"
 ASSIGNED_SCHEMA = "uid string, id string, k long, masked string, key long, positions array<int>"
 FORM_SCHEMA = "key long, tcanon string, template string"
 #: Each paragraph that fills a template, the most canonical paragraph
@@ -93,36 +95,26 @@ def _block_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBat
 
 
 def _proposal_partition(batches: Iterable[pa.RecordBatch], need: int) -> Iterator[pa.RecordBatch]:
-    """Every frame each block proposes, with its tokens' frequencies."""
+    """Every frame each block proposes (``seq``: its tokens in order, each
+    with its document frequency), with the frame tokens' frequencies, the
+    anchor and the first token."""
     import pyarrow as pa
 
     for rb in batches:
-        out: dict[str, list[Any]] = {"key": [], "id": [], "frame": [], "fdf": []}
-        for doc, raw, dfm in zip(_column(rb, "id"), _column(rb, "toks"), _column(rb, "dfm")):
-            toks = _unsigned(raw)
-            df = dict(zip(_unsigned([t for t, _ in dfm]), (int(d) for _, d in dfm)))
+        out: dict[str, list[Any]] = {name: [] for name in PROPOSAL_NAMES}
+        for doc, seq in zip(_column(rb, "id"), _column(rb, "seq")):
+            toks = _unsigned([x["token"] for x in seq])
+            df = dict(zip(toks, (int(x["df"]) for x in seq)))
             for p in tp.proposals(toks, [df[t] for t in toks], need):
-                out["key"].append(p.key)
-                out["id"].append(doc)
-                out["frame"].append(_signed(p.frame))
-                out["fdf"].append([df.get(t, 0) for t in p.frame])
-        yield pa.RecordBatch.from_pydict(out, schema=pa.schema([
-            ("key", pa.int64()), ("id", pa.string()), ("frame", pa.list_(pa.int64())),
-            ("fdf", pa.list_(pa.int64()))]))
-
-
-def _candidate_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """Each candidate with its anchor (rarest token) and its first token."""
-    import pyarrow as pa
-
-    for rb in batches:
-        frames = _frames(rb)
-        anchors = [tp.anchor(f, _frequencies(f, d)) for f, d in zip(frames, _column(rb, "fdf"))]
-        firsts = [next(t for t in f if t != tp.SLOT) for f in frames]
+                row = (p.key, doc, _signed(p.frame), [df.get(t, 0) for t in p.frame], tp.anchor(p.frame, df),
+                       next(t for t in p.frame if t != tp.SLOT))
+                for name, value in zip(PROPOSAL_NAMES, row):
+                    out[name].append(value)
         yield pa.RecordBatch.from_arrays(
-            [rb.column("key"), rb.column("support"), rb.column("frame"), rb.column("fdf"),
-             pa.array(_signed(anchors), pa.int64()), pa.array(_signed(firsts), pa.int64())],
-            names=["key", "support", "frame", "fdf", "anchor", "first"])
+            [pa.array(out["key"], pa.int64()), pa.array(out["id"], pa.string()),
+             pa.array(out["frame"], pa.list_(pa.int64())), pa.array(out["fdf"], pa.list_(pa.int64())),
+             pa.array(_signed(out["anchor"]), pa.int64()), pa.array(_signed(out["first"]), pa.int64())],
+            names=list(PROPOSAL_NAMES))
 
 
 def _filled_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -137,14 +129,14 @@ def _filled_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBa
 
 
 def _held_partition(batches: Iterable[pa.RecordBatch], need: int) -> Iterator[pa.RecordBatch]:
-    """The templates that hold in their ``documents`` (:func:`templates.holds`)."""
+    """The templates that hold in their ``documents``
+    (:func:`dedupe.corpus.templates.holds`), without that column."""
     import pyarrow as pa
 
     for rb in batches:
         rows = zip(_frames(rb), _column(rb, "fdf"), _column(rb, "documents"))
-        hit = pa.array([i for i, (f, d, n) in enumerate(rows) if tp.holds(f, int(n), need, _frequencies(f, d))],
-                       pa.int64())
-        yield pa.RecordBatch.from_arrays([rb.column("key").take(hit)], names=["key"])
+        hit = pa.array([tp.holds(f, int(n), need, _frequencies(f, d)) for f, d, n in rows], pa.bool_())
+        yield rb.drop_columns(["documents"]).filter(hit)
 
 
 def _assign_partition(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -207,21 +199,20 @@ def document_frequency(held: DataFrame) -> DataFrame:
     return held.select("token", "id").distinct().groupBy("token").agg(F.count(F.lit(1)).alias("df"))
 
 
-def candidates(blocks: DataFrame, held: DataFrame, df: DataFrame, need: int) -> DataFrame:
-    """:data:`CANDIDATE_SCHEMA` of every frame proposed by blocks of
-    ``need`` documents at least; ``support`` counts those documents."""
+def candidates(blocks: DataFrame, df: DataFrame, need: int) -> DataFrame:
+    """Every frame proposed by blocks of ``need`` documents at least, with
+    ``support`` (those documents) and the columns of
+    :data:`PROPOSAL_SCHEMA` but ``id``."""
     from pyspark.sql import functions as F
 
-    dfm = held.join(df, "token").groupBy("uid").agg(
-        F.map_from_entries(F.collect_list(F.struct("token", "df"))).alias("dfm"))
-    props = blocks.select("uid", "id", "toks").join(dfm, "uid").mapInArrow(
-        lambda it: _proposal_partition(it, need), PROPOSAL_SCHEMA)
+    at = blocks.select("uid", "id", F.posexplode("toks").alias("at", "token")).join(df, "token")
+    seq = at.groupBy("uid", "id").agg(F.sort_array(F.collect_list(F.struct("at", "token", "df"))).alias("seq"))
+    props = seq.mapInArrow(lambda it: _proposal_partition(it, need), PROPOSAL_SCHEMA)
     # All proposals of one key share its frame (the key is the frame's
     # hash) and the frequencies (global counts): ``min`` picks them once.
-    per_doc = props.groupBy("key", "id").agg(F.min(F.struct("frame", "fdf")).alias("f"))
+    per_doc = props.groupBy("key", "id").agg(F.min(F.struct("frame", "fdf", "anchor", "first")).alias("f"))
     found = per_doc.groupBy("key").agg(F.count(F.lit(1)).alias("support"), F.min("f").alias("f"))
-    found = found.where(F.col("support") >= need).select("key", "support", "f.frame", "f.fdf")
-    return found.mapInArrow(_candidate_partition, CANDIDATE_SCHEMA)
+    return found.where(F.col("support") >= need).select("key", "support", "f.*")
 
 
 def _holding(templates: DataFrame, pairs: DataFrame, need: int) -> DataFrame:
@@ -229,9 +220,7 @@ def _holding(templates: DataFrame, pairs: DataFrame, need: int) -> DataFrame:
     from pyspark.sql import functions as F
 
     counts = pairs.distinct().groupBy("key").agg(F.count(F.lit(1)).alias("documents"))
-    held = templates.select("key", "frame", "fdf").join(counts, "key").mapInArrow(
-        lambda it: _held_partition(it, need), HELD_SCHEMA)
-    return templates.join(held, "key")
+    return templates.join(counts, "key").mapInArrow(lambda it: _held_partition(it, need), templates.schema)
 
 
 def standing(cands: DataFrame, blocks: DataFrame, held: DataFrame, need: int) -> DataFrame:
@@ -265,7 +254,7 @@ def template_groups(paras: DataFrame, texts: DataFrame, need: int) -> DataFrame:
     blocks = short_blocks(paras, texts).localCheckpoint()  # read by every later step
     held = block_token_rows(blocks)
     df = document_frequency(held)
-    cands = candidates(blocks, held, df, need).localCheckpoint()
+    cands = candidates(blocks, df, need).localCheckpoint()
     stand = standing(cands, blocks, held, need).localCheckpoint()
     taken = assigned(stand, blocks, held).localCheckpoint()
     kept = _holding(stand, taken.select("key", "id"), need).select("key")
