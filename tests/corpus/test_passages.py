@@ -79,7 +79,7 @@ def giant_bucket_corpus(n: int = 1050) -> list[list[str]]:
     vocab = ["".join(rng.choice("bcdfghjklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(4000)]
 
     def sentence() -> str:
-        return " ".join(rng.choice(vocab) for _ in range(14)).capitalize() + "."
+        return " ".join(rng.choice(vocab) for _ in range(rng.randint(10, 18))).capitalize() + "."
 
     return [[f"doc{i:04d}", f"{sentence()} {SHARED} {sentence()}\n\n{sentence()} {sentence()}\n"] for i in range(n)]
 
