@@ -173,4 +173,4 @@ def PASSAGES_SCHEMA(pa: Any) -> pa.Schema:  # noqa: N802
 
 def BOILERPLATE_SCHEMA(pa: Any) -> pa.Schema:  # noqa: N802
     return pa.schema([("text", pa.string()), ("documents", pa.int64()), ("level", pa.string()),
-                      ("occurrences", pa.list_(_occurrence(pa)))])
+                      ("occurrences", pa.list_(_occurrence(pa))), ("template", pa.string())])
