@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -569,6 +571,32 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+_OUT_OF_MEMORY = "dedupe: error: out of memory; split the input or raise the memory limit"
+
+
+def _out_of_memory() -> int:
+    """One line, and no worker left behind to print a traceback or to
+    hold the output pipes open after the command ended."""
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    print(_OUT_OF_MEMORY, file=sys.stderr, flush=True)
+    if children:
+        # A pool cut short while it started keeps a thread that replaces
+        # stopped workers; only ending the process at once stops it.
+        os._exit(EXIT_ERROR)
+    return EXIT_ERROR
+
+
+def _thread_failed(previous: Callable[[Any], object], args: Any) -> None:
+    """A helper thread that runs out of memory (the one that reads the
+    workers' results, say) would leave the command waiting for ever: it
+    ends the command with the one line instead."""
+    if args.exc_type is not None and issubclass(args.exc_type, MemoryError):
+        os._exit(_out_of_memory())
+    previous(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # A file name that is not UTF-8 arrives with surrogate escapes; printed
     # as \udcff escapes it stays one readable, valid line in every format.
@@ -576,6 +604,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
+    previous_hook = threading.excepthook
+    threading.excepthook = partial(_thread_failed, previous_hook)
     try:
         return _COMMANDS[args.command](args)
     except DedupeError as exc:
@@ -590,10 +620,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         # Past a memory limit (ulimit, a container) the traceback itself
         # may not fit; one line with what to change does.
-        print("dedupe: error: out of memory; split the input or raise the memory limit", file=sys.stderr)
-        return EXIT_ERROR
+        return _out_of_memory()
+    except RuntimeError as exc:
+        if "can't start new thread" not in str(exc):
+            raise
+        return _out_of_memory()  # the same limit, met by a thread's stack (the worker pool's)
     except KeyboardInterrupt:
         print("dedupe: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    finally:
+        threading.excepthook = previous_hook

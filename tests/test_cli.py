@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dedupe.cli import main
+from tests.processes import run_dedupe
 
 PARA = [
     "The council approved the new library budget on Monday after a long debate about costs and staffing levels.",
@@ -251,23 +252,39 @@ def test_binary_standard_input_stops_at_the_first_nul_byte():
     assert err.decode().strip().splitlines() == ["dedupe: error: <stdin>: binary input (NUL byte at offset 0); not text"]
 
 
-def test_out_of_memory_is_one_line_and_exit_2(tmp_path):
+@pytest.fixture(scope="module")
+def big_inputs(tmp_path_factory):
+    """About 27 MB of prose three ways: one Markdown file, a JSONL corpus
+    of 30,000 documents, and a folder of 200 files (enough for workers)."""
     import random
-    import resource
 
     rng = random.Random(3)
     vocab = ["".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(2000)]
-    big = tmp_path / "big.md"
-    big.write_text("".join(" ".join(rng.choices(vocab, k=30)) + ".\n\n" for _ in range(150_000)))
+    paras = [" ".join(rng.choices(vocab, k=30)) + "." for _ in range(150_000)]
+    root = tmp_path_factory.mktemp("big")
+    (root / "big.md").write_text("".join(p + "\n\n" for p in paras))
+    with open(root / "corpus.jsonl", "w") as fh:
+        for d in range(0, len(paras), 5):
+            fh.write(json.dumps({"id": f"d{d}", "text": "\n\n".join(paras[d : d + 5])}) + "\n")
+    (root / "site").mkdir()
+    for f in range(200):
+        (root / "site" / f"p{f:03}.md").write_text("\n\n".join(paras[f * 750 : (f + 1) * 750]) + "\n")
+    return root
 
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (300 << 20, 300 << 20))
 
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    proc = subprocess.run([sys.executable, "-m", "dedupe", "clean", str(big)], capture_output=True,
-                          preexec_fn=limit, env=env, timeout=300)
+@pytest.mark.parametrize("argv", [
+    ["clean", "big.md"],
+    ["scan", "big.md"],
+    ["check", "big.md"],
+    # Workers: the thread that reads their results ran out of memory and
+    # the command waited for ever.
+    ["scan", "corpus.jsonl", "--jobs", "2"],
+    ["check", "site", "--jobs", "2"],
+], ids=" ".join)
+def test_out_of_memory_is_one_line_and_exit_2(big_inputs, argv):
+    proc = run_dedupe([*argv, "--no-config"], cwd=big_inputs, memory=300 << 20, timeout=120)
     assert proc.returncode == 2
-    assert proc.stderr.decode().strip().splitlines() == [
+    assert proc.stderr.strip().splitlines() == [
         "dedupe: error: out of memory; split the input or raise the memory limit"]
 
 
