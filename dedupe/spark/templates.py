@@ -254,6 +254,7 @@ def template_groups(paras: DataFrame, texts: DataFrame, need: int) -> DataFrame:
     blocks = short_blocks(paras, texts).localCheckpoint()  # read by every later step
     held = block_token_rows(blocks)
     df = document_frequency(held)
+    # Each of these is read by two later steps: computed once, not twice.
     cands = candidates(blocks, df, need).localCheckpoint()
     stand = standing(cands, blocks, held, need).localCheckpoint()
     taken = assigned(stand, blocks, held).localCheckpoint()
