@@ -20,24 +20,24 @@ if TYPE_CHECKING:
 
 #: A block before its text is looked up: ``occ`` sorted in canonical
 #: order (``k``, ``id``, ``start``); ``template`` is its text form (empty
-#: for a block that fills none, and missing from sentence blocks).
+#: for a block that fills none; missing from sentence blocks, and from
+#: paragraph blocks whose candidates were found without the texts).
 RAW_BLOCK = ("documents", "occ", "level", "template")
 
 
 def candidates(paras: DataFrame, threshold: float, need: int, texts: DataFrame | None = None) -> DataFrame:
     """The paragraphs of groups found in at least ``need`` documents:
-    ``uid``, ``canonical``, ``id``, ``k``, ``pos``, ``start``, ``end``,
-    ``documents`` (of the group) and ``template`` (its text form, or
-    empty). With the documents' texts (``texts``: ``id``, ``text``), a
-    paragraph that fills a template, or whose canonical does, is in the
-    template's group (:func:`dedupe.corpus.blocks.candidate_blocks`)."""
+    ``uid``, ``canonical``, ``id``, ``k``, ``pos``, ``start``, ``end`` and
+    ``documents`` (of the group). With the documents' texts (``texts``:
+    ``id``, ``text``), a paragraph that fills a template, or whose
+    canonical does, is in the template's group
+    (:func:`dedupe.corpus.blocks.candidate_blocks`), and ``template`` is
+    the text form of each row's template (or empty)."""
     from pyspark.sql import functions as F
 
     units = paras.where(F.col("tokens") > 0).select("uid", "k", "key", F.col("mask").alias("bands"), "shingles")
     grouped = near_groups(units, threshold).join(paras.select("uid", "id", "k", "pos", "start", "end"), "uid")
-    if texts is None:
-        grouped = grouped.withColumn("template", F.lit(""))
-    else:
+    if texts is not None:
         grouped = regroup(grouped, template_groups(paras, texts, need))
     counts = grouped.select("canonical", "id").distinct().groupBy("canonical").agg(F.count(F.lit(1)).alias("documents"))
     return grouped.join(counts.where(F.col("documents") >= need), "canonical")
@@ -68,11 +68,12 @@ def blocks(cand: DataFrame, cluster_of: DataFrame, need: int) -> tuple[DataFrame
     pairs = cand.join(cluster_of, "id").select("canonical", "cluster").distinct()
     confirmed = pairs.groupBy("canonical").agg(F.count(F.lit(1)).alias("clusters")).where(F.col("clusters") >= need)
     paras = cand.join(confirmed.select("canonical"), "canonical")
+    form = ["template"] if "template" in cand.columns else []  # candidates found with the texts
     raw = paras.groupBy("canonical").agg(
         F.first("documents").alias("documents"),
         F.sort_array(F.collect_list(F.struct("k", "id", "start", "end"))).alias("occ"),
-        F.max("template").alias("template"),  # one value per group
-    ).select(*RAW_BLOCK[:2], F.lit("paragraph").alias("level"), "template")
+        *[F.max(c).alias(c) for c in form],  # one value per group
+    ).select(*RAW_BLOCK[:2], F.lit("paragraph").alias("level"), *form)
     return paras, raw
 
 
