@@ -48,8 +48,8 @@ class SparkScan:
     - ``passages``: ``id``, ``start``, ``end``, ``duplicate_of`` (``id``,
       ``start``, ``end``) and ``similarity``, as
       :class:`dedupe.corpus.scan.Passage`;
-    - ``boilerplate``: ``text``, ``documents``, ``occurrences`` and
-      ``level``, as :class:`dedupe.corpus.scan.BoilerplateBlock`;
+    - ``boilerplate``: ``text``, ``documents``, ``occurrences``, ``level``
+      and ``template``, as :class:`dedupe.corpus.scan.BoilerplateBlock`;
     - ``documents``: the analysis, one row per document
       (:data:`dedupe.spark.analysis.ANALYSIS_SCHEMA`).
 
@@ -118,7 +118,7 @@ def stages(docs: DataFrame, texts: DataFrame, opts: Options, so: ScanOptions, ne
     """Stages 2-5 over the analysis ``docs``, in the order of
     :func:`dedupe.corpus.scan.cross_document`."""
     paras = units.paragraphs(docs)
-    cand = mark("boilerplate candidates", boilerplate.candidates(paras, so.boilerplate_threshold, need))
+    cand = mark("boilerplate candidates", boilerplate.candidates(paras, so.boilerplate_threshold, need, texts))
     groups = mark("document clusters", clusters.document_groups(docs, cand, opts.threshold))
     of = mark("cluster of each document", clusters.cluster_of(docs, groups))
     bp_paras, para_blocks = boilerplate.blocks(cand, of, need)
@@ -133,7 +133,7 @@ def stages(docs: DataFrame, texts: DataFrame, opts: Options, so: ScanOptions, ne
         documents=docs,
         clusters=clusters.cluster_rows(docs, groups),
         passages=passages.passage_rows(para_matches.unionByName(sent_matches)),
-        boilerplate=boilerplate.block_rows(para_blocks.unionByName(sent_blocks), texts),
+        boilerplate=boilerplate.block_rows(para_blocks.unionByName(sent_blocks, allowMissingColumns=True), texts),
         options=opts,
         scan_options=so,
     )
@@ -183,7 +183,8 @@ def collect(result: SparkScan, lengths: bool = True) -> ScanResult:
         for r in result.passages.collect()
     )
     blocks = tuple(
-        BoilerplateBlock(r["text"], int(r["documents"]), tuple(_occurrence(o) for o in r["occurrences"]), r["level"])
+        BoilerplateBlock(r["text"], int(r["documents"]), tuple(_occurrence(o) for o in r["occurrences"]), r["level"],
+                         r["template"])
         for r in result.boilerplate.collect()
     )
     if lengths:
