@@ -44,6 +44,8 @@ from dedupe.io.walk import source_entries, source_files
 from dedupe.options import Options, ScanOptions, SourceOptions, add_arguments, from_flags
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: What a shell reports for a command killed by SIGPIPE (128 + 13).
+EXIT_SIGPIPE = 141
 
 _CLEAN_EXAMPLES = """examples:
   dedupe clean article.md > article.clean.md
@@ -611,6 +613,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DedupeError as exc:
         print(f"dedupe: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (`dedupe check … | head`): stop quietly, as
+        # a command killed by SIGPIPE does, and keep the interpreter from
+        # complaining when it flushes the closed stream at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_SIGPIPE
     except OSError as exc:
         # What the system refuses where no step expected it (a name too
         # long, a folder that cannot be searched, a full disk): one line.
@@ -628,7 +637,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dedupe: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
     finally:
         threading.excepthook = previous_hook

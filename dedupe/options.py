@@ -278,7 +278,7 @@ class SourceOptions:
     max_line_length: int = option(
         MAX_LINE_CHARS, "refuse a file with a longer line (0: no limit)", metavar="CHARS", low=0)
     strict: bool = option(
-        False, "make an unreadable file or bad record an error instead of skipping it")
+        False, "make an unreadable file or folder, or a bad record, an error instead of skipping it")
 
     def __post_init__(self) -> None:
         validate(self)

@@ -418,3 +418,15 @@ def test_check_verbose_names_every_checked_file(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["check", str(site), "-v", "-q"])
     assert exit_.value.code == 2
+
+
+def test_a_closed_output_pipe_ends_quietly(article):
+    # `dedupe clean article.md | head -0`: the reader has gone before the
+    # output is written, so the first write meets a closed pipe.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    proc = subprocess.run([sys.executable, "-m", "dedupe", "clean", str(article)],
+                          stdout=write_end, stderr=subprocess.PIPE, timeout=120)
+    os.close(write_end)
+    assert proc.returncode == 141
+    assert proc.stderr == b""
