@@ -132,11 +132,16 @@ def test_quality_benchmark_runs_on_a_jsonl_corpus(tmp_path, capsys):
 
 def test_speed_benchmark_smoke(tmp_path, capsys):
     out = tmp_path / "s.json"
-    assert speed.main(["--limit", "60", "--runs", "1", "--json", str(out)]) == 0
+    # A small corpus for the whole processes: the scans and both baselines
+    # still run as processes of their own.
+    assert speed.main(["--limit", "60", "--runs", "1", "--scan-mb", "0.3", "--json", str(out)]) == 0
     result = json.loads(out.read_text())
     names = [r["pipeline"] for r in result["rows"]]
     assert names[0] == "dedupe (OPH)" and "datasketch" in names
     assert all(r["scan_mb_s"] > 0 for r in result["rows"])
+    processes = [r["process"] for r in result["processes"]]
+    assert processes[0] == "dedupe scan, kernel, --jobs 1" and any(p.startswith("datasketch pipeline") for p in processes)
+    assert all(r["cpu_s"] > 0 for r in result["processes"])
     assert "speed-up" in capsys.readouterr().out
 
 
