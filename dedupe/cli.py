@@ -368,7 +368,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     stdin_name = args.stdin_filename or "<stdin>"
     config_paths = [stdin_name if p == "-" and args.stdin_filename else p for p in args.paths]
     settings = build_settings(vars(args), _config(args, config_paths))
-    if settings.update_baseline and not settings.baseline:
+    if settings.update_baseline and not settings.check.baseline:
         raise UsageError("--update-baseline needs --baseline FILE (or 'baseline' in the configuration)")
     if args.output_file:
         _refuse_input(args.output_file, args.paths, "write the report elsewhere")
@@ -377,12 +377,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.fix:
         fixed = fix_findings(report, settings.sources.encoding)
         print(f"dedupe: fixed {fixed} finding(s)", file=sys.stderr)
-    if settings.update_baseline and settings.baseline:
-        _refuse_input(settings.baseline, list(report.texts), "give the baseline a file of its own")
-        n = write_baseline(settings.baseline, report.findings + report.suppressed)
-        print(f"dedupe: wrote {settings.baseline}: {n} finding(s) accepted", file=sys.stderr)
+    if settings.update_baseline and settings.check.baseline:
+        _refuse_input(settings.check.baseline, list(report.texts), "give the baseline a file of its own")
+        n = write_baseline(settings.check.baseline, report.findings + report.suppressed)
+        print(f"dedupe: wrote {settings.check.baseline}: {n} finding(s) accepted", file=sys.stderr)
         return EXIT_OK
-    rendered = render_report(settings.format, report, _use_color(args.color, args.output_file))
+    rendered = render_report(settings.check.format, report, _use_color(args.color, args.output_file))
     if args.output_file:
         write_atomic(args.output_file, rendered)
     else:
@@ -394,7 +394,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             counts[f.path] = counts.get(f.path, 0) + 1
         for path, n in counts.items():
             print(f"dedupe: {path}: {n} finding(s)", file=sys.stderr)
-    if settings.format == "text" and not args.quiet:
+    if settings.check.format == "text" and not args.quiet:
         print(summary_text(report), file=sys.stderr)
     return EXIT_FINDINGS if report.failing and not settings.check.exit_zero else EXIT_OK
 

@@ -51,14 +51,14 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None,
     a baseline that does not exist, unless ``update_baseline``)."""
     settings = settings or CheckSettings()
     accepted = None
-    if settings.baseline and not settings.update_baseline:
-        accepted = baseline_mod.load(settings.baseline)  # before any work: a missing file is an error
-    root = os.path.dirname(os.path.abspath(settings.baseline)) if settings.baseline else "."
+    if settings.check.baseline and not settings.update_baseline:
+        accepted = baseline_mod.load(settings.check.baseline)  # before any work: a missing file is an error
+    root = os.path.dirname(os.path.abspath(settings.check.baseline)) if settings.check.baseline else "."
     texts = read_files(paths, settings, stdin_name)
     ctx = CheckContext(texts, settings.options, settings.scan, settings.check)
     found = [f for rid in sorted(settings.rules) for f in RULES[rid].find(ctx)]
-    report = CheckReport(files=len(texts), fail_on=settings.fail_on, rules=settings.rules, texts=texts,
-                         baseline_file=settings.baseline)
+    report = CheckReport(files=len(texts), fail_on=settings.check.fail_on, rules=settings.rules, texts=texts,
+                         baseline_file=settings.check.baseline)
     regions = _regions(texts, report)
     order = {p: i for i, p in enumerate(texts)}
     found.sort(key=lambda f: (order.get(f.path, len(order)), f.start, f.rule, f.end))

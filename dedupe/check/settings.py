@@ -24,25 +24,5 @@ class CheckSettings:
     severity: Mapping[str, str] = field(default_factory=lambda: {r: v.severity for r, v in RULES.items()})
     update_baseline: bool = False
 
-    @property
-    def fail_on(self) -> str:
-        return self.check.fail_on
-
-    @property
-    def boilerplate_limit(self) -> float:
-        return self.check.boilerplate_limit
-
-    @property
-    def index(self) -> str | None:
-        return self.check.index
-
-    @property
-    def baseline(self) -> str | None:
-        return self.check.baseline
-
-    @property
-    def format(self) -> str:
-        return self.check.format
-
 
 __all__ = ["CheckOptions", "CheckSettings"]

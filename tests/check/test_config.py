@@ -38,7 +38,7 @@ def test_dedupe_toml_wins_and_pyproject_without_table_is_passed_over(tmp_path):
 def test_no_config_gives_defaults(tmp_path):
     assert discover([str(tmp_path)]) == Config()
     s = build_settings({}, Config())
-    assert s.fail_on == "warning" and s.boilerplate_limit == 0.5 and s.index is None
+    assert s.check.fail_on == "warning" and s.check.boilerplate_limit == 0.5 and s.check.index is None
 
 
 def test_flags_override_config(tmp_path):
@@ -48,7 +48,7 @@ def test_flags_override_config(tmp_path):
     s = build_settings({"threshold": 0.9, "select": ["DUP002"], "fail_on": None, "exclude": None}, cfg)
     assert s.options.threshold == 0.9 and s.rules == {"DUP002"}
     # A configured glob with a / is relative to the configuration file's folder.
-    assert s.fail_on == "error" and s.sources.exclude == (f"{tmp_path}/drafts/*",)
+    assert s.check.fail_on == "error" and s.sources.exclude == (f"{tmp_path}/drafts/*",)
 
 
 def test_every_flag_has_a_key(tmp_path):
@@ -65,11 +65,11 @@ def test_every_flag_has_a_key(tmp_path):
             s.options.keep, s.options.sentences) == (0.75, 0.9, 4, 10, "longest", False)
     assert s.rules == {"DUP001", "DUP002", "DUP003", "DUP004"} and s.severity["DUP003"] == "error"
     m = build_settings({}, load(tmp_path / "more.toml"))
-    assert m.fail_on == "info" and m.sources.include == ("*.md",) and m.sources.exclude == (f"{tmp_path}/x/*",)
-    assert m.sources.respect_gitignore is False and m.boilerplate_limit == 0.7
+    assert m.check.fail_on == "info" and m.sources.include == ("*.md",) and m.sources.exclude == (f"{tmp_path}/x/*",)
+    assert m.sources.respect_gitignore is False and m.check.boilerplate_limit == 0.7
     # Paths in a configuration file are relative to the file's folder.
-    assert m.index == str(tmp_path / "pub" / "index.db") and m.baseline == str(tmp_path / "base.json")
-    assert m.format == "sarif" and m.check.exit_zero and m.sources.encoding == "latin-1"
+    assert m.check.index == str(tmp_path / "pub" / "index.db") and m.check.baseline == str(tmp_path / "base.json")
+    assert m.check.format == "sarif" and m.check.exit_zero and m.sources.encoding == "latin-1"
     assert m.sources.errors == "replace"
     assert m.sources.max_line_length == 5000
 
