@@ -52,7 +52,7 @@ def band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
     each key tagged with its band number above its 32 bits; not all of
     them at once, which would need several times the memory of the keys."""
     members = np.arange(rows.size, dtype=np.int64)
-    per = max(1, BAND_CHUNK // max(rows.size, 1)) if bands.dtype.itemsize <= 4 else 1
+    per = max(1, BAND_CHUNK // max(rows.size, 1)) if bands.dtype.kind == "u" and bands.dtype.itemsize <= 4 else 1
     found = []
     for b0 in range(0, bands.shape[1], per):
         keys = bands[rows, b0 : b0 + per].astype(np.uint64)

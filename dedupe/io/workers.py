@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
-_END: Any = object()
 
 
 def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
