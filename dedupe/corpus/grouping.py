@@ -43,7 +43,7 @@ def pair_jaccard(off: np.ndarray, hashes: np.ndarray, units: np.ndarray, pairs: 
 
 #: Band keys bucketed in one sort: enough to make the per-call cost
 #: vanish, few enough that the sort's copies stay small next to the keys.
-BAND_CHUNK = 4_000_000
+BAND_CHUNK = 500_000
 
 
 def band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
