@@ -182,7 +182,7 @@ def build_passages(sources: dict[str, list[_data.Source]], topics: int, seed: in
                 usable.append((src, long[:40]))
             seen |= keys
         rng.shuffle(usable)
-        for k, (src, long) in enumerate(usable[:topics]):
+        for k, (_src, long) in enumerate(usable[:topics]):
             cjk = _data.is_cjk(" ".join(long))
             held, body = long[-5:], long[:-5]
             sid = f"1-src/{lang}/{k:03d}"
@@ -507,6 +507,45 @@ def _sub(site: Site, prefix: str) -> Site:
                 {k: v for k, v in site.templates.items() if k.startswith(prefix)})
 
 
+def run(sources: dict[str, list[_data.Source]], topics: int, pages: int, seed: int,
+        tools: Sequence[str] = tuple(PASSAGE_TOOLS)) -> dict:
+    """Both parts on ``sources``: passages copied into short answers, and
+    bylines with variable parts; scores per language and tool."""
+    options = Options()
+    out: dict = {"passages": {}, "boilerplate": {}, "seconds": {}}
+    pc = build_passages(sources, topics, seed)
+    out["answers"], out["source_articles"] = len(pc.answers), len(pc.sources)
+    langs = list(sources)
+    for tool in tools:
+        t0 = time.process_time()
+        links = PASSAGE_TOOLS[tool](pc, options)
+        out["seconds"][tool] = round(time.process_time() - t0, 2)
+        for lang in langs:
+            sub = PassageCorpus(pc.docs, pc.sources, [a for a in pc.answers if a.lang == lang])
+            out["passages"].setdefault(lang, {})[tool] = score_passages(sub, links)
+        out["passages"].setdefault("all", {})[tool] = score_passages(pc, links)
+    site = build_sites(sources, pages, seed)
+    out["pages"], out["templates"] = len(site.docs), len(site.templates)
+    found = {"dedupe scan": scan_blocks(site, options), "datasketch": datasketch_blocks(site, options)}
+    for lang in langs + ["all"]:
+        sub = site if lang == "all" else _sub(site, f"{lang}/")
+        for tool, blocks in found.items():
+            mine = [[o for o in occ if o[0] in sub.docs] for occ in blocks]
+            out["boilerplate"].setdefault(lang, {})[tool] = score_boilerplate(sub, [m for m in mine if m])
+    return out
+
+
+def report(out: dict) -> str:
+    """The tables of :func:`run`'s results."""
+    return "\n".join([
+        f"passages: {out['source_articles']} source articles, {out['answers']} answers", "",
+        passage_table(out["passages"]), "",
+        f"boilerplate: {out['pages']} pages, {out['templates']} templates", "",
+        boilerplate_table(out["boilerplate"]), "",
+        "CPU seconds: " + ", ".join(f"{k} {v}" for k, v in out["seconds"].items()),
+    ])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--langs", default="ja,zh,en")
@@ -516,35 +555,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--tools", default=",".join(PASSAGE_TOOLS), help="passage tools, comma-separated")
     ap.add_argument("--json", metavar="PATH")
     args = ap.parse_args(argv)
-    options = Options()
     sources = _data.default_sources([x for x in args.langs.split(",") if x], args.seed)
-    out: dict = {"passages": {}, "boilerplate": {}, "seconds": {}}
-
-    pc = build_passages(sources, args.topics, args.seed)
-    print(f"passages: {len(pc.sources)} source articles, {len(pc.answers)} answers", flush=True)
-    langs = list(sources)
-    for tool in [t for t in args.tools.split(",") if t]:
-        t0 = time.process_time()
-        links = PASSAGE_TOOLS[tool](pc, options)
-        out["seconds"][tool] = round(time.process_time() - t0, 2)
-        for lang in langs:
-            sub = PassageCorpus(pc.docs, pc.sources, [a for a in pc.answers if a.lang == lang])
-            out["passages"].setdefault(lang, {})[tool] = score_passages(sub, links)
-        out["passages"].setdefault("all", {})[tool] = score_passages(pc, links)
-    print()
-    print(passage_table(out["passages"]))
-
-    site = build_sites(sources, args.pages, args.seed)
-    print(f"\nboilerplate: {len(site.docs)} pages, {len(site.templates)} templates", flush=True)
-    found = {"dedupe scan": scan_blocks(site, options), "datasketch": datasketch_blocks(site, options)}
-    for lang in langs + ["all"]:
-        sub = site if lang == "all" else _sub(site, f"{lang}/")
-        for tool, blocks in found.items():
-            mine = [[o for o in occ if o[0] in sub.docs] for occ in blocks]
-            out["boilerplate"].setdefault(lang, {})[tool] = score_boilerplate(sub, [m for m in mine if m])
-    print()
-    print(boilerplate_table(out["boilerplate"]))
-    print("\nCPU seconds: " + ", ".join(f"{k} {v}" for k, v in out["seconds"].items()))
+    out = run(sources, args.topics, args.pages, args.seed, [t for t in args.tools.split(",") if t])
+    print(report(out))
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

@@ -5,6 +5,11 @@ good text it eats, on labelled documents with planted copies.
     python benchmarks/quality.py --corpus my.jsonl  # your own paragraphs as well
     python benchmarks/quality.py --sweep            # n-gram size x thresholds
     python benchmarks/quality.py --json out.json
+    python benchmarks/quality.py --no-cross-document   # one document at a time only
+
+After the per-document tables it runs the cross-document part
+(``crossdoc.py``): passages copied with light edits into short answers, and
+bylines with variable parts, each beside the datasketch paragraph baseline.
 
 Scores are over non-space characters: precision is the share of removed
 characters that were planted copies, recall the share of planted copies
@@ -28,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _data  # noqa: E402
+import crossdoc  # noqa: E402
 
 import dedupe  # noqa: E402
 from dedupe.options import Options  # noqa: E402
@@ -178,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-baseline", action="store_true", help="skip the datasketch baseline")
     ap.add_argument("--sweep", action="store_true", help="sweep ngram, threshold and containment")
+    ap.add_argument("--no-cross-document", action="store_true",
+                    help="skip the cross-document part (copied passages, bylines with variable parts)")
     ap.add_argument("--json", metavar="PATH", help="write the results as JSON")
     for name in ("ngram", "threshold", "containment", "min_tokens", "evidence_tokens"):
         ap.add_argument(f"--{name.replace('_', '-')}",
@@ -229,6 +237,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("negative kinds (structure, code, front-matter, extended) have no copies to find: "
           "recall is '–' and precision counts good text removed.")
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
+    across = None
+    if not args.no_cross_document:
+        across = crossdoc.run(sources, topics=40, pages=30, seed=args.seed)
+        print()
+        print("across documents (defaults of crossdoc.py):")
+        print()
+        print(crossdoc.report(across))
     if args.json:
         out = {
             "options": {"ngram": options.ngram, "threshold": options.threshold,
@@ -241,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "by_language_and_kind": {f"{lang}/{kind}": {t: results[t][(lang, kind)].as_dict() for t in names}
                                      for (lang, kind) in results[names[0]]},
             "seconds": seconds,
+            "across_documents": across,
         }
         Path(args.json).write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

@@ -127,7 +127,12 @@ def test_quality_benchmark_runs_on_a_jsonl_corpus(tmp_path, capsys):
     assert set(result["by_language"]) == {"mine", "all"}
     assert set(result["by_kind"]) == set(_data.KINDS)
     assert set(result["by_language"]["mine"]) == {"dedupe", "datasketch"}
-    assert "| language |" in capsys.readouterr().out
+    across = result["across_documents"]  # the cross-document part, on the same corpus
+    assert across["answers"] > 0 and across["templates"] > 0
+    assert set(across["passages"]["all"]) == {"dedupe scan", "dedupe index", "datasketch"}
+    assert set(across["boilerplate"]["all"]) == {"dedupe scan", "datasketch"}
+    printed = capsys.readouterr().out
+    assert "| language |" in printed and "blocks per template" in printed
 
 
 def test_speed_benchmark_smoke(tmp_path, capsys):
