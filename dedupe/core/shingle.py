@@ -146,11 +146,17 @@ class ShingleSets:
         return sorted_unique(self.raw(i))
 
 
-def sorted_unique(values: np.ndarray) -> np.ndarray:
+def sorted_unique(values: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """``np.unique(values)`` by sorting. numpy 2.3+ answers ``np.unique``
     on integers with a hash table, which measures 6-20x slower than a sort
-    on shingle hashes (random 64-bit values), small arrays and large."""
-    s = np.sort(values)
+    on shingle hashes (random 64-bit values), small arrays and large. With
+    ``overwrite``, ``values`` is sorted in place instead of copied (for
+    arrays of tens of millions of candidate pairs)."""
+    if overwrite:
+        values.sort()
+        s = values
+    else:
+        s = np.sort(values)
     if s.size < 2:
         return s
     keep = np.empty(s.size, dtype=bool)

@@ -62,9 +62,15 @@ def band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
             found.append(p)
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
+    # One key per pair, the per-band pair arrays dropped as soon as keyed
+    # and the keys sorted in place: a corpus of a million paragraphs has
+    # tens of millions of candidate sentence pairs before de-duplication.
     span = np.int64(rows.size)
-    key = sorted_unique(pairs[:, 0] * span + pairs[:, 1])
+    for i, p in enumerate(found):
+        found[i] = p[:, 0] * span + p[:, 1]
+    key = np.concatenate(found)
+    found.clear()
+    key = sorted_unique(key, overwrite=True)
     return np.stack([key // span, key % span], axis=1)
 
 
