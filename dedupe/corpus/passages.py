@@ -139,8 +139,11 @@ def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray
     pairs = pairs[~covered[c.sent_para[pairs[:, 0]]]]
     if pairs.size == 0:
         return []
+    found = [f for lo in range(0, len(pairs), VERIFY_CHUNK)
+             for f in _verified(c, options, spool, pairs[lo : lo + VERIFY_CHUNK])]
+    del pairs
     parts_of: dict[int, list[tuple[reuse.Part, float]]] = {}
-    for part, sim in strongest(_verified(c, options, spool, pairs)):
+    for part, sim in strongest(found):
         parts_of.setdefault(int(c.sent_doc[part.copy]), []).append((part, sim))
 
     def span(u: int) -> tuple[int, int]:
@@ -152,9 +155,17 @@ def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray
     return out
 
 
+#: Candidate sentence pairs verified at a time: the texts, shingle sets
+#: and verdicts of a chunk are freed before the next one, so the stage's
+#: memory stays bounded however many candidates the LSH finds (a corpus
+#: of a million paragraphs has millions of them, almost all not copies).
+VERIFY_CHUNK = 500_000
+
+
 def _verified(c: Corpus, options: Options, spool: Spool, pairs: np.ndarray) -> list[tuple[reuse.Part, float]]:
     """Every pair ``(copy, source)`` of sentences that :func:`judge` finds
-    copied, as a part of a passage with its similarity."""
+    copied, as a part of a passage with its similarity. Each pair is
+    judged on its own, so pairs may be judged in chunks."""
     units = sorted_unique(pairs.ravel())
     texts: dict[int, str] = {}
     by_doc: dict[int, list[int]] = {}
@@ -165,12 +176,14 @@ def _verified(c: Corpus, options: Options, spool: Spool, pairs: np.ndarray) -> l
         for u in us:
             texts[u] = doc[int(c.sent_start[u]) : int(c.sent_end[u])]
     v = judge([texts[u] for u in units.tolist()], np.searchsorted(units, pairs), options)
+    del texts
+    # Python objects only for the few pairs that are copies.
+    hit = np.flatnonzero(v.strength != reuse.NONE)
     return [
         (reuse.Part(x, int(c.sent_doc[y]), y, strength, bool(c.sent_long[x] and c.sent_long[y]), weight,
                     bool(c.sent_key[x] == c.sent_key[y])), sim)
-        for (x, y), strength, sim, weight in zip(pairs.tolist(), v.strength.tolist(), v.similarity.tolist(),
-                                                 v.weight.tolist())
-        if strength != reuse.NONE
+        for (x, y), strength, sim, weight in zip(pairs[hit].tolist(), v.strength[hit].tolist(),
+                                                 v.similarity[hit].tolist(), v.weight[hit].tolist())
     ]
 
 
@@ -203,7 +216,15 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
             marks[u] = evidence.marks(texts[u])
         return marks[u]
 
-    for i, ((x, y), n, a, b) in enumerate(zip(pairs.tolist(), inter.tolist(), size_a.tolist(), size_b.tolist())):
+    # reuse.strength decides; the weakest of its rules, in the same float
+    # arithmetic, only spares it (and Python objects) the pairs it rejects.
+    union = np.maximum(size_a + size_b - inter, 1)
+    smaller = np.maximum(np.minimum(size_a, size_b), 1)
+    maybe = np.flatnonzero((inter > 0) & (size_a > 0) & (size_b > 0) & (
+        (inter / union >= min(options.threshold, reuse.WEAK_JACCARD))
+        | (inter / smaller >= min(options.containment, reuse.WEAK_CONTAINMENT))))
+    for i, (x, y), n, a, b in zip(maybe.tolist(), pairs[maybe].tolist(), inter[maybe].tolist(),
+                                  size_a[maybe].tolist(), size_b[maybe].tolist()):
         found, sim = reuse.strength(n, a, b, options.threshold, options.containment)
         if found == reuse.NONE or evidence.conflict(mark(x), mark(y), a < b):
             continue

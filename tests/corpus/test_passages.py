@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dedupe
+from dedupe.corpus import passages
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,6 +63,7 @@ def test_a_lone_short_sentence_is_not_a_passage():
 CHILD = r"""
 import json, random, sys
 import dedupe
+from dedupe.corpus import passages
 docs = json.load(open(sys.argv[1], encoding="utf-8"))
 random.Random(int(sys.argv[2])).shuffle(docs)
 result = dedupe.scan(docs, jobs=1, min_documents=100_000)
@@ -105,3 +107,14 @@ def test_a_sentence_bucket_over_the_cap_links_copies_to_the_canonical_sentence(t
     assert {(p["duplicate_of"]["id"], p["duplicate_of"]["start"], p["duplicate_of"]["end"]) for p in first} == {
         ("doc0000", at, at + len(SHARED))}
     assert all(docs[int(p["id"][3:])][1][p["start"] : p["end"]] == SHARED for p in first)
+
+
+def test_candidate_pairs_verified_in_small_chunks_find_the_same_passages(monkeypatch):
+    # Candidates are verified a chunk at a time to bound the memory; the
+    # chunk size must not change what is found.
+    docs = [*giant_bucket_corpus(200), ["a-source", " ".join(SOURCE) + "\n"],
+            ["b-copy", OTHER + "\n\n" + " ".join(EDITED) + "\n"]]
+    whole = dedupe.scan(docs, jobs=1, min_documents=100_000).passages
+    monkeypatch.setattr(passages, "VERIFY_CHUNK", 7)
+    assert dedupe.scan(docs, jobs=1, min_documents=100_000).passages == whole
+    assert len(whole) == 200  # 199 copies of the shared sentence, one edited passage
