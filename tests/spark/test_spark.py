@@ -248,14 +248,6 @@ if shutil.which("java") is None:
 from dedupe import spark as dspark  # noqa: E402
 from dedupe.spark.bands import candidate_pairs  # noqa: E402
 from dedupe.spark.components import spark_components  # noqa: E402
-from tests.spark_session import local_session  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def spark():
-    session = local_session()
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")

@@ -115,14 +115,6 @@ if shutil.which("java") is None:
     pytest.skip("no Java runtime for Spark", allow_module_level=True)
 
 from dedupe import spark as dspark  # noqa: E402
-from tests.spark_session import local_session  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def spark():
-    session = local_session()
-    yield session
-    session.stop()
 
 
 def _frame(spark, corpus, partitions):
