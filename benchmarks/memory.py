@@ -20,17 +20,15 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from check_speed import make_site  # noqa: E402
-from scale import _tree_rss, generate  # noqa: E402
+from scale import generate, watch  # noqa: E402
 
 #: Paragraphs of the scale corpus per MB, and site pages per MB (measured).
 _PARAGRAPHS_PER_MB = 3_100
@@ -62,23 +60,13 @@ def changelog(path: Path, target_bytes: int = 700_000, seed: int = 1) -> int:
 
 
 def measure(cmd: list[str]) -> dict:
-    """Run ``cmd``; its wall time, CPU time, exit status and peak memory."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.05)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} failed ({code}): {err}")
-    return {"seconds": round(time.perf_counter() - t0, 1), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
-            "peak_tree_rss_mb": round(max(peak, usage.ru_maxrss * 1024) / 1e6),
-            "max_process_rss_mb": round(usage.ru_maxrss * 1024 / 1e6)}
+    """Run ``cmd``; its wall time, CPU time and peak memory (exit 0 or 1)."""
+    w = watch(cmd, keep_output=False)
+    if w.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({w.returncode}): {w.stderr}")
+    return {"seconds": round(w.seconds, 1), "cpu_seconds": round(w.usage.ru_utime + w.usage.ru_stime, 1),
+            "peak_tree_rss_mb": round(w.peak_tree / 1e6),
+            "max_process_rss_mb": round(w.usage.ru_maxrss * 1024 / 1e6)}
 
 
 def _folder_bytes(root: Path) -> int:

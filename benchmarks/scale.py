@@ -27,8 +27,11 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -124,16 +127,33 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run(corpus: Path, jobs: int) -> dict:
-    cmd = [sys.executable, "-m", "dedupe", "scan", str(corpus), "--format", "json", "--jobs", str(jobs)]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = 0
-    out_chunks: list[bytes] = []
-    import threading
+@dataclass(frozen=True)
+class Watched:
+    """A finished process: its exit status, output, wall seconds, rusage
+    (its own and its workers' CPU time and peak) and the peak resident
+    memory of its whole process tree, polled every 50 ms."""
 
-    reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()))
-    reader.start()
+    returncode: int
+    stdout: bytes
+    stderr: str
+    seconds: float
+    usage: Any
+    peak_tree: int
+
+
+def watch(cmd: list[str], keep_output: bool = True) -> Watched:
+    """Run ``cmd`` to its end while polling its memory."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if keep_output else subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    out_chunks: list[bytes] = []
+    errs: list[bytes] = []
+    readers = [threading.Thread(target=lambda: errs.append(proc.stderr.read()))]
+    if keep_output:
+        readers.append(threading.Thread(target=lambda: out_chunks.append(proc.stdout.read())))
+    for r in readers:
+        r.start()
+    peak = 0
     while True:
         # wait4 gives this child's own rusage: its peak and its workers'.
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -141,13 +161,19 @@ def run(corpus: Path, jobs: int) -> dict:
             break
         peak = max(peak, _tree_rss(proc.pid))
         time.sleep(0.05)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    reader.join()
-    seconds = time.perf_counter() - t0
-    err = proc.stderr.read().decode()
-    if proc.returncode != 0:
-        raise SystemExit(f"scan failed ({proc.returncode}): {err}")
-    report = json.loads(b"".join(out_chunks))
+    for r in readers:
+        r.join()
+    return Watched(os.waitstatus_to_exitcode(status), b"".join(out_chunks), b"".join(errs).decode(),
+                   time.perf_counter() - t0, usage, max(peak, usage.ru_maxrss * 1024))
+
+
+def run(corpus: Path, jobs: int) -> dict:
+    cmd = [sys.executable, "-m", "dedupe", "scan", str(corpus), "--format", "json", "--jobs", str(jobs)]
+    w = watch(cmd)
+    seconds, usage, peak = w.seconds, w.usage, w.peak_tree
+    if w.returncode != 0:
+        raise SystemExit(f"scan failed ({w.returncode}): {w.stderr}")
+    report = json.loads(w.stdout)
     max_child = usage.ru_maxrss * 1024
     s = report["summary"]
     return {
