@@ -83,9 +83,10 @@ class Cluster(Record):
 class Passage(Record):
     """Text of document ``id`` at ``[start, end)`` copied from
     ``duplicate_of``: one paragraph, several adjacent paragraphs, or a run
-    of sentences. ``similarity`` is the lowest of its parts (Jaccard for
-    paragraphs, 1.0 for sentences, which match exactly after
-    normalization)."""
+    of sentences. ``similarity`` is the lowest of its parts: the Jaccard
+    of two paragraphs; for two sentences the Jaccard, or the containment
+    of the shorter in the longer when that is what decides
+    (:func:`dedupe.core.reuse.strength`)."""
 
     id: str
     start: int

@@ -25,7 +25,7 @@ def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
 
 def _similarity(x: np.ndarray, y: np.ndarray, wx: np.ndarray | None, wy: np.ndarray | None) -> float:
     # Documents are compared without their boilerplate, or whole when
-    # neither has anything else (dedupe.corpus.clusters.DocumentSets).
+    # neither has anything else (dedupe.corpus.clusters.document_similarities).
     if wx is not None and wy is not None and x.size == 0 and y.size == 0:
         return _jaccard(wx, wy)
     return _jaccard(x, y)
