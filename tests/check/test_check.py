@@ -284,3 +284,26 @@ def test_the_original_is_the_article_committed_first(tmp_path, capsys):
     assert main(argv) == 1  # no history: path order
     [f] = json.loads(capsys.readouterr().out)["findings"]
     assert f["path"].endswith("z-original.md")
+
+
+def test_pages_that_are_mostly_a_byline_with_changing_parts_are_boilerplate(tmp_path, capsys):
+    """A stub that is a byline and an editor line, whose author, date,
+    reading time and editor change from page to page, around one short
+    sentence of its own: the byline and the editor line fill templates, so
+    the stubs are largely boilerplate (DUP005) although no two bylines are
+    alike; pages with a real body are not reported."""
+    import random
+
+    rng = random.Random(3)
+    first, last = ["Anna", "Ben", "Clara", "David", "Elena"], ["Abbott", "Brennan", "Castillo", "Dubois"]
+    months = ["January", "March", "May", "July", "September"]
+    for i in range(10):
+        byline = (f"By {first[i % 5]} {last[i % 4]} · {months[(i * 3) % 5]} {rng.randint(1, 28)}, 2025"
+                  f" · {rng.randint(2, 25)} min read")
+        editor = "責任編輯：" + "王李张刘陈杨黄赵吴周"[i] + "伟芳娜敏静丽强磊军洋"[(i * 7) % 10]
+        body = [prose(200 + i, 1)] if i < 4 else [prose(300 + i, 3), prose(400 + i, 3), prose(500 + i, 3)]
+        (tmp_path / f"p{i}.md").write_text("\n\n".join([byline, *body, editor]) + "\n", encoding="utf-8")
+    # The stubs are 30-45 % byline and editor line, the full pages under 10 %.
+    _, data = check_json(["--no-config", "--select", "DUP005", "--boilerplate-limit", "0.25", str(tmp_path)], capsys)
+    assert sorted(Path(f["path"]).name for f in data["findings"]) == [f"p{i}.md" for i in range(4)]
+    assert all(f["kind"] == "boilerplate" and f["similarity"] > 0.25 for f in data["findings"])
