@@ -44,3 +44,8 @@ class MissingExtraError(DedupeError, ImportError):
 class UsageError(DedupeError, ValueError):
     """The command line is wrong: flags that do not go together, a missing
     argument. Raised by the CLI, never by the library."""
+
+
+class WorkerError(DedupeError, RuntimeError):
+    """A worker process ended without finishing its work: killed from
+    outside, most often by the system for lack of memory."""

@@ -18,7 +18,11 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from dedupe.errors import WorkerError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,15 +50,23 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
         for item in items:
             yield fn(item, *args)
         return
-    ctx = multiprocessing.get_context(start_method())
-    with ctx.Pool(jobs) as pool:
-        pending: deque = deque()
+    # An executor, not multiprocessing.Pool: a Pool replaces a worker that
+    # dies (the kernel's OOM killer) and waits forever for its task, while
+    # an executor fails every pending task and every later submission.
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(start_method()))
+    try:
+        pending: deque[Future] = deque()
         for item in items:
-            pending.append(pool.apply_async(fn, (item, *args)))
+            pending.append(pool.submit(fn, item, *args))
             while len(pending) >= 2 * jobs:
-                yield pending.popleft().get()
+                yield pending.popleft().result()
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().result()
+    except BrokenProcessPool as exc:
+        raise WorkerError("a worker process ended without finishing its work (killed, most often for lack of "
+                          "memory); run with --jobs 1 or with more memory") from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def start_method() -> str:

@@ -62,3 +62,29 @@ def test_the_library_runs_workers_from_a_script_without_a_main_guard(tmp_path):
     out = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["findings 80"]
+
+
+def _die_on(x: int, fatal: int) -> int:
+    if x == fatal:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer does
+    return x
+
+
+def test_a_worker_killed_mid_task_is_a_named_error_not_a_hang():
+    import subprocess
+    import sys
+
+    # In a child process with a deadline: before the fix the map waited forever.
+    code = ("from dedupe.errors import WorkerError\n"
+            "from dedupe.io.workers import ordered_map\n"
+            "from tests.io.test_workers import _die_on\n"
+            "try:\n"
+            "    list(ordered_map(_die_on, range(12), 2, 5))\n"
+            "except WorkerError as exc:\n"
+            "    print('WorkerError', exc)\n")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("WorkerError a worker process ended")
