@@ -12,7 +12,6 @@ end up in A's group through B.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,10 +30,11 @@ class Groups:
 def leader_groups(
     n: int,
     pairs: np.ndarray,
-    similarity: Callable[[int, int], float],
+    similarity: np.ndarray,
     threshold: float,
 ) -> Groups:
-    """Group ``n`` items in canonical order from candidate ``pairs``.
+    """Group ``n`` items in canonical order from candidate ``pairs``, whose
+    verified similarities are ``similarity`` (one per pair).
 
     Items are visited in order; an item joins the best verified group
     canonical that comes before it among its candidates (highest similarity,
@@ -44,11 +44,13 @@ def leader_groups(
     canonical = np.arange(n, dtype=np.int64)
     sim_out = np.ones(n, dtype=np.float64)
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]  # an item is no evidence of itself
+    sims = np.asarray(similarity, dtype=np.float64).reshape(-1)
+    mine = pairs[:, 0] != pairs[:, 1]  # an item is no evidence of itself
+    pairs, sims = pairs[mine], sims[mine]
     if pairs.size:
         lo, hi = pairs.min(axis=1), pairs.max(axis=1)
         order = np.lexsort((lo, hi))
-        lo_l, hi_l = lo[order].tolist(), hi[order].tolist()
+        lo_l, hi_l, s_l = lo[order].tolist(), hi[order].tolist(), sims[order].tolist()
         bounds = np.flatnonzero(np.r_[True, hi[order][1:] != hi[order][:-1], True]).tolist()
         # An item joins a group only on its own turn, and every candidate
         # canonical comes before it, so a canonical never joins a group
@@ -57,10 +59,9 @@ def leader_groups(
         for a, b in zip(bounds[:-1], bounds[1:]):
             j = hi_l[a]
             best, best_sim = -1, -1.0
-            for i in lo_l[a:b]:
+            for i, s in zip(lo_l[a:b], s_l[a:b]):
                 if member[i]:
                     continue  # a member of another group: no chaining
-                s = similarity(i, j)
                 if s >= threshold and s > best_sim:
                     best, best_sim = i, s
             if best >= 0:

@@ -97,7 +97,6 @@ def _class_table() -> np.ndarray:
     return table
 
 
-
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
 _M2 = np.uint64(0xC4CEB9FE1A85EC53)
 _S33 = np.uint64(33)
@@ -216,8 +215,6 @@ def _normalization_tables() -> tuple[np.ndarray, np.ndarray]:
     return mapped, unsafe
 
 
-
-
 def char_hashes(cp: np.ndarray) -> np.ndarray:
     """The hash of each code point, ``fmix64(c + seed)``: computed where it
     is needed (a table of all of them took a fifth of the import time)."""
@@ -231,7 +228,8 @@ def normalized_code_points(texts: Sequence[str]) -> np.ndarray:
     Unicode algorithm."""
     joined = "\x00".join(t.replace("\x00", " ") for t in texts)
     raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    mapped, unsafe = tables().mapped, tables().unsafe
+    t = tables()
+    mapped, unsafe = t.mapped, t.unsafe
     bad = np.flatnonzero(unsafe[raw])
     if bad.size == 0:
         return mapped[raw]

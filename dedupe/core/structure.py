@@ -176,8 +176,6 @@ _MARKUP_HINT = regex.compile(r"[<`/_&\]:]|\w\.\w")
 PROSE_SHARE = 0.4
 
 
-
-
 @functools.cache
 def prose_table() -> np.ndarray:
     """Bits of every code point for the kernel's :func:`prose_share`, from

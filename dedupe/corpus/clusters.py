@@ -79,8 +79,7 @@ def find_clusters(c: Corpus, rank: np.ndarray, boilerplate: np.ndarray, threshol
     items = np.flatnonzero(~c.doc_empty)
     order = items[np.argsort(rank[items], kind="stable")]
     pairs = band_pairs(c.doc_bands, order)
-    known = dict(zip(map(tuple, pairs.tolist()), document_similarities(c, boilerplate, order[pairs]).tolist()))
-    g = leader_groups(order.size, pairs, lambda i, j: known[(i, j) if i < j else (j, i)], threshold)
+    g = leader_groups(order.size, pairs, document_similarities(c, boilerplate, order[pairs]), threshold)
     of = np.arange(n_docs, dtype=np.int64)
     of[order] = order[g.canonical]
     by_canon: dict[int, list[int]] = {}

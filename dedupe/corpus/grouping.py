@@ -98,15 +98,8 @@ def near_groups(
     r_index = np.full(n, -1, dtype=np.int64)
     r_index[reps] = np.arange(reps.size)
     pairs = band_pairs(bands, items[reps])
-    # Every candidate pair verified exactly in a few numpy calls, then
-    # looked up while grouping.
-    known = dict(zip(map(tuple, np.sort(pairs, axis=1).tolist()),
-                     pair_jaccard(off, hashes, items[reps], pairs).tolist()))
-
-    def sim(i: int, j: int) -> float:
-        return known[(i, j) if i < j else (j, i)]
-
-    g = leader_groups(reps.size, pairs, sim, threshold)
+    # Every candidate pair verified exactly in a few numpy calls.
+    g = leader_groups(reps.size, pairs, pair_jaccard(off, hashes, items[reps], pairs), threshold)
     rep_canon = reps[g.canonical]  # position of each representative's canonical
     my_rep = r_index[rep_of]
     # Exact copies of a canonical are similar at 1.0 (already so), exact

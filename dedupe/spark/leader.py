@@ -33,9 +33,8 @@ def component_leaders(edges: pd.DataFrame, threshold: float) -> pd.DataFrame:
     pos = {node_id: i for i, (_, node_id) in enumerate(nodes)}
     pa_ = np.array([pos[x] for x in edges["a"]], dtype=np.int64)
     pb_ = np.array([pos[x] for x in edges["b"]], dtype=np.int64)
-    lo, hi = np.minimum(pa_, pb_), np.maximum(pa_, pb_)
-    known = dict(zip(zip(lo.tolist(), hi.tolist()), edges["similarity"].astype(float).tolist()))
-    g = leader_groups(len(nodes), np.stack([lo, hi], axis=1), lambda i, j: known[(i, j)], threshold)
+    g = leader_groups(len(nodes), np.stack([pa_, pb_], axis=1), edges["similarity"].to_numpy(dtype=np.float64),
+                      threshold)
     names = [n for _, n in nodes]
     return pd.DataFrame({"node": names, "canonical": [names[c] for c in g.canonical.tolist()],
                          "similarity": g.similarity.astype(float)})
