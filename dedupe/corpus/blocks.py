@@ -112,8 +112,8 @@ def candidate_blocks(c: Corpus, para_rank: np.ndarray, threshold: float, need: i
     canon_docs = np.unique(np.stack([g.canonical, c.para_doc[g.items]], axis=1), axis=0)
     cans, counts = np.unique(canon_docs[:, 0], return_counts=True)
     keep = counts >= need
-    return Candidates(g, cans[keep], dict(zip(cans[keep].tolist(), counts[keep].tolist())),
-                      {k: v for k, v in forms.items() if k in set(cans[keep].tolist())})
+    kept = dict(zip(cans[keep].tolist(), counts[keep].tolist()))
+    return Candidates(g, cans[keep], kept, {k: v for k, v in forms.items() if k in kept})
 
 
 def blocks(c: Corpus, cand: Candidates, cluster_of: np.ndarray, need: int) -> tuple[np.ndarray, list[RawBlock]]:

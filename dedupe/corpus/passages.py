@@ -216,13 +216,9 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
             marks[u] = evidence.marks(texts[u])
         return marks[u]
 
-    # reuse.strength decides; the weakest of its rules, in the same float
-    # arithmetic, only spares it (and Python objects) the pairs it rejects.
-    union = np.maximum(size_a + size_b - inter, 1)
-    smaller = np.maximum(np.minimum(size_a, size_b), 1)
-    maybe = np.flatnonzero((inter > 0) & (size_a > 0) & (size_b > 0) & (
-        (inter / union >= min(options.threshold, reuse.WEAK_JACCARD))
-        | (inter / smaller >= min(options.containment, reuse.WEAK_CONTAINMENT))))
+    # reuse.strength decides; may_match only spares it (and Python
+    # objects) the pairs it would reject.
+    maybe = np.flatnonzero(reuse.may_match(inter, size_a, size_b, options.threshold, options.containment))
     for i, (x, y), n, a, b in zip(maybe.tolist(), pairs[maybe].tolist(), inter[maybe].tolist(),
                                   size_a[maybe].tolist(), size_b[maybe].tolist()):
         found, sim = reuse.strength(n, a, b, options.threshold, options.containment)
