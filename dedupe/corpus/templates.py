@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import xxhash
@@ -57,6 +58,7 @@ MAX_SLOT = 12
 SPECIFIC = 0.5
 
 Frame = tuple[int, ...]
+T = TypeVar("T")
 
 _DIGIT_HASH = int(token_hashes(["0"])[0][0])
 
@@ -79,13 +81,14 @@ def frame_key(frame: Frame) -> int:
     return xxhash.xxh3_64_intdigest(np.array(frame, dtype=np.uint64).tobytes()) >> 1
 
 
-def _collapse(toks: Sequence[int], keep: Sequence[bool]) -> Frame:
-    out: list[int] = []
+def _collapse(toks: Sequence[T], keep: Sequence[bool], slot: T) -> tuple[T, ...]:
+    """``toks`` with each run of tokens not kept replaced by one ``slot``."""
+    out: list[T] = []
     for t, k in zip(toks, keep):
         if k:
             out.append(t)
-        elif not out or out[-1] != SLOT:
-            out.append(SLOT)
+        elif not out or out[-1] != slot:
+            out.append(slot)
     return tuple(out)
 
 
@@ -124,7 +127,7 @@ def proposals(toks: Sequence[int], df: Sequence[int], need: int) -> list[Proposa
         keep = [d >= s for d in df]
         lone = [keep[i] and 0 < i < n - 1 and not keep[i - 1] and not keep[i + 1] for i in range(n)]
         for k in (keep, [a and not b for a, b in zip(keep, lone)]):
-            frame = _collapse(toks, k)
+            frame = _collapse(toks, k, SLOT)
             if _acceptable(frame, k):
                 key = frame_key(frame)
                 out.setdefault(key, Proposal(frame, key, sum(k)))
@@ -224,13 +227,7 @@ def template_text(masked: str, positions: Sequence[int]) -> str:
     keep = [False] * len(toks)
     for p in positions:
         keep[p] = True
-    out: list[str] = []
-    for t, k in zip(toks, keep):
-        if k:
-            out.append(t)
-        elif not out or out[-1] != SLOT_TEXT:
-            out.append(SLOT_TEXT)
-    return " ".join(out)
+    return " ".join(_collapse(toks, keep, SLOT_TEXT))
 
 
 def parse_frame(text: str) -> Frame:
