@@ -32,15 +32,15 @@ if TYPE_CHECKING:
 
 #: A match before merging: the copy (``id``, ``k``, sentences ``c_first``
 #: to ``c_last`` numbered in its document, offsets) and its source.
-MATCH_COLUMNS = ("id", "k", "c_first", "c_last", "c_start", "c_end",
-                 "src", "src_k", "s_first", "s_last", "s_start", "s_end", "similarity")
+MATCH_SCHEMA = ("id string, k long, c_first int, c_last int, c_start long, c_end long, src string, src_k long,"
+                " s_first int, s_last int, s_start long, s_end long, similarity double")
 MERGED_SCHEMA = ("id string, k long, start long, end long, src string, src_k long, s_start long,"
                  " s_end long, similarity double")
 
 
 def copied_paragraphs(paras: DataFrame, boilerplate: DataFrame, cluster_of: DataFrame,
                       options: Options) -> tuple[DataFrame, DataFrame]:
-    """Matches (:data:`MATCH_COLUMNS`) of near-duplicate prose paragraphs
+    """Matches (:data:`MATCH_SCHEMA`) of near-duplicate prose paragraphs
     in documents of different clusters, and ``(id, para)`` of every
     paragraph that copies one elsewhere (its sentences are not matched
     again)."""
@@ -103,8 +103,6 @@ VERIFIED_SCHEMA = ("id string, k long, spos int, start long, end long, src strin
                    " s_start long, s_end long, long boolean, exact boolean, strength int, similarity double,"
                    " weight double")
 VERIFIED_NAMES = [f.split()[0] for f in VERIFIED_SCHEMA.split(", ")]
-MATCH_SCHEMA = ("id string, k long, c_first int, c_last int, c_start long, c_end long, src string, src_k long,"
-                " s_first int, s_last int, s_start long, s_end long, similarity double")
 
 
 def judge_partition(batches: Iterable[pa.RecordBatch], options: Options) -> Iterator[pa.RecordBatch]:
@@ -196,7 +194,7 @@ def document_matches(rows: Rows, evidence_tokens: float) -> Rows:
 
 
 def merge_document(rows: Rows) -> Rows:
-    """:func:`merge_passages` over the matches (:data:`MATCH_COLUMNS`) of
+    """:func:`merge_passages` over the matches (:data:`MATCH_SCHEMA`) of
     one copying document; documents are numbered in canonical order for
     its sort."""
     docs = sorted(set(zip(rows["k"], rows["id"])) | set(zip(rows["src_k"], rows["src"])))
@@ -213,7 +211,7 @@ def merge_document(rows: Rows) -> Rows:
     }
 
 
-#: The columns of :data:`MATCH_COLUMNS` in the order of :class:`Match`'s fields.
+#: The columns of :data:`MATCH_SCHEMA` in the order of :class:`Match`'s fields.
 MATCH_FIELDS = ("id", "c_first", "c_last", "c_start", "c_end", "src", "s_first", "s_last", "s_start", "s_end",
                 "similarity")
 
