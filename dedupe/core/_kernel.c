@@ -341,23 +341,32 @@ static PyObject *minhash_oph(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(n);
 }
 
+/* The (str, table of one byte per code point) arguments of script_counts
+ * and prose_counts: 0, or -1 with an exception set. */
+static int str_and_table(PyObject *args, const char *fn, PyObject **text, Py_buffer *v) {
+    PyObject *table;
+    if (!PyArg_ParseTuple(args, "UO", text, &table))
+        return -1;
+    if (get(table, v, 1, 0, "table") < 0)
+        return -1;
+    if (N(*v) < 0x110000) {
+        PyBuffer_Release(v);
+        PyErr_Format(PyExc_ValueError, "%s: the table is too small", fn);
+        return -1;
+    }
+    return 0;
+}
+
 /* script_counts(text, classes) -> (words, wide)
  *
  * On the characters of a str as they are (no normalization): runs of
  * class-1 characters (words; a class-2 character ends one) and class-2
  * characters (the space-less scripts, counted one by one). */
 static PyObject *script_counts(PyObject *self, PyObject *args) {
-    PyObject *text, *table;
+    PyObject *text;
     Py_buffer v = {0};
-    if (!PyArg_ParseTuple(args, "UO", &text, &table))
+    if (str_and_table(args, "script_counts", &text, &v) < 0)
         return NULL;
-    if (get(table, &v, 1, 0, "classes") < 0)
-        return NULL;
-    if (N(v) < 0x110000) {
-        PyBuffer_Release(&v);
-        PyErr_SetString(PyExc_ValueError, "script_counts: the table is too small");
-        return NULL;
-    }
     const uint8_t *cls = v.buf;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -422,17 +431,10 @@ static int span_start(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py
 #define P_WORD 8
 #define P_HINT 16
 static PyObject *prose_counts(PyObject *self, PyObject *args) {
-    PyObject *text, *table;
+    PyObject *text;
     Py_buffer v = {0};
-    if (!PyArg_ParseTuple(args, "UO", &text, &table))
+    if (str_and_table(args, "prose_counts", &text, &v) < 0)
         return NULL;
-    if (get(table, &v, 1, 0, "table") < 0)
-        return NULL;
-    if (N(v) < 0x110000) {
-        PyBuffer_Release(&v);
-        PyErr_SetString(PyExc_ValueError, "prose_counts: the table is too small");
-        return NULL;
-    }
     const uint8_t *tab = v.buf;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
