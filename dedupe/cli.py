@@ -584,8 +584,8 @@ def _out_of_memory() -> int:
         child.terminate()
     print(_OUT_OF_MEMORY, file=sys.stderr, flush=True)
     if children:
-        # A pool cut short while it started keeps a thread that replaces
-        # stopped workers; only ending the process at once stops it.
+        # The worker pool's management thread would wait on the stopped
+        # workers at exit; only ending the process at once stops it.
         os._exit(EXIT_ERROR)
     return EXIT_ERROR
 
