@@ -13,6 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
+# numpy imports numpy.random on first use; imported here, it is loaded
+# before any worker process is forked, so a worker never imports it
+# itself (where a memory limit can fail the import, and each would pay).
+from numpy.random import RandomState
+
 from dedupe.core.shingle import KERNEL, ShingleSets
 
 SCHEME = "affine32"
@@ -24,7 +29,7 @@ _BLOCK = 1 << 20
 
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The ``(a, b)`` parameters datasketch uses for ``affine32``."""
-    gen = np.random.RandomState(seed)
+    gen = RandomState(seed)
     a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     return a, b

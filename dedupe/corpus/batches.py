@@ -16,7 +16,7 @@ from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import is_long
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, shingle, tables, unique_sets
-from dedupe.core.signature import EMPTY, minhash, permutations
+from dedupe.core.signature import EMPTY, minhash
 from dedupe.core.structure import prose_table
 from dedupe.corpus import boilerplate as bp
 from dedupe.io.progress import Progress
@@ -360,11 +360,8 @@ def run_batches(texts: Iterator[list[str]], cfg: BatchConfig, jobs: int) -> list
     """Stage 1 over all batches, in input order. With several jobs at most
     two batches per worker are in flight, so reading never runs far ahead
     of the workers."""
-    # Every batch needs the Unicode tables and the permutations' random
-    # generator (numpy.random, imported on first use): made ready here,
-    # before any worker is forked, they are shared instead of built again
-    # in each worker, where a memory limit could fail the import itself.
+    # Every batch needs the Unicode tables: built here, before any worker
+    # is forked, they are shared instead of built again in each worker.
     tables()
     prose_table()
-    permutations(cfg.num_perm, cfg.seed)
     return list(ordered_map(_analyze, texts, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS))
