@@ -54,6 +54,7 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
     # dies (the kernel's OOM killer) and waits forever for its task, while
     # an executor fails every pending task and every later submission.
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(start_method()))
+    finished = False
     try:
         pending: deque[Future] = deque()
         for item in items:
@@ -62,11 +63,14 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+        finished = True
     except BrokenProcessPool as exc:
         raise WorkerError("a worker process ended without finishing its work (killed, most often for lack of "
                           "memory); run with --jobs 1 or with more memory") from exc
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # After an error a worker may never finish (out of memory itself):
+        # waiting for it could hang, so the error goes on at once.
+        pool.shutdown(wait=finished, cancel_futures=True)
 
 
 def start_method() -> str:
