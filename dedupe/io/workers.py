@@ -1,4 +1,6 @@
-"""One way to run work in worker processes: an ordered map.
+"""Two ways to run work in worker processes: an ordered map over a stream
+(:func:`ordered_map`), and a pool forked once a process's data are built
+(:class:`ForkedPool`), whose workers read those data without pickling.
 
 Workers are forked when the calling process has no other thread: a forked
 worker starts in milliseconds and needs nothing re-imported, so a plain
@@ -20,12 +22,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from dedupe.errors import WorkerError
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 
 def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
@@ -50,27 +53,105 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
         for item in items:
             yield fn(item, *args)
         return
-    # An executor, not multiprocessing.Pool: a Pool replaces a worker that
-    # dies (the kernel's OOM killer) and waits forever for its task, while
-    # an executor fails every pending task and every later submission.
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(start_method()))
-    finished = False
-    try:
-        pending: deque[Future] = deque()
+    pool = _Executor(jobs, multiprocessing.get_context(start_method()))
+    with pool:
+        yield from pool.in_order(fn, items, *args)
+
+
+class _Executor:
+    """A process pool that turns a dead worker into :class:`WorkerError`.
+
+    An executor, not ``multiprocessing.Pool``: a Pool replaces a worker
+    that dies (the kernel's OOM killer) and waits forever for its task,
+    while an executor fails every pending task and every later submission."""
+
+    def __init__(self, jobs: int, context: Any, initializer: Callable[..., None] | None = None,
+                 initargs: tuple = ()) -> None:
+        self.jobs = jobs
+        self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)
+        self._finished = False
+
+    def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
+        return self._pool.submit(fn, *args)
+
+    def in_order(self, fn: Callable[..., R], items: Iterable[T], *args: Any) -> Iterator[R]:
+        """``fn(item, *args)`` in input order, at most two items per worker in flight."""
+        pending: deque[Future[R]] = deque()
         for item in items:
-            pending.append(pool.submit(fn, item, *args))
-            while len(pending) >= 2 * jobs:
+            pending.append(self._pool.submit(fn, item, *args))
+            while len(pending) >= 2 * self.jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-        finished = True
-    except BrokenProcessPool as exc:
-        raise WorkerError("a worker process ended without finishing its work (killed, most often for lack of "
-                          "memory); run with --jobs 1 or with more memory") from exc
-    finally:
+
+    def __enter__(self) -> _Executor:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         # After an error a worker may never finish (out of memory itself):
         # waiting for it could hang, so the error goes on at once.
-        pool.shutdown(wait=finished, cancel_futures=True)
+        self._pool.shutdown(wait=kind is None, cancel_futures=True)
+        if isinstance(exc, BrokenProcessPool):
+            raise WorkerError("a worker process ended without finishing its work (killed, most often for lack "
+                              "of memory); run with --jobs 1 or with more memory") from exc
+
+
+class ForkedPool(Generic[S]):
+    """Workers forked from this process once the data every task reads
+    (``shared``: arrays, a spool file) are built. A task is
+    ``fn(shared, item)``; ``shared`` reaches each worker through the fork,
+    as it was then, and is never pickled: only items and results travel.
+    Tasks must only read it (a worker's changes stay in that worker).
+
+    With ``jobs <= 1``, or where forking is not safe (see
+    :func:`start_method`), tasks run in this process when their result is
+    asked for, one at a time, in the same order: results never depend on
+    ``jobs``. Use it as a context manager; leaving it stops the workers."""
+
+    def __init__(self, jobs: int, shared: S) -> None:
+        self.shared = shared
+        self.parallel = jobs > 1 and start_method() == "fork"
+        self.jobs = jobs if self.parallel else 1
+        self._pool = (_Executor(jobs, multiprocessing.get_context("fork"), _adopt, (shared,))
+                      if self.parallel else None)
+
+    def submit(self, fn: Callable[[S, T], R], item: T) -> Callable[[], R]:
+        """Start ``fn(shared, item)``; call what this returns for its result."""
+        if self._pool is None:
+            return lambda: fn(self.shared, item)
+        future = self._pool.submit(_call, item, fn)
+        return future.result
+
+    def map(self, fn: Callable[[S, T], R], items: Iterable[T]) -> Iterator[R]:
+        """``fn(shared, item)`` for each item, in input order, at most two
+        items per worker in flight."""
+        if self._pool is None:
+            return (fn(self.shared, item) for item in items)
+        return self._pool.in_order(_call, items, fn)
+
+    def __enter__(self) -> ForkedPool[S]:
+        if self._pool is not None:
+            self._pool.__enter__()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        if self._pool is not None:
+            self._pool.__exit__(kind, exc, tb)
+
+
+class _Adopted:
+    """What a forked worker of :class:`ForkedPool` was given: one per
+    worker process, set once when the worker starts."""
+
+    shared: Any = None
+
+
+def _adopt(shared: Any) -> None:
+    _Adopted.shared = shared
+
+
+def _call(item: Any, fn: Callable[[Any, Any], R]) -> R:
+    return fn(_Adopted.shared, item)
 
 
 def start_method() -> str:

@@ -88,3 +88,63 @@ def test_a_worker_killed_mid_task_is_a_named_error_not_a_hang():
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("WorkerError a worker process ended")
+
+
+# ---------------------------------------------------------------- ForkedPool
+
+
+def _pid_and_lookup(shared: dict, key: str) -> tuple[int, int]:
+    return os.getpid(), shared["values"][key]
+
+
+def _unpicklable_shared() -> dict:
+    import threading
+
+    # A lock cannot be pickled: the workers can only have it through the fork.
+    return {"lock": threading.Lock(), "values": {f"k{i}": i * i for i in range(30)}}
+
+
+def test_forked_pool_workers_read_shared_data_that_cannot_be_pickled():
+    from dedupe.io.workers import ForkedPool
+
+    with ForkedPool(2, _unpicklable_shared()) as pool:
+        assert pool.parallel and pool.jobs == 2
+        out = list(pool.map(_pid_and_lookup, [f"k{i}" for i in range(30)]))
+        later = pool.submit(_pid_and_lookup, "k7")
+        assert later()[1] == 49
+    assert [v for _, v in out] == [i * i for i in range(30)]
+    assert os.getpid() not in {pid for pid, _ in out}
+
+
+def test_forked_pool_with_one_job_runs_each_task_here_when_its_result_is_asked_for():
+    from dedupe.io.workers import ForkedPool
+
+    shared = _unpicklable_shared()
+    with ForkedPool(1, shared) as pool:
+        assert not pool.parallel and pool.jobs == 1
+        later = pool.submit(_pid_and_lookup, "k3")
+        shared["values"]["k3"] = -1  # not run yet: it sees the change
+        assert later() == (os.getpid(), -1)
+        assert list(pool.map(_pid_and_lookup, ["k1", "k2"])) == [(os.getpid(), 1), (os.getpid(), 4)]
+
+
+def _die_on_key(shared: dict, key: str) -> int:
+    return _die_on(shared["values"][key], 25)
+
+
+def test_a_forked_worker_killed_mid_task_is_a_named_error_not_a_hang():
+    import subprocess
+    import sys
+
+    code = ("from dedupe.errors import WorkerError\n"
+            "from dedupe.io.workers import ForkedPool\n"
+            "from tests.io.test_workers import _die_on_key, _unpicklable_shared\n"
+            "try:\n"
+            "    with ForkedPool(2, _unpicklable_shared()) as pool:\n"
+            "        list(pool.map(_die_on_key, [f'k{i}' for i in range(12)]))\n"
+            "except WorkerError as exc:\n"
+            "    print('WorkerError', exc)\n")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("WorkerError a worker process ended")
