@@ -206,20 +206,38 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
 
 
 class Spool:
-    """Document texts in a temporary file, read back one at a time."""
+    """Document texts in a temporary file, read back one at a time.
+
+    Reads are positioned (``pread``), so processes forked from the one
+    that wrote the spool read it at the same time without moving each
+    other's file position; :meth:`seal` it before such a fork."""
 
     def __init__(self) -> None:
         self._fh = tempfile.TemporaryFile(prefix="dedupe-scan-")
         self._offsets: list[int] = [0]
+        self._unwritten = False
 
     def add(self, data: bytes) -> None:
         self._fh.write(data)
         self._offsets.append(self._offsets[-1] + len(data))
+        self._unwritten = True
+
+    def seal(self) -> None:
+        """Write out what is buffered: every text is then in the file,
+        where a forked reader finds it."""
+        self._fh.flush()
+        self._unwritten = False
 
     def text(self, i: int) -> str:
-        self._fh.seek(self._offsets[i])
-        data = self._fh.read(self._offsets[i + 1] - self._offsets[i])
-        self._fh.seek(0, os.SEEK_END)
+        start, end = self._offsets[i], self._offsets[i + 1]
+        if self._unwritten:
+            self.seal()
+        if hasattr(os, "pread"):
+            data = os.pread(self._fh.fileno(), end - start, start)
+        else:  # no fork there either, so no other reader
+            self._fh.seek(start)
+            data = self._fh.read(end - start)
+            self._fh.seek(0, os.SEEK_END)
         return data.decode("utf-8", "surrogatepass")
 
     def close(self) -> None:
@@ -270,6 +288,24 @@ def _shifted(parts: list[np.ndarray], bases: list[int]) -> np.ndarray:
     if not parts:
         return np.zeros(0, dtype=np.int64)
     return np.concatenate([p + b for p, b in zip(parts, bases)])
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    """What every cross-document task reads: the corpus's arrays and its
+    texts, shared with forked workers (:class:`dedupe.io.workers.ForkedPool`)."""
+
+    corpus: Corpus
+    spool: Spool
+
+
+def pool_jobs(jobs: int, characters: int) -> int:
+    """Workers for the cross-document stages: ``jobs``, and for ``jobs=0``
+    one per CPU once the corpus is past :data:`IN_PROCESS_CHARS`
+    characters, else none (the work would not pay for the fork)."""
+    if jobs == 0:
+        return (os.cpu_count() or 1) if characters > IN_PROCESS_CHARS else 1
+    return jobs
 
 
 def merge_batches(batches: list[Batch], ids: list[str], lengths: list[int], cfg: BatchConfig) -> Corpus:

@@ -51,9 +51,18 @@ class Candidates:
 TEMPLATE_TOKENS = int(2 * tp.MAX_WEIGHT)
 
 
-def template_groups(c: Corpus, para_rank: np.ndarray, spool: Spool, need: int) -> tuple[np.ndarray, dict[int, str]]:
+@dataclass(frozen=True)
+class TemplateGroups:
     """For each paragraph, the canonical paragraph of the template it
-    fills (-1: none), and the text form of each template by canonical."""
+    fills (``of``, -1: none), and the text form of each template by
+    canonical (``forms``)."""
+
+    of: np.ndarray
+    forms: dict[int, str]
+
+
+def template_groups(c: Corpus, para_rank: np.ndarray, spool: Spool, need: int) -> TemplateGroups:
+    """The templates that short paragraphs fill (:mod:`dedupe.corpus.templates`)."""
     of = np.full(c.para_doc.size, -1, dtype=np.int64)
     short = np.flatnonzero((c.para_kind != HEADING) & (c.para_tokens > 0) & (c.para_tokens <= TEMPLATE_TOKENS))
     paras, texts = [], []
@@ -77,7 +86,7 @@ def template_groups(c: Corpus, para_rank: np.ndarray, spool: Spool, need: int) -
             canon[j] = paras[k]
             forms[paras[k]] = tp.template_text(masked[k], found.positions[k])
         of[paras[k]] = canon[j]
-    return of, forms
+    return TemplateGroups(of, forms)
 
 
 def _by_document(docs: np.ndarray, units: np.ndarray) -> list[tuple[int, list[int]]]:
@@ -96,17 +105,20 @@ def _regroup(g: Grouped, template_of: np.ndarray) -> Grouped:
     return Grouped(g.items, canonical, g.similarity)
 
 
-def candidate_blocks(c: Corpus, para_rank: np.ndarray, threshold: float, need: int,
-                     spool: Spool | None = None) -> Candidates:
-    """Groups of near-duplicate (digit-masked) paragraphs, and with the
-    documents' texts (``spool``) of paragraphs that fill one template,
-    found in at least ``need`` documents."""
-    g = near_groups(np.flatnonzero(c.para_tokens > 0), para_rank, c.para_key, c.mask_bands,
-                    c.para_off, c.para_hash, threshold)
+def paragraph_groups(c: Corpus, para_rank: np.ndarray, threshold: float) -> Grouped:
+    """Near-duplicate (digit-masked) paragraphs at the boilerplate
+    ``threshold``, canonical first by ``para_rank``."""
+    return near_groups(np.flatnonzero(c.para_tokens > 0), para_rank, c.para_key, c.mask_bands,
+                       c.para_off, c.para_hash, threshold)
+
+
+def candidate_blocks(c: Corpus, g: Grouped, need: int, templates: TemplateGroups | None = None) -> Candidates:
+    """The paragraph groups ``g`` (:func:`paragraph_groups`), with each
+    paragraph that fills a template (:func:`template_groups`) in its
+    template's group, found in at least ``need`` documents."""
     forms: dict[int, str] = {}
-    if spool is not None and g.items.size:
-        template_of, forms = template_groups(c, para_rank, spool, need)
-        g = _regroup(g, template_of)
+    if templates is not None and g.items.size:
+        g, forms = _regroup(g, templates.of), templates.forms
     if g.items.size == 0:
         return Candidates(g, np.zeros(0, np.int64), {})
     canon_docs = np.unique(np.stack([g.canonical, c.para_doc[g.items]], axis=1), axis=0)

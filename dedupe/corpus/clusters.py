@@ -72,14 +72,47 @@ def _document_sets(c: Corpus, docs: np.ndarray, paragraphs: np.ndarray) -> Shing
     return unique_sets(ShingleSets(hashes, offsets, empty, empty.astype(np.uint64)))
 
 
-def find_clusters(c: Corpus, rank: np.ndarray, boilerplate: np.ndarray, threshold: float) -> Clusters:
-    """Clusters of near-duplicate documents, canonical first by ``rank``;
-    ``boilerplate`` marks the paragraphs left out of the comparison."""
-    n_docs = len(c.ids)
+@dataclass(frozen=True)
+class DocumentPairs:
+    """The documents that have shingles, in canonical order (``order``),
+    their LSH candidate pairs (positions in ``order``) and the pairs'
+    Jaccard similarity."""
+
+    order: np.ndarray
+    pairs: np.ndarray
+    similarity: np.ndarray
+
+
+def document_pairs(c: Corpus, rank: np.ndarray, boilerplate: np.ndarray) -> DocumentPairs:
+    """Candidate pairs of documents and their similarity without the
+    paragraphs ``boilerplate`` marks (:func:`document_similarities`)."""
     items = np.flatnonzero(~c.doc_empty)
     order = items[np.argsort(rank[items], kind="stable")]
     pairs = band_pairs(c.doc_bands, order)
-    g = leader_groups(order.size, pairs, document_similarities(c, boilerplate, order[pairs]), threshold)
+    return DocumentPairs(order, pairs, document_similarities(c, boilerplate, order[pairs]))
+
+
+def without(c: Corpus, whole: DocumentPairs, boilerplate: np.ndarray) -> DocumentPairs:
+    """``whole`` (:func:`document_pairs` with no boilerplate) as it is
+    without the paragraphs ``boilerplate`` marks: only pairs with a
+    document that has such a paragraph are compared again, since the set
+    of a document without one is its whole set. This lets the whole
+    comparison run before the boilerplate is known."""
+    touched = np.zeros(len(c.ids), dtype=bool)
+    touched[c.para_doc[boilerplate]] = True
+    docs = whole.order[whole.pairs]
+    again = np.flatnonzero(touched[docs].any(axis=1))
+    similarity = whole.similarity.copy()
+    similarity[again] = document_similarities(c, boilerplate, docs[again])
+    return DocumentPairs(whole.order, whole.pairs, similarity)
+
+
+def find_clusters(c: Corpus, rank: np.ndarray, d: DocumentPairs, threshold: float) -> Clusters:
+    """Clusters of near-duplicate documents, canonical first by ``rank``,
+    from the candidate pairs ``d`` (:func:`document_pairs`)."""
+    n_docs = len(c.ids)
+    order = d.order
+    g = leader_groups(order.size, d.pairs, d.similarity, threshold)
     of = np.arange(n_docs, dtype=np.int64)
     of[order] = order[g.canonical]
     by_canon: dict[int, list[int]] = {}

@@ -17,9 +17,10 @@ from dedupe.core import evidence, reuse
 from dedupe.core.shingle import sorted_unique
 from dedupe.core.verify import jaccard_pairs
 from dedupe.corpus import boilerplate as bp
-from dedupe.corpus.batches import PROSE, Corpus, Spool
+from dedupe.corpus.batches import PROSE, Analyzed, Corpus
 from dedupe.corpus.blocks import RawBlock
 from dedupe.corpus.grouping import band_pairs, near_groups, runs, unit_rank
+from dedupe.io.workers import ForkedPool
 from dedupe.options import Options
 
 
@@ -84,11 +85,12 @@ def copied_paragraphs(c: Corpus, options: Options, s: Shared) -> tuple[list[Matc
     return out, covered
 
 
-def repeated_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray,
-                       spool: Spool) -> tuple[list[Match], list[RawBlock]]:
+def repeated_sentences(pool: ForkedPool[Analyzed], options: Options, s: Shared,
+                       covered: np.ndarray) -> tuple[list[Match], list[RawBlock]]:
     """Sentences repeated (after normalization and digit masking) in enough
     documents of different clusters are boilerplate; every other sentence
     is matched across documents by :func:`copied_sentences`."""
+    c = pool.shared.corpus
     if c.sent_para.size == 0:
         return [], []
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para])
@@ -111,10 +113,10 @@ def repeated_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarr
             occ = [(int(c.sent_doc[x]), int(c.sent_start[x]), int(c.sent_end[x])) for x in run]
             found.append(("sentence", -1 - int(run[0]), occ, int(n_docs)))
             is_bp[run] = True
-    return copied_sentences(c, options, s, covered, spool, is_bp, s_rank), found
+    return copied_sentences(pool, options, s, covered, is_bp, s_rank), found
 
 
-def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray, spool: Spool,
+def copied_sentences(pool: ForkedPool[Analyzed], options: Options, s: Shared, covered: np.ndarray,
                      exclude: np.ndarray, s_rank: np.ndarray) -> list[Match]:
     """Runs of sentences copied from another document, with light edits,
     merges, drops and reorderings (:mod:`dedupe.core.reuse`): LSH
@@ -123,7 +125,9 @@ def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray
     canonical order; sentences of paragraphs that copy a whole paragraph
     (``covered``) are not copies again, and ``exclude`` (boilerplate) is
     neither copy nor source. ``s_rank`` is the sentences' canonical order
-    (:func:`unit_rank`)."""
+    (:func:`unit_rank`). The candidates are verified in ``pool``'s
+    workers, in chunks."""
+    c = pool.shared.corpus
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para] & ~exclude)
     # In canonical order, so that a bucket over the fan-out cap links its
     # members to its most canonical sentence, whatever the input order.
@@ -139,8 +143,11 @@ def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray
     pairs = pairs[~covered[c.sent_para[pairs[:, 0]]]]
     if pairs.size == 0:
         return []
-    found = [f for lo in range(0, len(pairs), VERIFY_CHUNK)
-             for f in _verified(c, options, spool, pairs[lo : lo + VERIFY_CHUNK])]
+    # Two chunks per worker at least, so that both workers have work to
+    # the end; each pair is judged on its own, so chunks change nothing.
+    step = min(VERIFY_CHUNK, -(-len(pairs) // (2 * pool.jobs)))
+    chunks = (_Chunk(options, pairs[lo : lo + step]) for lo in range(0, len(pairs), step))
+    found = [f for part in pool.map(_verified, chunks) for f in part]
     del pairs
     parts_of: dict[int, list[tuple[reuse.Part, float]]] = {}
     for part, sim in strongest(found):
@@ -162,10 +169,16 @@ def copied_sentences(c: Corpus, options: Options, s: Shared, covered: np.ndarray
 VERIFY_CHUNK = 500_000
 
 
-def _verified(c: Corpus, options: Options, spool: Spool, pairs: np.ndarray) -> list[tuple[reuse.Part, float]]:
-    """Every pair ``(copy, source)`` of sentences that :func:`judge` finds
-    copied, as a part of a passage with its similarity. Each pair is
-    judged on its own, so pairs may be judged in chunks."""
+@dataclass(frozen=True)
+class _Chunk:
+    options: Options
+    pairs: np.ndarray
+
+
+def _verified(shared: Analyzed, chunk: _Chunk) -> list[tuple[reuse.Part, float]]:
+    """Every pair ``(copy, source)`` of sentences of ``chunk`` that
+    :func:`judge` finds copied, as a part of a passage with its similarity."""
+    c, spool, options, pairs = shared.corpus, shared.spool, chunk.options, chunk.pairs
     units = sorted_unique(pairs.ravel())
     texts: dict[int, str] = {}
     by_doc: dict[int, list[int]] = {}

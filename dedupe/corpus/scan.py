@@ -41,21 +41,24 @@ import numpy as np
 
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import (
+    Analyzed,
     BatchConfig,
     Corpus,
     Spool,
     batch_stream,
     merge_batches,
+    pool_jobs,
     run_batches,
 )
-from dedupe.corpus.blocks import RawBlock, blocks, candidate_blocks
-from dedupe.corpus.clusters import Clusters, find_clusters
-from dedupe.corpus.grouping import doc_rank, min_documents, unit_rank
+from dedupe.corpus.blocks import RawBlock, TemplateGroups, blocks, candidate_blocks, paragraph_groups, template_groups
+from dedupe.corpus.clusters import Clusters, document_pairs, find_clusters, without
+from dedupe.corpus.grouping import Grouped, doc_rank, min_documents, unit_rank
 from dedupe.corpus.passages import Match, Shared, copied_paragraphs, merge_passages, repeated_sentences
 from dedupe.errors import InputError
 from dedupe.io.progress import Progress
 from dedupe.io.records import Document, Record, Skipped
 from dedupe.io.sources import as_documents
+from dedupe.io.workers import ForkedPool
 from dedupe.options import Options, ScanOptions, SourceOptions, build, split
 
 # ---------------------------------------------------------------- results
@@ -285,17 +288,43 @@ class Found:
 
 def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool,
                    seniority: Mapping[str, float] | None = None) -> Found:
-    """Stages 2-5 of the scan, in the order the module docstring gives."""
+    """Stages 2-5 of the scan, in the order the module docstring gives.
+
+    With workers (``so.jobs``, :func:`pool_jobs`), the stages that need
+    none of each other's results overlap: the workers learn the templates
+    and group the paragraphs while this process compares whole documents
+    (corrected for the boilerplate once it is known,
+    :func:`dedupe.corpus.clusters.without`); then they verify the
+    candidate copied sentences in chunks. Results do not depend on the
+    number of workers."""
     rank = doc_rank(c.ids, c.lengths, options.keep, seniority)
     para_rank = unit_rank(rank, c.para_doc, c.para_start)
     need = min_documents(so, len(c.ids))
-    cand = candidate_blocks(c, para_rank, so.boilerplate_threshold, need, spool)
-    clusters = find_clusters(c, rank, cand.paragraphs(c.para_doc.size), options.threshold)
-    para_bp, raw_blocks = blocks(c, cand, clusters.of, need)
-    shared = Shared(rank, para_rank, para_bp, clusters.of, need)
-    para_matches, covered = copied_paragraphs(c, options, shared)
-    sent_matches, sent_blocks = repeated_sentences(c, options, shared, covered, spool)
+    spool.seal()
+    with ForkedPool(pool_jobs(so.jobs, int(c.lengths.sum())), Analyzed(c, spool)) as pool:
+        templates = pool.submit(_templates, (para_rank, need))
+        groups = pool.submit(_paragraph_groups, (para_rank, so.boilerplate_threshold))
+        # Whole documents are compared before the boilerplate is known only
+        # while the workers learn and group: in one process, that would
+        # compare the documents with boilerplate twice.
+        whole = document_pairs(c, rank, np.zeros(c.para_doc.size, dtype=bool)) if pool.parallel else None
+        cand = candidate_blocks(c, groups(), need, templates())
+        in_cand = cand.paragraphs(c.para_doc.size)
+        pairs = without(c, whole, in_cand) if whole is not None else document_pairs(c, rank, in_cand)
+        clusters = find_clusters(c, rank, pairs, options.threshold)
+        para_bp, raw_blocks = blocks(c, cand, clusters.of, need)
+        shared = Shared(rank, para_rank, para_bp, clusters.of, need)
+        para_matches, covered = copied_paragraphs(c, options, shared)
+        sent_matches, sent_blocks = repeated_sentences(pool, options, shared, covered)
     return Found(rank, clusters, raw_blocks + sent_blocks, para_matches + sent_matches, cand.templates)
+
+
+def _templates(a: Analyzed, args: tuple[np.ndarray, int]) -> TemplateGroups:
+    return template_groups(a.corpus, args[0], a.spool, args[1])
+
+
+def _paragraph_groups(a: Analyzed, args: tuple[np.ndarray, float]) -> Grouped:
+    return paragraph_groups(a.corpus, *args)
 
 
 def _build_result(c: Corpus, found: Found, spool: Spool, skipped: list[Skipped], nbytes: int,
