@@ -38,6 +38,7 @@ from dedupe.corpus.scan import format_text, scan_paths
 from dedupe.errors import DedupeError, InputError, UsageError
 from dedupe.index.index import Index, add_paths
 from dedupe.io.columnar import write_results
+from dedupe.io.pages import small_pages
 from dedupe.io.progress import Progress
 from dedupe.io.textio import check_writable, read_text, same_file, text_name, write_atomic
 from dedupe.io.walk import source_entries, source_files
@@ -606,6 +607,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
+    small_pages()
     previous_hook = threading.excepthook
     threading.excepthook = partial(_thread_failed, previous_hook)
     try:
