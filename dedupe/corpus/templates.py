@@ -123,8 +123,13 @@ def proposals(toks: Sequence[int], df: Sequence[int], need: int) -> list[Proposa
     between two slots made slot too."""
     n = len(toks)
     out: dict[int, Proposal] = {}
+    word = [t != _DIGIT_HASH for t in toks]
     for s in sorted({d for d in df if d >= need}):
         keep = [d >= s for d in df]
+        # Each level keeps fewer tokens than the one before: once too few
+        # are left for a frame (:func:`_acceptable`), no later one has enough.
+        if sum(keep) < MIN_SHARE * n or sum(k and w for k, w in zip(keep, word)) < MIN_FRAME:
+            break
         lone = [keep[i] and 0 < i < n - 1 and not keep[i - 1] and not keep[i + 1] for i in range(n)]
         for k in (keep, [a and not b for a, b in zip(keep, lone)]):
             frame = _collapse(toks, k, SLOT)
@@ -240,11 +245,37 @@ def parse_frame(text: str) -> Frame:
 
 def document_frequency(blocks: Sequence[Sequence[int]], docs: Sequence[int]) -> dict[int, int]:
     """For each token, the number of documents with a block holding it."""
-    pairs = {(t, d) for toks, d in zip(blocks, docs) for t in set(toks)}
-    out: dict[int, int] = {}
-    for t, _ in pairs:
-        out[t] = out.get(t, 0) + 1
-    return out
+    return _Flat(blocks, docs).document_frequency()
+
+
+class _Flat:
+    """Every token of every block in one array, with its block and
+    document: the counts over all blocks in a few array calls."""
+
+    def __init__(self, blocks: Sequence[Sequence[int]], docs: Sequence[int]) -> None:
+        lengths = np.fromiter((len(b) for b in blocks), dtype=np.int64, count=len(blocks))
+        total = int(lengths.sum())
+        self.tokens = np.fromiter((t for b in blocks for t in b), dtype=np.uint64, count=total)
+        self.block = np.repeat(np.arange(len(blocks), dtype=np.int64), lengths)
+        self.doc = np.repeat(np.asarray(docs, dtype=np.int64), lengths)
+
+    def document_frequency(self) -> dict[int, int]:
+        order = np.lexsort((self.doc, self.tokens))
+        t, d = self.tokens[order], self.doc[order]
+        new = np.r_[True, (t[1:] != t[:-1]) | (d[1:] != d[:-1])] if t.size else np.zeros(0, bool)
+        tokens, counts = np.unique(t[new], return_counts=True)
+        return dict(zip(tokens.tolist(), counts.tolist()))
+
+    def holders(self, tokens: set[int]) -> dict[int, list[int]]:
+        """For each of ``tokens``, the blocks holding it, in block order."""
+        out: dict[int, list[int]] = {t: [] for t in tokens}
+        wanted = np.fromiter(tokens, dtype=np.uint64, count=len(tokens))
+        at = np.flatnonzero(np.isin(self.tokens, wanted))
+        for t, b in zip(self.tokens[at].tolist(), self.block[at].tolist()):
+            held = out[t]
+            if not held or held[-1] != b:
+                held.append(b)
+        return out
 
 
 def candidates(blocks: Sequence[Sequence[int]], docs: Sequence[int], need: int,
@@ -289,24 +320,23 @@ def learn(blocks: Sequence[Sequence[int]], docs: Sequence[int], need: int) -> As
     takes the first standing template it fills (:func:`rank_key`: the
     order); a template taken in fewer than ``need`` documents, or not
     specific to those, is dropped, and its blocks are no template's."""
-    df = document_frequency(blocks, docs)
-    holders: dict[int, list[int]] = {}
-    for b, toks in enumerate(blocks):
-        for t in set(toks):
-            holders.setdefault(t, []).append(b)
+    flat = _Flat(blocks, docs)
+    df = flat.document_frequency()
+    found = candidates(blocks, docs, need, df)
+    holders = flat.holders({anchor(t.frame, df) for t in found})
 
     def stands(t: Template) -> bool:
         filled = len({docs[b] for b in holders[anchor(t.frame, df)] if match(blocks[b], t.frame)})
         return holds(t.frame, filled, need, df)
 
-    standing = [t for t in candidates(blocks, docs, need, df) if stands(t)]
+    standing = [t for t in found if stands(t)]
     index = anchors(standing)
-    found = [assign(toks, standing, index) for toks in blocks]
+    assigned = [assign(toks, standing, index) for toks in blocks]
     taken: dict[int, set[int]] = {}
-    for (j, _), d in zip(found, docs):
+    for (j, _), d in zip(assigned, docs):
         if j >= 0:
             taken.setdefault(j, set()).add(d)
     kept = [j for j in range(len(standing)) if holds(standing[j].frame, len(taken.get(j, ())), need, df)]
     renumber = {j: k for k, j in enumerate(kept)}
-    return Assignment([standing[j] for j in kept], [renumber.get(j, -1) for j, _ in found],
-                      [pos if j in renumber else () for j, pos in found])
+    return Assignment([standing[j] for j in kept], [renumber.get(j, -1) for j, _ in assigned],
+                      [pos if j in renumber else () for j, pos in assigned])

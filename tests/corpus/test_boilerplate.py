@@ -254,3 +254,41 @@ def test_any_filling_of_a_frame_matches_it(runs, fills):
     if all(len(f) <= tp.MAX_SLOT for f in fills) and len(words) >= tp.MIN_SHARE * toks.size:
         assert pos
     assert tp.template_text(" ".join(parts), pos).replace(" {} ", " ").split() == words if pos else True
+
+
+# Blocks of a few hashes from a small vocabulary, so that tokens recur
+# across documents at many frequencies (and the digit's hash among them).
+_vocab = st.sampled_from([tp._DIGIT_HASH, *range(1, 12)])
+_blocks = st.lists(st.tuples(st.lists(_vocab, min_size=1, max_size=14), st.integers(0, 9)), min_size=1, max_size=40)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_blocks)
+def test_document_frequency_counts_each_document_once_per_token(items):
+    blocks, docs = [b for b, _ in items], [d for _, d in items]
+    expected: dict[int, set[int]] = {}
+    for b, d in items:
+        for t in b:
+            expected.setdefault(t, set()).add(d)
+    assert tp.document_frequency(blocks, docs) == {t: len(ds) for t, ds in expected.items()}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_vocab, min_size=1, max_size=30), st.lists(st.integers(1, 12), min_size=30, max_size=30),
+       st.integers(1, 6))
+def test_proposals_are_every_acceptable_frame_of_every_level(toks, freqs, need):
+    """What :func:`proposals` returns, by its definition: at every level,
+    the frame of the tokens at least that frequent (and the same without
+    lone frame tokens), when acceptable. The function stops early where
+    no later level can be acceptable; this holds that it loses nothing."""
+    df = freqs[: len(toks)]
+    n = len(toks)
+    expected = {}
+    for s in sorted({d for d in df if d >= need}):
+        keep = [d >= s for d in df]
+        lone = [keep[i] and 0 < i < n - 1 and not keep[i - 1] and not keep[i + 1] for i in range(n)]
+        for k in (keep, [a and not b for a, b in zip(keep, lone)]):
+            frame = tp._collapse(toks, k, tp.SLOT)
+            if tp._acceptable(frame, k):
+                expected.setdefault(tp.frame_key(frame), frame)
+    assert {p.key: p.frame for p in tp.proposals(toks, df, need)} == expected
