@@ -48,29 +48,48 @@ BAND_CHUNK = 500_000
 
 def band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Candidate pairs ``(i, j)``, ``i < j``, of positions in ``rows`` whose
-    band keys agree in some band. Several bands are bucketed in one sort,
-    each key tagged with its band number above its 32 bits; not all of
-    them at once, which would need several times the memory of the keys."""
+    band keys agree in some band."""
+    return pairs_of_keys(band_keys(bands, rows, band_ranges(bands, rows.size)), rows.size)
+
+
+def band_ranges(bands: np.ndarray, n_rows: int) -> list[tuple[int, int]]:
+    """The bands bucketed in one sort each, as ``[b0, b1)`` ranges: several
+    bands per sort, each key tagged with its band number above its 32
+    bits; not all of them at once, which would need several times the
+    memory of the keys."""
+    per = max(1, BAND_CHUNK // max(n_rows, 1)) if bands.dtype.kind == "u" and bands.dtype.itemsize <= 4 else 1
+    return [(b0, min(b0 + per, bands.shape[1])) for b0 in range(0, bands.shape[1], per)]
+
+
+def band_keys(bands: np.ndarray, rows: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+    """The pairs of :func:`band_pairs` found in the bands of ``ranges``
+    (:func:`band_ranges`), each as one key ``i * len(rows) + j``, sorted
+    and unique. Each range's pairs are keyed as soon as they are found,
+    and the keys sorted in place: a corpus of a million paragraphs has
+    tens of millions of candidate sentence pairs before de-duplication."""
     members = np.arange(rows.size, dtype=np.int64)
-    per = max(1, BAND_CHUNK // max(rows.size, 1)) if bands.dtype.kind == "u" and bands.dtype.itemsize <= 4 else 1
     found = []
-    for b0 in range(0, bands.shape[1], per):
-        keys = bands[rows, b0 : b0 + per].astype(np.uint64)
+    for b0, b1 in ranges:
+        keys = bands[rows, b0:b1].astype(np.uint64)
         keys |= np.arange(keys.shape[1], dtype=np.uint64) << np.uint64(32)
         p = pairs_from_buckets(keys.ravel(), np.repeat(members, keys.shape[1]))
         if p.size:
-            found.append(p)
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    # One key per pair, the per-band pair arrays dropped as soon as keyed
-    # and the keys sorted in place: a corpus of a million paragraphs has
-    # tens of millions of candidate sentence pairs before de-duplication.
-    span = np.int64(rows.size)
-    for i, p in enumerate(found):
-        found[i] = p[:, 0] * span + p[:, 1]
-    key = np.concatenate(found)
+            found.append(p[:, 0] * np.int64(rows.size) + p[:, 1])
+    return merged_keys(found)
+
+
+def merged_keys(found: list[np.ndarray]) -> np.ndarray:
+    """The sorted unique keys of all of ``found`` (which is emptied)."""
+    if len(found) == 1:
+        return sorted_unique(found.pop(), overwrite=True)
+    key = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     found.clear()
-    key = sorted_unique(key, overwrite=True)
+    return sorted_unique(key, overwrite=True)
+
+
+def pairs_of_keys(key: np.ndarray, n_rows: int) -> np.ndarray:
+    """The pairs ``(i, j)`` of keys ``i * n_rows + j``."""
+    span = np.int64(n_rows)
     return np.stack([key // span, key % span], axis=1)
 
 

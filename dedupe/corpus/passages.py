@@ -19,7 +19,7 @@ from dedupe.core.verify import jaccard_pairs
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Analyzed, Corpus
 from dedupe.corpus.blocks import RawBlock
-from dedupe.corpus.grouping import band_pairs, near_groups, runs, unit_rank
+from dedupe.corpus.grouping import band_keys, band_ranges, merged_keys, near_groups, pairs_of_keys, runs
 from dedupe.io.workers import ForkedPool
 from dedupe.options import Options
 
@@ -51,6 +51,7 @@ class Shared:
     boilerplate: np.ndarray  # paragraphs that are boilerplate
     cluster_of: np.ndarray
     need: int  # documents that make a sentence boilerplate
+    sent_rank: np.ndarray  # the sentences' canonical order (:func:`dedupe.corpus.grouping.unit_rank`)
 
 
 def copied_paragraphs(c: Corpus, options: Options, s: Shared) -> tuple[list[Match], np.ndarray]:
@@ -61,41 +62,41 @@ def copied_paragraphs(c: Corpus, options: Options, s: Shared) -> tuple[list[Matc
     items = np.flatnonzero((c.para_kind == PROSE) & (c.para_tokens >= options.min_tokens) & ~s.boilerplate)
     pg = near_groups(items, s.para_rank, c.para_key, c.para_bands, c.para_off, c.para_hash, options.threshold)
     grp = np.flatnonzero(np.isin(pg.canonical, pg.canonical[pg.canonical != pg.items]))
-    order, bounds = runs(pg.canonical[grp])
-    out: list[Match] = []
-    for k in range(bounds.size - 1):
-        sel = grp[order[bounds[k]:bounds[k + 1]]]  # in canonical order
-        src = int(pg.canonical[sel[0]])
-        src_doc = int(c.para_doc[src])
-        seen = {src_doc}
-        for pos in sel.tolist():
-            m = int(pg.items[pos])
-            d = int(c.para_doc[m])
-            if d in seen:
-                continue  # repeats inside one document are not cross-document copies
-            seen.add(d)
-            covered[m] = True
-            if s.cluster_of[d] == s.cluster_of[src_doc]:
-                continue  # the document cluster already says so
-            out.append(Match(
-                d, int(c.para_sent0[m]), int(c.para_sent1[m]), int(c.para_start[m]), int(c.para_end[m]),
-                src_doc, int(c.para_sent0[src]), int(c.para_sent1[src]),
-                int(c.para_start[src]), int(c.para_end[src]), float(pg.similarity[pos]),
-            ))
+    order, _ = runs(pg.canonical[grp])
+    sel = grp[order]  # group by group, each in canonical order
+    mine, src = pg.items[sel], pg.canonical[sel]
+    doc, src_doc = c.para_doc[mine], c.para_doc[src]
+    # A paragraph copies its group's canonical when it is the first of the
+    # group in its document, and that is not the canonical's document
+    # (repeats inside one document are not cross-document copies).
+    by_doc = np.lexsort((np.arange(sel.size), doc, src))
+    first = np.zeros(sel.size, dtype=bool)
+    if sel.size:
+        s_src, s_doc = src[by_doc], doc[by_doc]
+        first[by_doc[np.r_[True, (s_src[1:] != s_src[:-1]) | (s_doc[1:] != s_doc[:-1])]]] = True
+    copies = first & (doc != src_doc)
+    covered[mine[copies]] = True
+    # Copies inside one document cluster: the cluster already says so.
+    found = np.flatnonzero(copies & (s.cluster_of[doc] != s.cluster_of[src_doc]))
+    out = [
+        Match(d, int(c.para_sent0[m]), int(c.para_sent1[m]), int(c.para_start[m]), int(c.para_end[m]),
+              sd, int(c.para_sent0[x]), int(c.para_sent1[x]), int(c.para_start[x]), int(c.para_end[x]), sim)
+        for m, d, x, sd, sim in zip(mine[found].tolist(), doc[found].tolist(), src[found].tolist(),
+                                    src_doc[found].tolist(), pg.similarity[sel[found]].tolist())
+    ]
     return out, covered
 
 
-def repeated_sentences(pool: ForkedPool[Analyzed], options: Options, s: Shared,
-                       covered: np.ndarray) -> tuple[list[Match], list[RawBlock]]:
+def sentence_blocks(c: Corpus, options: Options, s: Shared) -> tuple[list[RawBlock], np.ndarray]:
     """Sentences repeated (after normalization and digit masking) in enough
-    documents of different clusters are boilerplate; every other sentence
-    is matched across documents by :func:`copied_sentences`."""
-    c = pool.shared.corpus
-    if c.sent_para.size == 0:
-        return [], []
+    documents of different clusters: one block each, and a mask of their
+    sentences (which :func:`sentence_candidates` leaves out)."""
+    found: list[RawBlock] = []
+    is_bp = np.zeros(c.sent_para.size, dtype=bool)
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para])
-    s_rank = unit_rank(s.doc_rank, c.sent_doc, c.sent_start)
-    items = items[np.lexsort((s_rank[items], c.sent_key[items]))]
+    if items.size == 0:
+        return found, is_bp
+    items = items[np.lexsort((s.sent_rank[items], c.sent_key[items]))]
     keys, docs_of = c.sent_key[items], c.sent_doc[items]
     new_key = np.r_[True, keys[1:] != keys[:-1]]
     # Within a key, sentences are in document rank order, so each change
@@ -104,8 +105,6 @@ def repeated_sentences(pool: ForkedPool[Analyzed], options: Options, s: Shared,
     starts = np.flatnonzero(new_key)
     ends = np.r_[starts[1:], keys.size]
     distinct = np.add.reduceat(new_doc.astype(np.int64), starts) if starts.size else np.zeros(0, np.int64)
-    found: list[RawBlock] = []
-    is_bp = np.zeros(c.sent_para.size, dtype=bool)
     wide = distinct >= s.need
     for a, b, n_docs in zip(starts[wide].tolist(), ends[wide].tolist(), distinct[wide].tolist()):
         run = items[a:b]
@@ -113,33 +112,51 @@ def repeated_sentences(pool: ForkedPool[Analyzed], options: Options, s: Shared,
             occ = [(int(c.sent_doc[x]), int(c.sent_start[x]), int(c.sent_end[x])) for x in run]
             found.append(("sentence", -1 - int(run[0]), occ, int(n_docs)))
             is_bp[run] = True
-    return copied_sentences(pool, options, s, covered, is_bp, s_rank), found
+    return found, is_bp
 
 
-def copied_sentences(pool: ForkedPool[Analyzed], options: Options, s: Shared, covered: np.ndarray,
-                     exclude: np.ndarray, s_rank: np.ndarray) -> list[Match]:
-    """Runs of sentences copied from another document, with light edits,
-    merges, drops and reorderings (:mod:`dedupe.core.reuse`): LSH
-    candidates over sentence signatures, verified on exact shingle sets,
-    merged into passages. A copy is the sentence of the later document in
-    canonical order; sentences of paragraphs that copy a whole paragraph
-    (``covered``) are not copies again, and ``exclude`` (boilerplate) is
-    neither copy nor source. ``s_rank`` is the sentences' canonical order
-    (:func:`unit_rank`). The candidates are verified in ``pool``'s
-    workers, in chunks."""
+def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
+                        exclude: np.ndarray) -> Callable[[], np.ndarray]:
+    """Starts the search for candidate copied sentences in ``pool``'s
+    workers (its bands split between them) and returns what gives the
+    pairs ``(copy, source)`` once they are found: LSH candidates over
+    sentence signatures in documents of different clusters, the copy
+    being the sentence of the later document in canonical order. ``exclude``
+    (boilerplate) is neither copy nor source."""
     c = pool.shared.corpus
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para] & ~exclude)
     # In canonical order, so that a bucket over the fan-out cap links its
     # members to its most canonical sentence, whatever the input order.
-    items = items[np.argsort(s_rank[items], kind="stable")]
-    pairs = items[band_pairs(c.sent_bands, items)] if items.size > 1 else np.zeros((0, 2), np.int64)
-    if pairs.size == 0:
-        return []
-    docs = c.sent_doc[pairs]
-    pairs = pairs[(docs[:, 0] != docs[:, 1]) & (s.cluster_of[docs[:, 0]] != s.cluster_of[docs[:, 1]])]
-    # The copy (first column) is the sentence of the later document.
-    later = s.doc_rank[c.sent_doc[pairs[:, 0]]] < s.doc_rank[c.sent_doc[pairs[:, 1]]]
-    pairs[later] = pairs[later][:, ::-1]
+    items = items[np.argsort(s.sent_rank[items], kind="stable")]
+    ranges = band_ranges(c.sent_bands, items.size) if items.size > 1 else []
+    shares = [[ranges[i] for i in part.tolist()] for part in np.array_split(np.arange(len(ranges)), pool.jobs)]
+    parts = [pool.submit(_sentence_keys, (items, share)) for share in shares if share]
+
+    def pairs() -> np.ndarray:
+        found = items[pairs_of_keys(merged_keys([part() for part in parts]), items.size)]
+        docs = c.sent_doc[found]
+        found = found[(docs[:, 0] != docs[:, 1]) & (s.cluster_of[docs[:, 0]] != s.cluster_of[docs[:, 1]])]
+        later = s.doc_rank[c.sent_doc[found[:, 0]]] < s.doc_rank[c.sent_doc[found[:, 1]]]
+        found[later] = found[later][:, ::-1]
+        return found
+
+    return pairs
+
+
+def _sentence_keys(a: Analyzed, task: tuple[np.ndarray, list[tuple[int, int]]]) -> np.ndarray:
+    items, ranges = task
+    return band_keys(a.corpus.sent_bands, items, ranges)
+
+
+def copied_sentences(pool: ForkedPool[Analyzed], options: Options, covered: np.ndarray,
+                     pairs: np.ndarray) -> list[Match]:
+    """Runs of sentences copied from another document, with light edits,
+    merges, drops and reorderings (:mod:`dedupe.core.reuse`): the
+    candidate ``pairs`` (:func:`sentence_candidates`) verified on exact
+    shingle sets in ``pool``'s workers, in chunks, and merged into
+    passages. Sentences of paragraphs that copy a whole paragraph
+    (``covered``) are not copies again."""
+    c = pool.shared.corpus
     pairs = pairs[~covered[c.sent_para[pairs[:, 0]]]]
     if pairs.size == 0:
         return []

@@ -53,7 +53,15 @@ from dedupe.corpus.batches import (
 from dedupe.corpus.blocks import RawBlock, TemplateGroups, blocks, candidate_blocks, paragraph_groups, template_groups
 from dedupe.corpus.clusters import Clusters, document_pairs, find_clusters, without
 from dedupe.corpus.grouping import Grouped, doc_rank, min_documents, unit_rank
-from dedupe.corpus.passages import Match, Shared, copied_paragraphs, merge_passages, repeated_sentences
+from dedupe.corpus.passages import (
+    Match,
+    Shared,
+    copied_paragraphs,
+    copied_sentences,
+    merge_passages,
+    sentence_blocks,
+    sentence_candidates,
+)
 from dedupe.errors import InputError
 from dedupe.io.progress import Progress
 from dedupe.io.records import Document, Record, Skipped
@@ -313,9 +321,11 @@ def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool,
         pairs = without(c, whole, in_cand) if whole is not None else document_pairs(c, rank, in_cand)
         clusters = find_clusters(c, rank, pairs, options.threshold)
         para_bp, raw_blocks = blocks(c, cand, clusters.of, need)
-        shared = Shared(rank, para_rank, para_bp, clusters.of, need)
+        shared = Shared(rank, para_rank, para_bp, clusters.of, need, unit_rank(rank, c.sent_doc, c.sent_start))
+        sent_blocks, sent_bp = sentence_blocks(c, options, shared)
+        candidates = sentence_candidates(pool, options, shared, sent_bp)
         para_matches, covered = copied_paragraphs(c, options, shared)
-        sent_matches, sent_blocks = repeated_sentences(pool, options, shared, covered)
+        sent_matches = copied_sentences(pool, options, covered, candidates())
     return Found(rank, clusters, raw_blocks + sent_blocks, para_matches + sent_matches, cand.templates)
 
 

@@ -10,8 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import dedupe
 from dedupe.corpus import passages
+from dedupe.corpus.grouping import doc_rank, near_groups, runs, unit_rank
+from dedupe.options import Options
+from tests.corpus.test_clusters import analyzed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -118,3 +125,57 @@ def test_candidate_pairs_verified_in_small_chunks_find_the_same_passages(monkeyp
     monkeypatch.setattr(passages, "VERIFY_CHUNK", 7)
     assert dedupe.scan(docs, jobs=1, min_documents=100_000).passages == whole
     assert len(whole) == 200  # 199 copies of the shared sentence, one edited passage
+
+
+# ---------------------------------------------------------------- copied paragraphs, by their definition
+
+
+def _copied_paragraphs_by_definition(c, pg, cluster_of):
+    """The rule of ``copied_paragraphs``, group by group and member by
+    member: a member copies its group's canonical when it is the group's
+    first paragraph in its document and that is not the canonical's
+    document; a copy inside one document cluster is no finding."""
+    grp = np.flatnonzero(np.isin(pg.canonical, pg.canonical[pg.canonical != pg.items]))
+    order, bounds = runs(pg.canonical[grp])
+    covered, found = set(), []
+    for k in range(bounds.size - 1):
+        sel = grp[order[bounds[k]:bounds[k + 1]]]
+        src = int(pg.canonical[sel[0]])
+        seen = {int(c.para_doc[src])}
+        for pos in sel.tolist():
+            m, d = int(pg.items[pos]), int(c.para_doc[pg.items[pos]])
+            if d in seen:
+                continue
+            seen.add(d)
+            covered.add(m)
+            if cluster_of[d] != cluster_of[c.para_doc[src]]:
+                found.append((d, int(c.para_start[m]), int(c.para_doc[src]), int(c.para_start[src]),
+                              float(pg.similarity[pos])))
+    return covered, found
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 7), min_size=1, max_size=6), min_size=2, max_size=9),
+       st.lists(st.integers(0, 3), min_size=9, max_size=9), st.randoms(use_true_random=False))
+def test_copied_paragraphs_follow_their_rule_member_by_member(layout, clusters, rnd):
+    """Documents made of a few shared paragraphs (some lightly edited,
+    some repeated inside one document), in random clusters."""
+
+    pool = [" ".join(SOURCE[i % 4].split()[::-1] if i >= 4 else SOURCE[i].split()) for i in range(8)]
+    docs = []
+    for n, picks in enumerate(layout):
+        paras = [pool[p] if rnd.random() < 0.7 else pool[p].replace("the", "a", 1) for p in picks]
+        docs.append((f"d{n}", "\n\n".join(paras) + "\n"))
+    c, spool = analyzed(docs)
+    spool.close()
+    rank = doc_rank(c.ids, c.lengths, "first")
+    cluster_of = np.array([min(i for i in range(len(docs)) if clusters[i] == clusters[d]) for d in range(len(docs))])
+    options = Options()
+    shared = passages.Shared(rank, unit_rank(rank, c.para_doc, c.para_start), np.zeros(c.para_doc.size, bool),
+                             cluster_of, 2, unit_rank(rank, c.sent_doc, c.sent_start))
+    out, covered = passages.copied_paragraphs(c, options, shared)
+    items = np.flatnonzero((c.para_kind == 0) & (c.para_tokens >= options.min_tokens))
+    pg = near_groups(items, shared.para_rank, c.para_key, c.para_bands, c.para_off, c.para_hash, options.threshold)
+    want_covered, want = _copied_paragraphs_by_definition(c, pg, cluster_of)
+    assert set(np.flatnonzero(covered).tolist()) == want_covered
+    assert sorted((m.copy_doc, m.c_start, m.src_doc, m.s_start, m.similarity) for m in out) == sorted(want)
