@@ -400,4 +400,5 @@ def run_batches(texts: Iterator[list[str]], cfg: BatchConfig, jobs: int) -> list
     # is forked, they are shared instead of built again in each worker.
     tables()
     prose_table()
+    bp.digit_table()
     return list(ordered_map(_analyze, texts, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS))

@@ -30,6 +30,7 @@ by spaces with ``{}`` for a slot: ``by {} 0 0 0 min read``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -60,7 +61,13 @@ SPECIFIC = 0.5
 Frame = tuple[int, ...]
 T = TypeVar("T")
 
-_DIGIT_HASH = int(token_hashes(["0"])[0][0])
+
+
+@functools.cache
+def digit_hash() -> int:
+    """The hash of the token every digit run is masked to (computed on
+    first use: it needs the tokenizer's Unicode tables)."""
+    return int(token_hashes(["0"])[0][0])
 
 
 def eligible(text: str) -> bool:
@@ -93,7 +100,8 @@ def _collapse(toks: Sequence[T], keep: Sequence[bool], slot: T) -> tuple[T, ...]
 
 
 def _words(frame: Sequence[int]) -> int:
-    return sum(1 for t in frame if t != SLOT and t != _DIGIT_HASH)
+    digit = digit_hash()
+    return sum(1 for t in frame if t != SLOT and t != digit)
 
 
 def _gaps(positions: Sequence[int], n: int) -> list[int]:
@@ -123,7 +131,8 @@ def proposals(toks: Sequence[int], df: Sequence[int], need: int) -> list[Proposa
     between two slots made slot too."""
     n = len(toks)
     out: dict[int, Proposal] = {}
-    word = [t != _DIGIT_HASH for t in toks]
+    digit = digit_hash()
+    word = [t != digit for t in toks]
     for s in sorted({d for d in df if d >= need}):
         keep = [d >= s for d in df]
         # Each level keeps fewer tokens than the one before: once too few
@@ -221,7 +230,8 @@ def assign(toks: Sequence[int], templates: Sequence[Template], index: Mapping[in
 def specific(frame: Frame, documents: int, df: Mapping[int, int]) -> bool:
     """Whether a template found in ``documents`` documents is specific to
     them: its rarest frame word is not much more widespread."""
-    rarest = min((df.get(t, 0) for t in frame if t != SLOT and t != _DIGIT_HASH), default=0)
+    digit = digit_hash()
+    rarest = min((df.get(t, 0) for t in frame if t != SLOT and t != digit), default=0)
     return rarest > 0 and documents >= SPECIFIC * rarest
 
 

@@ -258,7 +258,7 @@ def test_any_filling_of_a_frame_matches_it(runs, fills):
 
 # Blocks of a few hashes from a small vocabulary, so that tokens recur
 # across documents at many frequencies (and the digit's hash among them).
-_vocab = st.sampled_from([tp._DIGIT_HASH, *range(1, 12)])
+_vocab = st.sampled_from([tp.digit_hash(), *range(1, 12)])
 _blocks = st.lists(st.tuples(st.lists(_vocab, min_size=1, max_size=14), st.integers(0, 9)), min_size=1, max_size=40)
 
 
