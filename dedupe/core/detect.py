@@ -21,6 +21,7 @@ one on the rest).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -30,10 +31,10 @@ from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
 from dedupe.core.segment import Unit, units
-from dedupe.core.shingle import ShingleSets, shingle
+from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
-from dedupe.core.verify import compare, longest_new_run
+from dedupe.core.verify import Similarity, compare, longest_new_run, set_intersections
 from dedupe.options import Options
 
 # Above this many units, candidates come from MinHash LSH instead of the
@@ -77,10 +78,11 @@ class _Document:
                 self.sentences_of[u.block].append(len(self.units))
                 self.units.append(u)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
-        self._unique: dict[int, np.ndarray] = {}
+        self._sets = unique_sets(self.sets)
+        self._unique: dict[int, np.ndarray] = {}  # the remainder units' sets
         self._keys: dict[int, int] = {}
         self._marks: dict[int, evidence.Marks] = {}
-        self.neighbours = self._candidates()
+        self.candidates = self._candidates()
         self.n_units = len(self.units)  # before any remainder unit is added
         self.barred: set[int] = set()
         # One edit (a word changed, dropped or added) leaves at most
@@ -104,13 +106,23 @@ class _Document:
             self._keys.pop(i, None)
             self._marks.pop(i, None)
         del self.units[self.n_units :]
-        self.neighbours = {u: [v for v in vs if v < self.n_units]
-                           for u, vs in self.neighbours.items() if u < self.n_units}
+        self.candidates.forget_remainders()
 
     def unique(self, i: int) -> np.ndarray:
-        if i not in self._unique:
-            self._unique[i] = self.sets.unique(i)
+        """The sorted set of unit ``i``'s shingles."""
+        if i < self.n_units:
+            return self._sets.hashes[self._sets.offsets[i] : self._sets.offsets[i + 1]]
         return self._unique[i]
+
+    def compared(self, i: int, sources: set[int]) -> Iterator[tuple[int, Similarity]]:
+        """Each candidate of unit ``i`` among ``sources`` that may be what
+        ``i`` copies (:meth:`_Candidates.sources_of`), in candidate order,
+        with the similarity of their shingle sets."""
+        for c, n in self.candidates.sources_of(i):
+            if c not in sources:
+                continue
+            a, b = self.unique(i), self.unique(c)
+            yield c, Similarity(n, a.size, b.size) if n >= 0 else compare(a, b)
 
     def key(self, i: int) -> int:
         return self._keys[i] if i in self._keys else int(self.sets.keys[i])
@@ -135,15 +147,13 @@ class _Document:
         self.units.append(Unit(span[0], span[1], block, False))
         self._unique[r] = one.unique(0)
         self._keys[r] = int(one.keys[0])
-        near: set[int] = set(self.neighbours.get(block, ()))
+        near: set[int] = set(self.candidates.of(block))
         for s in self.sentences_of[block]:
-            near.update(self.neighbours.get(s, ()))
-        self.neighbours[r] = sorted(near)
-        for u in near:
-            self.neighbours.setdefault(u, []).append(r)
+            near.update(self.candidates.of(s))
+        self.candidates.add_remainder(r, sorted(near))
         return r
 
-    def _candidates(self) -> dict[int, list[int]]:
+    def _candidates(self) -> _Candidates:
         tokens = self.sets.tokens
         # Only units that can be removed or kept as a source need
         # neighbours: those of min_tokens or more, and sentences, which may
@@ -159,24 +169,17 @@ class _Document:
         exact = pairs_from_buckets(self.sets.keys[active], active, max_bucket=1)
         if exact.size:
             pairs = np.concatenate([pairs, exact]) if pairs.size else exact
-        out: dict[int, list[int]] = {}
-        for a, b in pairs.tolist():
-            out.setdefault(a, []).append(b)
-            out.setdefault(b, []).append(a)
-        return out
+        return _Candidates(pairs, self._sets, self.sets.keys, self.options.containment)
 
     def best_match(self, i: int, sources: set[int]) -> _Match | None:
         opts = self.options
         best: _Match | None = None
         if i in self.barred:
             return None
-        for c in self.neighbours.get(i, ()):
-            if c not in sources:
-                continue
+        for c, sim in self.compared(i, sources):
             if self.key(i) == self.key(c):
                 m = _Match("exact", c, 1.0, self.units[c].end - self.units[c].start)
             else:
-                sim = compare(self.unique(i), self.unique(c))
                 if sim.containment < opts.containment:
                     # Too much of this unit is its own (a copy with new
                     # text added): never removed whole, whatever Jaccard.
@@ -199,6 +202,61 @@ class _Document:
             if best is None or _better(m, best, self.units):
                 best = m
         return best
+
+
+class _Candidates:
+    """Each unit's candidates, in the order their pairs were found, with
+    the size of the intersection of the two units' sets.
+
+    Every pair's intersection is computed in one call when the candidates
+    are found, and each direction of a pair is marked as a possible copy
+    (the copy's set contained enough in the source's, or the same text):
+    a long list of short, similar items (a changelog) has hundreds of
+    thousands of pairs, and comparing them one call at a time took most of
+    a check's time. Remainder units (:meth:`_Document.add_remainder`) get
+    their candidates afterwards, without intersections (-1); they are
+    forgotten between passes."""
+
+    def __init__(self, pairs: np.ndarray, sets: ShingleSets, keys: np.ndarray, containment: float) -> None:
+        pairs = pairs.reshape(-1, 2)
+        inter = set_intersections(sets, pairs)
+        size = np.diff(sets.offsets)
+        same = keys[pairs[:, 0]] == keys[pairs[:, 1]]
+        # Each pair once per direction, a -> b (copy -> source) first.
+        src, dst = pairs.ravel(), pairs[:, ::-1].ravel()
+        sz = size[src]
+        may_copy = np.repeat(same, 2) | ((sz > 0) & (np.repeat(inter, 2) / np.maximum(sz, 1) >= containment))
+        order = np.argsort(src, kind="stable")
+        bounds = np.searchsorted(src[order], np.arange(len(sets) + 1))
+        self._all = (bounds, dst[order])
+        keep = order[may_copy[order]]
+        self._copies = (np.searchsorted(src[keep], np.arange(len(sets) + 1)), dst[keep], np.repeat(inter, 2)[keep])
+        self._later: dict[int, list[int]] = {}
+
+    def of(self, u: int) -> list[int]:
+        """Every candidate of ``u``."""
+        bounds, dst = self._all
+        found = dst[bounds[u] : bounds[u + 1]].tolist() if u + 1 < bounds.size else []
+        return found + self._later.get(u, [])
+
+    def sources_of(self, u: int) -> Iterator[tuple[int, int]]:
+        """The candidates ``u`` may copy, with the intersection of their
+        sets (-1: not computed); candidates whose sets hold too little of
+        ``u``'s are left out, since they cannot be its source."""
+        bounds, dst, inter = self._copies
+        if u + 1 < bounds.size:
+            a, b = bounds[u], bounds[u + 1]
+            yield from zip(dst[a:b].tolist(), inter[a:b].tolist())
+        for c in self._later.get(u, ()):
+            yield c, -1
+
+    def add_remainder(self, r: int, near: list[int]) -> None:
+        self._later[r] = list(near)
+        for u in near:
+            self._later.setdefault(u, []).append(r)
+
+    def forget_remainders(self) -> None:
+        self._later.clear()
 
 
 def _better(m: _Match, best: _Match, units: list[Unit]) -> bool:
@@ -398,10 +456,7 @@ def _fragment_match(doc: _Document, i: int, sources: set[int]) -> _Match | None:
     best: _Match | None = None
     if i in doc.barred:
         return None
-    for c in doc.neighbours.get(i, ()):
-        if c not in sources:
-            continue
-        sim = compare(doc.unique(i), doc.unique(c))
+    for c, sim in doc.compared(i, sources):
         if sim.containment >= 1.0 and not evidence.conflict(doc.marks(i), doc.marks(c), True):
             m = _Match("contained", c, 1.0, sim.size_b)
             if best is None or _better(m, best, doc.units):

@@ -1,10 +1,14 @@
 """What find_duplicates / clean must catch, and what they must leave alone."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe
 from dedupe.core.detect import _Document
+from dedupe.core.verify import compare
 from dedupe.options import Options
+from tests.strategies import document
 
 EN = [
     "The city council met on Monday to discuss the proposed expansion of the public library, "
@@ -216,7 +220,7 @@ def test_many_tiny_lines_are_never_candidates():
     words = ["alpha", "beta", "gamma", "delta"]
     text = "\n".join(f"{words[i % 4]} {words[(i // 4) % 4]} {i % 3}" for i in range(30_000)) + "\n"
     doc = _Document(text, Options())
-    assert doc.neighbours == {}
+    assert all(doc.candidates.of(u) == [] for u in range(len(doc.units)))
     assert dedupe.clean(text).text == text
 
 
@@ -230,8 +234,20 @@ def test_near_identical_paragraphs_have_bounded_candidates():
              for i in range(3_000)]
     text = "\n\n".join(paras) + "\n"
     doc = _Document(text, Options())
-    pairs = sum(len(v) for v in doc.neighbours.values()) // 2
+    pairs = sum(len(doc.candidates.of(u)) for u in range(len(doc.units))) // 2
     assert pairs < 40 * len(doc.units)
     out = dedupe.clean(text).text
     assert out.count(shared) == 1
     assert all(f"Entry number {i} records" in out for i in range(0, 3_000, 250))
+
+
+@settings(max_examples=60, deadline=None)
+@given(document(), st.sampled_from([2, 3, 5]))
+def test_every_candidate_pair_is_compared_exactly_as_its_two_sets(text, ngram):
+    """The detector computes every candidate pair's overlap in one call;
+    each must be the comparison of the two units' own shingle sets."""
+    doc = _Document(text, Options(ngram=ngram, min_tokens=1))
+    everything = set(range(len(doc.units)))
+    for i in range(len(doc.units)):
+        for c, sim in doc.compared(i, everything):
+            assert sim == compare(doc.sets.unique(i), doc.sets.unique(c))
