@@ -10,8 +10,10 @@ documents (1 %) and paragraphs copied between documents (1 %).
 Each run is ``python -m dedupe scan CORPUS --format json --jobs N`` in a
 child process. Peak memory is measured two ways: the largest single
 process (``ru_maxrss`` of the run's ``os.wait4`` rusage) and the peak of
-the summed resident set of the whole process tree (polled from ``/proc``
-every 50 ms, so a very short peak can be missed).
+the whole process tree's memory, the sum of its processes' proportional
+set sizes, so that pages forked workers share with their parent count
+once (polled from ``/proc`` every 50 ms, so a very short peak can be
+missed).
 
     python benchmarks/scale.py                      # 10k, 100k, 1M; jobs 1 and 2
     python benchmarks/scale.py --sizes 10000 100000 --jobs 2
@@ -109,16 +111,17 @@ def generate(path: Path, paragraphs: int, seed: int = 1) -> dict:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants."""
+    """Memory of ``pid`` and all its descendants: the sum of their
+    proportional set sizes (``Pss``), where a page shared by several
+    processes counts once, split between them. Forked workers share the
+    corpus their parent built; summing resident sets (``VmRSS``, the
+    fallback where ``smaps_rollup`` is missing) would count it once per
+    worker."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-                        break
+            total += _pss(p)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     stack.extend(int(c) for c in fh.read().split())
@@ -127,11 +130,23 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _pss(pid: int) -> int:
+    for name, field in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name) as fh:
+                for line in fh:
+                    if line.startswith(field):
+                        return int(line.split()[1]) * 1024
+        except FileNotFoundError:
+            continue
+    return 0
+
+
 @dataclass(frozen=True)
 class Watched:
     """A finished process: its exit status, output, wall seconds, rusage
-    (its own and its workers' CPU time and peak) and the peak resident
-    memory of its whole process tree, polled every 50 ms."""
+    (its own and its workers' CPU time and peak) and the peak memory of
+    its whole process tree (:func:`_tree_rss`), polled every 50 ms."""
 
     returncode: int
     stdout: bytes
