@@ -161,8 +161,10 @@ def copied_sentences(pool: ForkedPool[Analyzed], options: Options, covered: np.n
     if pairs.size == 0:
         return []
     # Two chunks per worker at least, so that both workers have work to
-    # the end; each pair is judged on its own, so chunks change nothing.
-    step = min(VERIFY_CHUNK, -(-len(pairs) // (2 * pool.jobs)))
+    # the end, and chunks a worker's share of VERIFY_CHUNK, so that the
+    # workers together hold no more than one process did; each pair is
+    # judged on its own, so chunks change nothing.
+    step = max(1, min(VERIFY_CHUNK // pool.jobs, -(-len(pairs) // (2 * pool.jobs))))
     chunks = (_Chunk(options, pairs[lo : lo + step]) for lo in range(0, len(pairs), step))
     found = [f for part in pool.map(_verified, chunks) for f in part]
     del pairs
