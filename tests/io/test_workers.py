@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from dedupe.io.workers import ordered_map
 
 
@@ -72,18 +74,26 @@ def _die_on(x: int, fatal: int) -> int:
     return x
 
 
-def test_a_worker_killed_mid_task_is_a_named_error_not_a_hang():
+_KILLED = {
+    "ordered_map": ("from dedupe.io.workers import ordered_map\n"
+                    "from tests.io.test_workers import _die_on\n",
+                    "list(ordered_map(_die_on, range(12), 2, 5))"),
+    "ForkedPool": ("from dedupe.io.workers import ForkedPool\n"
+                   "from tests.io.test_workers import _die_on_key, _unpicklable_shared\n",
+                   "with ForkedPool(2, _unpicklable_shared()) as pool:\n"
+                   "        list(pool.map(_die_on_key, [f'k{i}' for i in range(12)]))"),
+}
+
+
+@pytest.mark.parametrize("pool", sorted(_KILLED))
+def test_a_worker_killed_mid_task_is_a_named_error_not_a_hang(pool):
     import subprocess
     import sys
 
     # In a child process with a deadline: before the fix the map waited forever.
-    code = ("from dedupe.errors import WorkerError\n"
-            "from dedupe.io.workers import ordered_map\n"
-            "from tests.io.test_workers import _die_on\n"
-            "try:\n"
-            "    list(ordered_map(_die_on, range(12), 2, 5))\n"
-            "except WorkerError as exc:\n"
-            "    print('WorkerError', exc)\n")
+    imports, run = _KILLED[pool]
+    code = (f"from dedupe.errors import WorkerError\n{imports}"
+            f"try:\n    {run}\nexcept WorkerError as exc:\n    print('WorkerError', exc)\n")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -130,21 +140,3 @@ def test_forked_pool_with_one_job_runs_each_task_here_when_its_result_is_asked_f
 
 def _die_on_key(shared: dict, key: str) -> int:
     return _die_on(shared["values"][key], 25)
-
-
-def test_a_forked_worker_killed_mid_task_is_a_named_error_not_a_hang():
-    import subprocess
-    import sys
-
-    code = ("from dedupe.errors import WorkerError\n"
-            "from dedupe.io.workers import ForkedPool\n"
-            "from tests.io.test_workers import _die_on_key, _unpicklable_shared\n"
-            "try:\n"
-            "    with ForkedPool(2, _unpicklable_shared()) as pool:\n"
-            "        list(pool.map(_die_on_key, [f'k{i}' for i in range(12)]))\n"
-            "except WorkerError as exc:\n"
-            "    print('WorkerError', exc)\n")
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("WorkerError a worker process ended")
