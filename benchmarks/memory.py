@@ -6,8 +6,9 @@ Inputs are generated: for ``scan``, the JSONL corpus of ``scale.py``; for
 made-up paragraphs with a footer); and a changelog of about 700 KB whose
 items differ in a file name, a number or a verb, under version headings.
 Each run is ``python -m dedupe ...`` in a child process; the peak is the
-largest resident set of the process tree, polled every 50 ms, and the
-largest single process (``ru_maxrss``).
+largest memory of the process tree (the sum of its processes'
+proportional set sizes, so that pages forked workers share count once),
+polled every 50 ms, and the largest single process (``ru_maxrss``).
 
     python benchmarks/memory.py                       # 5, 20 and 50 MB
     python benchmarks/memory.py --mb 5 20 --json out.json
