@@ -40,7 +40,9 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
     ``jobs=0`` decides from the work: up to ``in_process`` items run in
     this process (a spawned worker costs about half a second of imports),
     and as soon as one more follows, every item goes to workers, one per
-    CPU, so that this process only reads while they work."""
+    CPU, so that this process only reads while they work. In a process
+    that may not start workers (:func:`may_start_workers`) every item runs
+    here."""
     if jobs == 0:
         it = iter(items)
         head = list(itertools.islice(it, in_process + 1))
@@ -49,7 +51,7 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
                 yield fn(item, *args)
             return
         items, jobs = itertools.chain(head, it), os.cpu_count() or 1
-    if jobs <= 1:
+    if jobs <= 1 or not may_start_workers():
         for item in items:
             yield fn(item, *args)
         return
@@ -103,14 +105,15 @@ class ForkedPool(Generic[S]):
     as it was then, and is never pickled: only items and results travel.
     Tasks must only read it (a worker's changes stay in that worker).
 
-    With ``jobs <= 1``, or where forking is not safe (see
-    :func:`start_method`), tasks run in this process when their result is
+    With ``jobs <= 1``, where forking is not safe (see
+    :func:`start_method`) or no worker may be started
+    (:func:`may_start_workers`), tasks run in this process when their result is
     asked for, one at a time, in the same order: results never depend on
     ``jobs``. Use it as a context manager; leaving it stops the workers."""
 
     def __init__(self, jobs: int, shared: S) -> None:
         self.shared = shared
-        self.parallel = jobs > 1 and start_method() == "fork"
+        self.parallel = jobs > 1 and start_method() == "fork" and may_start_workers()
         self.jobs = jobs if self.parallel else 1
         self._pool = (_Executor(jobs, multiprocessing.get_context("fork"), _adopt, (shared,))
                       if self.parallel else None)
@@ -152,6 +155,13 @@ def _adopt(shared: Any) -> None:
 
 def _call(item: Any, fn: Callable[[Any, Any], R]) -> R:
     return fn(_Adopted.shared, item)
+
+
+def may_start_workers() -> bool:
+    """Whether this process may start worker processes: a daemonic one
+    (a worker of the caller's own ``multiprocessing.Pool``) may not, so
+    there the work runs in the process itself."""
+    return not multiprocessing.current_process().daemon
 
 
 def start_method() -> str:

@@ -140,3 +140,23 @@ def test_forked_pool_with_one_job_runs_each_task_here_when_its_result_is_asked_f
 
 def _die_on_key(shared: dict, key: str) -> int:
     return _die_on(shared["values"][key], 25)
+
+
+def _both_pools_inside(_: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    from dedupe.io.workers import ForkedPool
+
+    with ForkedPool(2, _unpicklable_shared()) as pool:
+        forked = list(pool.map(_pid_and_lookup, ["k2", "k3"]))
+    return list(ordered_map(_pid_and_square, range(3), 2, 0)), forked, os.getpid()
+
+
+def test_a_worker_of_the_callers_own_pool_runs_the_work_itself():
+    """Python forbids a daemonic process (a multiprocessing.Pool worker)
+    to start children; both maps then run in that process instead of
+    failing."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as outer:
+        mapped, forked, pid = outer.map(_both_pools_inside, [0])[0]
+    assert mapped == [(pid, 0), (pid, 1), (pid, 4)]
+    assert forked == [(pid, 4), (pid, 9)]
