@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import json
 import multiprocessing
 import os
@@ -35,7 +36,7 @@ from dedupe.core.clean import clean as clean_text
 from dedupe.core.markers import article_start, is_suppressed, suppressed_regions
 from dedupe.corpus.boilerplate import clean_with_model, load_model, save_model
 from dedupe.corpus.scan import format_text, scan_paths
-from dedupe.errors import DedupeError, InputError, UsageError
+from dedupe.errors import DedupeError, InputError, UsageError, WorkerError
 from dedupe.index.index import Index, add_paths
 from dedupe.io.columnar import write_results
 from dedupe.io.pages import small_pages
@@ -576,14 +577,28 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 _OUT_OF_MEMORY = "dedupe: error: out of memory; split the input or raise the memory limit"
 
+#: Taken by whatever prints the command's error line: the main thread and
+#: a failing helper thread may both come to report one failure.
+_ERROR_LINE = threading.Lock()
+
+
+def _error(line: str) -> None:
+    """Print the command's one error line, unless another thread has."""
+    if _ERROR_LINE.acquire(blocking=False):
+        print(line, file=sys.stderr, flush=True)
+
 
 def _out_of_memory() -> int:
     """One line, and no worker left behind to print a traceback or to
     hold the output pipes open after the command ended."""
+    return _stop(_OUT_OF_MEMORY)
+
+
+def _stop(line: str) -> int:
     children = multiprocessing.active_children()
     for child in children:
         child.terminate()
-    print(_OUT_OF_MEMORY, file=sys.stderr, flush=True)
+    _error(line)
     if children:
         # The worker pool's management thread would wait on the stopped
         # workers at exit; only ending the process at once stops it.
@@ -594,9 +609,14 @@ def _out_of_memory() -> int:
 def _thread_failed(previous: Callable[[Any], object], args: Any) -> None:
     """A helper thread that runs out of memory (the one that reads the
     workers' results, say) would leave the command waiting for ever: it
-    ends the command with the one line instead."""
+    ends the command with the one line instead. So does a failure of a
+    worker pool's management thread (CPython 3.11's can fail while it
+    marks the tasks of a dead worker failed), which would leave the
+    command waiting for one of them."""
     if args.exc_type is not None and issubclass(args.exc_type, MemoryError):
         os._exit(_out_of_memory())
+    if type(args.thread).__module__.startswith("concurrent.futures"):
+        os._exit(_stop(f"dedupe: error: {WorkerError()}"))
     previous(args)
 
 
@@ -612,8 +632,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     threading.excepthook = partial(_thread_failed, previous_hook)
     try:
         return _COMMANDS[args.command](args)
+    except WorkerError as exc:
+        # A broken pool's threads and pipes can fail once more while the
+        # interpreter exits (CPython 3.11 prints an ignored EBADF from
+        # its exit hook): the command ends here, after its one line.
+        _error(f"dedupe: error: {exc}")
+        sys.stdout.flush()
+        os._exit(exc.exit_code)
     except DedupeError as exc:
-        print(f"dedupe: error: {exc}", file=sys.stderr)
+        _error(f"dedupe: error: {exc}")
         return exc.exit_code
     except BrokenPipeError:
         # The reader went away (`dedupe check … | head`): stop quietly, as
@@ -623,10 +650,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_SIGPIPE
     except OSError as exc:
+        if exc.errno == errno.ENOMEM:
+            # The system refused memory outside Python's allocator: most
+            # often forking a worker past a memory limit.
+            return _out_of_memory()
         # What the system refuses where no step expected it (a name too
         # long, a folder that cannot be searched, a full disk): one line.
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"dedupe: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        _error(f"dedupe: error: {where}{exc.strerror or exc}")
         return EXIT_ERROR
     except MemoryError:
         # Past a memory limit (ulimit, a container) the traceback itself
@@ -641,3 +672,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         threading.excepthook = previous_hook
+        if _ERROR_LINE.locked():  # the next command called in this process reports its own
+            _ERROR_LINE.release()

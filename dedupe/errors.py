@@ -49,3 +49,7 @@ class UsageError(DedupeError, ValueError):
 class WorkerError(DedupeError, RuntimeError):
     """A worker process ended without finishing its work: killed from
     outside, most often by the system for lack of memory."""
+
+    def __init__(self, message: str = "a worker process ended without finishing its work (killed, most often "
+                                      "for lack of memory); run with --jobs 1 or with more memory") -> None:
+        super().__init__(message)

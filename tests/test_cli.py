@@ -297,6 +297,54 @@ def test_out_of_memory_is_one_line_and_exit_2(big_inputs, argv):
         assert lines == said
 
 
+def test_memory_the_system_refuses_is_the_out_of_memory_line(monkeypatch, capsys):
+    """ENOMEM from the system (a fork past a memory limit) is the same one
+    line as a MemoryError, not 'Cannot allocate memory'."""
+    import errno
+
+    from dedupe import cli
+
+    def refuse(_args):
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setitem(cli._COMMANDS, "scan", refuse)
+    assert main(["scan", "x.jsonl", "--no-config"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "dedupe: error: out of memory; split the input or raise the memory limit"]
+
+
+_FAILING_MANAGER = """
+import sys
+from concurrent.futures import process
+run = process._ExecutorManagerThread.run
+
+def failing(self):
+    raise RuntimeError("dictionary changed size during iteration")
+
+process._ExecutorManagerThread.run = failing
+from dedupe.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_failed_worker_pool_thread_is_one_line_and_exit_2_not_a_hang(tmp_path):
+    """The thread that manages the worker pool can fail (CPython 3.11's
+    does when a worker dies while a task cannot be pickled): before, the
+    command printed its traceback and waited for ever on a task or on the
+    workers left behind."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for i in range(80):
+        (site / f"p{i:02d}.md").write_text(f"Page {i} says something about harbours and ferries number {i}.\n")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", _FAILING_MANAGER, "check", str(site), "--jobs", "2", "--no-config"],
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        "dedupe: error: a worker process ended without finishing its work (killed, most often for lack of "
+        "memory); run with --jobs 1 or with more memory"]
+
+
 _COPIED = ("The harbour authority announced on Tuesday that the northern pier will close for repairs until "
            "the end of the summer season, affecting ferry routes. Local fishermen said the closure would cost "
            "them several weeks of income, and asked the council for a temporary landing place.")

@@ -90,12 +90,22 @@ class _Executor:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
-        # After an error a worker may never finish (out of memory itself):
-        # waiting for it could hang, so the error goes on at once.
+        if kind is not None:
+            # After an error a worker may never finish (out of memory
+            # itself), and one left waiting for work would keep the process
+            # from exiting (multiprocessing joins its children at exit).
+            # The executor stops them when a worker dies, unless its
+            # management thread fails first (CPython 3.11 can, when a task
+            # cannot be pickled for lack of memory while a worker dies), so
+            # they are stopped here. The executor's own list of them is
+            # private; the public way (terminate_workers) is Python 3.14+.
+            processes = getattr(self._pool, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.terminate()
+        # Waiting after an error could hang: the error goes on at once.
         self._pool.shutdown(wait=kind is None, cancel_futures=True)
         if isinstance(exc, BrokenProcessPool):
-            raise WorkerError("a worker process ended without finishing its work (killed, most often for lack "
-                              "of memory); run with --jobs 1 or with more memory") from exc
+            raise WorkerError() from exc
 
 
 class ForkedPool(Generic[S]):
