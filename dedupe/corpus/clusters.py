@@ -107,9 +107,9 @@ def without(c: Corpus, whole: DocumentPairs, boilerplate: np.ndarray) -> Documen
     return DocumentPairs(whole.order, whole.pairs, similarity)
 
 
-def find_clusters(c: Corpus, rank: np.ndarray, d: DocumentPairs, threshold: float) -> Clusters:
-    """Clusters of near-duplicate documents, canonical first by ``rank``,
-    from the candidate pairs ``d`` (:func:`document_pairs`)."""
+def find_clusters(c: Corpus, d: DocumentPairs, threshold: float) -> Clusters:
+    """Clusters of near-duplicate documents, canonical first (``d.order``
+    is canonical order), from the candidate pairs ``d`` (:func:`document_pairs`)."""
     n_docs = len(c.ids)
     order = d.order
     g = leader_groups(order.size, d.pairs, d.similarity, threshold)

@@ -302,9 +302,10 @@ def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool,
     none of each other's results overlap: the workers learn the templates
     and group the paragraphs while this process compares whole documents
     (corrected for the boilerplate once it is known,
-    :func:`dedupe.corpus.clusters.without`); then they verify the
-    candidate copied sentences in chunks. Results do not depend on the
-    number of workers."""
+    :func:`dedupe.corpus.clusters.without`); then they find the candidate
+    copied sentences while this process groups the copied paragraphs, and
+    verify the candidates in chunks. Results do not depend on the number
+    of workers."""
     rank = doc_rank(c.ids, c.lengths, options.keep, seniority)
     para_rank = unit_rank(rank, c.para_doc, c.para_start)
     need = min_documents(so, len(c.ids))
@@ -319,7 +320,7 @@ def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool,
         cand = candidate_blocks(c, groups(), need, templates())
         in_cand = cand.paragraphs(c.para_doc.size)
         pairs = without(c, whole, in_cand) if whole is not None else document_pairs(c, rank, in_cand)
-        clusters = find_clusters(c, rank, pairs, options.threshold)
+        clusters = find_clusters(c, pairs, options.threshold)
         para_bp, raw_blocks = blocks(c, cand, clusters.of, need)
         shared = Shared(rank, para_rank, para_bp, clusters.of, need, unit_rank(rank, c.sent_doc, c.sent_start))
         sent_blocks, sent_bp = sentence_blocks(c, options, shared)

@@ -71,7 +71,6 @@ class _Executor:
                  initargs: tuple = ()) -> None:
         self.jobs = jobs
         self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)
-        self._finished = False
 
     def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
         return self._pool.submit(fn, *args)
@@ -111,9 +110,10 @@ class _Executor:
 class ForkedPool(Generic[S]):
     """Workers forked from this process once the data every task reads
     (``shared``: arrays, a spool file) are built. A task is
-    ``fn(shared, item)``; ``shared`` reaches each worker through the fork,
-    as it was then, and is never pickled: only items and results travel.
-    Tasks must only read it (a worker's changes stay in that worker).
+    ``fn(shared, item)``; ``shared`` reaches each worker through the fork
+    (made at the first submission), as it was then, and is never pickled:
+    only items and results travel. Tasks must only read it (a worker's
+    changes stay in that worker).
 
     With ``jobs <= 1``, where forking is not safe (see
     :func:`start_method`) or no worker may be started
