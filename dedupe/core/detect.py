@@ -223,14 +223,13 @@ class _Candidates:
         size = np.diff(sets.offsets)
         same = keys[pairs[:, 0]] == keys[pairs[:, 1]]
         # Each pair once per direction, a -> b (copy -> source) first.
-        src, dst = pairs.ravel(), pairs[:, ::-1].ravel()
+        src, dst, both = pairs.ravel(), pairs[:, ::-1].ravel(), np.repeat(inter, 2)
         sz = size[src]
-        may_copy = np.repeat(same, 2) | ((sz > 0) & (np.repeat(inter, 2) / np.maximum(sz, 1) >= containment))
+        may_copy = np.repeat(same, 2) | ((sz > 0) & (both / np.maximum(sz, 1) >= containment))
         order = np.argsort(src, kind="stable")
-        bounds = np.searchsorted(src[order], np.arange(len(sets) + 1))
-        self._all = (bounds, dst[order])
+        self._all = (np.searchsorted(src[order], np.arange(len(sets) + 1)), dst[order])
         keep = order[may_copy[order]]
-        self._copies = (np.searchsorted(src[keep], np.arange(len(sets) + 1)), dst[keep], np.repeat(inter, 2)[keep])
+        self._copies = (np.searchsorted(src[keep], np.arange(len(sets) + 1)), dst[keep], both[keep])
         self._later: dict[int, list[int]] = {}
 
     def of(self, u: int) -> list[int]:

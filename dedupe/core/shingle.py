@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -69,7 +70,7 @@ _SINGLE_SCRIPTS = (
 _PLANES = ((0, 0x40000), (0xE0000, 0xE1000))
 
 
-def property_runs(patterns: Sequence[str | regex.Pattern]) -> list[list[tuple[int, int]]]:
+def property_runs(patterns: Sequence[str | regex.Pattern | re.Pattern[str]]) -> list[list[tuple[int, int]]]:
     """For each pattern, the ``(start, end)`` code-point ranges of its runs
     over every assigned plane (the planes' text is built once for all)."""
     out: list[list[tuple[int, int]]] = [[] for _ in patterns]

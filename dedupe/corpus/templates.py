@@ -62,7 +62,6 @@ Frame = tuple[int, ...]
 T = TypeVar("T")
 
 
-
 @functools.cache
 def digit_hash() -> int:
     """The hash of the token every digit run is masked to (computed on
