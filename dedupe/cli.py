@@ -588,18 +588,19 @@ def _error(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def _out_of_memory() -> int:
-    """One line, and no worker left behind to print a traceback or to
-    hold the output pipes open after the command ended."""
-    return _stop(_OUT_OF_MEMORY)
+def _out_of_memory(at_once: bool = False) -> int:
+    return _stop(_OUT_OF_MEMORY, at_once)
 
 
-def _stop(line: str) -> int:
+def _stop(line: str, at_once: bool = False) -> int:
+    """One error line, and no worker left behind to print a traceback or
+    to hold the output pipes open after the command ended; ``at_once``
+    ends the process here (from a helper thread, or after a broken pool)."""
     children = multiprocessing.active_children()
     for child in children:
         child.terminate()
     _error(line)
-    if children:
+    if children or at_once:
         # The worker pool's management thread would wait on the stopped
         # workers at exit; only ending the process at once stops it.
         os._exit(EXIT_ERROR)
@@ -614,9 +615,18 @@ def _thread_failed(previous: Callable[[Any], object], args: Any) -> None:
     marks the tasks of a dead worker failed), which would leave the
     command waiting for one of them."""
     if args.exc_type is not None and issubclass(args.exc_type, MemoryError):
-        os._exit(_out_of_memory())
+        _out_of_memory(at_once=True)
     if type(args.thread).__module__.startswith("concurrent.futures"):
-        os._exit(_stop(f"dedupe: error: {WorkerError()}"))
+        _stop(f"dedupe: error: {WorkerError()}", at_once=True)
+    previous(args)
+
+
+def _unraisable(previous: Callable[[Any], object], args: Any) -> None:
+    """Out of memory where Python cannot raise it (starting a helper
+    thread, say): the thread never runs and the command would wait for
+    it, so this ends the command with the one line instead."""
+    if args.exc_type is not None and issubclass(args.exc_type, MemoryError):
+        _out_of_memory(at_once=True)
     previous(args)
 
 
@@ -628,17 +638,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     small_pages()
-    previous_hook = threading.excepthook
+    previous_hook, previous_unraisable = threading.excepthook, sys.unraisablehook
     threading.excepthook = partial(_thread_failed, previous_hook)
+    sys.unraisablehook = partial(_unraisable, previous_unraisable)
     try:
         return _COMMANDS[args.command](args)
     except WorkerError as exc:
         # A broken pool's threads and pipes can fail once more while the
         # interpreter exits (CPython 3.11 prints an ignored EBADF from
         # its exit hook): the command ends here, after its one line.
-        _error(f"dedupe: error: {exc}")
-        sys.stdout.flush()
-        os._exit(exc.exit_code)
+        return _stop(f"dedupe: error: {exc}", at_once=True)
     except DedupeError as exc:
         _error(f"dedupe: error: {exc}")
         return exc.exit_code
@@ -671,6 +680,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("dedupe: interrupted", file=sys.stderr)
         return 130
     finally:
-        threading.excepthook = previous_hook
+        threading.excepthook, sys.unraisablehook = previous_hook, previous_unraisable
         if _ERROR_LINE.locked():  # the next command called in this process reports its own
             _ERROR_LINE.release()

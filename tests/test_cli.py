@@ -327,6 +327,31 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+_UNRAISABLE_OOM = """
+import sys
+from dedupe import cli
+
+class Starved:
+    def __del__(self):
+        raise MemoryError  # as a thread that cannot start reports it
+
+def scan(_args):
+    Starved()
+    return 0
+
+cli._COMMANDS["scan"] = scan
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_memory_lost_where_python_cannot_raise_it_is_the_out_of_memory_line():
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", _UNRAISABLE_OOM, "scan", "x.jsonl", "--no-config"],
+                          cwd=root, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == ["dedupe: error: out of memory; split the input or raise the memory limit"]
+
+
 def test_a_failed_worker_pool_thread_is_one_line_and_exit_2_not_a_hang(tmp_path):
     """The thread that manages the worker pool can fail (CPython 3.11's
     does when a worker dies while a task cannot be pickled): before, the
