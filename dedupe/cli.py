@@ -576,6 +576,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 _OUT_OF_MEMORY = "dedupe: error: out of memory; split the input or raise the memory limit"
+#: Stack of the threads the command starts (the worker pool's).
+_THREAD_STACK = 1 << 20
 
 #: Taken by whatever prints the command's error line: the main thread and
 #: a failing helper thread may both come to report one failure.
@@ -600,11 +602,16 @@ def _stop(line: str, at_once: bool = False) -> int:
     for child in children:
         child.terminate()
     _error(line)
-    if children or at_once:
-        # The worker pool's management thread would wait on the stopped
+    if children or at_once or any(_in_pool(t) for t in threading.enumerate()):
+        # A worker pool's management thread would wait on the stopped
         # workers at exit; only ending the process at once stops it.
         os._exit(EXIT_ERROR)
     return EXIT_ERROR
+
+
+def _in_pool(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is one of a worker pool's own."""
+    return type(thread).__module__.startswith("concurrent.futures")
 
 
 def _thread_failed(previous: Callable[[Any], object], args: Any) -> None:
@@ -616,7 +623,7 @@ def _thread_failed(previous: Callable[[Any], object], args: Any) -> None:
     command waiting for one of them."""
     if args.exc_type is not None and issubclass(args.exc_type, MemoryError):
         _out_of_memory(at_once=True)
-    if type(args.thread).__module__.startswith("concurrent.futures"):
+    if args.thread is not None and _in_pool(args.thread):
         _stop(f"dedupe: error: {WorkerError()}", at_once=True)
     previous(args)
 
@@ -638,6 +645,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     small_pages()
+    # The worker pool's helper threads only pass items along; under an
+    # address-space limit (ulimit -v) each default 8 MB stack counted in
+    # full, and a helper that could not start left the command waiting.
+    previous_stack = threading.stack_size(_THREAD_STACK)
     previous_hook, previous_unraisable = threading.excepthook, sys.unraisablehook
     threading.excepthook = partial(_thread_failed, previous_hook)
     sys.unraisablehook = partial(_unraisable, previous_unraisable)
@@ -681,5 +692,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         threading.excepthook, sys.unraisablehook = previous_hook, previous_unraisable
+        threading.stack_size(previous_stack)
         if _ERROR_LINE.locked():  # the next command called in this process reports its own
             _ERROR_LINE.release()
