@@ -301,26 +301,54 @@ def token_hashes_numpy(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return th, seg
 
 
+def token_stream(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Hash of every token of every text, in order, and each text's first
+    token (``len(texts) + 1`` offsets): what :func:`ngrams` shingles. A
+    text split at white space has the tokens of its pieces, one after the
+    other, so one stream serves a paragraph and its sentences."""
+    if KERNEL is None:
+        return token_stream_numpy(texts)
+    return _kernel_tokens(texts)
+
+
+def token_stream_numpy(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`token_stream` in numpy (the reference of the kernel)."""
+    th, seg = token_hashes_numpy(texts)
+    tok_off = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(seg, minlength=len(texts)), out=tok_off[1:])
+    return th, tok_off
+
+
 def shingle(texts: Sequence[str], ngram: int = 3) -> ShingleSets:
     """Hashed token n-grams of each text (a text shorter than ``ngram``
     tokens gets one shingle of all its tokens; an empty text gets none)."""
-    if KERNEL is None or not 1 <= ngram <= _GRAM_MUL.size:
-        return shingle_numpy(texts, ngram)
-    th, tok_off = _kernel_tokens(texts)
-    out = np.empty(th.size, dtype=np.uint64)
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    n = KERNEL.ngrams(th, tok_off, _GRAM_MUL, ngram, out, offsets)
-    return ShingleSets(out[:n].copy(), offsets, np.diff(tok_off), _sequence_keys(th, tok_off))
+    return ngrams(*token_stream(texts), ngram)
 
 
 def shingle_numpy(texts: Sequence[str], ngram: int = 3) -> ShingleSets:
     """:func:`shingle` in numpy (the reference of the kernel)."""
-    n_texts = len(texts)
-    th, seg = token_hashes_numpy(texts)
-    counts = np.bincount(seg, minlength=n_texts).astype(np.int64)
-    tok_off = np.zeros(n_texts + 1, dtype=np.int64)
-    np.cumsum(counts, out=tok_off[1:])
-    keys = _sequence_keys(th, tok_off)
+    return ngrams_numpy(*token_stream_numpy(texts), ngram)
+
+
+def ngrams(th: np.ndarray, tok_off: np.ndarray, ngram: int = 3) -> ShingleSets:
+    """The shingle sets of the texts whose tokens are ``th[tok_off[i]:tok_off[i+1]]``
+    (:func:`token_stream`), as :func:`shingle` makes them."""
+    if KERNEL is None or not 1 <= ngram <= _GRAM_MUL.size:
+        return ngrams_numpy(th, tok_off, ngram)
+    out = np.empty(th.size, dtype=np.uint64)
+    offsets = np.zeros(tok_off.size, dtype=np.int64)
+    n = KERNEL.ngrams(th, tok_off, _GRAM_MUL, ngram, out, offsets)
+    return ShingleSets(out[:n].copy(), offsets, np.diff(tok_off), _sequence_keys(th, tok_off))
+
+
+def ngrams_numpy(th: np.ndarray, tok_off: np.ndarray, ngram: int = 3) -> ShingleSets:
+    """:func:`ngrams` in numpy (the reference of the kernel)."""
+    n_texts = tok_off.size - 1
+    counts = np.diff(tok_off)
+    th = th[tok_off[0] : tok_off[-1]]
+    seg = np.repeat(np.arange(n_texts, dtype=np.int64), counts)
+    starts = tok_off[:-1] - tok_off[0]
+    keys = _sequence_keys(th, tok_off - tok_off[0])
     t = th.size
     if t >= ngram:
         g = th[: t - ngram + 1] * _GRAM_MUL[0]
@@ -335,7 +363,7 @@ def shingle_numpy(texts: Sequence[str], ngram: int = 3) -> ShingleSets:
         acc = np.zeros(short.size, dtype=np.uint64)
         for k in range(ngram - 1):
             has = counts[short] > k
-            idx = tok_off[short[has]] + k
+            idx = starts[short[has]] + k
             acc[has] += th[idx] * _GRAM_MUL[k]
         g = np.concatenate([g, acc])
         gseg = np.concatenate([gseg, short])
@@ -350,11 +378,12 @@ def shingle_numpy(texts: Sequence[str], ngram: int = 3) -> ShingleSets:
 def _sequence_keys(th: np.ndarray, tok_off: np.ndarray) -> np.ndarray:
     """An xxh3 digest of each text's token-hash sequence: texts that differ
     only in case, width, white space or punctuation get the same key."""
-    raw = th.tobytes()
-    return np.array(
-        [xxhash.xxh3_64_intdigest(raw[a * 8 : b * 8]) for a, b in zip(tok_off[:-1], tok_off[1:])],
-        dtype=np.uint64,
-    )
+    # Slices of a memoryview, not of a bytes copy: nothing is copied per text.
+    raw = np.ascontiguousarray(th, dtype=np.uint64).data.cast("B")
+    cuts = (tok_off * 8).tolist()
+    digest = xxhash.xxh3_64_intdigest
+    return np.fromiter((digest(raw[a:b]) for a, b in zip(cuts[:-1], cuts[1:])), dtype=np.uint64,
+                       count=len(cuts) - 1)
 
 
 # Classes for weighing a unit's length on its raw characters (see

@@ -15,7 +15,7 @@ import numpy as np
 from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import is_long
 from dedupe.core.segment import paragraphs, sentences
-from dedupe.core.shingle import ShingleSets, shingle, tables, unique_sets
+from dedupe.core.shingle import ShingleSets, ngrams, tables, token_stream, unique_sets
 from dedupe.core.signature import EMPTY, minhash
 from dedupe.core.structure import prose_table
 from dedupe.corpus import boilerplate as bp
@@ -111,44 +111,74 @@ def _bands32(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return band_keys(sig, bands, rows).astype(np.uint32)
 
 
-def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
-    """Stage 1 for one batch (runs in a worker process with ``jobs > 1``)."""
-    doc_paras = np.zeros(len(texts), dtype=np.int64)
-    p_doc: list[int] = []
-    p_start: list[int] = []
-    p_end: list[int] = []
-    p_kind: list[int] = []
-    s_para: list[int] = []
-    s_start: list[int] = []
-    s_end: list[int] = []
-    s_long: list[bool] = []
+@dataclass
+class _Layout:
+    """Where a batch's paragraphs and sentences are (as the segmenter
+    finds them), and the pieces its text is tokenized in: each prose
+    paragraph's sentences, and every other paragraph whole. A paragraph is
+    its sentences with white space between, so its tokens are theirs, one
+    after the other: the text is normalized, masked and tokenized once,
+    not once for paragraphs and again for sentences."""
+
+    doc_paras: np.ndarray  # paragraphs per document
+    p_doc: list[int]
+    p_start: list[int]
+    p_end: list[int]
+    p_kind: list[int]
+    s_para: list[int]
+    s_start: list[int]
+    s_end: list[int]
+    s_long: list[bool]
+    piece_doc: list[int]  # document, start and end of each piece
+    piece_start: list[int]
+    piece_end: list[int]
+    para_piece: list[int]  # first piece of each paragraph
+    sent_piece: list[int]  # the piece that is each sentence
+
+
+def _layout(texts: list[str], cfg: BatchConfig) -> _Layout:
+    out = _Layout(np.zeros(len(texts), dtype=np.int64), [], [], [], [], [], [], [], [], [], [], [], [], [])
     for d, text in enumerate(texts):
-        before = len(p_start)
+        before = len(out.p_start)
         for seg in paragraphs(text):
             # Structure (captions, includes, comments, admonitions ...) is
             # never a copied passage nor boilerplate.
             if (seg.protected and seg.kind != "heading") or seg.kind not in bp.KINDS:
                 continue
-            p = len(p_start)
-            p_doc.append(d)
-            p_start.append(seg.start)
-            p_end.append(seg.end)
-            if seg.kind == "heading":
-                p_kind.append(HEADING)
+            p = len(out.p_start)
+            out.p_doc.append(d)
+            out.p_start.append(seg.start)
+            out.p_end.append(seg.end)
+            out.para_piece.append(len(out.piece_start))
+            if seg.kind == "heading" or not is_long(text[seg.start : seg.end], cfg.evidence_tokens):
+                out.p_kind.append(HEADING if seg.kind == "heading" else SHORT)
+                out.piece_doc.append(d)
+                out.piece_start.append(seg.start)
+                out.piece_end.append(seg.end)
                 continue
-            if not is_long(text[seg.start : seg.end], cfg.evidence_tokens):
-                p_kind.append(SHORT)
-                continue
-            p_kind.append(PROSE)
+            out.p_kind.append(PROSE)
             for s, e in sentences(text, seg.start, seg.end):
-                s_para.append(p)
-                s_start.append(s)
-                s_end.append(e)
-                s_long.append(is_long(text[s:e], cfg.evidence_tokens))
-        doc_paras[d] = len(p_start) - before
+                out.s_para.append(p)
+                out.s_start.append(s)
+                out.s_end.append(e)
+                out.s_long.append(is_long(text[s:e], cfg.evidence_tokens))
+                out.sent_piece.append(len(out.piece_start))
+                out.piece_doc.append(d)
+                out.piece_start.append(s)
+                out.piece_end.append(e)
+        out.doc_paras[d] = len(out.p_start) - before
+    return out
+
+
+def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
+    """Stage 1 for one batch (runs in a worker process with ``jobs > 1``)."""
+    lay = _layout(texts, cfg)
+    doc_paras, p_doc, p_start, p_end, p_kind = lay.doc_paras, lay.p_doc, lay.p_start, lay.p_end, lay.p_kind
+    s_para, s_start, s_end, s_long = lay.s_para, lay.s_start, lay.s_end, lay.s_long
     para_doc = np.array(p_doc, dtype=np.int64)
-    para_texts = bp.mask_all([texts[d][a:b] for d, a, b in zip(p_doc, p_start, p_end)])
-    std = shingle(para_texts, cfg.ngram)
+    th, tok_off = token_stream(bp.mask_all([texts[d][a:b] for d, a, b in
+                                            zip(lay.piece_doc, lay.piece_start, lay.piece_end)]))
+    std = ngrams(th, tok_off[np.array(lay.para_piece + [len(lay.piece_start)], dtype=np.int64)], cfg.ngram)
     sig = minhash(std, cfg.num_perm, cfg.seed)
     # Each paragraph's shingles as a sorted set, made here in the workers
     # so that verifying candidate pairs after merging is a merge of two
@@ -163,24 +193,9 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     if has.size:
         starts = np.concatenate([[0], np.cumsum(doc_paras)[:-1]])[has]
         doc_sig[has] = np.minimum.reduceat(sig, starts, axis=0)
-    # A paragraph that is one sentence is its own sentence: only the
-    # sentences of longer paragraphs need shingling again.
-    s_para_a = np.array(s_para, dtype=np.int64)
-    n_sent = np.bincount(s_para_a, minlength=len(p_start)) if s_para else np.zeros(len(p_start), np.int64)
-    sent_key = np.zeros(len(s_para), dtype=np.uint64)
-    sent_tokens = np.zeros(len(s_para), dtype=np.int64)
-    sent_sig = np.full((len(s_para), SENT_PERM), EMPTY, dtype=np.uint32)
-    if s_para:
-        alone = n_sent[s_para_a] == 1
-        sent_key[alone] = std.keys[s_para_a[alone]]
-        sent_tokens[alone] = std.tokens[s_para_a[alone]]
-        sent_sig[alone] = minhash(_subsets(std, s_para_a[alone]), SENT_PERM, cfg.seed)
-        rest = np.flatnonzero(~alone)
-        if rest.size:
-            own = bp.masked_sets([texts[p_doc[s_para[i]]][s_start[i] : s_end[i]] for i in rest.tolist()], cfg.ngram)
-            sent_key[rest] = own.keys
-            sent_tokens[rest] = own.tokens
-            sent_sig[rest] = minhash(own, SENT_PERM, cfg.seed)
+    sent = _subsets(ngrams(th, tok_off, cfg.ngram), np.array(lay.sent_piece, dtype=np.int64))
+    sent_key, sent_tokens = sent.keys, sent.tokens
+    sent_sig = minhash(sent, SENT_PERM, cfg.seed)
     return Batch(
         doc_paras=doc_paras,
         doc_bands=_bands32(doc_sig, cfg.bands, cfg.rows),

@@ -56,6 +56,19 @@ def test_shingles_equal_the_reference(texts, ngram):
 
 
 @settings(max_examples=150, deadline=None)
+@given(mixed_texts, st.sampled_from([1, 3, 5]), st.data())
+def test_ngrams_of_any_run_of_a_stream_equal_the_reference(texts, ngram, data):
+    # Stage 1 shingles paragraphs and sentences from one token stream,
+    # by offsets that need not start at its first token.
+    th, off = sh.token_stream(texts)
+    a = data.draw(st.integers(0, len(texts)))
+    b = data.draw(st.integers(a, len(texts)))
+    run = off[a : b + 1]
+    _same_sets(sh.ngrams(th, run, ngram), sh.ngrams_numpy(th, run, ngram))
+    _same_sets(sh.ngrams(th, run, ngram), sh.shingle(texts[a:b], ngram))
+
+
+@settings(max_examples=150, deadline=None)
 @given(mixed_texts, st.sampled_from([2, 3, 4]), st.sampled_from([1, 16, 128, 200]), st.integers(0, 2**32 - 1))
 def test_signatures_equal_the_reference(texts, ngram, num_perm, seed):
     sets = sh.shingle(texts, ngram)

@@ -1,0 +1,64 @@
+"""Stage 1 of a scan tokenizes each prose paragraph once, as its
+sentences one after the other: the shingles, keys and signatures it
+gives paragraphs and sentences are exactly those of masking and shingling
+each paragraph and each sentence on its own."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.core.segment import paragraphs, sentences
+from dedupe.core.shingle import token_stream
+from dedupe.core.signature import minhash
+from dedupe.corpus import batches as B
+from dedupe.corpus import boilerplate as bp
+from dedupe.options import Options, ScanOptions
+from tests.strategies import _MIXED, document, mixed_text, paragraph
+
+# Text where sentences end next to combining marks, digits of several
+# scripts, NUL, full-width forms and space-less scripts.
+_SENTENCES = st.lists(st.one_of(mixed_text, paragraph(), st.sampled_from(list(_MIXED))), min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SENTENCES, st.sampled_from([" ", "  ", "\n", "\u3000", ""]))
+def test_a_text_tokenizes_as_its_sentences_one_after_another(parts, gap):
+    text = gap.join(parts)
+    spans = sentences(text)
+    whole, _ = token_stream(bp.mask_all([text]))
+    th, off = token_stream(bp.mask_all([text[a:b] for a, b in spans]))
+    assert np.array_equal(whole, th)
+    assert off[-1] == th.size
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(document(), min_size=1, max_size=4))
+def test_batch_sets_equal_shingling_each_paragraph_and_sentence_alone(texts):
+    cfg = B.BatchConfig.for_options(Options(), ScanOptions())
+    batch = B._analyze(texts, cfg)
+    para_texts = [texts[d][a:b] for d, a, b in zip(batch.para_doc, batch.para_start, batch.para_end)]
+    own = bp.masked_sets(para_texts, cfg.ngram)
+    assert np.array_equal(batch.para_key, own.keys)
+    assert np.array_equal(batch.para_tokens, own.tokens)
+    for i in range(len(para_texts)):
+        assert np.array_equal(batch.para_hash[batch.para_off[i] : batch.para_off[i + 1]], own.unique(i))
+    assert np.array_equal(batch.para_bands, B._bands32(minhash(own, cfg.num_perm, cfg.seed), cfg.bands, cfg.rows))
+    sent_texts = [texts[batch.para_doc[p]][a:b] for p, a, b in zip(batch.sent_para, batch.sent_start, batch.sent_end)]
+    alone = bp.masked_sets(sent_texts, cfg.ngram)
+    assert np.array_equal(batch.sent_key, alone.keys)
+    assert np.array_equal(batch.sent_tokens, alone.tokens)
+    assert np.array_equal(batch.sent_bands,
+                          B._bands32(minhash(alone, B.SENT_PERM, cfg.seed), cfg.sent_bands, cfg.sent_rows))
+
+
+def test_sentences_are_those_of_the_long_prose_paragraphs():
+    text = "A heading\n=========\n\nOne two three four five six seven eight nine ten eleven. Twelve thirteen" \
+           " fourteen fifteen sixteen seventeen eighteen nineteen twenty.\n\nShort one.\n"
+    batch = B._analyze([text], B.BatchConfig.for_options(Options(), ScanOptions()))
+    kinds = batch.para_kind.tolist()
+    assert kinds == [B.HEADING, B.PROSE, B.SHORT]
+    prose = [s for s in paragraphs(text) if s.kind == "paragraph"][0]
+    assert list(zip(batch.sent_start.tolist(), batch.sent_end.tolist())) == sentences(text, prose.start, prose.end)
+    assert set(batch.sent_para.tolist()) == {1}
