@@ -47,6 +47,11 @@ _RULE = regex.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = regex.compile(r"^\s*\|")
 _LIST = regex.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
 _SETEXT = regex.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+# A line that none of the block patterns below can match: at most three
+# spaces, then a character that starts none of them (fences, indented code,
+# structure.block_end and line_kind, headings, rules, tables, list items).
+# Most lines of prose are answered by this one match.
+_PLAIN = regex.compile(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.\d]")
 
 # A sentence ends at CJK terminal punctuation (no space needed after it) or
 # at Latin terminal punctuation followed by white space or the end, in both
@@ -58,21 +63,20 @@ _SENTENCE_END = regex.compile(
 
 # "!" or "." inside a code span or a tag ends no sentence.
 _INERT = regex.compile(structure.CODE_SPAN + r"|<[^<>\n]+>|!?\[[^\]\n]*\]\([^)\n]*\)")
+_INERT_HINT = regex.compile(r"[`<\[]")
 
 
 def lines(text: str) -> list[Line]:
-    """Lines with offsets; a ``\\r`` before ``\\n`` is not part of the line."""
+    """Lines with offsets; a ``\r`` before ``\n`` is not part of the line."""
     out: list[Line] = []
     pos = 0
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        stop = n if nl < 0 else nl
-        end = stop - 1 if stop > pos and text[stop - 1] == "\r" else stop
-        out.append(Line(pos, end, text[pos:end]))
-        if nl < 0:
-            break
-        pos = nl + 1
+    for part in text.split("\n"):
+        end = pos + len(part)
+        if part.endswith("\r"):
+            out.append(Line(pos, end - 1, part[:-1]))
+        else:
+            out.append(Line(pos, end, part))
+        pos = end + 1
     return out
 
 
@@ -129,6 +133,8 @@ def _blocks(ls: list[Line], begin: int) -> Iterator[tuple[str, int, int]]:
 def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[str, int]:
     """Kind and last line of the block that starts at non-blank line ``i``."""
     t = texts[i]
+    if _PLAIN.match(t):
+        return "prose", i
     n = len(texts)
     m = FENCE.match(t)
     if m:
@@ -236,7 +242,10 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     out: list[tuple[int, int]] = []
     pos = start
     # `assert_eq!`, <!-- x --> or ![image](src) ends no sentence.
-    inert = [(m.start(), m.end()) for m in _INERT.finditer(text, start, end)]
+    # Every inert span holds a backtick, "<" or "[": prose without any
+    # (most of it) skips the search.
+    inert = ([(m.start(), m.end()) for m in _INERT.finditer(text, start, end)]
+             if _INERT_HINT.search(text, start, end) else [])
     for m in _SENTENCE_END.finditer(text, start, end):
         if inert and any(a <= m.start() < b for a, b in inert):
             continue

@@ -1,4 +1,21 @@
+import contextlib
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.core import segment
 from dedupe.core.segment import lines, paragraphs, sentences
+
+
+@contextlib.contextmanager
+def _without_shortcut():
+    saved = segment._PLAIN
+    segment._PLAIN = regex.compile(r"(?!)")  # matches nothing: every pattern is tried
+    try:
+        yield
+    finally:
+        segment._PLAIN = saved
 
 
 def kinds(text):
@@ -63,3 +80,24 @@ def test_sentences_within_a_span_return_absolute_offsets():
     text = "XX One two. Three four. YY"
     spans = sentences(text, 3, 23)
     assert [text[s:e] for s, e in spans] == ["One two.", "Three four."]
+
+
+_LINE_STARTS = ["", " ", "   ", "    ", "\t", "\u3000", "\ufeff"]
+_LINE_HEADS = ["```", "~~~", "#", "## ", "- ", "* ", "+ ", "1. ", "12) ", "| a |", "> ", "<div>", "<!-- x",
+               "[a]: b", "![a](b)", "{{#include x}}", "{% x %}", "!!! note", "??? tip", "///", ":::", "---",
+               "***", "___", "..  note::", "import x from 'y'", "export default", "imports", "exported",
+               "--8<--", "x", "日本", "1", "١", "_a_", "é", "\u0301", ""]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_LINE_STARTS), st.sampled_from(_LINE_HEADS), st.text(max_size=20),
+       st.sampled_from(["", "prose_item", "list_item", "admonition"]), st.booleans())
+def test_the_plain_line_shortcut_gives_what_every_pattern_gives(start, head, rest, lead, prev_blank):
+    line = start + head + rest
+    if not line.strip():
+        return
+    texts = [line, "next line", ""]
+    fast = segment._block_at(texts, 0, lead, prev_blank)
+    with _without_shortcut():
+        slow = segment._block_at(texts, 0, lead, prev_blank)
+    assert fast == slow
