@@ -70,7 +70,9 @@ def honour_scan_markers(result: ScanResult, text_of: Callable[[str], str]) -> Sc
     clusters = []
     for c in result.clusters:
         members = tuple(m for k, m in enumerate(c.members) if k == 0 or not off(m))
-        if len(members) > 1:
+        if len(members) == len(c.members):
+            clusters.append(c)
+        elif len(members) > 1:
             clusters.append(replace(c, members=members))
     boilerplate = []
     for b in result.boilerplate:

