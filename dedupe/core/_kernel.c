@@ -255,6 +255,46 @@ static PyObject *minhash(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(n);
 }
 
+/* band_keys(sig, bands, rows, out) -> rows of sig
+ *
+ * sig: (n, k) uint32 signatures, k >= bands * rows; out: (n, bands)
+ * uint64. Band b of a row is fmix64 folded over its rows r of
+ * key ^ sig[b * rows + r] ^ (r + 1), from key 0, then xor b times the
+ * golden ratio, so that different bands never collide. */
+static PyObject *band_keys(PyObject *self, PyObject *args) {
+    PyObject *o[2];
+    Py_buffer v[2] = {{0}};
+    Py_ssize_t bands, rows;
+    if (!PyArg_ParseTuple(args, "OnnO", &o[0], &bands, &rows, &o[1]))
+        return NULL;
+    if (get(o[0], &v[0], 4, 0, "sig") < 0 || get(o[1], &v[1], 8, 1, "out") < 0) {
+        release(v, 2);
+        return NULL;
+    }
+    Py_ssize_t n = bands > 0 ? N(v[1]) / bands : 0;
+    Py_ssize_t k = n > 0 ? N(v[0]) / n : 0;
+    if (bands < 1 || rows < 1 || N(v[1]) != n * bands || (n > 0 && (N(v[0]) != n * k || k < bands * rows))) {
+        release(v, 2);
+        PyErr_SetString(PyExc_ValueError, "band_keys: inconsistent sizes");
+        return NULL;
+    }
+    const uint32_t *sig = v[0].buf;
+    uint64_t *out = v[1].buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const uint32_t *row = sig + i * k;
+        for (Py_ssize_t b = 0; b < bands; b++) {
+            uint64_t key = 0;
+            for (Py_ssize_t r = 0; r < rows; r++)
+                key = fmix64(key ^ (uint64_t)row[b * rows + r] ^ (uint64_t)(r + 1));
+            out[i * bands + b] = key ^ ((uint64_t)b * 0x9E3779B97F4A7C15ULL);
+        }
+    }
+    Py_END_ALLOW_THREADS
+    release(v, 2);
+    return PyLong_FromSsize_t(n);
+}
+
 /* Fill empty bins from the next non-empty bin to the right, circularly,
  * mixed with the distance: fmix32(donor + distance * OPH_DIST). */
 static void densify(uint32_t *row, uint8_t *empty, Py_ssize_t k) {
@@ -609,6 +649,7 @@ static PyMethodDef methods[] = {
     {"ngrams", ngrams, METH_VARARGS, "Hashed token n-grams of each text."},
     {"minhash", minhash, METH_VARARGS, "datasketch affine32 MinHash signatures of many segments."},
     {"minhash_oph", minhash_oph, METH_VARARGS, "Densified one-permutation MinHash signatures."},
+    {"band_keys", band_keys, METH_VARARGS, "LSH band keys of uint32 signatures."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe.core.shingle import ShingleSets, fmix64, sorted_unique
+from dedupe.core.shingle import KERNEL, ShingleSets, fmix64, sorted_unique
 
 
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -44,6 +44,18 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """A ``(n, bands)`` uint64 key per band of each signature."""
+    if KERNEL is None or signatures.dtype != np.uint32 or signatures.ndim != 2:
+        return band_keys_numpy(signatures, bands, rows)
+    if signatures.shape[1] < bands * rows:
+        raise ValueError(f"band_keys: {bands} bands of {rows} rows need {bands * rows} permutations, "
+                         f"signatures have {signatures.shape[1]}")
+    out = np.empty((signatures.shape[0], bands), dtype=np.uint64)
+    KERNEL.band_keys(np.ascontiguousarray(signatures), bands, rows, out)
+    return out
+
+
+def band_keys_numpy(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """:func:`band_keys` in numpy (the reference of the kernel)."""
     n = signatures.shape[0]
     sig = signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
     keys = np.zeros((n, bands), dtype=np.uint64)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from dedupe.core import shingle as sh
 from dedupe.core import signature as sig
-from dedupe.core import structure, verify
+from dedupe.core import candidates, structure, verify
 from tests.strategies import _MIXED, document, mixed_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -220,3 +220,18 @@ def test_the_numpy_fallback_gives_the_same_results_with_one_notice(pure):
     notices = [line for line in run.stderr.splitlines() if "numpy implementation" in line]
     assert fallback is (pure == "1")
     assert notices == ([f"dedupe: {sh.PURE_ENV} is set; using the slower numpy implementation"] if pure == "1" else [])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 40), st.sampled_from([(9, 13), (21, 3), (1, 1), (32, 4), (5, 20)]), st.integers(0, 2**32 - 1))
+def test_band_keys_equal_the_reference(rows, banding, seed):
+    bands, per_band = banding
+    signatures = np.random.default_rng(seed).integers(0, 2**32, (rows, 128), dtype=np.uint32)
+    got = candidates.band_keys(signatures, bands, per_band)
+    ref = candidates.band_keys_numpy(signatures, bands, per_band)
+    assert got.dtype == ref.dtype and got.shape == ref.shape == (rows, bands)
+    assert np.array_equal(got, ref)
+    # A strided slice of the permutations.
+    if bands * per_band < 128:
+        assert np.array_equal(candidates.band_keys(signatures[:, 1:], bands, per_band),
+                              candidates.band_keys_numpy(signatures[:, 1:], bands, per_band))
