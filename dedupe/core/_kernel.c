@@ -295,6 +295,82 @@ static PyObject *band_keys(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(n);
 }
 
+/* The pairs of one bucket of distinct, increasing members m[0..s): all of
+ * them when s <= max_bucket, else each member with the first ``reach``
+ * members and, when reach > 1, with its predecessor. Written to out as
+ * lo * span + hi when out is not NULL; the count is returned. */
+static Py_ssize_t bucket(const int64_t *m, Py_ssize_t s, Py_ssize_t max_bucket, Py_ssize_t reach,
+                         int64_t span, int64_t *out) {
+    Py_ssize_t c = 0;
+    Py_ssize_t heads = s <= max_bucket ? s - 1 : (reach < s - 1 ? reach : s - 1);
+    for (Py_ssize_t h = 0; h < heads; h++)
+        for (Py_ssize_t k = h + 1; k < s; k++, c++)
+            if (out)
+                out[c] = m[h] * span + m[k];
+    if (s > max_bucket && reach > 1)
+        for (Py_ssize_t k = 0; k + 1 < s; k++, c++)
+            if (out)
+                out[c] = m[k] * span + m[k + 1];
+    return c;
+}
+
+/* bucket_pairs(packed, shift, max_bucket, reach, span, scratch, out) -> pairs
+ *
+ * packed: sorted uint64 values label << shift | member. Members sharing
+ * a label form a bucket (a member listed twice counts once); the pairs
+ * of each bucket (see bucket()) go to out as lo * span + hi, bucket by
+ * bucket, repeats across buckets included. scratch: int64, room for
+ * len(packed). With an empty out only the count is returned. */
+static PyObject *bucket_pairs(PyObject *self, PyObject *args) {
+    PyObject *o[3];
+    Py_buffer v[3] = {{0}};
+    Py_ssize_t shift, max_bucket, reach;
+    long long span;
+    if (!PyArg_ParseTuple(args, "OnnnLOO", &o[0], &shift, &max_bucket, &reach, &span, &o[1], &o[2]))
+        return NULL;
+    static const char *names[3] = {"packed", "scratch", "out"};
+    for (int i = 0; i < 3; i++)
+        if (get(o[i], &v[i], 8, i >= 1, names[i]) < 0) {
+            release(v, 3);
+            return NULL;
+        }
+    Py_ssize_t n = N(v[0]);
+    if (shift < 0 || shift > 63 || max_bucket < 1 || reach < 1 || span < 1 || N(v[1]) < n) {
+        release(v, 3);
+        PyErr_SetString(PyExc_ValueError, "bucket_pairs: bad arguments");
+        return NULL;
+    }
+    const uint64_t *packed = v[0].buf;
+    int64_t *m = v[1].buf, *out = N(v[2]) > 0 ? v[2].buf : NULL;
+    uint64_t mask = (shift ? (1ULL << shift) : 1ULL) - 1;
+    Py_ssize_t total = 0, cap = N(v[2]);
+    int overflow = 0;
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t i = 0;
+    while (i < n) {
+        uint64_t label = packed[i] >> shift;
+        Py_ssize_t s = 0;
+        for (; i < n && packed[i] >> shift == label; i++)
+            if (s == 0 || (int64_t)(packed[i] & mask) != m[s - 1])
+                m[s++] = (int64_t)(packed[i] & mask);
+        Py_ssize_t c = bucket(m, s, max_bucket, reach, span, NULL);
+        if (out && total + c > cap) {
+            overflow = 1;
+            break;
+        }
+        if (out && c)
+            bucket(m, s, max_bucket, reach, span, out + total);
+        total += c;
+    }
+    Py_END_ALLOW_THREADS
+    release(v, 3);
+    if (overflow) {
+        PyErr_SetString(PyExc_ValueError, "bucket_pairs: out is too small");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(total);
+}
+
 /* Fill empty bins from the next non-empty bin to the right, circularly,
  * mixed with the distance: fmix32(donor + distance * OPH_DIST). */
 static void densify(uint32_t *row, uint8_t *empty, Py_ssize_t k) {
@@ -650,6 +726,7 @@ static PyMethodDef methods[] = {
     {"minhash", minhash, METH_VARARGS, "datasketch affine32 MinHash signatures of many segments."},
     {"minhash_oph", minhash_oph, METH_VARARGS, "Densified one-permutation MinHash signatures."},
     {"band_keys", band_keys, METH_VARARGS, "LSH band keys of uint32 signatures."},
+    {"bucket_pairs", bucket_pairs, METH_VARARGS, "Keys of the pairs of members sharing a label."},
     {NULL, NULL, 0, NULL},
 };
 

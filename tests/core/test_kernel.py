@@ -235,3 +235,17 @@ def test_band_keys_equal_the_reference(rows, banding, seed):
     if bands * per_band < 128:
         assert np.array_equal(candidates.band_keys(signatures[:, 1:], bands, per_band),
                               candidates.band_keys_numpy(signatures[:, 1:], bands, per_band))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 40)), max_size=300),
+       st.sampled_from([1, 2, 3, 5, 1000]), st.sampled_from([1, 2, 16]), st.sampled_from([0, 32, 50]))
+def test_pairs_from_buckets_equal_the_reference(items, max_bucket, reach, label_bits):
+    # Repeated members, buckets past max_bucket (linked, not paired all
+    # with all) and labels as wide as the scan's band keys.
+    labels = np.array([(lab << label_bits) | lab for lab, _ in items], dtype=np.uint64)
+    members = np.array([m for _, m in items], dtype=np.int64)
+    got = candidates.pairs_from_buckets(labels, members, max_bucket, reach)
+    ref = candidates.pairs_from_buckets_numpy(labels, members, max_bucket, reach)
+    assert got.dtype == ref.dtype and got.shape == ref.shape
+    assert np.array_equal(got, ref)
