@@ -616,6 +616,48 @@ static void sort_u64(uint64_t *a, Py_ssize_t n) {
     }
 }
 
+#define MAX_RUNS 16
+
+/* Sort a[0..n) when it is at most MAX_RUNS ascending runs (a document's
+ * set is its paragraphs' sorted sets one after another), by merging them
+ * pairwise through tmp (room for n): a few linear passes instead of a
+ * quicksort. Returns 0, leaving a as it was, when there are more runs. */
+static int merge_runs(uint64_t *a, Py_ssize_t n, uint64_t *tmp) {
+    Py_ssize_t starts[MAX_RUNS + 1];
+    int runs = 1;
+    starts[0] = 0;
+    for (Py_ssize_t i = 1; i < n; i++)
+        if (a[i] < a[i - 1]) {
+            if (runs == MAX_RUNS)
+                return 0;
+            starts[runs++] = i;
+        }
+    starts[runs] = n;
+    uint64_t *src = a, *dst = tmp;
+    while (runs > 1) {
+        int k = 0;
+        for (int r = 0; r < runs; r += 2) {
+            Py_ssize_t lo = starts[r], mid = starts[r + 1], hi = r + 2 <= runs ? starts[r + 2] : mid;
+            Py_ssize_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                dst[o++] = src[j] < src[i] ? src[j++] : src[i++];
+            while (i < mid)
+                dst[o++] = src[i++];
+            while (j < hi)
+                dst[o++] = src[j++];
+            starts[k++] = lo;
+        }
+        starts[k] = n;
+        runs = k;
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, (size_t)n * sizeof(uint64_t));
+    return 1;
+}
+
 /* unique_sets(hashes, offsets, out, out_off) -> values
  *
  * Each segment's values sorted, repeats dropped: out[out_off[i]:
@@ -642,25 +684,36 @@ static PyObject *unique_sets(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "unique_sets: inconsistent sizes");
         return NULL;
     }
-    for (Py_ssize_t s = 0; s < n; s++)
+    Py_ssize_t longest = 0;
+    for (Py_ssize_t s = 0; s < n; s++) {
         if (off[s + 1] < off[s]) {
             release(v, 4);
             PyErr_SetString(PyExc_ValueError, "unique_sets: offsets decrease");
             return NULL;
         }
+        if (off[s + 1] - off[s] > longest)
+            longest = (Py_ssize_t)(off[s + 1] - off[s]);
+    }
+    uint64_t *tmp = PyMem_RawMalloc((size_t)(longest > 0 ? longest : 1) * sizeof(uint64_t));
+    if (tmp == NULL) {
+        release(v, 4);
+        return PyErr_NoMemory();
+    }
     Py_ssize_t g = 0;
     Py_BEGIN_ALLOW_THREADS
     out_off[0] = 0;
     for (Py_ssize_t s = 0; s < n; s++) {
         Py_ssize_t a = g, len = (Py_ssize_t)(off[s + 1] - off[s]);
         memcpy(out + a, h + off[s], (size_t)len * sizeof(uint64_t));
-        sort_u64(out + a, len);
+        if (!merge_runs(out + a, len, tmp))
+            sort_u64(out + a, len);
         for (Py_ssize_t i = 0; i < len; i++)
             if (i == 0 || out[a + i] != out[g - 1])
                 out[g++] = out[a + i];
         out_off[s + 1] = g;
     }
     Py_END_ALLOW_THREADS
+    PyMem_RawFree(tmp);
     release(v, 4);
     return PyLong_FromSsize_t(g);
 }

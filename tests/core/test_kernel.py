@@ -157,6 +157,21 @@ def test_unique_sets_equal_the_reference(texts, ngram):
         assert np.array_equal(got.raw(i), sets.unique(i))
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.lists(st.integers(0, 50), max_size=30), max_size=20), max_size=8))
+def test_unions_of_sorted_sets_equal_the_reference(docs):
+    # A document's set is its paragraphs' sorted sets one after another:
+    # up to 16 runs are merged, more are sorted; runs share values.
+    rows = [np.concatenate([np.unique(np.array(p, dtype=np.uint64)) for p in d] or [np.zeros(0, np.uint64)])
+            for d in docs]
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([r.size for r in rows], out=offsets[1:])
+    hashes = np.concatenate(rows or [np.zeros(0, np.uint64)]).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    empty = np.zeros(len(rows), dtype=np.int64)
+    sets = sh.ShingleSets(hashes, offsets, empty, empty.astype(np.uint64))
+    _same_sets(sh.unique_sets(sets), sh.unique_sets_numpy(sets))
+
+
 def _random_sets(rng: np.random.Generator, n: int) -> sh.ShingleSets:
     # Small alphabets so that sets overlap, some empty, some repeats.
     sizes = rng.integers(0, 60, n)
