@@ -498,6 +498,65 @@ static PyObject *script_counts(PyObject *self, PyObject *args) {
     return Py_BuildValue("nn", words, wide);
 }
 
+/* span_counts(texts, classes, doc, starts, ends, words, wide, last) -> spans
+ *
+ * script_counts of texts[doc[i]][starts[i]:ends[i]] for every span i, in
+ * one call, and the code point of the span's last character that is not
+ * white space (as str.rstrip() has it), -1 when there is none. */
+static PyObject *span_counts(PyObject *self, PyObject *args) {
+    PyObject *texts, *o[7];
+    Py_buffer v[7] = {{0}};
+    if (!PyArg_ParseTuple(args, "O!OOOOOOO", &PyList_Type, &texts, &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6]))
+        return NULL;
+    static const Py_ssize_t size[7] = {1, 8, 8, 8, 8, 8, 8};
+    static const char *names[7] = {"classes", "doc", "starts", "ends", "words", "wide", "last"};
+    for (int i = 0; i < 7; i++)
+        if (get(o[i], &v[i], size[i], i >= 4, names[i]) < 0) {
+            release(v, 7);
+            return NULL;
+        }
+    Py_ssize_t n = N(v[1]);
+    if (N(v[0]) < 0x110000 || N(v[2]) != n || N(v[3]) != n || N(v[4]) != n || N(v[5]) != n || N(v[6]) != n) {
+        release(v, 7);
+        PyErr_SetString(PyExc_ValueError, "span_counts: inconsistent sizes");
+        return NULL;
+    }
+    const uint8_t *cls = v[0].buf;
+    const int64_t *doc = v[1].buf, *starts = v[2].buf, *ends = v[3].buf;
+    int64_t *words = v[4].buf, *wide = v[5].buf, *last = v[6].buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (doc[i] < 0 || doc[i] >= PyList_GET_SIZE(texts)) {
+            release(v, 7);
+            PyErr_SetString(PyExc_IndexError, "span_counts: no such text");
+            return NULL;
+        }
+        PyObject *text = PyList_GET_ITEM(texts, doc[i]);
+        if (!PyUnicode_Check(text) || starts[i] < 0 || starts[i] > ends[i] || ends[i] > PyUnicode_GET_LENGTH(text)) {
+            release(v, 7);
+            PyErr_SetString(PyExc_ValueError, "span_counts: a span outside its text");
+            return NULL;
+        }
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        int64_t w = 0, x = 0, end = ends[i];
+        int in_word = 0;
+        for (int64_t j = starts[i]; j < end; j++) {
+            uint8_t k = cls[PyUnicode_READ(kind, data, j)];
+            w += k == 1 && !in_word;
+            x += k == 2;
+            in_word = k == 1;
+        }
+        int64_t j = end - 1;
+        while (j >= starts[i] && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)))
+            j--;
+        words[i] = w;
+        wide[i] = x;
+        last[i] = j >= starts[i] ? (int64_t)PyUnicode_READ(kind, data, j) : -1;
+    }
+    release(v, 7);
+    return PyLong_FromSsize_t(n);
+}
+
 /* Whether the ``len`` characters before position i of a str are ``s``. */
 static int ends_with(int kind, const void *data, Py_ssize_t i, const char *s, Py_ssize_t len) {
     if (i < len)
@@ -771,6 +830,7 @@ static PyObject *intersections(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"script_counts", script_counts, METH_VARARGS, "Words and space-less-script characters of a str."},
+    {"span_counts", span_counts, METH_VARARGS, "script_counts of many spans of many strs, and their last visible characters."},
     {"prose_counts", prose_counts, METH_VARARGS, "Visible characters, letters, wide characters and a markup hint of a str."},
     {"unique_sets", unique_sets, METH_VARARGS, "Each segment's values sorted, without repeats."},
     {"intersections", intersections, METH_VARARGS, "Sizes of the intersections of pairs of sorted sets."},

@@ -23,9 +23,10 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import regex
 
-from dedupe.core.shingle import script_counts
+from dedupe.core.shingle import script_counts, span_counts
 
 #: Han, Kana and Hangul characters are one token each, yet a word of
 #: Chinese is about 1.5 characters and of Japanese about 2 (and a Korean
@@ -111,6 +112,22 @@ def is_long(text: str, evidence_tokens: float) -> bool:
     m = _LAST_END.match(stripped)
     cut = m.end() if m else 0
     return weighted_tokens(stripped[:cut]) + weighted_tokens(stripped[cut:]) / 2 >= evidence_tokens
+
+
+_COLONS = np.array([ord(":"), ord("：")], dtype=np.int64)
+
+
+def long_spans(texts: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+               evidence_tokens: float) -> np.ndarray:
+    """:func:`is_long` of ``texts[doc[i]][starts[i]:ends[i]]`` for every
+    span, counted in one pass (one call per span was a tenth of a scan's
+    first stage); the few spans that end in a colon take :func:`is_long`
+    itself."""
+    words, wide, last = span_counts(texts, doc, starts, ends)
+    out = words + WIDE_TOKEN_WEIGHT * wide >= evidence_tokens
+    for i in np.flatnonzero(np.isin(last, _COLONS)).tolist():
+        out[i] = is_long(texts[int(doc[i])][int(starts[i]) : int(ends[i])], evidence_tokens)
+    return out
 
 
 @dataclass(frozen=True)

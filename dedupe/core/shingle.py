@@ -439,6 +439,34 @@ def script_counts_regex(text: str) -> tuple[int, int]:
     return len(_WORD.findall(_WIDE.sub(" ", text))), len(_WIDE.findall(text))
 
 
+def span_counts(texts: list[str], doc: np.ndarray, starts: np.ndarray,
+                ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`script_counts` of ``texts[doc[i]][starts[i]:ends[i]]`` for
+    every span ``i`` (``(words, wide)``, int64 arrays), and the code point
+    of each span's last character that is not white space (-1 for none):
+    one kernel call instead of one per span."""
+    if KERNEL is None:
+        return span_counts_regex(texts, doc, starts, ends)
+    n = len(doc)
+    words, wide, last = (np.empty(n, dtype=np.int64) for _ in range(3))
+    KERNEL.span_counts(texts, tables().counts, np.ascontiguousarray(doc, dtype=np.int64),
+                       np.ascontiguousarray(starts, dtype=np.int64), np.ascontiguousarray(ends, dtype=np.int64),
+                       words, wide, last)
+    return words, wide, last
+
+
+def span_counts_regex(texts: list[str], doc: np.ndarray, starts: np.ndarray,
+                      ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`span_counts` by regular expressions (the reference)."""
+    spans = [texts[d][a:b] for d, a, b in zip(np.asarray(doc).tolist(), np.asarray(starts).tolist(),
+                                               np.asarray(ends).tolist())]
+    counts = [script_counts_regex(t) for t in spans]
+    words = np.array([w for w, _ in counts], dtype=np.int64)
+    wide = np.array([x for _, x in counts], dtype=np.int64)
+    last = np.array([ord(t.rstrip()[-1]) if t.rstrip() else -1 for t in spans], dtype=np.int64)
+    return words, wide, last
+
+
 def tokens(text: str) -> list[str]:
     """The tokens of ``text`` as strings (for display and tests, not the
     hot path)."""

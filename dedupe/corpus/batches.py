@@ -13,7 +13,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
-from dedupe.core.evidence import is_long
+from dedupe.core.evidence import long_spans
 from dedupe.core.segment import paragraphs, sentences
 from dedupe.core.shingle import ShingleSets, ngrams, tables, token_stream, unique_sets
 from dedupe.core.signature import EMPTY, minhash
@@ -138,6 +138,7 @@ class _Layout:
 
 def _layout(texts: list[str], cfg: BatchConfig) -> _Layout:
     out = _Layout(np.zeros(len(texts), dtype=np.int64), [], [], [], [], [], [], [], [], [], [], [], [], [])
+    heading: list[bool] = []
     for d, text in enumerate(texts):
         before = len(out.p_start)
         for seg in paragraphs(text):
@@ -145,28 +146,35 @@ def _layout(texts: list[str], cfg: BatchConfig) -> _Layout:
             # never a copied passage nor boilerplate.
             if (seg.protected and seg.kind != "heading") or seg.kind not in bp.KINDS:
                 continue
-            p = len(out.p_start)
             out.p_doc.append(d)
             out.p_start.append(seg.start)
             out.p_end.append(seg.end)
-            out.para_piece.append(len(out.piece_start))
-            if seg.kind == "heading" or not is_long(text[seg.start : seg.end], cfg.evidence_tokens):
-                out.p_kind.append(HEADING if seg.kind == "heading" else SHORT)
-                out.piece_doc.append(d)
-                out.piece_start.append(seg.start)
-                out.piece_end.append(seg.end)
-                continue
-            out.p_kind.append(PROSE)
-            for s, e in sentences(text, seg.start, seg.end):
-                out.s_para.append(p)
-                out.s_start.append(s)
-                out.s_end.append(e)
-                out.s_long.append(is_long(text[s:e], cfg.evidence_tokens))
-                out.sent_piece.append(len(out.piece_start))
-                out.piece_doc.append(d)
-                out.piece_start.append(s)
-                out.piece_end.append(e)
+            heading.append(seg.kind == "heading")
         out.doc_paras[d] = len(out.p_start) - before
+    # Whether each paragraph, and then each sentence of the long ones, is
+    # long enough to stand as evidence: one count over all of them.
+    long = long_spans(texts, np.array(out.p_doc, dtype=np.int64), np.array(out.p_start, dtype=np.int64),
+                      np.array(out.p_end, dtype=np.int64), cfg.evidence_tokens).tolist()
+    for p, (d, start, end) in enumerate(zip(out.p_doc, out.p_start, out.p_end)):
+        out.para_piece.append(len(out.piece_start))
+        if heading[p] or not long[p]:
+            out.p_kind.append(HEADING if heading[p] else SHORT)
+            out.piece_doc.append(d)
+            out.piece_start.append(start)
+            out.piece_end.append(end)
+            continue
+        out.p_kind.append(PROSE)
+        for s, e in sentences(texts[d], start, end):
+            out.s_para.append(p)
+            out.s_start.append(s)
+            out.s_end.append(e)
+            out.sent_piece.append(len(out.piece_start))
+            out.piece_doc.append(d)
+            out.piece_start.append(s)
+            out.piece_end.append(e)
+    s_doc = np.array(out.p_doc, dtype=np.int64)[np.array(out.s_para, dtype=np.int64)]
+    out.s_long = long_spans(texts, s_doc, np.array(out.s_start, dtype=np.int64), np.array(out.s_end, dtype=np.int64),
+                            cfg.evidence_tokens).tolist()
     return out
 
 

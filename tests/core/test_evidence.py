@@ -1,11 +1,15 @@
 """Differences that matter, the evidence rule for short units, and new text
 that is never lost."""
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe
-from dedupe.core.evidence import conflict, marks, weighted_tokens
+from dedupe.core.evidence import conflict, is_long, long_spans, marks, weighted_tokens
 from tests.sites import LONG_SENTENCES
+from tests.strategies import mixed_text, paragraph
 
 LONG = LONG_SENTENCES
 
@@ -152,3 +156,27 @@ def test_an_edited_copy_is_still_removed_whole():
     edited = LONG[1].replace("noticeably", "much")
     text = doc(LONG[1], LONG[2], edited)
     assert removed(text) == [edited]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(mixed_text, paragraph()), min_size=1, max_size=4), st.data(),
+       st.sampled_from([4.0, 10.0, 12.0]))
+def test_long_spans_is_is_long_of_each_span(texts, data, evidence_tokens):
+    # Lead-ins ending in a colon (ASCII or full-width) take the half-weight rule.
+    texts = [t + data.draw(st.sampled_from(["", ":", "：", ": ", " :\n"])) for t in texts]
+    spans = []
+    for _ in range(data.draw(st.integers(0, 8))):
+        d = data.draw(st.integers(0, len(texts) - 1))
+        a = data.draw(st.integers(0, len(texts[d])))
+        spans.append((d, a, data.draw(st.integers(a, len(texts[d])))))
+    doc, starts, ends = (np.array([s[k] for s in spans], dtype=np.int64) for k in range(3))
+    got = long_spans(texts, doc, starts, ends, evidence_tokens)
+    assert got.tolist() == [is_long(texts[d][a:b], evidence_tokens) for d, a, b in spans]
+
+
+@pytest.mark.parametrize("colon", [":", "：", ": \n"])
+def test_a_lead_in_counts_half_in_long_spans_too(colon):
+    text = "one two three four five six seven eight nine ten eleven twelve" + colon
+    spans = (np.array([0]), np.array([0]), np.array([len(text)]))
+    assert weighted_tokens(text) >= 10 and not is_long(text, 10)
+    assert long_spans([text], *spans, 10).tolist() == [False]

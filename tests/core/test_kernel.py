@@ -19,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedupe.core import candidates, structure, verify
 from dedupe.core import shingle as sh
 from dedupe.core import signature as sig
-from dedupe.core import candidates, structure, verify
-from tests.strategies import _MIXED, document, mixed_texts
+from tests.strategies import _MIXED, document, mixed_text, mixed_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -264,3 +264,24 @@ def test_pairs_from_buckets_equal_the_reference(items, max_bucket, reach, label_
     ref = candidates.pairs_from_buckets_numpy(labels, members, max_bucket, reach)
     assert got.dtype == ref.dtype and got.shape == ref.shape
     assert np.array_equal(got, ref)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(mixed_text, min_size=1, max_size=5), st.data())
+def test_span_counts_equal_the_reference(texts, data):
+    spans = []
+    for _ in range(data.draw(st.integers(0, 8))):
+        d = data.draw(st.integers(0, len(texts) - 1))
+        a = data.draw(st.integers(0, len(texts[d])))
+        spans.append((d, a, data.draw(st.integers(a, len(texts[d])))))
+    doc, starts, ends = (np.array([s[k] for s in spans], dtype=np.int64) for k in range(3))
+    got, ref = sh.span_counts(texts, doc, starts, ends), sh.span_counts_regex(texts, doc, starts, ends)
+    for g, r in zip(got, ref):
+        assert g.dtype == r.dtype and np.array_equal(g, r)
+
+
+def test_span_counts_refuse_a_span_outside_its_text():
+    with pytest.raises(ValueError):
+        sh.span_counts(["abc"], np.array([0]), np.array([1]), np.array([4]))
+    with pytest.raises(IndexError):
+        sh.span_counts(["abc"], np.array([1]), np.array([0]), np.array([1]))
