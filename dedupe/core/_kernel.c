@@ -69,6 +69,34 @@ static void release(Py_buffer *views, int n) {
             PyBuffer_Release(&views[i]);
 }
 
+/* The word a tokenizer is in the middle of: the running sum of its
+ * characters' hashes and its length. */
+typedef struct {
+    uint64_t acc, len;
+    int in_word;
+} tokenizer;
+
+/* One character of class k: a WORD character extends the word, anything
+ * else ends it (its hash goes to th[t]); a SINGLE character is a token of
+ * its own. Returns the new number of tokens. */
+static inline Py_ssize_t tok_step(tokenizer *z, uint32_t c, uint8_t k, const uint64_t *pw, uint64_t seed,
+                                  uint64_t *th, Py_ssize_t t) {
+    if (k == WORD) {
+        z->acc += fmix64((uint64_t)c + seed) * pw[z->len & 63];
+        z->len++;
+        z->in_word = 1;
+        return t;
+    }
+    if (z->in_word) {
+        th[t++] = fmix64(z->acc + z->len * M2);
+        z->acc = z->len = 0;
+        z->in_word = 0;
+    }
+    if (k == SINGLE)
+        th[t++] = fmix64(fmix64((uint64_t)c + seed) * pw[0] + M2);
+    return t;
+}
+
 /* tokens(cp, classes, char_pow, seed, th_out, tok_off_out) -> tokens
  *
  * cp: uint32 normalized code points of the texts joined by NUL (class
@@ -106,8 +134,7 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     if (room > 0)
         off[0] = 0;
-    uint64_t acc = 0, len = 0;
-    int in_word = 0;
+    tokenizer z = {0, 0, 0};
     for (Py_ssize_t i = 0; i < n; i++) {
         uint32_t c = cp[i];
         if (c >= 0x110000) {
@@ -115,27 +142,14 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
             break;
         }
         uint8_t k = cls[c];
-        if (k == WORD) {
-            acc += fmix64((uint64_t)c + seed) * pw[len & 63];
-            len++;
-            in_word = 1;
-            continue;
-        }
-        if (in_word) {
-            th[t++] = fmix64(acc + len * M2);
-            acc = len = 0;
-            in_word = 0;
-        }
-        if (k == SINGLE) {
-            th[t++] = fmix64(fmix64((uint64_t)c + seed) * pw[0] + M2);
-        } else if (k == BOUNDARY) {
+        t = tok_step(&z, c, k, pw, seed, th, t);
+        if (k == BOUNDARY) {
             text++;
             if (text < room)
                 off[text] = t;
         }
     }
-    if (in_word)
-        th[t++] = fmix64(acc + len * M2);
+    t = tok_step(&z, 0, BOUNDARY, pw, seed, th, t);
     if (text + 1 < room)
         off[text + 1] = t;
     Py_END_ALLOW_THREADS
@@ -498,6 +512,196 @@ static PyObject *script_counts(PyObject *self, PyObject *args) {
     return Py_BuildValue("nn", words, wide);
 }
 
+/* texts[d], a str with 0 <= a <= b <= its length; NULL with an exception
+ * set when it is not. */
+static PyObject *span_text(PyObject *texts, int64_t d, int64_t a, int64_t b) {
+    if (d < 0 || d >= PyList_GET_SIZE(texts)) {
+        PyErr_SetString(PyExc_IndexError, "a span of no text");
+        return NULL;
+    }
+    PyObject *text = PyList_GET_ITEM(texts, d);
+    if (!PyUnicode_Check(text) || a < 0 || a > b || b > PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "a span outside its text");
+        return NULL;
+    }
+    return text;
+}
+
+/* A span's characters as dedupe.corpus.boilerplate.mask_all and then
+ * dedupe.core.shingle.normalized_code_points see them before their
+ * tables: each run of digits one '0'. (They make NUL a space; NUL's class
+ * ends a token as a space's does, and neither is unsafe, so it stays.) */
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t i, end;
+    int prev_digit;
+} masked_iter;
+
+static inline masked_iter masked_span(PyObject *text, int64_t a, int64_t b) {
+    masked_iter it = {PyUnicode_KIND(text), PyUnicode_DATA(text), (Py_ssize_t)a, (Py_ssize_t)b, 0};
+    return it;
+}
+
+/* The next such character, -1 at the end of the span. */
+static inline int64_t masked_next(masked_iter *it, const uint8_t *digit) {
+    while (it->i < it->end) {
+        Py_UCS4 c = PyUnicode_READ(it->kind, it->data, it->i);
+        it->i++;
+        if (digit[c]) {
+            if (it->prev_digit)
+                continue;
+            it->prev_digit = 1;
+            return '0';
+        }
+        it->prev_digit = 0;
+        return (int64_t)c;
+    }
+    return -1;
+}
+
+/* Checked spans: (texts, doc, starts, ends) with three int64 arrays of one length. */
+typedef struct {
+    PyObject *texts;
+    const int64_t *doc, *starts, *ends;
+    Py_ssize_t n;
+} spans;
+
+static int get_spans(PyObject *texts, PyObject **o, Py_buffer *v, spans *out) {
+    static const char *names[3] = {"doc", "starts", "ends"};
+    for (int i = 0; i < 3; i++)
+        if (get(o[i], &v[i], 8, 0, names[i]) < 0)
+            return -1;
+    out->texts = texts;
+    out->doc = v[0].buf;
+    out->starts = v[1].buf;
+    out->ends = v[2].buf;
+    out->n = N(v[0]);
+    if (N(v[1]) != out->n || N(v[2]) != out->n) {
+        PyErr_SetString(PyExc_ValueError, "spans: doc, starts and ends differ in length");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < out->n; i++)
+        if (span_text(texts, out->doc[i], out->starts[i], out->ends[i]) == NULL)
+            return -1;
+    return 0;
+}
+
+/* masked_unsafe(texts, doc, starts, ends, digit, unsafe, out) -> spans flagged
+ *
+ * out[i] = 1 when span i, masked, holds a character that the unsafe
+ * table says needs the full Unicode normalization. */
+static PyObject *masked_unsafe(PyObject *self, PyObject *args) {
+    PyObject *texts, *o[6];
+    Py_buffer v[6] = {{0}};
+    spans sp;
+    if (!PyArg_ParseTuple(args, "O!OOOOOO", &PyList_Type, &texts, &o[0], &o[1], &o[2], &o[3], &o[4], &o[5]))
+        return NULL;
+    if (get_spans(texts, o, v, &sp) < 0 || get(o[3], &v[3], 1, 0, "digit") < 0 ||
+        get(o[4], &v[4], 1, 0, "unsafe") < 0 || get(o[5], &v[5], 1, 1, "out") < 0) {
+        release(v, 6);
+        return NULL;
+    }
+    if (N(v[3]) < 0x110000 || N(v[4]) < 0x110000 || N(v[5]) != sp.n) {
+        release(v, 6);
+        PyErr_SetString(PyExc_ValueError, "masked_unsafe: a table or the output is too small");
+        return NULL;
+    }
+    const uint8_t *digit = v[3].buf, *unsafe = v[4].buf;
+    uint8_t *out = v[5].buf;
+    Py_ssize_t flagged = 0;
+    for (Py_ssize_t i = 0; i < sp.n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, sp.doc[i]);
+        masked_iter it = masked_span(text, sp.starts[i], sp.ends[i]);
+        int64_t c;
+        out[i] = 0;
+        while ((c = masked_next(&it, digit)) >= 0)
+            if (unsafe[c]) {
+                out[i] = 1;
+                flagged++;
+                break;
+            }
+    }
+    release(v, 6);
+    return PyLong_FromSsize_t(flagged);
+}
+
+/* span_tokens(texts, doc, starts, ends, repl, digit, mapped, classes, char_pow, seed, th_out, tok_off_out) -> tokens
+ *
+ * The token hashes of every span, as dedupe.core.shingle.token_stream
+ * gives them for the masked spans (boilerplate.mask_all): each character
+ * masked (masked_next), mapped through the normalization table and
+ * tokenized, in one pass without building a str. A span whose repl[i] is
+ * a str (its masked text fully normalized, for the few that need it) is
+ * tokenized from that instead. tok_off_out: spans + 1 offsets; th_out:
+ * room for as many hashes as the spans (and replacements) have characters. */
+static PyObject *span_tokens(PyObject *self, PyObject *args) {
+    PyObject *texts, *repl, *o[9];
+    Py_buffer v[9] = {{0}};
+    unsigned long long seed;
+    spans sp;
+    if (!PyArg_ParseTuple(args, "O!OOOO!OOOOKOO", &PyList_Type, &texts, &o[0], &o[1], &o[2], &PyList_Type, &repl,
+                          &o[3], &o[4], &o[5], &o[6], &seed, &o[7], &o[8]))
+        return NULL;
+    static const Py_ssize_t size[6] = {1, 4, 1, 8, 8, 8};
+    static const char *names[6] = {"digit", "mapped", "classes", "char_pow", "th_out", "tok_off_out"};
+    int ok = get_spans(texts, o, v, &sp) == 0;
+    for (int i = 0; ok && i < 6; i++)
+        ok = get(o[3 + i], &v[3 + i], size[i], i >= 4, names[i]) == 0;
+    if (!ok) {
+        release(v, 9);
+        return NULL;
+    }
+    if (N(v[3]) < 0x110000 || N(v[4]) < 0x110000 || N(v[5]) < 0x110000 || N(v[6]) < 64 ||
+        N(v[8]) != sp.n + 1 || PyList_GET_SIZE(repl) != sp.n) {
+        release(v, 9);
+        PyErr_SetString(PyExc_ValueError, "span_tokens: inconsistent sizes");
+        return NULL;
+    }
+    const uint8_t *digit = v[3].buf, *cls = v[5].buf;
+    const uint32_t *mapped = v[4].buf;
+    const uint64_t *pw = v[6].buf;
+    uint64_t *th = v[7].buf;
+    int64_t *off = v[8].buf;
+    Py_ssize_t t = 0, room = N(v[7]);
+    const char *err = NULL;
+    off[0] = 0;
+    for (Py_ssize_t i = 0; i < sp.n && !err; i++) {
+        PyObject *r = PyList_GET_ITEM(repl, i);
+        tokenizer z = {0, 0, 0};
+        if (PyUnicode_Check(r)) {
+            int kind = PyUnicode_KIND(r);
+            const void *data = PyUnicode_DATA(r);
+            Py_ssize_t len = PyUnicode_GET_LENGTH(r);
+            if (t + len > room)
+                err = "span_tokens: th_out is too small";
+            for (Py_ssize_t j = 0; j < len && !err; j++) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, j);
+                t = tok_step(&z, c, cls[c], pw, seed, th, t);
+            }
+        } else {
+            if (t + (sp.ends[i] - sp.starts[i]) > room) {
+                err = "span_tokens: th_out is too small";
+                break;
+            }
+            masked_iter it = masked_span(PyList_GET_ITEM(texts, sp.doc[i]), sp.starts[i], sp.ends[i]);
+            int64_t c;
+            while ((c = masked_next(&it, digit)) >= 0) {
+                uint32_t m = mapped[c];
+                t = tok_step(&z, m, cls[m], pw, seed, th, t);
+            }
+        }
+        t = tok_step(&z, 0, BOUNDARY, pw, seed, th, t);
+        off[i + 1] = t;
+    }
+    release(v, 9);
+    if (err) {
+        PyErr_SetString(PyExc_ValueError, err);
+        return NULL;
+    }
+    return PyLong_FromSsize_t(t);
+}
+
 /* span_counts(texts, classes, doc, starts, ends, words, wide, last) -> spans
  *
  * script_counts of texts[doc[i]][starts[i]:ends[i]] for every span i, in
@@ -525,15 +729,9 @@ static PyObject *span_counts(PyObject *self, PyObject *args) {
     const int64_t *doc = v[1].buf, *starts = v[2].buf, *ends = v[3].buf;
     int64_t *words = v[4].buf, *wide = v[5].buf, *last = v[6].buf;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (doc[i] < 0 || doc[i] >= PyList_GET_SIZE(texts)) {
+        PyObject *text = span_text(texts, doc[i], starts[i], ends[i]);
+        if (text == NULL) {
             release(v, 7);
-            PyErr_SetString(PyExc_IndexError, "span_counts: no such text");
-            return NULL;
-        }
-        PyObject *text = PyList_GET_ITEM(texts, doc[i]);
-        if (!PyUnicode_Check(text) || starts[i] < 0 || starts[i] > ends[i] || ends[i] > PyUnicode_GET_LENGTH(text)) {
-            release(v, 7);
-            PyErr_SetString(PyExc_ValueError, "span_counts: a span outside its text");
             return NULL;
         }
         int kind = PyUnicode_KIND(text);
@@ -830,6 +1028,8 @@ static PyObject *intersections(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"script_counts", script_counts, METH_VARARGS, "Words and space-less-script characters of a str."},
+    {"masked_unsafe", masked_unsafe, METH_VARARGS, "Which spans, masked, need the full Unicode normalization."},
+    {"span_tokens", span_tokens, METH_VARARGS, "Token hashes of masked spans of many strs, in one pass."},
     {"span_counts", span_counts, METH_VARARGS, "script_counts of many spans of many strs, and their last visible characters."},
     {"prose_counts", prose_counts, METH_VARARGS, "Visible characters, letters, wide characters and a markup hint of a str."},
     {"unique_sets", unique_sets, METH_VARARGS, "Each segment's values sorted, without repeats."},

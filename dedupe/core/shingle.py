@@ -25,7 +25,7 @@ import functools
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -317,6 +317,33 @@ def token_stream_numpy(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     tok_off = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.bincount(seg, minlength=len(texts)), out=tok_off[1:])
     return th, tok_off
+
+
+def span_stream(texts: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                digits: np.ndarray, mask: Callable[[str], str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`token_stream` of ``mask(texts[doc[i]][starts[i]:ends[i]])``
+    for every span, where ``mask`` replaces each run of the characters the
+    table ``digits`` marks by ``0``: in one pass of the kernel, which
+    masks, normalizes and tokenizes without building a string per span
+    (the spans that need the full Unicode normalization, a few, are
+    masked and normalized here first). Without the kernel, the spans are
+    masked and tokenized as strings."""
+    doc, starts, ends = (np.ascontiguousarray(a, dtype=np.int64) for a in (doc, starts, ends))
+    if KERNEL is None:
+        return token_stream([mask(texts[d][a:b]) for d, a, b in zip(doc.tolist(), starts.tolist(), ends.tolist())])
+    t = tables()
+    digit = digits.view(np.uint8)
+    unsafe = np.zeros(doc.size, dtype=np.uint8)
+    repl: list[str | None] = [None] * doc.size
+    if KERNEL.masked_unsafe(texts, doc, starts, ends, digit, t.unsafe.view(np.uint8), unsafe):
+        for i in np.flatnonzero(unsafe).tolist():
+            repl[i] = normalize(mask(texts[doc[i]][starts[i] : ends[i]]).replace("\x00", " "))
+    room = int((ends - starts).sum()) + sum(len(r) for r in repl if r is not None)
+    th = np.empty(room, dtype=np.uint64)
+    tok_off = np.zeros(doc.size + 1, dtype=np.int64)
+    n = KERNEL.span_tokens(texts, doc, starts, ends, repl, digit, t.mapped, t.classes, _CHAR_POW, int(_SEED),
+                           th, tok_off)
+    return th[:n].copy(), tok_off
 
 
 def shingle(texts: Sequence[str], ngram: int = 3) -> ShingleSets:

@@ -15,7 +15,7 @@ import numpy as np
 from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import long_spans
 from dedupe.core.segment import paragraphs, sentences
-from dedupe.core.shingle import ShingleSets, ngrams, tables, token_stream, unique_sets
+from dedupe.core.shingle import ShingleSets, ngrams, tables, unique_sets
 from dedupe.core.signature import EMPTY, minhash
 from dedupe.core.structure import prose_table
 from dedupe.corpus import boilerplate as bp
@@ -184,8 +184,8 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     doc_paras, p_doc, p_start, p_end, p_kind = lay.doc_paras, lay.p_doc, lay.p_start, lay.p_end, lay.p_kind
     s_para, s_start, s_end, s_long = lay.s_para, lay.s_start, lay.s_end, lay.s_long
     para_doc = np.array(p_doc, dtype=np.int64)
-    th, tok_off = token_stream(bp.mask_all([texts[d][a:b] for d, a, b in
-                                            zip(lay.piece_doc, lay.piece_start, lay.piece_end)]))
+    th, tok_off = bp.masked_stream(texts, np.array(lay.piece_doc, dtype=np.int64),
+                                   np.array(lay.piece_start, dtype=np.int64), np.array(lay.piece_end, dtype=np.int64))
     std = ngrams(th, tok_off[np.array(lay.para_piece + [len(lay.piece_start)], dtype=np.int64)], cfg.ngram)
     sig = minhash(std, cfg.num_perm, cfg.seed)
     # Each paragraph's shingles as a sorted set, made here in the workers

@@ -33,7 +33,7 @@ import numpy as np
 from dedupe.core.detect import find_duplicates
 from dedupe.core.results import CleanResult, Removal, Span
 from dedupe.core.segment import paragraphs, sentences
-from dedupe.core.shingle import ShingleSets, property_runs, shingle
+from dedupe.core.shingle import ShingleSets, property_runs, shingle, span_stream
 from dedupe.core.tidy import delete_spans
 from dedupe.corpus import templates as tp
 from dedupe.errors import InputError
@@ -93,6 +93,14 @@ def mask_all(texts: list[str]) -> list[str]:
     keep[1:] |= digit[1:] & ~digit[:-1]  # the first digit of each run stays, as 0
     out = np.where(digit, np.uint32(0x30), cp)[keep]
     return out.tobytes().decode("utf-32-le", "surrogatepass").split("\x00")
+
+
+def masked_stream(texts: list[str], doc: np.ndarray, starts: np.ndarray,
+                  ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The token stream (:func:`dedupe.core.shingle.token_stream`) of the
+    masked form of every span ``texts[doc[i]][starts[i]:ends[i]]``,
+    computed from the texts in place (:func:`dedupe.core.shingle.span_stream`)."""
+    return span_stream(texts, doc, starts, ends, digit_table(), mask)
 
 
 def masked_sets(texts: list[str], ngram: int = NGRAM) -> ShingleSets:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from dedupe.core import candidates, structure, verify
 from dedupe.core import shingle as sh
 from dedupe.core import signature as sig
+from dedupe.corpus import boilerplate as bp
 from tests.strategies import _MIXED, document, mixed_text, mixed_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -285,3 +286,19 @@ def test_span_counts_refuse_a_span_outside_its_text():
         sh.span_counts(["abc"], np.array([0]), np.array([1]), np.array([4]))
     with pytest.raises(IndexError):
         sh.span_counts(["abc"], np.array([1]), np.array([0]), np.array([1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(mixed_text, st.text(st.sampled_from("0123456789٠١２³ aé\u0301\x00ﬁ."), max_size=30)),
+                min_size=1, max_size=5), st.data())
+def test_masked_span_tokens_equal_masking_and_tokenizing_each_span(texts, data):
+    spans = []
+    for _ in range(data.draw(st.integers(0, 8))):
+        d = data.draw(st.integers(0, len(texts) - 1))
+        a = data.draw(st.integers(0, len(texts[d])))
+        spans.append((d, a, data.draw(st.integers(a, len(texts[d])))))
+    doc, starts, ends = (np.array([s[k] for s in spans], dtype=np.int64) for k in range(3))
+    th, off = bp.masked_stream(texts, doc, starts, ends)
+    ref_th, ref_off = sh.token_stream_numpy(bp.mask_all([texts[d][a:b] for d, a, b in spans]))
+    assert th.dtype == ref_th.dtype and np.array_equal(th, ref_th)
+    assert np.array_equal(off, ref_off)
