@@ -702,6 +702,176 @@ static PyObject *span_tokens(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(t);
 }
 
+/* Bits of the sentence table (dedupe.core.segment.sentence_table). */
+#define S_SPACE 1 /* \s as the regular expressions have it */
+#define S_ALNUM 2 /* \p{L} or \p{N} */
+#define S_WIDE 4  /* Han, Hiragana, Katakana, Hangul: never inside a code span */
+
+#define RD(i) PyUnicode_READ(kind, data, (i))
+
+static inline int closer(Py_UCS4 c) {
+    switch (c) {
+    case '"': case '\'': case 0x201D: case 0x2019: case 0x300D: case 0x300F: case 0xFF09:
+    case 0x3011: case 0x3015: case 0x3009: case 0x300B: case ')': case ']':
+        return 1;
+    }
+    return 0;
+}
+
+/* Length of the match of segment._INERT at i (a code span, a tag, a
+ * link or image), 0 when there is none; text ends at end. */
+static Py_ssize_t inert_at(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, const uint8_t *tab) {
+    Py_UCS4 c = RD(i);
+    Py_ssize_t j = i + 1;
+    if (c == '`') {
+        /* 1..80 characters that are neither a backtick, a line break, CJK
+         * text nor a sentence end before white space, then a backtick. */
+        for (; j < end; j++) {
+            Py_UCS4 x = RD(j);
+            if (x == '.' || x == '!' || x == '?') {
+                if (j + 1 >= end || (tab[RD(j + 1)] & S_SPACE))
+                    break;
+            } else if (x == '`' || x == '\n' || x == 0x3002 || x == 0xFF01 || x == 0xFF1F || (tab[x] & S_WIDE)) {
+                break;
+            }
+            if (j - i > 80)
+                return 0;
+        }
+        return j - i >= 2 && j < end && RD(j) == '`' ? j + 1 - i : 0;
+    }
+    if (c == '<') {
+        while (j < end && RD(j) != '<' && RD(j) != '>' && RD(j) != '\n')
+            j++;
+        return j > i + 1 && j < end && RD(j) == '>' ? j + 1 - i : 0;
+    }
+    if (c == '!') {
+        if (j >= end || RD(j) != '[')
+            return 0;
+        j++;
+    } else if (c != '[') {
+        return 0;
+    }
+    while (j < end && RD(j) != ']' && RD(j) != '\n')
+        j++;
+    if (j + 1 >= end || RD(j) != ']' || RD(j + 1) != '(')
+        return 0;
+    j += 2;
+    while (j < end && RD(j) != ')' && RD(j) != '\n')
+        j++;
+    return j < end && RD(j) == ')' ? j + 1 - i : 0;
+}
+
+/* End of the match of segment._SENTENCE_END at q, q when there is none. */
+static Py_ssize_t sentence_end_at(int kind, const void *data, Py_ssize_t q, Py_ssize_t end, const uint8_t *tab) {
+    Py_UCS4 c = RD(q);
+    Py_ssize_t j = q;
+    if (c == 0x3002 || c == 0xFF01 || c == 0xFF1F) {
+        while (j < end && (RD(j) == 0x3002 || RD(j) == 0xFF01 || RD(j) == 0xFF1F))
+            j++;
+    } else if (c == '!' || c == '?') {
+        while (j < end && (RD(j) == '!' || RD(j) == '?'))
+            j++;
+        if (j < end && (tab[RD(j)] & S_ALNUM))
+            /* The regular expression gives back one: the last ! or ? is
+             * then what follows, which is no letter or digit. */
+            return j - q >= 2 ? j - 1 : q;
+    } else if (c == '.' || c == 0x2026) {
+        while (j < end && (RD(j) == '.' || RD(j) == 0x2026))
+            j++;
+        while (j < end && closer(RD(j)))
+            j++;
+        return j == end || (tab[RD(j)] & S_SPACE) ? j : q;
+    } else {
+        return q;
+    }
+    while (j < end && closer(RD(j)))
+        j++;
+    return j;
+}
+
+/* Appends the sentence text[a:b), white space (str.isspace) stripped,
+ * when something is left; returns 0 when out is full. */
+static int emit_sentence(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, int64_t para, int64_t *op,
+                         int64_t *os, int64_t *oe, Py_ssize_t *k, Py_ssize_t room) {
+    while (a < b && Py_UNICODE_ISSPACE(RD(a)))
+        a++;
+    while (b > a && Py_UNICODE_ISSPACE(RD(b - 1)))
+        b--;
+    if (b <= a)
+        return 1;
+    if (*k >= room)
+        return 0;
+    op[*k] = para;
+    os[*k] = a;
+    oe[*k] = b;
+    (*k)++;
+    return 1;
+}
+
+/* sentence_spans(texts, doc, starts, ends, table, para_out, start_out, end_out) -> sentences
+ *
+ * segment.sentences of every span, in order: para_out[k] is the span a
+ * sentence belongs to. Returns -1 when the outputs have too little room. */
+static PyObject *sentence_spans(PyObject *self, PyObject *args) {
+    PyObject *texts, *o[7];
+    Py_buffer v[7] = {{0}};
+    spans sp;
+    if (!PyArg_ParseTuple(args, "O!OOOOOOO", &PyList_Type, &texts, &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6]))
+        return NULL;
+    static const char *names[4] = {"table", "para_out", "start_out", "end_out"};
+    int ok = get_spans(texts, o, v, &sp) == 0;
+    for (int i = 0; ok && i < 4; i++)
+        ok = get(o[3 + i], &v[3 + i], i ? 8 : 1, i > 0, names[i]) == 0;
+    if (!ok) {
+        release(v, 7);
+        return NULL;
+    }
+    Py_ssize_t room = N(v[4]);
+    if (N(v[3]) < 0x110000 || N(v[5]) != room || N(v[6]) != room) {
+        release(v, 7);
+        PyErr_SetString(PyExc_ValueError, "sentence_spans: inconsistent sizes");
+        return NULL;
+    }
+    const uint8_t *tab = v[3].buf;
+    int64_t *op = v[4].buf, *os = v[5].buf, *oe = v[6].buf;
+    Py_ssize_t k = 0;
+    int full = 0;
+    for (Py_ssize_t s = 0; s < sp.n && !full; s++) {
+        PyObject *text = PyList_GET_ITEM(texts, sp.doc[s]);
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t end = (Py_ssize_t)sp.ends[s], pos = (Py_ssize_t)sp.starts[s];
+        Py_ssize_t inert_scan = pos, inert_a = -1, inert_b = -1;
+        for (Py_ssize_t q = pos; q < end && !full;) {
+            Py_ssize_t me = sentence_end_at(kind, data, q, end, tab);
+            if (me == q) {
+                q++;
+                continue;
+            }
+            /* The inert spans, found left to right as far as q. */
+            while (inert_b <= q && inert_scan < end && inert_scan <= q) {
+                Py_ssize_t len = inert_at(kind, data, inert_scan, end, tab);
+                if (len) {
+                    inert_a = inert_scan;
+                    inert_b = inert_scan + len;
+                    inert_scan = inert_b;
+                } else {
+                    inert_scan++;
+                }
+            }
+            if (!(inert_a <= q && q < inert_b)) {
+                full = !emit_sentence(kind, data, pos, me, s, op, os, oe, &k, room);
+                pos = me;
+            }
+            q = me;
+        }
+        if (!full)
+            full = !emit_sentence(kind, data, pos, end, s, op, os, oe, &k, room);
+    }
+    release(v, 7);
+    return PyLong_FromSsize_t(full ? -1 : k);
+}
+
 /* span_counts(texts, classes, doc, starts, ends, words, wide, last) -> spans
  *
  * script_counts of texts[doc[i]][starts[i]:ends[i]] for every span i, in
@@ -1030,6 +1200,7 @@ static PyMethodDef methods[] = {
     {"script_counts", script_counts, METH_VARARGS, "Words and space-less-script characters of a str."},
     {"masked_unsafe", masked_unsafe, METH_VARARGS, "Which spans, masked, need the full Unicode normalization."},
     {"span_tokens", span_tokens, METH_VARARGS, "Token hashes of masked spans of many strs, in one pass."},
+    {"sentence_spans", sentence_spans, METH_VARARGS, "The sentences of many spans of many strs."},
     {"span_counts", span_counts, METH_VARARGS, "script_counts of many spans of many strs, and their last visible characters."},
     {"prose_counts", prose_counts, METH_VARARGS, "Visible characters, letters, wide characters and a markup hint of a str."},
     {"unique_sets", unique_sets, METH_VARARGS, "Each segment's values sorted, without repeats."},

@@ -14,7 +14,7 @@ import numpy as np
 
 from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import long_spans
-from dedupe.core.segment import paragraphs, sentences
+from dedupe.core.segment import paragraphs, sentence_spans
 from dedupe.core.shingle import ShingleSets, ngrams, tables, unique_sets
 from dedupe.core.signature import EMPTY, minhash
 from dedupe.core.structure import prose_table
@@ -121,72 +121,62 @@ class _Layout:
     not once for paragraphs and again for sentences."""
 
     doc_paras: np.ndarray  # paragraphs per document
-    p_doc: list[int]
-    p_start: list[int]
-    p_end: list[int]
-    p_kind: list[int]
-    s_para: list[int]
-    s_start: list[int]
-    s_end: list[int]
-    s_long: list[bool]
-    piece_doc: list[int]  # document, start and end of each piece
-    piece_start: list[int]
-    piece_end: list[int]
-    para_piece: list[int]  # first piece of each paragraph
-    sent_piece: list[int]  # the piece that is each sentence
+    para_doc: np.ndarray
+    para_start: np.ndarray
+    para_end: np.ndarray
+    para_kind: np.ndarray
+    sent_para: np.ndarray
+    sent_start: np.ndarray
+    sent_end: np.ndarray
+    sent_long: np.ndarray
+    piece_doc: np.ndarray  # document, start and end of each piece
+    piece_start: np.ndarray
+    piece_end: np.ndarray
+    para_piece: np.ndarray  # first piece of each paragraph, then one past the last piece
+    sent_piece: np.ndarray  # the piece that is each sentence
 
 
 def _layout(texts: list[str], cfg: BatchConfig) -> _Layout:
-    out = _Layout(np.zeros(len(texts), dtype=np.int64), [], [], [], [], [], [], [], [], [], [], [], [], [])
-    heading: list[bool] = []
+    doc_paras = np.zeros(len(texts), dtype=np.int64)
+    found: list[tuple[int, int, int, bool]] = []
     for d, text in enumerate(texts):
-        before = len(out.p_start)
-        for seg in paragraphs(text):
-            # Structure (captions, includes, comments, admonitions ...) is
-            # never a copied passage nor boilerplate.
-            if (seg.protected and seg.kind != "heading") or seg.kind not in bp.KINDS:
-                continue
-            out.p_doc.append(d)
-            out.p_start.append(seg.start)
-            out.p_end.append(seg.end)
-            heading.append(seg.kind == "heading")
-        out.doc_paras[d] = len(out.p_start) - before
+        before = len(found)
+        # Structure (captions, includes, comments, admonitions ...) is
+        # never a copied passage nor boilerplate.
+        found.extend((d, seg.start, seg.end, seg.kind == "heading") for seg in paragraphs(text)
+                     if seg.kind in bp.KINDS and (seg.kind == "heading" or not seg.protected))
+        doc_paras[d] = len(found) - before
+    table = np.array(found, dtype=np.int64).reshape(-1, 4)
+    para_doc, para_start, para_end = table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy()
     # Whether each paragraph, and then each sentence of the long ones, is
     # long enough to stand as evidence: one count over all of them.
-    long = long_spans(texts, np.array(out.p_doc, dtype=np.int64), np.array(out.p_start, dtype=np.int64),
-                      np.array(out.p_end, dtype=np.int64), cfg.evidence_tokens).tolist()
-    for p, (d, start, end) in enumerate(zip(out.p_doc, out.p_start, out.p_end)):
-        out.para_piece.append(len(out.piece_start))
-        if heading[p] or not long[p]:
-            out.p_kind.append(HEADING if heading[p] else SHORT)
-            out.piece_doc.append(d)
-            out.piece_start.append(start)
-            out.piece_end.append(end)
-            continue
-        out.p_kind.append(PROSE)
-        for s, e in sentences(texts[d], start, end):
-            out.s_para.append(p)
-            out.s_start.append(s)
-            out.s_end.append(e)
-            out.sent_piece.append(len(out.piece_start))
-            out.piece_doc.append(d)
-            out.piece_start.append(s)
-            out.piece_end.append(e)
-    s_doc = np.array(out.p_doc, dtype=np.int64)[np.array(out.s_para, dtype=np.int64)]
-    out.s_long = long_spans(texts, s_doc, np.array(out.s_start, dtype=np.int64), np.array(out.s_end, dtype=np.int64),
-                            cfg.evidence_tokens).tolist()
-    return out
+    long = long_spans(texts, para_doc, para_start, para_end, cfg.evidence_tokens)
+    kind = np.where(table[:, 3] == 1, HEADING, np.where(long, PROSE, SHORT)).astype(np.int8)
+    prose = np.flatnonzero(kind == PROSE)
+    which, sent_start, sent_end = sentence_spans(texts, para_doc[prose], para_start[prose], para_end[prose])
+    sent_para = prose[which]
+    # The pieces in text order: paragraph by paragraph, sentences in turn.
+    whole = np.flatnonzero(kind != PROSE)
+    piece_para = np.concatenate([whole, sent_para])
+    piece_start = np.concatenate([para_start[whole], sent_start])
+    order = np.lexsort((piece_start, piece_para))
+    place = np.empty(order.size, dtype=np.int64)
+    place[order] = np.arange(order.size, dtype=np.int64)
+    piece_para = piece_para[order]
+    return _Layout(
+        doc_paras, para_doc, para_start, para_end, kind, sent_para, sent_start, sent_end,
+        long_spans(texts, para_doc[sent_para], sent_start, sent_end, cfg.evidence_tokens),
+        para_doc[piece_para], piece_start[order], np.concatenate([para_end[whole], sent_end])[order],
+        np.searchsorted(piece_para, np.arange(kind.size + 1)), place[whole.size:],
+    )
 
 
 def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     """Stage 1 for one batch (runs in a worker process with ``jobs > 1``)."""
     lay = _layout(texts, cfg)
-    doc_paras, p_doc, p_start, p_end, p_kind = lay.doc_paras, lay.p_doc, lay.p_start, lay.p_end, lay.p_kind
-    s_para, s_start, s_end, s_long = lay.s_para, lay.s_start, lay.s_end, lay.s_long
-    para_doc = np.array(p_doc, dtype=np.int64)
-    th, tok_off = bp.masked_stream(texts, np.array(lay.piece_doc, dtype=np.int64),
-                                   np.array(lay.piece_start, dtype=np.int64), np.array(lay.piece_end, dtype=np.int64))
-    std = ngrams(th, tok_off[np.array(lay.para_piece + [len(lay.piece_start)], dtype=np.int64)], cfg.ngram)
+    doc_paras = lay.doc_paras
+    th, tok_off = bp.masked_stream(texts, lay.piece_doc, lay.piece_start, lay.piece_end)
+    std = ngrams(th, tok_off[lay.para_piece], cfg.ngram)
     sig = minhash(std, cfg.num_perm, cfg.seed)
     # Each paragraph's shingles as a sorted set, made here in the workers
     # so that verifying candidate pairs after merging is a merge of two
@@ -201,29 +191,29 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     if has.size:
         starts = np.concatenate([[0], np.cumsum(doc_paras)[:-1]])[has]
         doc_sig[has] = np.minimum.reduceat(sig, starts, axis=0)
-    sent = _subsets(ngrams(th, tok_off, cfg.ngram), np.array(lay.sent_piece, dtype=np.int64))
+    sent = _subsets(ngrams(th, tok_off, cfg.ngram), lay.sent_piece)
     sent_key, sent_tokens = sent.keys, sent.tokens
     sent_sig = minhash(sent, SENT_PERM, cfg.seed)
     return Batch(
         doc_paras=doc_paras,
         doc_bands=_bands32(doc_sig, cfg.bands, cfg.rows),
         doc_empty=(doc_sig == EMPTY).all(axis=1),
-        para_doc=para_doc,
-        para_start=np.array(p_start, dtype=np.int64),
-        para_end=np.array(p_end, dtype=np.int64),
-        para_kind=np.array(p_kind, dtype=np.int8),
+        para_doc=lay.para_doc,
+        para_start=lay.para_start,
+        para_end=lay.para_end,
+        para_kind=lay.para_kind,
         para_tokens=std.tokens.astype(np.int32),
         para_key=std.keys,
         para_off=para_off,
         para_hash=para_hash,
         para_bands=_bands32(sig, cfg.bands, cfg.rows),
         mask_bands=_bands32(sig, cfg.bp_bands, cfg.bp_rows),
-        sent_para=np.array(s_para, dtype=np.int64),
-        sent_start=np.array(s_start, dtype=np.int64),
-        sent_end=np.array(s_end, dtype=np.int64),
+        sent_para=lay.sent_para,
+        sent_start=lay.sent_start,
+        sent_end=lay.sent_end,
         sent_tokens=sent_tokens.astype(np.int32),
         sent_key=sent_key,
-        sent_long=np.array(s_long, dtype=bool),
+        sent_long=lay.sent_long,
         sent_bands=_bands32(sent_sig, cfg.sent_bands, cfg.sent_rows),
     )
 

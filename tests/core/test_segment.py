@@ -1,5 +1,7 @@
 import contextlib
 
+import numpy as np
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -101,3 +103,33 @@ def test_the_plain_line_shortcut_gives_what_every_pattern_gives(start, head, res
     with _without_shortcut():
         slow = segment._block_at(texts, 0, lead, prev_blank)
     assert fast == slow
+
+
+_SENTENCE_ALPHABET = list("`<>[]()!?.…。！？\"'”’」』）】〕〉》\n \t\x1c\x85\u2028\u3000aZ1日あ한é\u0301_-:/") + [
+    "`" + "a" * k + "`" for k in (0, 1, 79, 80, 81)] + [
+    # Code spans of 80 and 81 characters with a sentence end inside.
+    "`x!-" + "a" * k + "`" for k in (77, 78)] + [
+    "![x](y)", "[a](b c)", "<b>", "<a\nb>", "``", "Mr. X", "e.g.", "!!a", "?!1", "..”x", ".)\n", ".] ", "。」x"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SENTENCE_ALPHABET), max_size=40).map("".join), min_size=1, max_size=4),
+       st.data())
+def test_sentence_spans_are_sentences_of_each_span(texts, data):
+    spans = []
+    for _ in range(data.draw(st.integers(0, 6))):
+        d = data.draw(st.integers(0, len(texts) - 1))
+        a = data.draw(st.integers(0, len(texts[d])))
+        spans.append((d, a, data.draw(st.integers(a, len(texts[d])))))
+    doc, starts, ends = (np.array([s[k] for s in spans], dtype=np.int64) for k in range(3))
+    para, first, last = segment.sentence_spans(texts, doc, starts, ends)
+    expected = [(i, a, b) for i, (d, s, e) in enumerate(spans) for a, b in sentences(texts[d], s, e)]
+    assert list(zip(para.tolist(), first.tolist(), last.tolist())) == expected
+
+
+@pytest.mark.parametrize("text", ["Say `x!-" + "a" * k + "` now. Then go!" for k in (77, 78)]
+                         + ["He left!!and came back. Then", "Wait.] Then. And「はい。」そう。"])
+def test_sentence_spans_on_the_edges_of_the_patterns(text):
+    # A code span holds at most 80 characters: at 81 its "!" ends a sentence.
+    para, first, last = segment.sentence_spans([text], np.array([0]), np.array([0]), np.array([len(text)]))
+    assert list(zip(first.tolist(), last.tolist())) == sentences(text)
