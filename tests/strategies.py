@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from hypothesis import strategies as st
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -92,3 +93,22 @@ _MIXED = (
 #: implementations of the tokenizer bit for bit.
 mixed_text = st.text(st.sampled_from(_MIXED), max_size=60)
 mixed_texts = st.lists(st.one_of(mixed_text, paragraph()), max_size=12)
+
+
+@st.composite
+def spans_of(draw, texts: list[str], most: int = 8) -> list[tuple[int, int, int]]:
+    """Up to ``most`` spans ``(text, start, end)`` of ``texts``, empty ones
+    and whole texts included, in any order."""
+    out = []
+    for _ in range(draw(st.integers(0, most))):
+        d = draw(st.integers(0, len(texts) - 1))
+        a = draw(st.integers(0, len(texts[d])))
+        out.append((d, a, draw(st.integers(a, len(texts[d])))))
+    return out
+
+
+def span_arrays(spans: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The texts, starts and ends of ``spans`` as the three int64 arrays
+    the span functions take."""
+    doc, starts, ends = (np.array([s[k] for s in spans], dtype=np.int64) for k in range(3))
+    return doc, starts, ends

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import dedupe
 from dedupe.core.evidence import conflict, is_long, long_spans, marks, weighted_tokens
 from tests.sites import LONG_SENTENCES
-from tests.strategies import mixed_text, paragraph
+from tests.strategies import mixed_text, paragraph, span_arrays, spans_of
 
 LONG = LONG_SENTENCES
 
@@ -164,12 +164,8 @@ def test_an_edited_copy_is_still_removed_whole():
 def test_long_spans_is_is_long_of_each_span(texts, data, evidence_tokens):
     # Lead-ins ending in a colon (ASCII or full-width) take the half-weight rule.
     texts = [t + data.draw(st.sampled_from(["", ":", "：", ": ", " :\n"])) for t in texts]
-    spans = []
-    for _ in range(data.draw(st.integers(0, 8))):
-        d = data.draw(st.integers(0, len(texts) - 1))
-        a = data.draw(st.integers(0, len(texts[d])))
-        spans.append((d, a, data.draw(st.integers(a, len(texts[d])))))
-    doc, starts, ends = (np.array([s[k] for s in spans], dtype=np.int64) for k in range(3))
+    spans = data.draw(spans_of(texts))
+    doc, starts, ends = span_arrays(spans)
     got = long_spans(texts, doc, starts, ends, evidence_tokens)
     assert got.tolist() == [is_long(texts[d][a:b], evidence_tokens) for d, a, b in spans]
 

@@ -23,7 +23,7 @@ from dedupe.core import candidates, structure, verify
 from dedupe.core import shingle as sh
 from dedupe.core import signature as sig
 from dedupe.corpus import boilerplate as bp
-from tests.strategies import _MIXED, document, mixed_text, mixed_texts
+from tests.strategies import _MIXED, document, mixed_text, mixed_texts, span_arrays, spans_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -270,12 +270,8 @@ def test_pairs_from_buckets_equal_the_reference(items, max_bucket, reach, label_
 @settings(max_examples=200, deadline=None)
 @given(st.lists(mixed_text, min_size=1, max_size=5), st.data())
 def test_span_counts_equal_the_reference(texts, data):
-    spans = []
-    for _ in range(data.draw(st.integers(0, 8))):
-        d = data.draw(st.integers(0, len(texts) - 1))
-        a = data.draw(st.integers(0, len(texts[d])))
-        spans.append((d, a, data.draw(st.integers(a, len(texts[d])))))
-    doc, starts, ends = (np.array([s[k] for s in spans], dtype=np.int64) for k in range(3))
+    spans = data.draw(spans_of(texts))
+    doc, starts, ends = span_arrays(spans)
     got, ref = sh.span_counts(texts, doc, starts, ends), sh.span_counts_regex(texts, doc, starts, ends)
     for g, r in zip(got, ref):
         assert g.dtype == r.dtype and np.array_equal(g, r)
@@ -292,12 +288,8 @@ def test_span_counts_refuse_a_span_outside_its_text():
 @given(st.lists(st.one_of(mixed_text, st.text(st.sampled_from("0123456789٠١２³ aé\u0301\x00ﬁ."), max_size=30)),
                 min_size=1, max_size=5), st.data())
 def test_masked_span_tokens_equal_masking_and_tokenizing_each_span(texts, data):
-    spans = []
-    for _ in range(data.draw(st.integers(0, 8))):
-        d = data.draw(st.integers(0, len(texts) - 1))
-        a = data.draw(st.integers(0, len(texts[d])))
-        spans.append((d, a, data.draw(st.integers(a, len(texts[d])))))
-    doc, starts, ends = (np.array([s[k] for s in spans], dtype=np.int64) for k in range(3))
+    spans = data.draw(spans_of(texts))
+    doc, starts, ends = span_arrays(spans)
     th, off = bp.masked_stream(texts, doc, starts, ends)
     ref_th, ref_off = sh.token_stream_numpy(bp.mask_all([texts[d][a:b] for d, a, b in spans]))
     assert th.dtype == ref_th.dtype and np.array_equal(th, ref_th)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from dedupe.core import segment
 from dedupe.core.segment import lines, paragraphs, sentences
+from tests.strategies import span_arrays, spans_of
 
 
 @contextlib.contextmanager
@@ -116,12 +117,8 @@ _SENTENCE_ALPHABET = list("`<>[]()!?.…。！？\"'”’」』）】〕〉》\
 @given(st.lists(st.lists(st.sampled_from(_SENTENCE_ALPHABET), max_size=40).map("".join), min_size=1, max_size=4),
        st.data())
 def test_sentence_spans_are_sentences_of_each_span(texts, data):
-    spans = []
-    for _ in range(data.draw(st.integers(0, 6))):
-        d = data.draw(st.integers(0, len(texts) - 1))
-        a = data.draw(st.integers(0, len(texts[d])))
-        spans.append((d, a, data.draw(st.integers(a, len(texts[d])))))
-    doc, starts, ends = (np.array([s[k] for s in spans], dtype=np.int64) for k in range(3))
+    spans = data.draw(spans_of(texts, 6))
+    doc, starts, ends = span_arrays(spans)
     para, first, last = segment.sentence_spans(texts, doc, starts, ends)
     expected = [(i, a, b) for i, (d, s, e) in enumerate(spans) for a, b in sentences(texts[d], s, e)]
     assert list(zip(para.tolist(), first.tolist(), last.tolist())) == expected
