@@ -70,7 +70,7 @@ _INERT_HINT = regex.compile(r"[`<\[]")
 
 
 def lines(text: str) -> list[Line]:
-    """Lines with offsets; a ``\r`` before ``\n`` is not part of the line."""
+    """Lines with offsets; a ``\\r`` before ``\\n`` is not part of the line."""
     out: list[Line] = []
     pos = 0
     for part in text.split("\n"):
