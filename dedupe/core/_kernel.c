@@ -328,45 +328,52 @@ static Py_ssize_t bucket(const int64_t *m, Py_ssize_t s, Py_ssize_t max_bucket, 
     return c;
 }
 
-/* bucket_pairs(packed, shift, max_bucket, reach, span, scratch, out) -> pairs
+/* bucket_pairs(keys, shift, members, max_bucket, reach, span, scratch, out) -> pairs
  *
- * packed: sorted uint64 values label << shift | member. Members sharing
- * a label form a bucket (a member listed twice counts once); the pairs
- * of each bucket (see bucket()) go to out as lo * span + hi, bucket by
- * bucket, repeats across buckets included. scratch: int64, room for
- * len(packed). With an empty out only the count is returned. */
+ * Items sorted by label, then member: with an empty members, keys are
+ * the uint64 values label << shift | member; else keys are the labels
+ * (shift 0) and members the members. Members sharing a label form a
+ * bucket (a member listed twice counts once); the pairs of each bucket
+ * (see bucket()) go to out as lo * span + hi, bucket by bucket, repeats
+ * across buckets included. scratch: int64, room for len(keys). With an
+ * empty out only the count is returned. */
 static PyObject *bucket_pairs(PyObject *self, PyObject *args) {
-    PyObject *o[3];
-    Py_buffer v[3] = {{0}};
+    PyObject *o[4];
+    Py_buffer v[4] = {{0}};
     Py_ssize_t shift, max_bucket, reach;
     long long span;
-    if (!PyArg_ParseTuple(args, "OnnnLOO", &o[0], &shift, &max_bucket, &reach, &span, &o[1], &o[2]))
+    if (!PyArg_ParseTuple(args, "OnOnnLOO", &o[0], &shift, &o[1], &max_bucket, &reach, &span, &o[2], &o[3]))
         return NULL;
-    static const char *names[3] = {"packed", "scratch", "out"};
-    for (int i = 0; i < 3; i++)
-        if (get(o[i], &v[i], 8, i >= 1, names[i]) < 0) {
-            release(v, 3);
+    static const char *names[4] = {"keys", "members", "scratch", "out"};
+    for (int i = 0; i < 4; i++)
+        if (get(o[i], &v[i], 8, i >= 2, names[i]) < 0) {
+            release(v, 4);
             return NULL;
         }
     Py_ssize_t n = N(v[0]);
-    if (shift < 0 || shift > 63 || max_bucket < 1 || reach < 1 || span < 1 || N(v[1]) < n) {
-        release(v, 3);
+    int given = N(v[1]) > 0;
+    if (shift < 0 || shift > 63 || (given && (shift || N(v[1]) != n)) || max_bucket < 1 || reach < 1 ||
+        span < 1 || N(v[2]) < n) {
+        release(v, 4);
         PyErr_SetString(PyExc_ValueError, "bucket_pairs: bad arguments");
         return NULL;
     }
-    const uint64_t *packed = v[0].buf;
-    int64_t *m = v[1].buf, *out = N(v[2]) > 0 ? v[2].buf : NULL;
+    const uint64_t *keys = v[0].buf;
+    const int64_t *members = v[1].buf;
+    int64_t *m = v[2].buf, *out = N(v[3]) > 0 ? v[3].buf : NULL;
     uint64_t mask = (shift ? (1ULL << shift) : 1ULL) - 1;
-    Py_ssize_t total = 0, cap = N(v[2]);
+    Py_ssize_t total = 0, cap = N(v[3]);
     int overflow = 0;
     Py_BEGIN_ALLOW_THREADS
     Py_ssize_t i = 0;
     while (i < n) {
-        uint64_t label = packed[i] >> shift;
+        uint64_t label = keys[i] >> shift;
         Py_ssize_t s = 0;
-        for (; i < n && packed[i] >> shift == label; i++)
-            if (s == 0 || (int64_t)(packed[i] & mask) != m[s - 1])
-                m[s++] = (int64_t)(packed[i] & mask);
+        for (; i < n && keys[i] >> shift == label; i++) {
+            int64_t member = given ? members[i] : (int64_t)(keys[i] & mask);
+            if (s == 0 || member != m[s - 1])
+                m[s++] = member;
+        }
         Py_ssize_t c = bucket(m, s, max_bucket, reach, span, NULL);
         if (out && total + c > cap) {
             overflow = 1;
@@ -377,7 +384,7 @@ static PyObject *bucket_pairs(PyObject *self, PyObject *args) {
         total += c;
     }
     Py_END_ALLOW_THREADS
-    release(v, 3);
+    release(v, 4);
     if (overflow) {
         PyErr_SetString(PyExc_ValueError, "bucket_pairs: out is too small");
         return NULL;

@@ -77,25 +77,30 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
     """
     if labels.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    packed = _packed(labels, members)
-    if KERNEL is None or packed is None:
+    if KERNEL is None or labels.dtype.itemsize != 8 or int(members.min()) < 0:
         return pairs_from_buckets_numpy(labels, members, max_bucket, reach)
-    values, shift = packed
-    values.sort()
+    packed = _packed(labels, members)
+    none = np.empty(0, dtype=np.int64)
+    if packed is not None:
+        keys, shift = packed
+        keys.sort()
+        given = none
+    else:  # labels as wide as a word: sorted apart from their members
+        sorted_labels, given = _by_label_then_member(labels, members.astype(np.int64))
+        keys, shift = np.ascontiguousarray(sorted_labels).view(np.uint64), 0
     span = int(members.max()) + 1
-    scratch = np.empty(values.size, dtype=np.int64)
-    n = KERNEL.bucket_pairs(values, shift, max_bucket, reach, span, scratch, np.empty(0, np.int64))
+    scratch = np.empty(keys.size, dtype=np.int64)
+    n = KERNEL.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, none)
     key = np.empty(n, dtype=np.int64)
     if n:
-        KERNEL.bucket_pairs(values, shift, max_bucket, reach, span, scratch, key)
+        KERNEL.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, key)
     key = sorted_unique(key, overwrite=True)
     return np.stack([key // span, key % span], axis=1)
 
 
 def pairs_from_buckets_numpy(labels: np.ndarray, members: np.ndarray, max_bucket: int = 1000,
                              reach: int = 1) -> np.ndarray:
-    """:func:`pairs_from_buckets` in numpy (the reference of the kernel,
-    and what labels too wide to share a word with their members take)."""
+    """:func:`pairs_from_buckets` in numpy (the reference of the kernel)."""
     if labels.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
     members = members.astype(np.int64)

@@ -255,11 +255,16 @@ def test_band_keys_equal_the_reference(rows, banding, seed):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 40)), max_size=300),
-       st.sampled_from([1, 2, 3, 5, 1000]), st.sampled_from([1, 2, 16]), st.sampled_from([0, 32, 50]))
-def test_pairs_from_buckets_equal_the_reference(items, max_bucket, reach, label_bits):
+       st.sampled_from([1, 2, 3, 5, 1000]), st.sampled_from([1, 2, 16]), st.sampled_from([0, 32, 50, 60]),
+       st.booleans())
+def test_pairs_from_buckets_equal_the_reference(items, max_bucket, reach, label_bits, signed):
     # Repeated members, buckets past max_bucket (linked, not paired all
-    # with all) and labels as wide as the scan's band keys.
+    # with all), labels as wide as the scan's band keys (they share a word
+    # with their members) and as wide as a whole word (shingle hashes,
+    # signed or not: sorted apart).
     labels = np.array([(lab << label_bits) | lab for lab, _ in items], dtype=np.uint64)
+    if signed:
+        labels = labels.view(np.int64)
     members = np.array([m for _, m in items], dtype=np.int64)
     got = candidates.pairs_from_buckets(labels, members, max_bucket, reach)
     ref = candidates.pairs_from_buckets_numpy(labels, members, max_bucket, reach)
