@@ -320,10 +320,17 @@ def units(text: str, with_sentences: bool = True) -> list[Unit]:
     """The prose paragraphs of ``text`` (structure left out), each followed
     by its sentences when it has two or more: the one rule for what one
     text, the index and its queries compare."""
+    blocks = [s for s in paragraphs(text) if not s.protected]
+    by_block: list[list[tuple[int, int]]] = [[] for _ in blocks]
+    if with_sentences and blocks:
+        starts = np.array([b.start for b in blocks], dtype=np.int64)
+        ends = np.array([b.end for b in blocks], dtype=np.int64)
+        which, first, last = sentence_spans([text], np.zeros(len(blocks), dtype=np.int64), starts, ends)
+        for i, s, e in zip(which.tolist(), first.tolist(), last.tolist()):
+            by_block[i].append((s, e))
     out: list[Unit] = []
-    for i, b in enumerate(s for s in paragraphs(text) if not s.protected):
+    for i, b in enumerate(blocks):
         out.append(Unit(b.start, b.end, i, False))
-        spans = sentences(text, b.start, b.end) if with_sentences else []
-        if len(spans) >= 2:
-            out.extend(Unit(s, e, i, True) for s, e in spans)
+        if len(by_block[i]) >= 2:
+            out.extend(Unit(s, e, i, True) for s, e in by_block[i])
     return out
