@@ -14,8 +14,8 @@ from typing import cast
 import numpy as np
 
 from dedupe.core import evidence, reuse
-from dedupe.core.shingle import sorted_unique
-from dedupe.core.verify import jaccard_pairs
+from dedupe.core.shingle import sorted_unique, unique_sets
+from dedupe.core.verify import set_intersections
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Analyzed, Corpus
 from dedupe.corpus.blocks import RawBlock
@@ -235,17 +235,29 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
     exact shingle sets of the digit-masked sentences (:func:`reuse.strength`),
     then on the evidence rule's differences that matter (numbers, paths,
     negations). The one check of copied sentences, on one machine and on
-    Spark."""
+    Spark. Each text's set is sorted once and every pair's intersection
+    is a merge of two sorted runs: a search of every shingle of one set in
+    the other cost a million-paragraph scan 5 of its 16 seconds here."""
+    sets = unique_sets(bp.masked_sets(list(texts), options.ngram))
+    sizes = np.diff(sets.offsets)
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    inter = set_intersections(sets, pairs)
+    return verdicts(inter, sizes[pairs[:, 0]], sizes[pairs[:, 1]], pairs, lambda u: texts[u], options)
+
+
+def verdicts(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray, pairs: np.ndarray,
+             text_of: Callable[[int], str], options: Options) -> Verdicts:
+    """:func:`judge` of the pairs whose masked shingle sets have
+    ``inter`` shingles in common and ``size_a`` and ``size_b`` in all;
+    ``text_of(u)`` is the text of unit ``u``, asked for only where the
+    overlap may make a pair a copy."""
     m = len(pairs)
     strength, similarity, weight = np.zeros(m, np.int8), np.zeros(m), np.zeros(m)
-    if m == 0:
-        return Verdicts(strength, similarity, weight)
-    inter, size_a, size_b = jaccard_pairs(bp.masked_sets(list(texts), options.ngram), pairs)
     marks: dict[int, evidence.Marks] = {}
 
     def mark(u: int) -> evidence.Marks:
         if u not in marks:
-            marks[u] = evidence.marks(texts[u])
+            marks[u] = evidence.marks(text_of(u))
         return marks[u]
 
     # reuse.strength decides; may_match only spares it (and Python
@@ -257,7 +269,7 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
         if found == reuse.NONE or evidence.conflict(mark(x), mark(y), a < b):
             continue
         strength[i], similarity[i] = found, sim
-        weight[i] = min(evidence.weighted_tokens(texts[x]), evidence.weighted_tokens(texts[y]))
+        weight[i] = min(evidence.weighted_tokens(text_of(x)), evidence.weighted_tokens(text_of(y)))
     return Verdicts(strength, similarity, weight)
 
 

@@ -15,10 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedupe
+from dedupe.core import evidence, reuse
 from dedupe.corpus import passages
+from dedupe.corpus.boilerplate import masked_sets
 from dedupe.corpus.grouping import doc_rank, near_groups, runs, unit_rank
+from dedupe.corpus.passages import judge
 from dedupe.options import Options
 from tests.corpus.test_clusters import analyzed
+from tests.strategies import mixed_text, sentence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,3 +183,25 @@ def test_copied_paragraphs_follow_their_rule_member_by_member(layout, clusters, 
     want_covered, want = _copied_paragraphs_by_definition(c, pg, cluster_of)
     assert set(np.flatnonzero(covered).tolist()) == want_covered
     assert sorted((m.copy_doc, m.c_start, m.src_doc, m.s_start, m.similarity) for m in out) == sorted(want)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(sentence, mixed_text), min_size=2, max_size=8), st.data())
+def test_judge_decides_on_the_exact_masked_shingle_sets(texts, data):
+    # Each pair's overlap, as judge computes it from sorted sets, equals
+    # Python's set arithmetic on the same masked shingles.
+    n = len(texts)
+    pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), min_size=1,
+                                        max_size=12)), dtype=np.int64)
+    options = Options()
+    got = judge(texts, pairs, options)
+    sets = masked_sets(texts, options.ngram)
+    for i, (x, y) in enumerate(pairs.tolist()):
+        a, b = set(sets.raw(x).tolist()), set(sets.raw(y).tolist())
+        found, sim = reuse.strength(len(a & b), len(a), len(b), options.threshold, options.containment)
+        if found == reuse.NONE:
+            assert got.strength[i] == reuse.NONE
+            continue
+        # A copy by overlap is still none when a number, path or negation differs.
+        differs = evidence.conflict(evidence.marks(texts[x]), evidence.marks(texts[y]), len(a) < len(b))
+        assert (got.strength[i], got.similarity[i]) == ((reuse.NONE, 0.0) if differs else (found, sim))
