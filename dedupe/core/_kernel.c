@@ -1,8 +1,10 @@
 /* The per-character and per-shingle loops of dedupe.core.shingle,
- * dedupe.core.signature, dedupe.core.structure and dedupe.core.verify,
- * compiled: the same arithmetic as the numpy and regular-expression
- * implementations (which stay the reference; tests compare the two exactly),
- * in one pass over each array or str instead of a dozen.
+ * dedupe.core.segment (sentences), dedupe.core.signature,
+ * dedupe.core.candidates (band keys, bucket pairs), dedupe.core.structure
+ * and dedupe.core.verify, compiled: the same arithmetic as the numpy and
+ * regular-expression implementations (which stay the reference; tests
+ * compare the two exactly), in one pass over each array or str instead of
+ * a dozen, and for a whole batch of texts or spans per call.
  *
  * Every function takes its inputs and its preallocated outputs as objects
  * with the buffer protocol (numpy arrays) and returns a count, so no
@@ -1223,7 +1225,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_kernel",
-    "Compiled loops of dedupe.core.shingle and dedupe.core.signature.", -1, methods,
+    "Compiled loops of dedupe.core: tokens, shingles, signatures, sentences, LSH candidates, sets.", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&module); }
