@@ -99,6 +99,19 @@ static inline Py_ssize_t tok_step(tokenizer *z, uint32_t c, uint8_t k, const uin
     return t;
 }
 
+/* get() of the n objects o into v, items of size[i] bytes (8 for all when
+ * size is NULL), writable from index out on; on failure every view is
+ * released and -1 returned. */
+static int get_all(PyObject *const *o, Py_buffer *v, int n, const Py_ssize_t *size, int out,
+                   const char *const *names) {
+    for (int i = 0; i < n; i++)
+        if (get(o[i], &v[i], size ? size[i] : 8, i >= out, names[i]) < 0) {
+            release(v, n);
+            return -1;
+        }
+    return 0;
+}
+
 /* tokens(cp, classes, char_pow, seed, th_out, tok_off_out) -> tokens
  *
  * cp: uint32 normalized code points of the texts joined by NUL (class
@@ -116,11 +129,8 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
         return NULL;
     static const Py_ssize_t size[5] = {4, 1, 8, 8, 8};
     static const char *names[5] = {"cp", "classes", "char_pow", "th_out", "tok_off_out"};
-    for (int i = 0; i < 5; i++)
-        if (get(o[i], &v[i], size[i], i >= 3, names[i]) < 0) {
-            release(v, 5);
-            return NULL;
-        }
+    if (get_all(o, v, 5, size, 3, names) < 0)
+        return NULL;
     const uint32_t *cp = v[0].buf;
     const uint8_t *cls = v[1].buf;
     const uint64_t *pw = v[2].buf;
@@ -180,11 +190,8 @@ static PyObject *ngrams(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOnOO", &o[0], &o[1], &o[2], &ngram, &o[3], &o[4]))
         return NULL;
     static const char *names[5] = {"th", "tok_off", "gram_mul", "out", "out_off"};
-    for (int i = 0; i < 5; i++)
-        if (get(o[i], &v[i], 8, i >= 3, names[i]) < 0) {
-            release(v, 5);
-            return NULL;
-        }
+    if (get_all(o, v, 5, NULL, 3, names) < 0)
+        return NULL;
     const uint64_t *th = v[0].buf;
     const int64_t *off = v[1].buf;
     const uint64_t *mul = v[2].buf;
@@ -252,11 +259,8 @@ static PyObject *minhash(PyObject *self, PyObject *args) {
         return NULL;
     static const Py_ssize_t size[5] = {8, 8, 4, 4, 4};
     static const char *names[5] = {"hashes", "offsets", "a", "b", "out"};
-    for (int i = 0; i < 5; i++)
-        if (get(o[i], &v[i], size[i], i == 4, names[i]) < 0) {
-            release(v, 5);
-            return NULL;
-        }
+    if (get_all(o, v, 5, size, 4, names) < 0)
+        return NULL;
     const int64_t *off = v[1].buf;
     Py_ssize_t n = N(v[1]) - 1, k = N(v[2]);
     if (n < 0 || N(v[3]) != k || N(v[4]) != n * k || off[n] > N(v[0]) || off[0] < 0) {
@@ -347,11 +351,8 @@ static PyObject *bucket_pairs(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OnOnnLOO", &o[0], &shift, &o[1], &max_bucket, &reach, &span, &o[2], &o[3]))
         return NULL;
     static const char *names[4] = {"keys", "members", "scratch", "out"};
-    for (int i = 0; i < 4; i++)
-        if (get(o[i], &v[i], 8, i >= 2, names[i]) < 0) {
-            release(v, 4);
-            return NULL;
-        }
+    if (get_all(o, v, 4, NULL, 2, names) < 0)
+        return NULL;
     Py_ssize_t n = N(v[0]);
     int given = N(v[1]) > 0;
     if (shift < 0 || shift > 63 || (given && (shift || N(v[1]) != n)) || max_bucket < 1 || reach < 1 ||
@@ -432,11 +433,8 @@ static PyObject *minhash_oph(PyObject *self, PyObject *args) {
         return NULL;
     static const Py_ssize_t size[3] = {8, 8, 4};
     static const char *names[3] = {"hashes", "offsets", "out"};
-    for (int i = 0; i < 3; i++)
-        if (get(o[i], &v[i], size[i], i == 2, names[i]) < 0) {
-            release(v, 3);
-            return NULL;
-        }
+    if (get_all(o, v, 3, size, 2, names) < 0)
+        return NULL;
     const uint64_t *hashes = v[0].buf;
     const int64_t *off = v[1].buf;
     uint32_t *out = v[2].buf;
@@ -893,11 +891,8 @@ static PyObject *span_counts(PyObject *self, PyObject *args) {
         return NULL;
     static const Py_ssize_t size[7] = {1, 8, 8, 8, 8, 8, 8};
     static const char *names[7] = {"classes", "doc", "starts", "ends", "words", "wide", "last"};
-    for (int i = 0; i < 7; i++)
-        if (get(o[i], &v[i], size[i], i >= 4, names[i]) < 0) {
-            release(v, 7);
-            return NULL;
-        }
+    if (get_all(o, v, 7, size, 4, names) < 0)
+        return NULL;
     Py_ssize_t n = N(v[1]);
     if (N(v[0]) < 0x110000 || N(v[2]) != n || N(v[3]) != n || N(v[4]) != n || N(v[5]) != n || N(v[6]) != n) {
         release(v, 7);
@@ -1105,11 +1100,8 @@ static PyObject *unique_sets(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOO", &o[0], &o[1], &o[2], &o[3]))
         return NULL;
     static const char *names[4] = {"hashes", "offsets", "out", "out_off"};
-    for (int i = 0; i < 4; i++)
-        if (get(o[i], &v[i], 8, i >= 2, names[i]) < 0) {
-            release(v, 4);
-            return NULL;
-        }
+    if (get_all(o, v, 4, NULL, 2, names) < 0)
+        return NULL;
     const uint64_t *h = v[0].buf;
     const int64_t *off = v[1].buf;
     uint64_t *out = v[2].buf;
@@ -1165,11 +1157,8 @@ static PyObject *intersections(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OOOO", &o[0], &o[1], &o[2], &o[3]))
         return NULL;
     static const char *names[4] = {"hashes", "offsets", "pairs", "out"};
-    for (int i = 0; i < 4; i++)
-        if (get(o[i], &v[i], 8, i == 3, names[i]) < 0) {
-            release(v, 4);
-            return NULL;
-        }
+    if (get_all(o, v, 4, NULL, 3, names) < 0)
+        return NULL;
     const uint64_t *h = v[0].buf;
     const int64_t *off = v[1].buf, *pairs = v[2].buf;
     int64_t *out = v[3].buf;
