@@ -494,6 +494,24 @@ static int str_and_table(PyObject *args, const char *fn, PyObject **text, Py_buf
     return 0;
 }
 
+/* Runs of class-1 characters (words; a class-2 character ends one) and
+ * class-2 characters (counted one by one) of text[a:b). */
+static void count_scripts(PyObject *text, int64_t a, int64_t b, const uint8_t *cls, int64_t *words,
+                          int64_t *wide) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int64_t w = 0, x = 0;
+    int in_word = 0;
+    for (int64_t i = a; i < b; i++) {
+        uint8_t k = cls[PyUnicode_READ(kind, data, i)];
+        w += k == 1 && !in_word;
+        x += k == 2;
+        in_word = k == 1;
+    }
+    *words = w;
+    *wide = x;
+}
+
 /* script_counts(text, classes) -> (words, wide)
  *
  * On the characters of a str as they are (no normalization): runs of
@@ -504,19 +522,10 @@ static PyObject *script_counts(PyObject *self, PyObject *args) {
     Py_buffer v = {0};
     if (str_and_table(args, "script_counts", &text, &v) < 0)
         return NULL;
-    const uint8_t *cls = v.buf;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), words = 0, wide = 0;
-    int in_word = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        uint8_t k = cls[PyUnicode_READ(kind, data, i)];
-        words += k == 1 && !in_word;
-        wide += k == 2;
-        in_word = k == 1;
-    }
+    int64_t words = 0, wide = 0;
+    count_scripts(text, 0, PyUnicode_GET_LENGTH(text), v.buf, &words, &wide);
     PyBuffer_Release(&v);
-    return Py_BuildValue("nn", words, wide);
+    return Py_BuildValue("LL", (long long)words, (long long)wide);
 }
 
 /* texts[d], a str with 0 <= a <= b <= its length; NULL with an exception
@@ -576,9 +585,8 @@ typedef struct {
 
 static int get_spans(PyObject *texts, PyObject **o, Py_buffer *v, spans *out) {
     static const char *names[3] = {"doc", "starts", "ends"};
-    for (int i = 0; i < 3; i++)
-        if (get(o[i], &v[i], 8, 0, names[i]) < 0)
-            return -1;
+    if (get_all(o, v, 3, NULL, 3, names) < 0)
+        return -1;
     out->texts = texts;
     out->doc = v[0].buf;
     out->starts = v[1].buf;
@@ -709,10 +717,14 @@ static PyObject *span_tokens(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(t);
 }
 
-/* Bits of the sentence table (dedupe.core.segment.sentence_table). */
-#define S_SPACE 1 /* \s as the regular expressions have it */
-#define S_ALNUM 2 /* \p{L} or \p{N} */
-#define S_WIDE 4  /* Han, Hiragana, Katakana, Hangul: never inside a code span */
+/* Bits of the character table (dedupe.core.structure.prose_table), shared
+ * by prose_counts and sentence_spans. */
+#define P_SPACE 1 /* \s as the regular expressions have it */
+#define P_LETTER 2
+#define P_WIDE 4 /* Han, Hiragana, Katakana, Hangul: never inside a code span */
+#define P_WORD 8
+#define P_HINT 16
+#define P_NUMBER 32
 
 #define RD(i) PyUnicode_READ(kind, data, (i))
 
@@ -736,9 +748,9 @@ static Py_ssize_t inert_at(int kind, const void *data, Py_ssize_t i, Py_ssize_t 
         for (; j < end; j++) {
             Py_UCS4 x = RD(j);
             if (x == '.' || x == '!' || x == '?') {
-                if (j + 1 >= end || (tab[RD(j + 1)] & S_SPACE))
+                if (j + 1 >= end || (tab[RD(j + 1)] & P_SPACE))
                     break;
-            } else if (x == '`' || x == '\n' || x == 0x3002 || x == 0xFF01 || x == 0xFF1F || (tab[x] & S_WIDE)) {
+            } else if (x == '`' || x == '\n' || x == 0x3002 || x == 0xFF01 || x == 0xFF1F || (tab[x] & P_WIDE)) {
                 break;
             }
             if (j - i > 80)
@@ -778,7 +790,7 @@ static Py_ssize_t sentence_end_at(int kind, const void *data, Py_ssize_t q, Py_s
     } else if (c == '!' || c == '?') {
         while (j < end && (RD(j) == '!' || RD(j) == '?'))
             j++;
-        if (j < end && (tab[RD(j)] & S_ALNUM))
+        if (j < end && (tab[RD(j)] & (P_LETTER | P_NUMBER)))
             /* The regular expression gives back one: the last ! or ? is
              * then what follows, which is no letter or digit. */
             return j - q >= 2 ? j - 1 : q;
@@ -787,7 +799,7 @@ static Py_ssize_t sentence_end_at(int kind, const void *data, Py_ssize_t q, Py_s
             j++;
         while (j < end && closer(RD(j)))
             j++;
-        return j == end || (tab[RD(j)] & S_SPACE) ? j : q;
+        return j == end || (tab[RD(j)] & P_SPACE) ? j : q;
     } else {
         return q;
     }
@@ -879,7 +891,7 @@ static PyObject *sentence_spans(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(full ? -1 : k);
 }
 
-/* span_counts(texts, classes, doc, starts, ends, words, wide, last) -> spans
+/* span_counts(texts, doc, starts, ends, classes, words, wide, last) -> spans
  *
  * script_counts of texts[doc[i]][starts[i]:ends[i]] for every span i, in
  * one call, and the code point of the span's last character that is not
@@ -887,46 +899,34 @@ static PyObject *sentence_spans(PyObject *self, PyObject *args) {
 static PyObject *span_counts(PyObject *self, PyObject *args) {
     PyObject *texts, *o[7];
     Py_buffer v[7] = {{0}};
+    spans sp;
     if (!PyArg_ParseTuple(args, "O!OOOOOOO", &PyList_Type, &texts, &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6]))
         return NULL;
-    static const Py_ssize_t size[7] = {1, 8, 8, 8, 8, 8, 8};
-    static const char *names[7] = {"classes", "doc", "starts", "ends", "words", "wide", "last"};
-    if (get_all(o, v, 7, size, 4, names) < 0)
+    static const Py_ssize_t size[4] = {1, 8, 8, 8};
+    static const char *names[4] = {"classes", "words", "wide", "last"};
+    if (get_spans(texts, o, v, &sp) < 0 || get_all(o + 3, v + 3, 4, size, 1, names) < 0) {
+        release(v, 7);
         return NULL;
-    Py_ssize_t n = N(v[1]);
-    if (N(v[0]) < 0x110000 || N(v[2]) != n || N(v[3]) != n || N(v[4]) != n || N(v[5]) != n || N(v[6]) != n) {
+    }
+    if (N(v[3]) < 0x110000 || N(v[4]) != sp.n || N(v[5]) != sp.n || N(v[6]) != sp.n) {
         release(v, 7);
         PyErr_SetString(PyExc_ValueError, "span_counts: inconsistent sizes");
         return NULL;
     }
-    const uint8_t *cls = v[0].buf;
-    const int64_t *doc = v[1].buf, *starts = v[2].buf, *ends = v[3].buf;
+    const uint8_t *cls = v[3].buf;
     int64_t *words = v[4].buf, *wide = v[5].buf, *last = v[6].buf;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *text = span_text(texts, doc[i], starts[i], ends[i]);
-        if (text == NULL) {
-            release(v, 7);
-            return NULL;
-        }
+    for (Py_ssize_t i = 0; i < sp.n; i++) {
+        PyObject *text = PyList_GET_ITEM(texts, sp.doc[i]);
+        int64_t a = sp.starts[i], j = sp.ends[i] - 1;
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);
-        int64_t w = 0, x = 0, end = ends[i];
-        int in_word = 0;
-        for (int64_t j = starts[i]; j < end; j++) {
-            uint8_t k = cls[PyUnicode_READ(kind, data, j)];
-            w += k == 1 && !in_word;
-            x += k == 2;
-            in_word = k == 1;
-        }
-        int64_t j = end - 1;
-        while (j >= starts[i] && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)))
+        count_scripts(text, a, sp.ends[i], cls, &words[i], &wide[i]);
+        while (j >= a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)))
             j--;
-        words[i] = w;
-        wide[i] = x;
-        last[i] = j >= starts[i] ? (int64_t)PyUnicode_READ(kind, data, j) : -1;
+        last[i] = j >= a ? (int64_t)PyUnicode_READ(kind, data, j) : -1;
     }
     release(v, 7);
-    return PyLong_FromSsize_t(n);
+    return PyLong_FromSsize_t(sp.n);
 }
 
 /* Whether the ``len`` characters before position i of a str are ``s``. */
@@ -956,7 +956,7 @@ static int span_start(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py
             return 1;
         if (i > 0 && i + 1 < n) {
             Py_UCS4 p = PyUnicode_READ(kind, data, i - 1), q = PyUnicode_READ(kind, data, i + 1);
-            return q >= 'a' && q <= 'z' && (p == '-' || (tab[p] & 8));
+            return q >= 'a' && q <= 'z' && (p == '-' || (tab[p] & P_WORD));
         }
         return 0;
     default:
@@ -972,11 +972,6 @@ static int span_start(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py
  * character of bit 16, or a "." between two word characters, bit 8) and
  * a place where a non-prose span can be (span_start); without both, the
  * non-prose expression would remove nothing. */
-#define P_SPACE 1
-#define P_LETTER 2
-#define P_WIDE 4
-#define P_WORD 8
-#define P_HINT 16
 static PyObject *prose_counts(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_buffer v = {0};

@@ -86,7 +86,7 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
         keys.sort()
         given = none
     else:  # labels as wide as a word: sorted apart from their members
-        sorted_labels, given = _by_label_then_member(labels, members.astype(np.int64))
+        sorted_labels, given = _sorted_apart(labels, members.astype(np.int64))
         keys, shift = np.ascontiguousarray(sorted_labels).view(np.uint64), 0
     span = int(members.max()) + 1
     scratch = np.empty(keys.size, dtype=np.int64)
@@ -144,6 +144,12 @@ def _by_label_then_member(labels: np.ndarray, members: np.ndarray) -> tuple[np.n
         shift = np.uint64(low)
         mask = np.uint64((1 << low) - 1)
         return (packed >> shift).astype(labels.dtype), (packed & mask).astype(np.int64)
+    return _sorted_apart(labels, members)
+
+
+def _sorted_apart(labels: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_by_label_then_member` for labels that do not share a word
+    with their members."""
     # A stable sort by label of an array already in member order
     # (np.lexsort is several times slower).
     if members.size > 1 and not bool(np.all(members[1:] >= members[:-1])):

@@ -10,7 +10,6 @@ line, and every line is a paragraph.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ import numpy as np
 import regex
 
 from dedupe.core import structure
-from dedupe.core.shingle import KERNEL, property_runs
+from dedupe.core.shingle import KERNEL
 
 #: Segment kinds that are never removed and never serve as a kept copy:
 #: they repeat legitimately (headings, rules, table rows, the markup of
@@ -262,21 +261,6 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     return out
 
 
-@functools.cache
-def sentence_table() -> np.ndarray:
-    """Bits of every code point for the kernel's :func:`sentence_spans`,
-    from the character classes of the regular expressions above: 1 white
-    space (``\\s``), 2 a letter or digit, 4 a character no code span holds.
-    Built on first use, once per process."""
-    table = np.zeros(0x110000, dtype=np.uint8)
-    wide = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+"
-    for bit, runs in zip((1, 2, 4), property_runs([r"\s+", r"[\p{L}\p{N}]+", wide])):
-        for a, b in runs:
-            table[a:b] |= bit
-    table[0xD800:0xE000] = 0  # lone surrogates: none of these
-    return table
-
-
 def sentence_spans(texts: list[str], doc: np.ndarray, starts: np.ndarray,
                    ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`sentences` of every span ``texts[doc[i]][starts[i]:ends[i]]``,
@@ -291,7 +275,7 @@ def sentence_spans(texts: list[str], doc: np.ndarray, starts: np.ndarray,
     room = max(16, int((ends - starts).sum()) // 32 + doc.size)
     while True:
         para, first, last = (np.empty(room, dtype=np.int64) for _ in range(3))
-        n = KERNEL.sentence_spans(texts, doc, starts, ends, sentence_table(), para, first, last)
+        n = KERNEL.sentence_spans(texts, doc, starts, ends, structure.prose_table(), para, first, last)
         if n >= 0:
             return para[:n], first[:n], last[:n]
         room *= 4

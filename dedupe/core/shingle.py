@@ -476,9 +476,8 @@ def span_counts(texts: list[str], doc: np.ndarray, starts: np.ndarray,
         return span_counts_regex(texts, doc, starts, ends)
     n = len(doc)
     words, wide, last = (np.empty(n, dtype=np.int64) for _ in range(3))
-    KERNEL.span_counts(texts, tables().counts, np.ascontiguousarray(doc, dtype=np.int64),
-                       np.ascontiguousarray(starts, dtype=np.int64), np.ascontiguousarray(ends, dtype=np.int64),
-                       words, wide, last)
+    KERNEL.span_counts(texts, np.ascontiguousarray(doc, dtype=np.int64), np.ascontiguousarray(starts, dtype=np.int64),
+                       np.ascontiguousarray(ends, dtype=np.int64), tables().counts, words, wide, last)
     return words, wide, last
 
 

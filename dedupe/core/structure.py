@@ -178,14 +178,15 @@ PROSE_SHARE = 0.4
 
 @functools.cache
 def prose_table() -> np.ndarray:
-    """Bits of every code point for the kernel's :func:`prose_share`, from
-    the regular expressions above: 1 white space, 2 a letter, 4 a wide
-    character, 8 a word character, 16 a character of the markup hint.
-    Built on first use, once per process (a constant, as
-    :func:`dedupe.core.shingle.tables`)."""
+    """Bits of every code point for the kernel's :func:`prose_share` and
+    :func:`dedupe.core.segment.sentence_spans`, from the regular
+    expressions' classes: 1 white space, 2 a letter, 4 a wide character
+    (which no code span holds), 8 a word character, 16 a character of the
+    markup hint, 32 a digit or other number. Built on first use, once per
+    process (a constant, as :func:`dedupe.core.shingle.tables`)."""
     table = np.zeros(0x110000, dtype=np.uint8)
-    patterns = (r"\s+", r"\p{L}+", _WIDE.pattern + "+", r"\w+", r"[<`/_&\]:]+")
-    for bit, runs in zip((1, 2, 4, 8, 16), property_runs(patterns)):
+    patterns = (r"\s+", r"\p{L}+", _WIDE.pattern + "+", r"\w+", r"[<`/_&\]:]+", r"\p{N}+")
+    for bit, runs in zip((1, 2, 4, 8, 16, 32), property_runs(patterns)):
         for a, b in runs:
             table[a:b] |= bit
     table[0xD800:0xE000] = 0  # lone surrogates: none of these

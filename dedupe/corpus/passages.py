@@ -242,22 +242,14 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
     sizes = np.diff(sets.offsets)
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     inter = set_intersections(sets, pairs)
-    return verdicts(inter, sizes[pairs[:, 0]], sizes[pairs[:, 1]], pairs, lambda u: texts[u], options)
-
-
-def verdicts(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray, pairs: np.ndarray,
-             text_of: Callable[[int], str], options: Options) -> Verdicts:
-    """:func:`judge` of the pairs whose masked shingle sets have
-    ``inter`` shingles in common and ``size_a`` and ``size_b`` in all;
-    ``text_of(u)`` is the text of unit ``u``, asked for only where the
-    overlap may make a pair a copy."""
+    size_a, size_b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
     m = len(pairs)
     strength, similarity, weight = np.zeros(m, np.int8), np.zeros(m), np.zeros(m)
     marks: dict[int, evidence.Marks] = {}
 
     def mark(u: int) -> evidence.Marks:
         if u not in marks:
-            marks[u] = evidence.marks(text_of(u))
+            marks[u] = evidence.marks(texts[u])
         return marks[u]
 
     # reuse.strength decides; may_match only spares it (and Python
@@ -269,7 +261,7 @@ def verdicts(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray, pairs: n
         if found == reuse.NONE or evidence.conflict(mark(x), mark(y), a < b):
             continue
         strength[i], similarity[i] = found, sim
-        weight[i] = min(evidence.weighted_tokens(text_of(x)), evidence.weighted_tokens(text_of(y)))
+        weight[i] = min(evidence.weighted_tokens(texts[x]), evidence.weighted_tokens(texts[y]))
     return Verdicts(strength, similarity, weight)
 
 
