@@ -660,10 +660,7 @@ static PyObject *span_tokens(PyObject *self, PyObject *args) {
         return NULL;
     static const Py_ssize_t size[6] = {1, 4, 1, 8, 8, 8};
     static const char *names[6] = {"digit", "mapped", "classes", "char_pow", "th_out", "tok_off_out"};
-    int ok = get_spans(texts, o, v, &sp) == 0;
-    for (int i = 0; ok && i < 6; i++)
-        ok = get(o[3 + i], &v[3 + i], size[i], i >= 4, names[i]) == 0;
-    if (!ok) {
+    if (get_spans(texts, o, v, &sp) < 0 || get_all(o + 3, v + 3, 6, size, 4, names) < 0) {
         release(v, 9);
         return NULL;
     }
@@ -837,11 +834,9 @@ static PyObject *sentence_spans(PyObject *self, PyObject *args) {
     spans sp;
     if (!PyArg_ParseTuple(args, "O!OOOOOOO", &PyList_Type, &texts, &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6]))
         return NULL;
+    static const Py_ssize_t size[4] = {1, 8, 8, 8};
     static const char *names[4] = {"table", "para_out", "start_out", "end_out"};
-    int ok = get_spans(texts, o, v, &sp) == 0;
-    for (int i = 0; ok && i < 4; i++)
-        ok = get(o[3 + i], &v[3 + i], i ? 8 : 1, i > 0, names[i]) == 0;
-    if (!ok) {
+    if (get_spans(texts, o, v, &sp) < 0 || get_all(o + 3, v + 3, 4, size, 1, names) < 0) {
         release(v, 7);
         return NULL;
     }
