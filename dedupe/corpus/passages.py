@@ -14,7 +14,7 @@ from typing import cast
 import numpy as np
 
 from dedupe.core import evidence, reuse
-from dedupe.core.shingle import sorted_unique, unique_sets
+from dedupe.core.shingle import ShingleSets, ngrams, sorted_unique, unique_sets
 from dedupe.core.verify import set_intersections
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Analyzed, Corpus
@@ -153,21 +153,37 @@ def copied_sentences(pool: ForkedPool[Analyzed], options: Options, covered: np.n
     """Runs of sentences copied from another document, with light edits,
     merges, drops and reorderings (:mod:`dedupe.core.reuse`): the
     candidate ``pairs`` (:func:`sentence_candidates`) verified on exact
-    shingle sets in ``pool``'s workers, in chunks, and merged into
-    passages. Sentences of paragraphs that copy a whole paragraph
-    (``covered``) are not copies again."""
+    shingle sets and merged into passages. Sentences of paragraphs that
+    copy a whole paragraph (``covered``) are not copies again.
+
+    Each sentence of a candidate is shingled once, in ``pool``'s workers,
+    in document order, so that each document is read once; the pairs are
+    then judged here, a chunk at a time. Judging each chunk's pairs from
+    their texts cost a million-paragraph scan 10 of its 14 seconds in
+    this stage: hub sentences are in many chunks, so their documents were
+    read and their sentences shingled again and again."""
     c = pool.shared.corpus
     pairs = pairs[~covered[c.sent_para[pairs[:, 0]]]]
     if pairs.size == 0:
         return []
-    # Two chunks per worker at least, so that both workers have work to
-    # the end, and chunks a worker's share of VERIFY_CHUNK, so that the
-    # workers together hold no more than one process did; each pair is
-    # judged on its own, so chunks change nothing.
-    step = max(1, min(VERIFY_CHUNK // pool.jobs, -(-len(pairs) // (2 * pool.jobs))))
-    chunks = (_Chunk(options, pairs[lo : lo + step]) for lo in range(0, len(pairs), step))
-    found = [f for part in pool.map(_verified, chunks) for f in part]
-    del pairs
+    units = sorted_unique(pairs.ravel())
+    sets = _unit_sets(pool, units, options.ngram)
+    at = np.zeros(c.sent_para.size, dtype=np.int64)  # each unit's place in ``units``
+    at[units] = np.arange(units.size, dtype=np.int64)
+    texts = _UnitTexts(pool.shared, units)
+    found: list[tuple[reuse.Part, float]] = []
+    for lo in range(0, len(pairs), VERIFY_CHUNK):
+        chunk = pairs[lo : lo + VERIFY_CHUNK]
+        v = verdicts(sets, at[chunk], texts.text, options)
+        # Python objects only for the few pairs that are copies.
+        hit = np.flatnonzero(v.strength != reuse.NONE)
+        found += [
+            (reuse.Part(x, int(c.sent_doc[y]), y, strength, bool(c.sent_long[x] and c.sent_long[y]), weight,
+                        bool(c.sent_key[x] == c.sent_key[y])), sim)
+            for (x, y), strength, sim, weight in zip(chunk[hit].tolist(), v.strength[hit].tolist(),
+                                                     v.similarity[hit].tolist(), v.weight[hit].tolist())
+        ]
+    del pairs, sets, at
     parts_of: dict[int, list[tuple[reuse.Part, float]]] = {}
     for part, sim in strongest(found):
         parts_of.setdefault(int(c.sent_doc[part.copy]), []).append((part, sim))
@@ -181,42 +197,61 @@ def copied_sentences(pool: ForkedPool[Analyzed], options: Options, covered: np.n
     return out
 
 
-#: Candidate sentence pairs verified at a time: the texts, shingle sets
-#: and verdicts of a chunk are freed before the next one, so the stage's
-#: memory stays bounded however many candidates the LSH finds (a corpus
-#: of a million paragraphs has millions of them, almost all not copies).
+#: Candidate sentence pairs judged at a time: their intersections and
+#: verdicts are freed before the next chunk, so the stage's memory stays
+#: bounded however many candidates the LSH finds (a corpus of a million
+#: paragraphs has millions of them, almost all not copies).
 VERIFY_CHUNK = 500_000
+#: Characters of documents a worker holds at a time while it shingles
+#: their candidate sentences.
+SHINGLE_CHARS = 32_000_000
 
 
-@dataclass(frozen=True)
-class _Chunk:
-    options: Options
-    pairs: np.ndarray
+def _unit_sets(pool: ForkedPool[Analyzed], units: np.ndarray, ngram: int) -> ShingleSets:
+    """The exact shingle sets :func:`judge` compares, of the sentences
+    ``units`` (sorted, so in document order), in that order: computed in
+    ``pool``'s workers, each on a run of units whose documents hold at
+    most :data:`SHINGLE_CHARS` characters (two runs per worker at least)."""
+    c = pool.shared.corpus
+    docs = c.sent_doc[units]
+    new_doc = np.r_[True, docs[1:] != docs[:-1]]
+    held = np.cumsum(np.where(new_doc, c.lengths[docs], 0))
+    pieces = max(2 * pool.jobs if pool.parallel else 1, -(-int(held[-1]) // SHINGLE_CHARS))
+    cuts = np.searchsorted(held, np.arange(1, pieces) * (held[-1] / pieces), side="right")
+    bounds = [0, *sorted_unique(cuts[(cuts > 0) & (cuts < units.size)]).tolist(), units.size]
+    parts = list(pool.map(_shingled, ((units[a:b], ngram) for a, b in zip(bounds[:-1], bounds[1:]))))
+    offsets = [np.zeros(1, dtype=np.int64)]
+    base = 0
+    for part in parts:
+        offsets.append(part.offsets[1:] + base)
+        base += int(part.offsets[-1])
+    return ShingleSets(np.concatenate([p.hashes for p in parts]), np.concatenate(offsets),
+                       np.concatenate([p.tokens for p in parts]), np.concatenate([p.keys for p in parts]))
 
 
-def _verified(shared: Analyzed, chunk: _Chunk) -> list[tuple[reuse.Part, float]]:
-    """Every pair ``(copy, source)`` of sentences of ``chunk`` that
-    :func:`judge` finds copied, as a part of a passage with its similarity."""
-    c, spool, options, pairs = shared.corpus, shared.spool, chunk.options, chunk.pairs
-    units = sorted_unique(pairs.ravel())
-    texts: dict[int, str] = {}
-    by_doc: dict[int, list[int]] = {}
-    for u in units.tolist():
-        by_doc.setdefault(int(c.sent_doc[u]), []).append(u)
-    for d, us in by_doc.items():
-        doc = spool.text(d)
-        for u in us:
-            texts[u] = doc[int(c.sent_start[u]) : int(c.sent_end[u])]
-    v = judge([texts[u] for u in units.tolist()], np.searchsorted(units, pairs), options)
-    del texts
-    # Python objects only for the few pairs that are copies.
-    hit = np.flatnonzero(v.strength != reuse.NONE)
-    return [
-        (reuse.Part(x, int(c.sent_doc[y]), y, strength, bool(c.sent_long[x] and c.sent_long[y]), weight,
-                    bool(c.sent_key[x] == c.sent_key[y])), sim)
-        for (x, y), strength, sim, weight in zip(pairs[hit].tolist(), v.strength[hit].tolist(),
-                                                 v.similarity[hit].tolist(), v.weight[hit].tolist())
-    ]
+def _shingled(shared: Analyzed, task: tuple[np.ndarray, int]) -> ShingleSets:
+    (units, ngram), c, spool = task, shared.corpus, shared.spool
+    docs = c.sent_doc[units]
+    new_doc = np.r_[True, docs[1:] != docs[:-1]]
+    texts = [spool.text(d) for d in docs[new_doc].tolist()]
+    stream = bp.masked_stream(texts, np.cumsum(new_doc) - 1, c.sent_start[units], c.sent_end[units])
+    return unique_sets(ngrams(*stream, ngram))
+
+
+class _UnitTexts:
+    """The texts of sentences ``units``, by their place there, read from
+    the spool when first asked for (only the few pairs :func:`verdicts`
+    does not reject at once need them)."""
+
+    def __init__(self, shared: Analyzed, units: np.ndarray) -> None:
+        self._shared, self._units = shared, units
+        self._read: dict[int, str] = {}
+
+    def text(self, i: int) -> str:
+        if i not in self._read:
+            c, u = self._shared.corpus, int(self._units[i])
+            self._read[i] = self._shared.spool.text(int(c.sent_doc[u]))[int(c.sent_start[u]) : int(c.sent_end[u])]
+        return self._read[i]
 
 
 @dataclass(frozen=True)
@@ -235,10 +270,18 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
     exact shingle sets of the digit-masked sentences (:func:`reuse.strength`),
     then on the evidence rule's differences that matter (numbers, paths,
     negations). The one check of copied sentences, on one machine and on
-    Spark. Each text's set is sorted once and every pair's intersection
-    is a merge of two sorted runs: a search of every shingle of one set in
-    the other cost a million-paragraph scan 5 of its 16 seconds here."""
+    Spark."""
     sets = unique_sets(bp.masked_sets(list(texts), options.ngram))
+    return verdicts(sets, pairs, texts.__getitem__, options)
+
+
+def verdicts(sets: ShingleSets, pairs: np.ndarray, text: Callable[[int], str], options: Options) -> Verdicts:
+    """:func:`judge` of ``pairs`` of texts whose masked shingle sets,
+    sorted (:func:`dedupe.core.shingle.unique_sets`), are ``sets``;
+    ``text(i)`` is text *i*, read only for pairs the sets do not reject.
+    Every pair's intersection is a merge of two sorted runs: a search of
+    every shingle of one set in the other cost a million-paragraph scan
+    5 of its 16 seconds here."""
     sizes = np.diff(sets.offsets)
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     inter = set_intersections(sets, pairs)
@@ -249,7 +292,7 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
 
     def mark(u: int) -> evidence.Marks:
         if u not in marks:
-            marks[u] = evidence.marks(texts[u])
+            marks[u] = evidence.marks(text(u))
         return marks[u]
 
     # reuse.strength decides; may_match only spares it (and Python
@@ -261,7 +304,7 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
         if found == reuse.NONE or evidence.conflict(mark(x), mark(y), a < b):
             continue
         strength[i], similarity[i] = found, sim
-        weight[i] = min(evidence.weighted_tokens(texts[x]), evidence.weighted_tokens(texts[y]))
+        weight[i] = min(evidence.weighted_tokens(text(x)), evidence.weighted_tokens(text(y)))
     return Verdicts(strength, similarity, weight)
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,13 +121,16 @@ def test_a_sentence_bucket_over_the_cap_links_copies_to_the_canonical_sentence(t
     assert all(docs[int(p["id"][3:])][1][p["start"] : p["end"]] == SHARED for p in first)
 
 
-def test_candidate_pairs_verified_in_small_chunks_find_the_same_passages(monkeypatch):
-    # Candidates are verified a chunk at a time to bound the memory; the
-    # chunk size must not change what is found.
+@pytest.mark.parametrize("setting", [{"VERIFY_CHUNK": 7}, {"SHINGLE_CHARS": 300}, {"SHINGLE_CHARS": 1}])
+def test_candidates_verified_in_small_pieces_find_the_same_passages(monkeypatch, setting):
+    # Candidates are judged a chunk at a time, and their sentences
+    # shingled a run of documents at a time, to bound the memory; neither
+    # size may change what is found (runs of one document included).
     docs = [*giant_bucket_corpus(200), ["a-source", " ".join(SOURCE) + "\n"],
             ["b-copy", OTHER + "\n\n" + " ".join(EDITED) + "\n"]]
     whole = dedupe.scan(docs, jobs=1, min_documents=100_000).passages
-    monkeypatch.setattr(passages, "VERIFY_CHUNK", 7)
+    for name, value in setting.items():
+        monkeypatch.setattr(passages, name, value)
     assert dedupe.scan(docs, jobs=1, min_documents=100_000).passages == whole
     assert len(whole) == 200  # 199 copies of the shared sentence, one edited passage
 
