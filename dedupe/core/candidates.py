@@ -77,8 +77,21 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
     """
     if labels.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
+    span = int(members.max()) + 1
+    return split_keys(bucket_keys(labels, members, span, max_bucket, reach), span)
+
+
+def bucket_keys(labels: np.ndarray, members: np.ndarray, span: int, max_bucket: int = 1000,
+                reach: int = 1) -> np.ndarray:
+    """The pairs of :func:`pairs_from_buckets`, each as one key
+    ``i * span + j``, sorted and unique; ``span`` is above every member.
+    One array instead of two columns: callers that merge the pairs of
+    many calls (every band of a million sentences) keep them as keys."""
+    if labels.size == 0:
+        return np.zeros(0, dtype=np.int64)
     if KERNEL is None or labels.dtype.itemsize != 8 or int(members.min()) < 0:
-        return pairs_from_buckets_numpy(labels, members, max_bucket, reach)
+        p = pairs_from_buckets_numpy(labels, members, max_bucket, reach)
+        return p[:, 0] * np.int64(span) + p[:, 1]
     packed = _packed(labels, members)
     none = np.empty(0, dtype=np.int64)
     if packed is not None:
@@ -88,14 +101,19 @@ def pairs_from_buckets(labels: np.ndarray, members: np.ndarray, max_bucket: int 
     else:  # labels as wide as a word: sorted apart from their members
         sorted_labels, given = _sorted_apart(labels, members.astype(np.int64))
         keys, shift = np.ascontiguousarray(sorted_labels).view(np.uint64), 0
-    span = int(members.max()) + 1
     scratch = np.empty(keys.size, dtype=np.int64)
     n = KERNEL.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, none)
     key = np.empty(n, dtype=np.int64)
     if n:
         KERNEL.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, key)
-    key = sorted_unique(key, overwrite=True)
-    return np.stack([key // span, key % span], axis=1)
+    return sorted_unique(key, overwrite=True)
+
+
+def split_keys(keys: np.ndarray, span: int) -> np.ndarray:
+    """The pairs ``(i, j)`` of keys ``i * span + j``."""
+    out = np.empty((keys.size, 2), dtype=np.int64)
+    np.divmod(keys, np.int64(span), out=(out[:, 0], out[:, 1]))
+    return out
 
 
 def pairs_from_buckets_numpy(labels: np.ndarray, members: np.ndarray, max_bucket: int = 1000,
@@ -130,9 +148,8 @@ def pairs_from_buckets_numpy(labels: np.ndarray, members: np.ndarray, max_bucket
     lo = np.minimum(pairs[:, 0], pairs[:, 1])
     hi = np.maximum(pairs[:, 0], pairs[:, 1])
     keep = lo != hi
-    span = np.int64(hi.max()) + 1
-    key = sorted_unique(lo[keep] * span + hi[keep])
-    return np.stack([key // span, key % span], axis=1)
+    span = int(hi.max()) + 1
+    return split_keys(sorted_unique(lo[keep] * np.int64(span) + hi[keep]), span)
 
 
 def _by_label_then_member(labels: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

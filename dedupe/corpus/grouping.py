@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.core.candidates import pairs_from_buckets
+from dedupe.core.candidates import bucket_keys, split_keys
 from dedupe.core.groups import leader_groups
 from dedupe.core.shingle import ShingleSets, sorted_unique
 from dedupe.core.verify import set_intersections
@@ -49,7 +49,7 @@ BAND_CHUNK = 500_000
 def band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Candidate pairs ``(i, j)``, ``i < j``, of positions in ``rows`` whose
     band keys agree in some band."""
-    return pairs_of_keys(band_keys(bands, rows, band_ranges(bands, rows.size)), rows.size)
+    return split_keys(band_keys(bands, rows, band_ranges(bands, rows.size)), rows.size)
 
 
 def band_ranges(bands: np.ndarray, n_rows: int) -> list[tuple[int, int]]:
@@ -72,9 +72,7 @@ def band_keys(bands: np.ndarray, rows: np.ndarray, ranges: list[tuple[int, int]]
     for b0, b1 in ranges:
         keys = bands[rows, b0:b1].astype(np.uint64)
         keys |= np.arange(keys.shape[1], dtype=np.uint64) << np.uint64(32)
-        p = pairs_from_buckets(keys.ravel(), np.repeat(members, keys.shape[1]))
-        if p.size:
-            found.append(p[:, 0] * np.int64(rows.size) + p[:, 1])
+        found.append(bucket_keys(keys.ravel(), np.repeat(members, keys.shape[1]), rows.size))
     return merged_keys(found)
 
 
@@ -85,12 +83,6 @@ def merged_keys(found: list[np.ndarray]) -> np.ndarray:
     key = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     found.clear()
     return sorted_unique(key, overwrite=True)
-
-
-def pairs_of_keys(key: np.ndarray, n_rows: int) -> np.ndarray:
-    """The pairs ``(i, j)`` of keys ``i * n_rows + j``."""
-    span = np.int64(n_rows)
-    return np.stack([key // span, key % span], axis=1)
 
 
 def near_groups(

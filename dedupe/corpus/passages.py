@@ -14,12 +14,13 @@ from typing import cast
 import numpy as np
 
 from dedupe.core import evidence, reuse
+from dedupe.core.candidates import split_keys
 from dedupe.core.shingle import ShingleSets, ngrams, sorted_unique, unique_sets
 from dedupe.core.verify import set_intersections
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Analyzed, Corpus
 from dedupe.corpus.blocks import RawBlock
-from dedupe.corpus.grouping import band_keys, band_ranges, merged_keys, near_groups, pairs_of_keys, runs
+from dedupe.corpus.grouping import band_keys, band_ranges, merged_keys, near_groups, runs
 from dedupe.io.workers import ForkedPool
 from dedupe.options import Options
 
@@ -133,7 +134,7 @@ def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
     parts = [pool.submit(_sentence_keys, (items, share)) for share in shares if share]
 
     def pairs() -> np.ndarray:
-        found = items[pairs_of_keys(merged_keys([part() for part in parts]), items.size)]
+        found = items[split_keys(merged_keys([part() for part in parts]), items.size)]
         docs = c.sent_doc[found]
         found = found[(docs[:, 0] != docs[:, 1]) & (s.cluster_of[docs[:, 0]] != s.cluster_of[docs[:, 1]])]
         later = s.doc_rank[c.sent_doc[found[:, 0]]] < s.doc_rank[c.sent_doc[found[:, 1]]]

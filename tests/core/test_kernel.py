@@ -270,6 +270,12 @@ def test_pairs_from_buckets_equal_the_reference(items, max_bucket, reach, label_
     ref = candidates.pairs_from_buckets_numpy(labels, members, max_bucket, reach)
     assert got.dtype == ref.dtype and got.shape == ref.shape
     assert np.array_equal(got, ref)
+    # As keys over a wider span (a band of a larger set of rows), the same
+    # pairs, sorted.
+    if members.size:
+        span = int(members.max()) + 1 + label_bits
+        keys = candidates.bucket_keys(labels, members, span, max_bucket, reach)
+        assert np.array_equal(candidates.split_keys(keys, span), ref)
 
 
 @settings(max_examples=200, deadline=None)
