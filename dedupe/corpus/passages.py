@@ -134,12 +134,17 @@ def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
     parts = [pool.submit(_sentence_keys, (items, share)) for share in shares if share]
 
     def pairs() -> np.ndarray:
-        found = items[split_keys(merged_keys([part() for part in parts]), items.size)]
-        docs = c.sent_doc[found]
-        found = found[(docs[:, 0] != docs[:, 1]) & (s.cluster_of[docs[:, 0]] != s.cluster_of[docs[:, 1]])]
-        later = s.doc_rank[c.sent_doc[found[:, 0]]] < s.doc_rank[c.sent_doc[found[:, 1]]]
-        found[later] = found[later][:, ::-1]
-        return found
+        # Pairs (i, j), i < j, of positions in ``items``, which is in
+        # canonical order: j's document comes later (documents of different
+        # clusters are different documents), so j's sentence is the copy.
+        # Positions are compared on arrays the size of ``items``, and
+        # sentences looked up once at the end: a million paragraphs have
+        # ten million candidates, and every lookup of a pair in the
+        # sentence-sized arrays cost a second.
+        found = split_keys(merged_keys([part() for part in parts]), items.size)
+        cluster = s.cluster_of[c.sent_doc[items]]
+        found = found[cluster[found[:, 0]] != cluster[found[:, 1]]]
+        return items[found[:, ::-1]]
 
     return pairs
 
