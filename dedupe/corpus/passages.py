@@ -220,7 +220,10 @@ def _unit_sets(pool: ForkedPool[Analyzed], units: np.ndarray, ngram: int) -> Shi
     """The exact shingle sets :func:`judge` compares, of the sentences
     ``units`` (sorted, so in document order), in that order: computed in
     ``pool``'s workers, each on a run of units whose documents hold at
-    most :data:`SHINGLE_CHARS` characters (two runs per worker at least)."""
+    most :data:`SHINGLE_CHARS` characters (two runs per worker at least).
+    They are all held at once, 8 bytes per shingle: at most about the
+    size of the candidates' text, and at a million paragraphs less than
+    the chunks of texts and sets they replace (the scan's peak fell)."""
     c = pool.shared.corpus
     docs = c.sent_doc[units]
     new_doc = np.r_[True, docs[1:] != docs[:-1]]
