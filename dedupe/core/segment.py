@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate, repeat
+from operator import add
 
 import numpy as np
 import regex
@@ -69,17 +71,25 @@ _INERT_HINT = regex.compile(r"[`<\[]")
 
 
 def lines(text: str) -> list[Line]:
-    """Lines with offsets; a ``\\r`` before ``\\n`` is not part of the line."""
-    out: list[Line] = []
-    pos = 0
-    for part in text.split("\n"):
-        end = pos + len(part)
-        if part.endswith("\r"):
-            out.append(Line(pos, end - 1, part[:-1]))
-        else:
-            out.append(Line(pos, end, part))
-        pos = end + 1
-    return out
+    """Lines with offsets; a ``\\r`` that ends a line (before ``\\n`` or
+    at the end of the text) is not part of it."""
+    return [Line(*line) for line in zip(*_line_table(text))]
+
+
+def _line_table(text: str) -> tuple[list[int], list[int], list[str]]:
+    """The starts, ends and texts of the lines of :func:`lines`, as three
+    lists built by the interpreter's own loops: a Python loop making an
+    object per line took 0.10 s of the segmenter's 0.35 over the speed
+    benchmark's 20 MB of articles, these lists 0.07."""
+    texts = text.split("\n")
+    starts = list(accumulate(map(add, map(len, texts), repeat(1)), initial=0))
+    starts.pop()
+    ends = list(map(add, starts, map(len, texts)))
+    if "\r" in text:
+        for i, part in enumerate(texts):
+            if part.endswith("\r"):
+                texts[i], ends[i] = part[:-1], ends[i] - 1
+    return starts, ends, texts
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -93,24 +103,23 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _front_matter_end(ls: list[Line]) -> int:
+def _front_matter_end(texts: list[str]) -> int:
     """Index of the line after the front matter, 0 when there is none."""
-    if not ls:
+    if not texts:
         return 0
-    first = ls[0].text.lstrip("\ufeff").rstrip()
+    first = texts[0].lstrip("\ufeff").rstrip()
     if first not in ("---", "+++"):
         return 0
-    for i in range(1, len(ls)):
-        if ls[i].text.rstrip() in (first, "...") :
+    for i in range(1, len(texts)):
+        if texts[i].rstrip() in (first, "..."):
             return i + 1
     return 0
 
 
-def _blocks(ls: list[Line], begin: int) -> Iterator[tuple[str, int, int]]:
+def _blocks(texts: list[str], begin: int) -> Iterator[tuple[str, int, int]]:
     """(kind, first line, last line) for each structural block after ``begin``."""
-    texts = [line.text for line in ls]
     i = begin
-    n = len(ls)
+    n = len(texts)
     # What an indented line after a blank line continues: a list item or an
     # admonition body is prose, anything else starts an indented code block.
     lead = ""
@@ -174,13 +183,13 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
 
 def paragraphs(text: str) -> list[Segment]:
     """Top-level segments of ``text`` in order, each with its kind."""
-    ls = lines(text)
-    fm = _front_matter_end(ls)
+    starts, ends, texts = _line_table(text)
+    fm = _front_matter_end(texts)
     out: list[Segment] = []
     if fm:
-        s, e = _strip(text, ls[0].start, ls[fm - 1].end)
+        s, e = _strip(text, starts[0], ends[fm - 1])
         out.append(Segment(s, e, "front_matter"))
-    blocks = list(_blocks(ls, fm))
+    blocks = list(_blocks(texts, fm))
     # Blank-line style when some blank line sits between two prose lines.
     blank_style = False
     seen_prose = pending_blank = False
@@ -198,7 +207,7 @@ def paragraphs(text: str) -> list[Segment]:
     def flush() -> None:
         nonlocal current
         if current is not None:
-            s, e = _strip(text, ls[current[0]].start, ls[current[1]].end)
+            s, e = _strip(text, starts[current[0]], ends[current[1]])
             if e > s:
                 # Prose by syntax may still be mostly markup, paths or code.
                 kind = "structure" if structure.mostly_markup(text[s:e]) else current_kind
@@ -208,7 +217,7 @@ def paragraphs(text: str) -> list[Segment]:
     for kind, a, b in blocks:
         if kind == "prose":
             # A setext underline turns the paragraph above into a heading.
-            if current is not None and _SETEXT.match(ls[a].text) and current_kind == "paragraph":
+            if current is not None and _SETEXT.match(texts[a]) and current_kind == "paragraph":
                 current_kind = "heading"
                 current[1] = a
                 flush()
@@ -229,7 +238,7 @@ def paragraphs(text: str) -> list[Segment]:
             if not blank_style:
                 flush()
             continue
-        s, e = _strip(text, ls[a].start, ls[b].end)
+        s, e = _strip(text, starts[a], ends[b])
         if e > s:
             out.append(Segment(s, e, kind))
     flush()

@@ -61,6 +61,21 @@ def test_offsets_index_the_input_with_crlf_and_bom():
     assert lines("a\r\nb")[0].text == "a"
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "日本", " ", "\r", "\n", "\r\n", "\ufeff", "---"]), max_size=30).map("".join))
+def test_lines_are_the_text_between_line_breaks_without_a_carriage_return_before_one(text):
+    got = lines(text)
+    assert "\n".join(text[ln.start : ln.end + text[ln.end : ln.end + 1].count("\r")] for ln in got) == text
+    for ln in got:
+        assert "\n" not in ln.text and ln.text == text[ln.start : ln.end]
+        after = text[ln.end : ln.end + 2]
+        # Each line ends at a line break or at the end of the text, one
+        # carriage return before either left out of the line.
+        assert after in ("", "\r", "\r\n") or after[:1] == "\n"
+        assert not (after[:1] == "\n" and ln.text.endswith("\r"))
+    assert len(got) == text.count("\n") + 1
+
+
 def test_unclosed_fence_runs_to_the_end():
     text = "Prose.\n\n```\ncode\n\nstill code"
     assert kinds(text)[-1] == ("code", "```\ncode\n\nstill code")
