@@ -172,6 +172,25 @@ def copied_sentences(pool: ForkedPool[Analyzed], options: Options, covered: np.n
     pairs = pairs[~covered[c.sent_para[pairs[:, 0]]]]
     if pairs.size == 0:
         return []
+    found = _verified(pool, options, pairs)
+    del pairs
+    parts_of: dict[int, list[tuple[reuse.Part, float]]] = {}
+    for part, sim in strongest(found):
+        parts_of.setdefault(int(c.sent_doc[part.copy]), []).append((part, sim))
+
+    def span(u: int) -> tuple[int, int]:
+        return int(c.sent_start[u]), int(c.sent_end[u])
+
+    out: list[Match] = []
+    for d, found in sorted(parts_of.items()):
+        out += sentence_passages(d, found, span, lambda _, y: span(y), options.evidence_tokens)
+    return out
+
+
+def _verified(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -> list[tuple[reuse.Part, float]]:
+    """Every pair ``(copy, source)`` of sentences that :func:`verdicts`
+    finds copied, as a part of a passage with its similarity."""
+    c = pool.shared.corpus
     # The sentences of the pairs, sorted: marked rather than sorted (ten
     # million pairs at a million paragraphs, a second to sort).
     marked = np.zeros(c.sent_para.size, dtype=bool)
@@ -197,18 +216,7 @@ def copied_sentences(pool: ForkedPool[Analyzed], options: Options, covered: np.n
             for (x, y), strength, sim, weight in zip(chunk[hit].tolist(), v.strength[hit].tolist(),
                                                      v.similarity[hit].tolist(), v.weight[hit].tolist())
         ]
-    del pairs, sets, at
-    parts_of: dict[int, list[tuple[reuse.Part, float]]] = {}
-    for part, sim in strongest(found):
-        parts_of.setdefault(int(c.sent_doc[part.copy]), []).append((part, sim))
-
-    def span(u: int) -> tuple[int, int]:
-        return int(c.sent_start[u]), int(c.sent_end[u])
-
-    out: list[Match] = []
-    for d, found in sorted(parts_of.items()):
-        out += sentence_passages(d, found, span, lambda _, y: span(y), options.evidence_tokens)
-    return out
+    return found
 
 
 #: Candidate sentence pairs judged at a time: their intersections and
