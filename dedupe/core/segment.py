@@ -131,6 +131,13 @@ def _blocks(texts: list[str], begin: int) -> Iterator[tuple[str, int, int]]:
             prev_blank = True
             i += 1
             continue
+        if _PLAIN.match(t):
+            # Most lines of prose: one match says what every pattern
+            # would, and no more than three spaces make no indented code.
+            yield ("prose", i, i)
+            lead, prev_blank = "", False
+            i += 1
+            continue
         kind, j = _block_at(texts, i, lead, prev_blank)
         yield (kind, i, j)
         if kind in ("list_item", "admonition"):
@@ -144,8 +151,6 @@ def _blocks(texts: list[str], begin: int) -> Iterator[tuple[str, int, int]]:
 def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[str, int]:
     """Kind and last line of the block that starts at non-blank line ``i``."""
     t = texts[i]
-    if _PLAIN.match(t):
-        return "prose", i
     n = len(texts)
     m = FENCE.match(t)
     if m:

@@ -107,17 +107,21 @@ _LINE_HEADS = ["```", "~~~", "#", "## ", "- ", "* ", "+ ", "1. ", "12) ", "| a |
                "--8<--", "x", "日本", "1", "١", "_a_", "é", "\u0301", ""]
 
 
+# Lines before the one tested: what it may continue (a list item, an
+# admonition, prose, indented code) and whether a blank line separates
+# them; lines after it: what it may let continue.
+_BEFORE = [[], ["Prose."], ["- item"], ["- item", ""], ["!!! note"], ["!!! note", ""], ["    code", ""]]
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(_LINE_STARTS), st.sampled_from(_LINE_HEADS), st.text(max_size=20),
-       st.sampled_from(["", "prose_item", "list_item", "admonition"]), st.booleans())
-def test_the_plain_line_shortcut_gives_what_every_pattern_gives(start, head, rest, lead, prev_blank):
-    line = start + head + rest
-    if not line.strip():
-        return
-    texts = [line, "next line", ""]
-    fast = segment._block_at(texts, 0, lead, prev_blank)
+       st.sampled_from(_BEFORE), st.sampled_from([[], ["next line"], ["", "    indented"], ["    indented"],
+                                                  ["- item"]]))
+def test_the_plain_line_shortcut_gives_what_every_pattern_gives(start, head, rest, before, after):
+    texts = [*before, start + head + rest, *after, ""]
+    fast = list(segment._blocks(texts, 0))
     with _without_shortcut():
-        slow = segment._block_at(texts, 0, lead, prev_blank)
+        slow = list(segment._blocks(texts, 0))
     assert fast == slow
 
 
