@@ -959,14 +959,19 @@ static int span_start(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py
     }
 }
 
-/* prose_counts(text, table) -> (visible, letters, wide, hint)
+/* prose_counts(text, table) -> (visible, letters, wide, hint, risk)
  *
  * On the characters of a str as they are: those that are not white space
  * (table bit 1 clear), letters (bit 2), Han/Kana/Hangul characters (bit
  * 4), and whether markup may be present: structure._MARKUP_HINT (a
  * character of bit 16, or a "." between two word characters, bit 8) and
  * a place where a non-prose span can be (span_start); without both, the
- * non-prose expression would remove nothing. */
+ * non-prose expression would remove nothing. risk bounds the letters and
+ * wide characters that expression can remove: a match holds no white
+ * space unless it is a tag or a code span, and holds a character where
+ * span_start fires, so without "<" or "`" it removes letters only from
+ * runs of non-space characters holding such a character; with one, all
+ * of them are at risk. */
 static PyObject *prose_counts(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_buffer v = {0};
@@ -975,26 +980,37 @@ static PyObject *prose_counts(PyObject *self, PyObject *args) {
     const uint8_t *tab = v.buf;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), visible = 0, letters = 0, wide = 0;
-    int hint = 0, span = 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), visible = 0, letters = 0, wide = 0, risk = 0, run = 0;
+    int hint = 0, span = 0, run_span = 0, spaced = 0;
     /* Classes of the two characters before this one, for "\w\.\w". */
     uint8_t k1 = 0, k2 = 0;
     Py_UCS4 c1 = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         uint8_t k = tab[c];
-        visible += !(k & P_SPACE);
+        if (k & P_SPACE) {
+            risk += run_span ? run : 0;
+            run = run_span = 0;
+        } else {
+            visible++;
+            run += ((k & P_LETTER) != 0) + ((k & P_WIDE) != 0);
+            if (span_start(kind, data, n, i, c, tab)) {
+                span = run_span = 1;
+                spaced |= c == '<' || c == '`';
+            }
+        }
         letters += (k & P_LETTER) != 0;
         wide += (k & P_WIDE) != 0;
         hint |= (k & P_HINT) || ((k & P_WORD) && c1 == '.' && (k2 & P_WORD));
-        if (!span)
-            span = span_start(kind, data, n, i, c, tab);
         k2 = k1;
         k1 = k;
         c1 = c;
     }
+    risk += run_span ? run : 0;
+    if (spaced)
+        risk = letters + wide;
     PyBuffer_Release(&v);
-    return Py_BuildValue("nnnO", visible, letters, wide, hint && span ? Py_True : Py_False);
+    return Py_BuildValue("nnnOn", visible, letters, wide, hint && span ? Py_True : Py_False, risk);
 }
 
 /* Sort n values in place: Hoare's quicksort on the middle value (shingle
@@ -1190,7 +1206,7 @@ static PyMethodDef methods[] = {
     {"span_tokens", span_tokens, METH_VARARGS, "Token hashes of masked spans of many strs, in one pass."},
     {"sentence_spans", sentence_spans, METH_VARARGS, "The sentences of many spans of many strs."},
     {"span_counts", span_counts, METH_VARARGS, "script_counts of many spans of many strs, and their last visible characters."},
-    {"prose_counts", prose_counts, METH_VARARGS, "Visible characters, letters, wide characters and a markup hint of a str."},
+    {"prose_counts", prose_counts, METH_VARARGS, "Visible characters, letters, wide characters, a markup hint and the letters markup may hold, of a str."},
     {"unique_sets", unique_sets, METH_VARARGS, "Each segment's values sorted, without repeats."},
     {"intersections", intersections, METH_VARARGS, "Sizes of the intersections of pairs of sorted sets."},
     {"tokens", tokens, METH_VARARGS, "Token hashes of NUL-joined code points and each text's first token."},

@@ -22,6 +22,7 @@ Two layers:
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import numpy as np
 import regex
@@ -199,12 +200,19 @@ def prose_share(text: str) -> float:
     about as much as a short word)."""
     if KERNEL is None:
         return prose_share_regex(text)
-    visible, letters, wide, hint = KERNEL.prose_counts(text, prose_table())
+    return _share(text, KERNEL.prose_counts, KERNEL.prose_counts(text, prose_table()))
+
+
+def _share(text: str, prose_counts: Callable[[str, np.ndarray], tuple[int, int, int, bool, int]],
+           counts: tuple[int, int, int, bool, int]) -> float:
+    """:func:`prose_share` of ``text`` from its ``counts`` by the kernel's
+    ``prose_counts``."""
+    visible, letters, wide, hint, _ = counts
     if visible == 0:
         return 0.0
     if hint:
         # Only text that may hold markup pays for the alternation.
-        _, letters, rest_wide, _ = KERNEL.prose_counts(_NON_PROSE.sub(" ", text), prose_table())
+        _, letters, rest_wide, _, _ = prose_counts(_NON_PROSE.sub(" ", text), prose_table())
         letters += rest_wide
     else:
         letters += wide
@@ -225,4 +233,13 @@ def prose_share_regex(text: str) -> float:
 def mostly_markup(text: str) -> bool:
     """A block whose content is mostly markup, punctuation, paths or
     identifiers: structure, whatever its syntax."""
-    return prose_share(text) < PROSE_SHARE
+    if KERNEL is None:
+        return prose_share_regex(text) < PROSE_SHARE
+    counts = KERNEL.prose_counts(text, prose_table())
+    visible, letters, wide, hint, risk = counts
+    # The non-prose expression removes at most the letters at risk: when
+    # even without them the share is prose's, it need not run (it took
+    # most of the segmenter's time on the few paragraphs with a hint).
+    if hint and (letters + wide - risk) / (visible + wide) >= PROSE_SHARE:
+        return False
+    return _share(text, KERNEL.prose_counts, counts) < PROSE_SHARE

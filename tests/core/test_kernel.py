@@ -141,6 +141,18 @@ def test_prose_share_equals_the_regular_expressions_on_every_markup_piece():
             assert structure.prose_share(text) == structure.prose_share_regex(text), text
 
 
+def test_markup_decision_equals_the_regular_expressions_near_the_line():
+    # mostly_markup skips the non-prose expression when the letters it
+    # could remove cannot bring the share under the line: every piece,
+    # with as much prose around it as puts the share on either side.
+    for piece in _MARKUP_PIECES:
+        for words in range(0, 14):
+            for text in (" ".join(["prose"] * words + [piece]), " ".join([piece, *["日本語"] * words, piece]),
+                         " ".join(["word"] * words) + piece + "tail", f"a.b {piece} " + "x " * words):
+                want = structure.prose_share_regex(text) < structure.PROSE_SHARE
+                assert structure.mostly_markup(text) == want, text
+
+
 @settings(max_examples=400, deadline=None)
 @given(markdownish)
 def test_prose_share_equals_the_regular_expressions(text):
