@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedupe
+from dedupe.core import evidence
 from dedupe.core.evidence import conflict, is_long, long_spans, marks, weighted_tokens
 from tests.sites import LONG_SENTENCES
 from tests.strategies import mixed_text, paragraph, span_arrays, spans_of
@@ -176,3 +177,16 @@ def test_a_lead_in_counts_half_in_long_spans_too(colon):
     spans = (np.array([0]), np.array([0]), np.array([len(text)]))
     assert weighted_tokens(text) >= 10 and not is_long(text, 10)
     assert long_spans([text], *spans, 10).tolist() == [False]
+
+
+_SALIENT_PIECES = ["`x`", "`", "][ref]", "](a b)", "]", "http://a.b/c", "https:", "www.", "www.x", "/", "a/b",
+                   "./x", "~/y", "src/main.rs", "a.md", "x-y.tar", "a.b", "e.g.", "v1.2", "1,000", "3:04", "v",
+                   "12", "word", " ", "\n", "日本", "_", "-", ".", ":", "~", "*", "@", "+"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SALIENT_PIECES), max_size=12).map("".join))
+def test_salient_spans_are_what_the_whole_expression_finds(text):
+    # Without a slash the expression leaves out the alternatives that need
+    # one; the spans it finds, and their order, must not change.
+    assert [m.span() for m in evidence.salient_spans(text)] == [m.span() for m in evidence._SALIENT.finditer(text)]
