@@ -959,6 +959,19 @@ static int span_start(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py
     }
 }
 
+/* Whether c may be inside a match of a non-prose alternative that is
+ * neither a tag, a code span, a link target nor a URL: a path, a file
+ * name, an identifier or an entity ([\w.~*@:+-/&;]). */
+static inline int markup_char(Py_UCS4 c, uint8_t k) {
+    if (k & P_WORD)
+        return 1;
+    switch (c) {
+    case '.': case '~': case '*': case '@': case ':': case '+': case '-': case '/': case '&': case ';':
+        return 1;
+    }
+    return 0;
+}
+
 /* prose_counts(text, table) -> (visible, letters, wide, hint, risk)
  *
  * On the characters of a str as they are: those that are not white space
@@ -966,12 +979,16 @@ static int span_start(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py
  * 4), and whether markup may be present: structure._MARKUP_HINT (a
  * character of bit 16, or a "." between two word characters, bit 8) and
  * a place where a non-prose span can be (span_start); without both, the
- * non-prose expression would remove nothing. risk bounds the letters and
- * wide characters that expression can remove: a match holds no white
- * space unless it is a tag or a code span, and holds a character where
- * span_start fires, so without "<" or "`" it removes letters only from
- * runs of non-space characters holding such a character; with one, all
- * of them are at risk. */
+ * non-prose expression would remove nothing.
+ *
+ * risk bounds the letters and wide characters that expression can
+ * remove. Every match holds a character where span_start fires. A tag
+ * or a code span may hold white space: with a "<" or "`" all letters are
+ * at risk. A link target or a URL holds no white space: one that starts
+ * there puts its run of non-space characters at risk. A path, file name,
+ * identifier or entity holds only markup_char characters: one that
+ * starts there puts its run of those at risk (in Chinese or Japanese
+ * without spaces, a few characters instead of the whole paragraph). */
 static PyObject *prose_counts(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_buffer v = {0};
@@ -980,23 +997,38 @@ static PyObject *prose_counts(PyObject *self, PyObject *args) {
     const uint8_t *tab = v.buf;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), visible = 0, letters = 0, wide = 0, risk = 0, run = 0;
-    int hint = 0, span = 0, run_span = 0, spaced = 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), visible = 0, letters = 0, wide = 0, risk = 0;
+    /* Letters of the current run of non-space and of markup characters,
+     * and whether a span may start in it. */
+    Py_ssize_t run = 0, mrun = 0;
+    int hint = 0, span = 0, run_span = 0, mrun_span = 0, spaced = 0;
     /* Classes of the two characters before this one, for "\w\.\w". */
     uint8_t k1 = 0, k2 = 0;
     Py_UCS4 c1 = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         uint8_t k = tab[c];
+        int lw = ((k & P_LETTER) != 0) + ((k & P_WIDE) != 0);
+        if (k & P_SPACE || !markup_char(c, k)) {
+            risk += mrun_span ? mrun : 0;
+            mrun = mrun_span = 0;
+        } else {
+            mrun += lw;
+        }
         if (k & P_SPACE) {
             risk += run_span ? run : 0;
             run = run_span = 0;
         } else {
             visible++;
-            run += ((k & P_LETTER) != 0) + ((k & P_WIDE) != 0);
+            run += lw;
             if (span_start(kind, data, n, i, c, tab)) {
-                span = run_span = 1;
+                span = 1;
                 spaced |= c == '<' || c == '`';
+                /* A URL's ":" or "www.", or a link's "]": the whole run. */
+                if (c == ']' || (c == ':' && c1 != ':') || (c == '.' && ends_with(kind, data, i, "www", 3)))
+                    run_span = 1;
+                else
+                    mrun_span = 1;
             }
         }
         letters += (k & P_LETTER) != 0;
@@ -1006,7 +1038,7 @@ static PyObject *prose_counts(PyObject *self, PyObject *args) {
         k1 = k;
         c1 = c;
     }
-    risk += run_span ? run : 0;
+    risk += (run_span ? run : 0) + (mrun_span ? mrun : 0);
     if (spaced)
         risk = letters + wide;
     PyBuffer_Release(&v);

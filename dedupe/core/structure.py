@@ -237,9 +237,11 @@ def mostly_markup(text: str) -> bool:
         return prose_share_regex(text) < PROSE_SHARE
     counts = KERNEL.prose_counts(text, prose_table())
     visible, letters, wide, hint, risk = counts
-    # The non-prose expression removes at most the letters at risk: when
-    # even without them the share is prose's, it need not run (it took
-    # most of the segmenter's time on the few paragraphs with a hint).
+    # The non-prose expression removes at most the letters at risk (those
+    # of the runs where a span can start, see the kernel's prose_counts):
+    # when even without them the share is prose's, it need not run (it
+    # took a quarter of the segmenter's time on the few paragraphs with a
+    # hint; now four in five of them skip it).
     if hint and (letters + wide - risk) / (visible + wide) >= PROSE_SHARE:
         return False
     return _share(text, KERNEL.prose_counts, counts) < PROSE_SHARE

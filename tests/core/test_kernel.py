@@ -127,6 +127,8 @@ _MARKUP_PIECES = [
     "日本語`コード`", "<!-- note -->", "{{#include a.rs}}", "| a | b |", "## Heading", "x-.md", "-.md",
     "http:", "https://a", "xftp:y", "file:", "mailto:", "Note: ", "::", "www.", "www. ", "U.S.", "a.B",
     "ａ.ｍｄ", "é.md", "3.x", ".md", "http", "s:",
+    # URLs and link targets run on through characters no path or name holds
+    "www.例（え）かな", "http://x（y）z", "](（a）b)", "a::b（c）",
 ]
 _MARKUP = st.sampled_from(_MARKUP_PIECES)
 markdownish = st.lists(st.one_of(_MARKUP, st.text(st.sampled_from(_MIXED), max_size=12), document()),
@@ -144,11 +146,13 @@ def test_prose_share_equals_the_regular_expressions_on_every_markup_piece():
 def test_markup_decision_equals_the_regular_expressions_near_the_line():
     # mostly_markup skips the non-prose expression when the letters it
     # could remove cannot bring the share under the line: every piece,
-    # with as much prose around it as puts the share on either side.
+    # with as much prose around it as puts the share on either side, in
+    # text with spaces and in Chinese and Japanese without.
     for piece in _MARKUP_PIECES:
         for words in range(0, 14):
             for text in (" ".join(["prose"] * words + [piece]), " ".join([piece, *["日本語"] * words, piece]),
-                         " ".join(["word"] * words) + piece + "tail", f"a.b {piece} " + "x " * words):
+                         " ".join(["word"] * words) + piece + "tail", f"a.b {piece} " + "x " * words,
+                         "日本語" * words + piece + "。", piece + "中文" * words + piece, f"「{piece}」中文" * words):
                 want = structure.prose_share_regex(text) < structure.PROSE_SHARE
                 assert structure.mostly_markup(text) == want, text
 
