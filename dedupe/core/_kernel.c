@@ -824,24 +824,39 @@ static int emit_sentence(int kind, const void *data, Py_ssize_t a, Py_ssize_t b,
     return 1;
 }
 
+/* The arguments (texts, doc, starts, ends, table, out1, out2, out3) of
+ * sentence_spans and span_counts: spans, a table of one byte per code
+ * point and three int64 outputs, named by names. 0, or -1 with an
+ * exception set and every buffer released. */
+static int spans_table_outs(PyObject *args, const char *fn, const char *const *names, spans *sp, Py_buffer *v) {
+    PyObject *texts, *o[7];
+    if (!PyArg_ParseTuple(args, "O!OOOOOOO", &PyList_Type, &texts, &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6]))
+        return -1;
+    static const Py_ssize_t size[4] = {1, 8, 8, 8};
+    if (get_spans(texts, o, v, sp) < 0 || get_all(o + 3, v + 3, 4, size, 1, names) < 0) {
+        release(v, 7);
+        return -1;
+    }
+    if (N(v[3]) < 0x110000) {
+        release(v, 7);
+        PyErr_Format(PyExc_ValueError, "%s: the %s is too small", fn, names[0]);
+        return -1;
+    }
+    return 0;
+}
+
 /* sentence_spans(texts, doc, starts, ends, table, para_out, start_out, end_out) -> sentences
  *
  * segment.sentences of every span, in order: para_out[k] is the span a
  * sentence belongs to. Returns -1 when the outputs have too little room. */
 static PyObject *sentence_spans(PyObject *self, PyObject *args) {
-    PyObject *texts, *o[7];
     Py_buffer v[7] = {{0}};
     spans sp;
-    if (!PyArg_ParseTuple(args, "O!OOOOOOO", &PyList_Type, &texts, &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6]))
-        return NULL;
-    static const Py_ssize_t size[4] = {1, 8, 8, 8};
     static const char *names[4] = {"table", "para_out", "start_out", "end_out"};
-    if (get_spans(texts, o, v, &sp) < 0 || get_all(o + 3, v + 3, 4, size, 1, names) < 0) {
-        release(v, 7);
+    if (spans_table_outs(args, "sentence_spans", names, &sp, v) < 0)
         return NULL;
-    }
     Py_ssize_t room = N(v[4]);
-    if (N(v[3]) < 0x110000 || N(v[5]) != room || N(v[6]) != room) {
+    if (N(v[5]) != room || N(v[6]) != room) {
         release(v, 7);
         PyErr_SetString(PyExc_ValueError, "sentence_spans: inconsistent sizes");
         return NULL;
@@ -851,7 +866,7 @@ static PyObject *sentence_spans(PyObject *self, PyObject *args) {
     Py_ssize_t k = 0;
     int full = 0;
     for (Py_ssize_t s = 0; s < sp.n && !full; s++) {
-        PyObject *text = PyList_GET_ITEM(texts, sp.doc[s]);
+        PyObject *text = PyList_GET_ITEM(sp.texts, sp.doc[s]);
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);
         Py_ssize_t end = (Py_ssize_t)sp.ends[s], pos = (Py_ssize_t)sp.starts[s];
@@ -892,18 +907,12 @@ static PyObject *sentence_spans(PyObject *self, PyObject *args) {
  * one call, and the code point of the span's last character that is not
  * white space (as str.rstrip() has it), -1 when there is none. */
 static PyObject *span_counts(PyObject *self, PyObject *args) {
-    PyObject *texts, *o[7];
     Py_buffer v[7] = {{0}};
     spans sp;
-    if (!PyArg_ParseTuple(args, "O!OOOOOOO", &PyList_Type, &texts, &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &o[6]))
-        return NULL;
-    static const Py_ssize_t size[4] = {1, 8, 8, 8};
     static const char *names[4] = {"classes", "words", "wide", "last"};
-    if (get_spans(texts, o, v, &sp) < 0 || get_all(o + 3, v + 3, 4, size, 1, names) < 0) {
-        release(v, 7);
+    if (spans_table_outs(args, "span_counts", names, &sp, v) < 0)
         return NULL;
-    }
-    if (N(v[3]) < 0x110000 || N(v[4]) != sp.n || N(v[5]) != sp.n || N(v[6]) != sp.n) {
+    if (N(v[4]) != sp.n || N(v[5]) != sp.n || N(v[6]) != sp.n) {
         release(v, 7);
         PyErr_SetString(PyExc_ValueError, "span_counts: inconsistent sizes");
         return NULL;
@@ -911,7 +920,7 @@ static PyObject *span_counts(PyObject *self, PyObject *args) {
     const uint8_t *cls = v[3].buf;
     int64_t *words = v[4].buf, *wide = v[5].buf, *last = v[6].buf;
     for (Py_ssize_t i = 0; i < sp.n; i++) {
-        PyObject *text = PyList_GET_ITEM(texts, sp.doc[i]);
+        PyObject *text = PyList_GET_ITEM(sp.texts, sp.doc[i]);
         int64_t a = sp.starts[i], j = sp.ends[i] - 1;
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);

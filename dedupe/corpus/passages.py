@@ -255,26 +255,27 @@ def _unit_sets(pool: ForkedPool[Analyzed], units: np.ndarray, ngram: int) -> Shi
 
 
 def _shingled(shared: Analyzed, task: tuple[np.ndarray, int]) -> ShingleSets:
-    (units, ngram), c, spool = task, shared.corpus, shared.spool
-    docs = c.sent_doc[units]
-    new_doc = np.r_[True, docs[1:] != docs[:-1]]
-    texts = [spool.text(d) for d in docs[new_doc].tolist()]
-    stream = bp.masked_stream(texts, np.cumsum(new_doc) - 1, c.sent_start[units], c.sent_end[units])
+    (units, ngram), c = task, shared.corpus
+    texts, which = _documents_of(shared, units)
+    stream = bp.masked_stream(texts, which, c.sent_start[units], c.sent_end[units])
     return unique_sets(ngrams(*stream, ngram))
 
 
 def _sentence_texts(shared: Analyzed, units: np.ndarray, positions: np.ndarray) -> dict[int, str]:
     """The texts of the sentences ``units[positions]`` (``positions``
     sorted, so in document order), by position: each document read once."""
-    c, spool = shared.corpus, shared.spool
-    out: dict[int, str] = {}
-    doc, text = -1, ""
-    for i, u in zip(positions.tolist(), units[positions].tolist()):
-        if int(c.sent_doc[u]) != doc:
-            doc = int(c.sent_doc[u])
-            text = spool.text(doc)
-        out[i] = text[int(c.sent_start[u]) : int(c.sent_end[u])]
-    return out
+    c, chosen = shared.corpus, units[positions]
+    texts, which = _documents_of(shared, chosen)
+    return {i: texts[d][a:b] for i, d, a, b in zip(positions.tolist(), which.tolist(),
+                                                    c.sent_start[chosen].tolist(), c.sent_end[chosen].tolist())}
+
+
+def _documents_of(shared: Analyzed, sentences: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The texts of the documents of ``sentences`` (in document order),
+    each read once, and which of them holds each sentence."""
+    docs = shared.corpus.sent_doc[sentences]
+    new_doc = np.r_[True, docs[1:] != docs[:-1]] if docs.size else np.zeros(0, dtype=bool)
+    return [shared.spool.text(d) for d in docs[new_doc].tolist()], np.cumsum(new_doc) - 1
 
 
 @dataclass(frozen=True)
