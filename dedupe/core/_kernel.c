@@ -1,7 +1,7 @@
 /* The per-character and per-shingle loops of dedupe.core.shingle,
- * dedupe.core.segment (sentences), dedupe.core.signature,
- * dedupe.core.candidates (band keys, bucket pairs), dedupe.core.structure
- * and dedupe.core.verify, compiled: the same arithmetic as the numpy and
+ * dedupe.core.segment (sentences, the paragraphs of plain text),
+ * dedupe.core.signature, dedupe.core.candidates (band keys, bucket
+ * pairs), dedupe.core.structure and dedupe.core.verify, compiled: the same arithmetic as the numpy and
  * regular-expression implementations (which stay the reference; tests
  * compare the two exactly), in one pass over each array or str instead of
  * a dozen, and for a whole batch of texts or spans per call.
@@ -478,12 +478,8 @@ static PyObject *minhash_oph(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(n);
 }
 
-/* The (str, table of one byte per code point) arguments of script_counts
- * and prose_counts: 0, or -1 with an exception set. */
-static int str_and_table(PyObject *args, const char *fn, PyObject **text, Py_buffer *v) {
-    PyObject *table;
-    if (!PyArg_ParseTuple(args, "UO", text, &table))
-        return -1;
+/* A table of one byte per code point: 0, or -1 with an exception set. */
+static int code_point_table(PyObject *table, const char *fn, Py_buffer *v) {
     if (get(table, v, 1, 0, "table") < 0)
         return -1;
     if (N(*v) < 0x110000) {
@@ -492,6 +488,14 @@ static int str_and_table(PyObject *args, const char *fn, PyObject **text, Py_buf
         return -1;
     }
     return 0;
+}
+
+/* The (str, table) arguments of script_counts and prose_counts. */
+static int str_and_table(PyObject *args, const char *fn, PyObject **text, Py_buffer *v) {
+    PyObject *table;
+    if (!PyArg_ParseTuple(args, "UO", text, &table))
+        return -1;
+    return code_point_table(table, fn, v);
 }
 
 /* Runs of class-1 characters (words; a class-2 character ends one) and
@@ -933,9 +937,10 @@ static PyObject *span_counts(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(sp.n);
 }
 
-/* Whether the ``len`` characters before position i of a str are ``s``. */
-static int ends_with(int kind, const void *data, Py_ssize_t i, const char *s, Py_ssize_t len) {
-    if (i < len)
+/* Whether the ``len`` characters before position i of a str, and after
+ * position a, are ``s``. */
+static int ends_with(int kind, const void *data, Py_ssize_t a, Py_ssize_t i, const char *s, Py_ssize_t len) {
+    if (i - a < len)
         return 0;
     for (Py_ssize_t k = 0; k < len; k++)
         if (PyUnicode_READ(kind, data, i - len + k) != (Py_UCS4)(unsigned char)s[k])
@@ -943,22 +948,24 @@ static int ends_with(int kind, const void *data, Py_ssize_t i, const char *s, Py
     return 1;
 }
 
-/* Whether a non-prose span can contain position i (character c): what
- * each alternative of structure._NON_PROSE needs, a tag, code span, link
- * target, path, identifier or entity character, "::", a URL scheme
- * before ":", "www." or a file name's "x.e". Firing too often is safe. */
-static int span_start(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, Py_UCS4 c, const uint8_t *tab) {
+/* Whether a non-prose span can contain position i (character c) of the
+ * text [a, b): what each alternative of structure._NON_PROSE needs, a
+ * tag, code span, link target, path, identifier or entity character,
+ * "::", a URL scheme before ":", "www." or a file name's "x.e". Firing
+ * too often is safe. */
+static int span_start(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_ssize_t i, Py_UCS4 c,
+                      const uint8_t *tab) {
     switch (c) {
     case '<': case '`': case ']': case '/': case '_': case '&':
         return 1;
     case ':':
-        return (i > 0 && PyUnicode_READ(kind, data, i - 1) == ':') || ends_with(kind, data, i, "http", 4) ||
-               ends_with(kind, data, i, "https", 5) || ends_with(kind, data, i, "ftp", 3) ||
-               ends_with(kind, data, i, "file", 4) || ends_with(kind, data, i, "mailto", 6);
+        return (i > a && PyUnicode_READ(kind, data, i - 1) == ':') || ends_with(kind, data, a, i, "http", 4) ||
+               ends_with(kind, data, a, i, "https", 5) || ends_with(kind, data, a, i, "ftp", 3) ||
+               ends_with(kind, data, a, i, "file", 4) || ends_with(kind, data, a, i, "mailto", 6);
     case '.':
-        if (ends_with(kind, data, i, "www", 3))
+        if (ends_with(kind, data, a, i, "www", 3))
             return 1;
-        if (i > 0 && i + 1 < n) {
+        if (i > a && i + 1 < b) {
             Py_UCS4 p = PyUnicode_READ(kind, data, i - 1), q = PyUnicode_READ(kind, data, i + 1);
             return q >= 'a' && q <= 'z' && (p == '-' || (tab[p] & P_WORD));
         }
@@ -981,7 +988,7 @@ static inline int markup_char(Py_UCS4 c, uint8_t k) {
     return 0;
 }
 
-/* prose_counts(text, table) -> (visible, letters, wide, hint, risk)
+/* The counts of prose_counts over text[a:b).
  *
  * On the characters of a str as they are: those that are not white space
  * (table bit 1 clear), letters (bit 2), Han/Kana/Hangul characters (bit
@@ -998,15 +1005,13 @@ static inline int markup_char(Py_UCS4 c, uint8_t k) {
  * identifier or entity holds only markup_char characters: one that
  * starts there puts its run of those at risk (in Chinese or Japanese
  * without spaces, a few characters instead of the whole paragraph). */
-static PyObject *prose_counts(PyObject *self, PyObject *args) {
-    PyObject *text;
-    Py_buffer v = {0};
-    if (str_and_table(args, "prose_counts", &text, &v) < 0)
-        return NULL;
-    const uint8_t *tab = v.buf;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), visible = 0, letters = 0, wide = 0, risk = 0;
+typedef struct {
+    Py_ssize_t visible, letters, wide, risk;
+    int hint;
+} prose_t;
+
+static prose_t count_prose(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, const uint8_t *tab) {
+    Py_ssize_t visible = 0, letters = 0, wide = 0, risk = 0;
     /* Letters of the current run of non-space and of markup characters,
      * and whether a span may start in it. */
     Py_ssize_t run = 0, mrun = 0;
@@ -1014,7 +1019,7 @@ static PyObject *prose_counts(PyObject *self, PyObject *args) {
     /* Classes of the two characters before this one, for "\w\.\w". */
     uint8_t k1 = 0, k2 = 0;
     Py_UCS4 c1 = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = a; i < b; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         uint8_t k = tab[c];
         int lw = ((k & P_LETTER) != 0) + ((k & P_WIDE) != 0);
@@ -1030,11 +1035,11 @@ static PyObject *prose_counts(PyObject *self, PyObject *args) {
         } else {
             visible++;
             run += lw;
-            if (span_start(kind, data, n, i, c, tab)) {
+            if (span_start(kind, data, a, b, i, c, tab)) {
                 span = 1;
                 spaced |= c == '<' || c == '`';
                 /* A URL's ":" or "www.", or a link's "]": the whole run. */
-                if (c == ']' || (c == ':' && c1 != ':') || (c == '.' && ends_with(kind, data, i, "www", 3)))
+                if (c == ']' || (c == ':' && c1 != ':') || (c == '.' && ends_with(kind, data, a, i, "www", 3)))
                     run_span = 1;
                 else
                     mrun_span = 1;
@@ -1050,8 +1055,271 @@ static PyObject *prose_counts(PyObject *self, PyObject *args) {
     risk += (run_span ? run : 0) + (mrun_span ? mrun : 0);
     if (spaced)
         risk = letters + wide;
+    prose_t out = {visible, letters, wide, risk, hint && span};
+    return out;
+}
+
+/* prose_counts(text, table) -> (visible, letters, wide, hint, risk)
+ *
+ * count_prose over the whole str. */
+static PyObject *prose_counts(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer v = {0};
+    if (str_and_table(args, "prose_counts", &text, &v) < 0)
+        return NULL;
+    prose_t p = count_prose(PyUnicode_KIND(text), PyUnicode_DATA(text), 0, PyUnicode_GET_LENGTH(text), v.buf);
     PyBuffer_Release(&v);
-    return Py_BuildValue("nnnOn", visible, letters, wide, hint && span ? Py_True : Py_False, risk);
+    return Py_BuildValue("nnnOn", p.visible, p.letters, p.wide, p.hint ? Py_True : Py_False, p.risk);
+}
+
+#define PROSE 0
+#define MARKUP 1
+#define UNDECIDED 2
+
+/* structure.mostly_markup's answer from the counts, where they decide it:
+ * MARKUP when prose letters (a wide character counting twice) are less
+ * than ``share`` of the visible characters, PROSE when they are not even
+ * without the letters the non-prose expression could remove, UNDECIDED
+ * when only that expression can tell. The same double divisions of the
+ * same integers as the Python expressions, so the same answers. */
+static int markup_of(prose_t p, double share) {
+    if (p.visible == 0)
+        return share > 0.0 ? MARKUP : PROSE;
+    if (p.hint)
+        return (double)(p.letters + p.wide - p.risk) / (double)(p.visible + p.wide) >= share ? PROSE : UNDECIDED;
+    return (double)(p.letters + p.wide) / (double)(p.visible + p.wide) < share ? MARKUP : PROSE;
+}
+
+/* The (str, table, share) arguments of markup_verdict and
+ * plain_paragraphs. */
+static int str_table_share(PyObject *args, const char *fn, PyObject **text, Py_buffer *v, double *share) {
+    PyObject *table;
+    if (!PyArg_ParseTuple(args, "UOd", text, &table, share))
+        return -1;
+    return code_point_table(table, fn, v);
+}
+
+/* markup_verdict(text, table, share) -> 0 prose, 1 markup, 2 undecided (markup_of) */
+static PyObject *markup_verdict(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer v = {0};
+    double share;
+    if (str_table_share(args, "markup_verdict", &text, &v, &share) < 0)
+        return NULL;
+    prose_t p = count_prose(PyUnicode_KIND(text), PyUnicode_DATA(text), 0, PyUnicode_GET_LENGTH(text), v.buf);
+    PyBuffer_Release(&v);
+    return PyLong_FromLong(markup_of(p, share));
+}
+
+/* The end of the line that starts at i: its "\n" or the end of the text.
+ * A "\r" before the "\n" stays: it is white space to every test below,
+ * stripping takes it off a paragraph's end, and at worst (after "import")
+ * it sends the text to segment's full path. */
+static Py_ssize_t line_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t n, Py_ssize_t *next) {
+    Py_ssize_t e = i;
+    while (e < n && RD(e) != '\n')
+        e++;
+    *next = e + 1;
+    return e;
+}
+
+/* Whether text[i:e) holds only white space as str.isspace() has it (what
+ * "not line.strip()" tells). */
+static int blank_line(int kind, const void *data, Py_ssize_t i, Py_ssize_t e) {
+    for (; i < e; i++)
+        if (!Py_UNICODE_ISSPACE(RD(i)))
+            return 0;
+    return 1;
+}
+
+/* Whether the text from i starts with the ASCII word w. */
+static int starts_with(int kind, const void *data, Py_ssize_t i, Py_ssize_t e, const char *w, Py_ssize_t len) {
+    if (e - i < len)
+        return 0;
+    for (Py_ssize_t k = 0; k < len; k++)
+        if (RD(i + k) != (Py_UCS4)(unsigned char)w[k])
+            return 0;
+    return 1;
+}
+
+#define L_BLANK 1
+#define L_PROSE 2
+#define L_LIST 3
+
+/* The class of the ordered list item marker segment._LIST matches at i,
+ * a digit: L_LIST for one to nine digits, "." or ")", white space and
+ * more; L_PROSE when there is no marker; 0 when a digit other than 0-9
+ * is near (\d matches every decimal digit; the line takes segment's full
+ * path). */
+static int digit_line(int kind, const void *data, Py_ssize_t i, Py_ssize_t e, const uint8_t *tab) {
+    Py_ssize_t d = i;
+    while (d < e && RD(d) >= '0' && RD(d) <= '9')
+        d++;
+    if (d < e && (tab[RD(d)] & P_NUMBER))
+        return 0;
+    if (d - i > 9 || d == e || (RD(d) != '.' && RD(d) != ')'))
+        return L_PROSE;
+    Py_ssize_t k = d + 1;
+    while (k < e && (tab[RD(k)] & P_SPACE))
+        k++;
+    return k > d + 1 && k < e ? L_LIST : L_PROSE;
+}
+
+/* The class of the non-blank line text[i:e): L_PROSE for a line that
+ * segment._PLAIN matches (at most three spaces, no "import " or "export ",
+ * then a character that starts no block pattern) or that starts with a
+ * digit without a list marker, L_LIST for an ordered list item, and 0
+ * for every other line, which takes segment's full path. Lines with "="
+ * (a setext underline) and numbers other than 0-9 take it too. */
+static int line_class(int kind, const void *data, Py_ssize_t i, Py_ssize_t e, const uint8_t *tab) {
+    for (int k = 0; k < 3 && i < e && RD(i) == ' '; k++)
+        i++;
+    if (i == e)
+        return 0;
+    Py_UCS4 c = RD(i);
+    if (c >= '0' && c <= '9')
+        return digit_line(kind, data, i, e, tab);
+    if (tab[c] & (P_SPACE | P_NUMBER))
+        return 0;
+    switch (c) {
+    case '`': case '~': case '<': case '[': case '-': case '#': case '*': case '_': case '|': case '{':
+    case '!': case '?': case '/': case ':': case '+': case '.': case '=':
+        return 0;
+    }
+    for (int w = 0; w < 2; w++)
+        if (starts_with(kind, data, i, e, w ? "export" : "import", 6) && i + 6 < e && (tab[RD(i + 6)] & P_SPACE))
+            return 0;
+    return L_PROSE;
+}
+
+/* One line: where it starts and ends, and its class. */
+typedef struct {
+    Py_ssize_t start, end;
+    int cls;
+} line_t;
+
+/* The lines of a text and their classes, in a buffer that grows; NULL
+ * (with *count -1 and an exception set when out of memory) when a line
+ * takes segment's full path. Free with PyMem_Free. */
+static line_t *classify_lines(int kind, const void *data, Py_ssize_t n, const uint8_t *tab, Py_ssize_t *count) {
+    Py_ssize_t size = 64, m = 0, next;
+    line_t *lines = PyMem_Malloc((size_t)size * sizeof(line_t));
+    *count = -1;
+    if (lines == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i <= n; i = next) {
+        Py_ssize_t e = line_end(kind, data, i, n, &next);
+        int cls = blank_line(kind, data, i, e) ? L_BLANK : line_class(kind, data, i, e, tab);
+        if (cls == 0) {
+            PyMem_Free(lines);
+            *count = 0;
+            return NULL;
+        }
+        if (m == size) {
+            line_t *more = PyMem_Realloc(lines, (size_t)(size *= 2) * sizeof(line_t));
+            if (more == NULL) {
+                PyMem_Free(lines);
+                PyErr_NoMemory();
+                return NULL;
+            }
+            lines = more;
+        }
+        lines[m].start = i;
+        lines[m].end = e;
+        lines[m++].cls = cls;
+    }
+    *count = m;
+    return lines;
+}
+
+/* Appends (s, e, markup_of, list item) for text[a:b), stripped as
+ * segment._strip strips it, unless nothing is left. */
+static int emit_paragraph(PyObject *out, int kind, const void *data, Py_ssize_t a, Py_ssize_t b, int list,
+                          const uint8_t *tab, double share) {
+    while (a < b && (Py_UNICODE_ISSPACE(RD(a)) || RD(a) == 0xFEFF))
+        a++;
+    while (b > a && Py_UNICODE_ISSPACE(RD(b - 1)))
+        b--;
+    if (b == a)
+        return 0;
+    PyObject *item = Py_BuildValue("nniO", a, b, markup_of(count_prose(kind, data, a, b, tab), share),
+                                   list ? Py_True : Py_False);
+    if (item == NULL)
+        return -1;
+    int r = PyList_Append(out, item);
+    Py_DECREF(item);
+    return r;
+}
+
+/* The paragraphs of classified lines, as segment.paragraphs reads blocks
+ * of one line each: with blank-line style (a blank line stands between
+ * two prose lines) a paragraph or list item runs to the next blank line
+ * or list item; without it every line is one. */
+static PyObject *paragraphs_of(const line_t *lines, Py_ssize_t m, int kind, const void *data, const uint8_t *tab,
+                               double share) {
+    int seen_prose = 0, pending_blank = 0, blank_style = 0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        if (lines[j].cls == L_BLANK) {
+            pending_blank = seen_prose;
+        } else {
+            blank_style |= pending_blank;
+            seen_prose = 1;
+        }
+    }
+    PyObject *out = PyList_New(0);
+    Py_ssize_t first = -1, last = 0; /* the paragraph being read */
+    int list = 0;
+    for (Py_ssize_t j = 0; out != NULL && j <= m; j++) {
+        int cls = j < m ? lines[j].cls : L_BLANK;
+        if (blank_style && cls == L_PROSE && first >= 0) {
+            last = lines[j].end;
+            continue;
+        }
+        if (first >= 0 && emit_paragraph(out, kind, data, first, last, list, tab, share) < 0)
+            Py_CLEAR(out);
+        first = -1;
+        if (cls == L_BLANK)
+            continue;
+        if (blank_style) {
+            first = lines[j].start;
+            last = lines[j].end;
+            list = cls == L_LIST;
+        } else if (out != NULL && emit_paragraph(out, kind, data, lines[j].start, lines[j].end, cls == L_LIST, tab,
+                                                 share) < 0) {
+            Py_CLEAR(out);
+        }
+    }
+    return out;
+}
+
+/* plain_paragraphs(text, table, share) -> [(start, end, markup_of, list item), ...] or None
+ *
+ * segment.paragraphs of a text whose every line is blank, plain prose or
+ * an ordered list item (line_class), the most common text by far. None
+ * for any other text, which takes segment's full path. Such text has no
+ * front matter: that needs a closing "---", "+++" or "..." line. */
+static PyObject *plain_paragraphs(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer v = {0};
+    double share;
+    if (str_table_share(args, "plain_paragraphs", &text, &v, &share) < 0)
+        return NULL;
+    const uint8_t *tab = v.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = 0;
+    PyObject *out;
+    line_t *lines = classify_lines(kind, data, n, tab, &m);
+    if (lines != NULL) {
+        out = paragraphs_of(lines, m, kind, data, tab, share);
+        PyMem_Free(lines);
+    } else {
+        out = m < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    PyBuffer_Release(&v);
+    return out;
 }
 
 /* Sort n values in place: Hoare's quicksort on the middle value (shingle
@@ -1248,6 +1516,8 @@ static PyMethodDef methods[] = {
     {"sentence_spans", sentence_spans, METH_VARARGS, "The sentences of many spans of many strs."},
     {"span_counts", span_counts, METH_VARARGS, "script_counts of many spans of many strs, and their last visible characters."},
     {"prose_counts", prose_counts, METH_VARARGS, "Visible characters, letters, wide characters, a markup hint and the letters markup may hold, of a str."},
+    {"markup_verdict", markup_verdict, METH_VARARGS, "Whether a str is mostly markup (1), prose (0), or only the non-prose expression can tell (2)."},
+    {"plain_paragraphs", plain_paragraphs, METH_VARARGS, "The paragraphs of a text of plain prose lines, or None for other text."},
     {"unique_sets", unique_sets, METH_VARARGS, "Each segment's values sorted, without repeats."},
     {"intersections", intersections, METH_VARARGS, "Sizes of the intersections of pairs of sorted sets."},
     {"tokens", tokens, METH_VARARGS, "Token hashes of NUL-joined code points and each text's first token."},

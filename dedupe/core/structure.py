@@ -230,18 +230,23 @@ def prose_share_regex(text: str) -> float:
     return letters / (visible + wide)
 
 
+#: The kernel's ``markup_verdict`` and ``plain_paragraphs`` answers:
+#: mostly markup, or only the non-prose expression can tell (0 is prose).
+MARKUP, UNDECIDED = 1, 2
+
+
 def mostly_markup(text: str) -> bool:
     """A block whose content is mostly markup, punctuation, paths or
     identifiers: structure, whatever its syntax."""
     if KERNEL is None:
         return prose_share_regex(text) < PROSE_SHARE
-    counts = KERNEL.prose_counts(text, prose_table())
-    visible, letters, wide, hint, risk = counts
-    # The non-prose expression removes at most the letters at risk (those
-    # of the runs where a span can start, see the kernel's prose_counts):
-    # when even without them the share is prose's, it need not run (it
-    # took a quarter of the segmenter's time on the few paragraphs with a
-    # hint; now four in five of them skip it).
-    if hint and (letters + wide - risk) / (visible + wide) >= PROSE_SHARE:
-        return False
-    return _share(text, KERNEL.prose_counts, counts) < PROSE_SHARE
+    # The kernel's counts decide without the non-prose expression when the
+    # text has no markup hint, or when even without the letters that
+    # expression could remove (those of the runs where a span can start,
+    # see the kernel's prose_counts) the share is prose's: it took a
+    # quarter of the segmenter's time on the few paragraphs with a hint;
+    # now four in five of them skip it.
+    verdict = KERNEL.markup_verdict(text, prose_table(), PROSE_SHARE)
+    if verdict != UNDECIDED:
+        return bool(verdict)
+    return _share(text, KERNEL.prose_counts, KERNEL.prose_counts(text, prose_table())) < PROSE_SHARE

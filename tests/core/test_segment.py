@@ -149,3 +149,56 @@ def test_sentence_spans_on_the_edges_of_the_patterns(text):
     # A code span holds at most 80 characters: at 81 its "!" ends a sentence.
     para, first, last = segment.sentence_spans([text], np.array([0]), np.array([0]), np.array([len(text)]))
     assert list(zip(first.tolist(), last.tolist())) == sentences(text)
+
+
+# Lines the kernel's one-call reading of plain text takes (prose, ordered
+# list items, numbers that are no list marker) and lines it must leave to
+# the block-by-block path (every other block pattern, front matter, setext
+# underlines, digits beyond 0-9, MDX lines), around its edges: up to three
+# spaces, nine digits, white space the expressions and str.isspace() see
+# differently (\x1c), byte-order marks, carriage returns.
+_PLAIN_HEADS = ["Prose", "日本語。", "1. item", "12) item", "123456789. x", "1234567890. x", "1.x", "1.", "1. ",
+                "2019年", "3)", "1.\tx", "1.\x1cx", "1.\u3000x", "1２. x", "١. x", "½ x", "=", "== x", "import x",
+                "import\x1cx", "importx", "export", "export x", "\x1c", "\x1cx", "\ufeff", "\ufeffx", "---",
+                "+++", "- x", "> x", "`x`", "a `b` c/d", "<b>x</b>", "www.x.org"]
+_PLAIN_STARTS = ["", " ", "   ", "    ", "\t", "\u3000", "\ufeff"]
+_plain_rest = st.one_of(st.text(st.sampled_from(list("ab .:/`_1\t\r\x1c日")), max_size=8),
+                        st.sampled_from([" goes on in words", " 日本語の文が続く。", ""]))
+_plain_line = st.builds(lambda start, head, rest: start + head + rest, st.sampled_from(_PLAIN_STARTS),
+                        st.sampled_from(_PLAIN_HEADS), _plain_rest)
+_plain_text = st.builds(lambda lines, nl, end: nl.join(lines) + end,
+                        st.lists(st.one_of(_plain_line, st.sampled_from(["", " ", "\t", "\x1c", "\u3000"])),
+                                 max_size=10),
+                        st.sampled_from(["\n", "\r\n"]), st.sampled_from(["", "\n", "\r\n", "\n\n"]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_plain_text)
+def test_plain_text_read_in_one_call_gives_the_block_by_block_paragraphs(text):
+    assert paragraphs(text) == segment._paragraphs_by_lines(text)
+
+
+@pytest.mark.parametrize("text", [
+    "One.\nTwo.\n",  # a paragraph per line
+    "One\nwrapped.\n\nTwo.\r\n",  # blank-line style, a carriage return
+    "\ufeffIntro.\n\n1. First item\n   goes on.\n2) Second\n\n2019 was a year.\n",  # list items, a number
+    "  中文段落\n继续。\n\x1c\n日本語の段落。",  # a line blank by str.isspace() only
+    "See `a_b` in src/x.rs and <b>it</b>.\n",  # a markup hint the counts cannot decide
+    "",
+    "Intro words.\n\nSome words\n1234567890. goes on as prose\n",  # ten digits make no marker
+    "Intro words.\n\nSome words\n1.   \nmore words\n",  # nor a marker with nothing after it
+])
+def test_the_kernel_reads_plain_text_in_one_call(text):
+    # These take the one-call path (the property above would pass if every
+    # text fell back to the block-by-block one).
+    assert segment.KERNEL.plain_paragraphs(text, segment.structure.prose_table(), 0.4) is not None
+    assert paragraphs(text) == segment._paragraphs_by_lines(text)
+
+
+@pytest.mark.parametrize("text", ["\ufeff+++\ntitle = 'x'\n+++\nBody.\n", "\ufeff---\ntitle: x\n...\nBody.\n",
+                                  "Words here.\nimport\r\nmore", "Para one.\n===\n\nNext.\n"])
+def test_text_the_kernel_leaves_to_the_block_by_block_path(text):
+    # Front matter behind a byte-order mark, an "import" line, a setext
+    # underline: the block-by-block path reads them, with the same result.
+    assert segment.KERNEL.plain_paragraphs(text, segment.structure.prose_table(), 0.4) is None
+    assert paragraphs(text) == segment._paragraphs_by_lines(text)
