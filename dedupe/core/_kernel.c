@@ -1362,6 +1362,52 @@ static void sort_u64(uint64_t *a, Py_ssize_t n) {
     }
 }
 
+/* Spreading buckets: at most 2^16, so their bounds fit a fixed array. */
+#define BUCKET_BITS 16
+#define SMALL_SORT 32
+
+/* Sort n hashes in place through tmp (room for n) and bound (room for
+ * 2^BUCKET_BITS + 1): scattered by their top bits into about one bucket
+ * per value, then each bucket sorted on its own. Hashes are spread
+ * evenly, so most buckets hold none, one or two: a counting pass, a
+ * scatter and a few moves, where a quicksort's comparisons went the
+ * unpredictable way half the time (unique_sets took 0.12 s of a 20 MB
+ * scan's stage 1, now 0.04). A bucket that is large anyway (equal or
+ * clustered values) gets the quicksort, so no input costs much more
+ * than it did. */
+static void sort_hashes(uint64_t *a, Py_ssize_t n, uint64_t *tmp, Py_ssize_t *bound) {
+    if (n <= SMALL_SORT) {
+        sort_u64(a, n);
+        return;
+    }
+    int bits = 1;
+    while (bits < BUCKET_BITS && ((Py_ssize_t)1 << bits) <= n)
+        bits++;
+    Py_ssize_t buckets = (Py_ssize_t)1 << bits;
+    int shift = 64 - bits;
+    memset(bound, 0, (size_t)(buckets + 1) * sizeof(Py_ssize_t));
+    for (Py_ssize_t i = 0; i < n; i++)
+        bound[(a[i] >> shift) + 1]++;
+    for (Py_ssize_t b = 0; b < buckets; b++)
+        bound[b + 1] += bound[b];
+    /* bound[b] moves from the start of bucket b to its end. */
+    for (Py_ssize_t i = 0; i < n; i++)
+        tmp[bound[a[i] >> shift]++] = a[i];
+    memcpy(a, tmp, (size_t)n * sizeof(uint64_t));
+    Py_ssize_t lo = 0;
+    for (Py_ssize_t b = 0; b < buckets; b++) {
+        Py_ssize_t size = bound[b] - lo;
+        if (size == 2 && a[lo] > a[lo + 1]) {
+            uint64_t t = a[lo];
+            a[lo] = a[lo + 1];
+            a[lo + 1] = t;
+        } else if (size > 2) {
+            sort_u64(a + lo, size);
+        }
+        lo = bound[b];
+    }
+}
+
 #define MAX_RUNS 16
 
 /* Sort a[0..n) when it is at most MAX_RUNS ascending runs (a document's
@@ -1438,7 +1484,10 @@ static PyObject *unique_sets(PyObject *self, PyObject *args) {
             longest = (Py_ssize_t)(off[s + 1] - off[s]);
     }
     uint64_t *tmp = PyMem_RawMalloc((size_t)(longest > 0 ? longest : 1) * sizeof(uint64_t));
-    if (tmp == NULL) {
+    Py_ssize_t *bound = PyMem_RawMalloc(((size_t)1 << BUCKET_BITS) * sizeof(Py_ssize_t) + sizeof(Py_ssize_t));
+    if (tmp == NULL || bound == NULL) {
+        PyMem_RawFree(tmp);
+        PyMem_RawFree(bound);
         release(v, 4);
         return PyErr_NoMemory();
     }
@@ -1449,7 +1498,7 @@ static PyObject *unique_sets(PyObject *self, PyObject *args) {
         Py_ssize_t a = g, len = (Py_ssize_t)(off[s + 1] - off[s]);
         memcpy(out + a, h + off[s], (size_t)len * sizeof(uint64_t));
         if (!merge_runs(out + a, len, tmp))
-            sort_u64(out + a, len);
+            sort_hashes(out + a, len, tmp, bound);
         for (Py_ssize_t i = 0; i < len; i++)
             if (i == 0 || out[a + i] != out[g - 1])
                 out[g++] = out[a + i];
@@ -1457,6 +1506,7 @@ static PyObject *unique_sets(PyObject *self, PyObject *args) {
     }
     Py_END_ALLOW_THREADS
     PyMem_RawFree(tmp);
+    PyMem_RawFree(bound);
     release(v, 4);
     return PyLong_FromSsize_t(g);
 }

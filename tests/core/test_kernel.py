@@ -189,6 +189,32 @@ def test_unions_of_sorted_sets_equal_the_reference(docs):
     _same_sets(sh.unique_sets(sets), sh.unique_sets_numpy(sets))
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 2, 3, 31, 32, 33, 34, 64, 65, 200, 1000, 70_000, 140_000]),
+                          st.sampled_from(["spread", "top bits shared", "repeats", "one value", "sorted down"])),
+                min_size=1, max_size=4),
+       st.integers(0, 2**32))
+def test_unique_sets_of_long_segments_equal_the_reference(segments, seed):
+    # Past 32 values a segment is spread into buckets by its top bits:
+    # hashes spread evenly, values that share their top bits (one bucket),
+    # many repeats, one value, a descending run; sizes around each edge,
+    # and past the 2^16 buckets.
+    rng = np.random.default_rng(seed)
+    make = {
+        "spread": lambda n: rng.integers(0, 2**64, n, dtype=np.uint64),
+        "top bits shared": lambda n: rng.integers(0, 2**20, n, dtype=np.uint64),
+        "repeats": lambda n: rng.integers(0, 2**64, max(n // 8, 1), dtype=np.uint64)[rng.integers(0, max(n // 8, 1), n)],
+        "one value": lambda n: np.full(n, 2**63 + 5, dtype=np.uint64),
+        "sorted down": lambda n: np.sort(rng.integers(0, 2**64, n, dtype=np.uint64))[::-1].copy(),
+    }
+    rows = [make[kind](n) for n, kind in segments]
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([r.size for r in rows], out=offsets[1:])
+    empty = np.zeros(len(rows), dtype=np.int64)
+    sets = sh.ShingleSets(np.concatenate(rows), offsets, empty, empty.astype(np.uint64))
+    _same_sets(sh.unique_sets(sets), sh.unique_sets_numpy(sets))
+
+
 def _random_sets(rng: np.random.Generator, n: int) -> sh.ShingleSets:
     # Small alphabets so that sets overlap, some empty, some repeats.
     sizes = rng.integers(0, 60, n)
