@@ -1,0 +1,70 @@
+"""Result records as JSON-ready dicts: records and dataclasses as dicts,
+tuples as lists, floats rounded, at any depth; everything else as it is."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedupe.io.records import DIGITS, Record, plain
+
+
+@dataclass(frozen=True)
+class _Inner:  # a dataclass that is not a Record
+    score: float
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Outer(Record):
+    name: str
+    count: int
+    flag: bool
+    share: float
+    inner: _Inner
+    items: tuple[_Inner, ...]
+    extra: dict
+    missing: None = None
+
+
+def _reference(value):
+    """What plain() must give, the slow way: asdict, then rounding."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float):
+        return round(value, DIGITS)
+    if isinstance(value, (list, tuple)):
+        return [_reference(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _reference(v) for k, v in value.items()}
+    return _reference(asdict(value))
+
+
+_floats = st.floats(allow_nan=False, allow_infinity=False)
+_inner = st.builds(_Inner, _floats, st.lists(st.text(max_size=3), max_size=3).map(tuple))
+_leaf = st.one_of(st.none(), st.booleans(), st.integers(), _floats, st.text(max_size=5))
+_extra = st.dictionaries(st.text(max_size=3), st.recursive(_leaf, lambda inner: st.lists(inner, max_size=3)
+                                                           | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                                                           max_leaves=8), max_size=4)
+
+
+@given(st.builds(_Outer, st.text(max_size=5), st.integers(), st.booleans(), _floats, _inner,
+                 st.lists(_inner, max_size=3).map(tuple), _extra))
+def test_a_record_becomes_its_plain_dict(record):
+    got = record.to_dict()
+    assert got == _reference(record)
+    # Booleans stay booleans (not 0 and 1) and everything is JSON.
+    assert got["flag"] is record.flag
+    json.dumps(got)
+
+
+def test_plain_keeps_values_it_has_no_rule_for():
+    class Token(str):
+        pass
+
+    token = Token("x")
+    assert plain(token) is token
+    assert plain((1, 2.123456789, "a")) == [1, round(2.123456789, DIGITS), "a"]
