@@ -1362,12 +1362,21 @@ static void sort_u64(uint64_t *a, Py_ssize_t n) {
     }
 }
 
-/* Spreading buckets: at most 2^16, so their bounds fit a fixed array. */
+/* At most 2^16 buckets: past that many values, buckets hold several. */
 #define BUCKET_BITS 16
 #define SMALL_SORT 32
 
+/* The bits of sort_hashes's buckets for n values: the fewest whose
+ * buckets outnumber the values, at most BUCKET_BITS. */
+static int bucket_bits(Py_ssize_t n) {
+    int bits = 1;
+    while (bits < BUCKET_BITS && ((Py_ssize_t)1 << bits) <= n)
+        bits++;
+    return bits;
+}
+
 /* Sort n hashes in place through tmp (room for n) and bound (room for
- * 2^BUCKET_BITS + 1): scattered by their top bits into about one bucket
+ * 2^bucket_bits(n) + 1): scattered by their top bits into about one bucket
  * per value, then each bucket sorted on its own. Hashes are spread
  * evenly, so most buckets hold none, one or two: a counting pass, a
  * scatter and a few moves, where a quicksort's comparisons went the
@@ -1380,9 +1389,7 @@ static void sort_hashes(uint64_t *a, Py_ssize_t n, uint64_t *tmp, Py_ssize_t *bo
         sort_u64(a, n);
         return;
     }
-    int bits = 1;
-    while (bits < BUCKET_BITS && ((Py_ssize_t)1 << bits) <= n)
-        bits++;
+    int bits = bucket_bits(n);
     Py_ssize_t buckets = (Py_ssize_t)1 << bits;
     int shift = 64 - bits;
     memset(bound, 0, (size_t)(buckets + 1) * sizeof(Py_ssize_t));
@@ -1484,7 +1491,9 @@ static PyObject *unique_sets(PyObject *self, PyObject *args) {
             longest = (Py_ssize_t)(off[s + 1] - off[s]);
     }
     uint64_t *tmp = PyMem_RawMalloc((size_t)(longest > 0 ? longest : 1) * sizeof(uint64_t));
-    Py_ssize_t *bound = PyMem_RawMalloc(((size_t)1 << BUCKET_BITS) * sizeof(Py_ssize_t) + sizeof(Py_ssize_t));
+    /* Room for the buckets of the longest segment: a few kilobytes for
+     * paragraphs, not the half megabyte of the most buckets. */
+    Py_ssize_t *bound = PyMem_RawMalloc((((size_t)1 << bucket_bits(longest)) + 1) * sizeof(Py_ssize_t));
     if (tmp == NULL || bound == NULL) {
         PyMem_RawFree(tmp);
         PyMem_RawFree(bound);
