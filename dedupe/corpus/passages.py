@@ -164,7 +164,8 @@ def copied_sentences(pool: ForkedPool[Analyzed], options: Options, covered: np.n
 
     Each sentence of a candidate is shingled once, in ``pool``'s workers,
     in document order, so that each document is read once; the pairs are
-    then judged here, a chunk at a time. Judging each chunk's pairs from
+    then judged a chunk at a time: on their sets here, and those the sets
+    call copies on the evidence rule in the workers. Judging each chunk's pairs from
     their texts cost a million-paragraph scan 10 of its 14 seconds in
     this stage: hub sentences are in many chunks, so their documents were
     read and their sentences shingled again and again."""
@@ -201,13 +202,17 @@ def _verified(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -
     at = np.zeros(c.sent_para.size, dtype=np.int64)  # each unit's place in ``units``
     at[units] = np.arange(units.size, dtype=np.int64)
 
-    def read(positions: np.ndarray) -> dict[int, str]:
-        return _sentence_texts(pool.shared, units, positions)
-
     found: list[tuple[reuse.Part, float]] = []
     for lo in range(0, len(pairs), VERIFY_CHUNK):
         chunk = pairs[lo : lo + VERIFY_CHUNK]
-        v = verdicts(sets, at[chunk], read, options)
+        strong = by_sets(sets, at[chunk], options)
+        # The evidence rule reads and weighs texts in Python: the workers
+        # share it (a third of the stage here, run in one process).
+        held = chunk[strong.at]
+        shares = np.array_split(np.arange(len(held)), pool.jobs if pool.parallel else 1)
+        judged = list(pool.map(_evidence_task, ((held[k], strong.shorter[k]) for k in shares)))
+        v = strong.verdicts(len(chunk), np.concatenate([j[0] for j in judged]),
+                            np.concatenate([j[1] for j in judged]))
         # Python objects only for the few pairs that are copies.
         hit = np.flatnonzero(v.strength != reuse.NONE)
         found += [
@@ -261,6 +266,14 @@ def _shingled(shared: Analyzed, task: tuple[np.ndarray, int]) -> ShingleSets:
     return unique_sets(ngrams(*stream, ngram))
 
 
+def _evidence_task(shared: Analyzed, task: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`evidence_of` of pairs of sentences, read here (in a worker)."""
+    pairs, shorter = task
+    units = sorted_unique(pairs.ravel())
+    text = _sentence_texts(shared, units, np.arange(units.size))
+    return evidence_of(text, np.searchsorted(units, pairs), shorter)
+
+
 def _sentence_texts(shared: Analyzed, units: np.ndarray, positions: np.ndarray) -> dict[int, str]:
     """The texts of the sentences ``units[positions]`` (``positions``
     sorted, so in document order), by position: each document read once."""
@@ -304,16 +317,63 @@ def verdicts(sets: ShingleSets, pairs: np.ndarray, read: Callable[[np.ndarray], 
     """:func:`judge` of ``pairs`` of texts whose masked shingle sets,
     sorted (:func:`dedupe.core.shingle.unique_sets`), are ``sets``;
     ``read(positions)`` gives the texts at sorted ``positions``, asked for
-    only those of pairs the sets do not reject, all at once.
+    only those of pairs the sets call copies, all at once."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    strong = by_sets(sets, pairs, options)
+    held = pairs[strong.at]
+    stands, weight = evidence_of(read(sorted_unique(held.ravel())) if held.size else {}, held, strong.shorter)
+    return strong.verdicts(len(pairs), stands, weight)
+
+
+@dataclass(frozen=True)
+class BySets:
+    """The pairs (``at``, their places among those judged) whose shingle
+    sets make them copies, and how (:func:`reuse.strength`), before the
+    evidence rule; ``shorter`` says whether the copy's set is the smaller."""
+
+    at: np.ndarray
+    strength: np.ndarray
+    similarity: np.ndarray
+    shorter: np.ndarray
+
+    def verdicts(self, n: int, stands: np.ndarray, weight: np.ndarray) -> Verdicts:
+        """The :class:`Verdicts` of all ``n`` pairs judged, given which of
+        these the evidence rule lets stand and their weights."""
+        out = Verdicts(np.zeros(n, np.int8), np.zeros(n), np.zeros(n))
+        kept = self.at[stands]
+        out.strength[kept], out.similarity[kept], out.weight[kept] = \
+            self.strength[stands], self.similarity[stands], weight[stands]
+        return out
+
+
+def by_sets(sets: ShingleSets, pairs: np.ndarray, options: Options) -> BySets:
+    """What the sorted shingle ``sets`` say of each pair of ``pairs``.
     Every pair's intersection is a merge of two sorted runs: a search of
     every shingle of one set in the other cost a million-paragraph scan
     5 of its 16 seconds here."""
     sizes = np.diff(sets.offsets)
-    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     inter = set_intersections(sets, pairs)
     size_a, size_b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
-    m = len(pairs)
-    strength, similarity, weight = np.zeros(m, np.int8), np.zeros(m), np.zeros(m)
+    # reuse.strength decides; may_match only spares it (and Python
+    # objects) the pairs it would reject.
+    maybe = np.flatnonzero(reuse.may_match(inter, size_a, size_b, options.threshold, options.containment))
+    at, strength, similarity = [], [], []
+    for i, n, a, b in zip(maybe.tolist(), inter[maybe].tolist(), size_a[maybe].tolist(), size_b[maybe].tolist()):
+        found, sim = reuse.strength(n, a, b, options.threshold, options.containment)
+        if found != reuse.NONE:
+            at.append(i)
+            strength.append(found)
+            similarity.append(sim)
+    kept = np.array(at, dtype=np.int64)
+    return BySets(kept, np.array(strength, dtype=np.int8), np.array(similarity, dtype=np.float64),
+                  size_a[kept] < size_b[kept])
+
+
+def evidence_of(text: Mapping[int, str], pairs: np.ndarray, shorter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair ``(copy, source)`` of keys of ``text``: whether the
+    evidence rule lets it stand (no number, path or negation differs,
+    :func:`evidence.conflict`; ``shorter`` says the copy is the shorter),
+    and the weighted tokens of the shorter text."""
     marks: dict[int, evidence.Marks] = {}
 
     def mark(u: int) -> evidence.Marks:
@@ -321,18 +381,13 @@ def verdicts(sets: ShingleSets, pairs: np.ndarray, read: Callable[[np.ndarray], 
             marks[u] = evidence.marks(text[u])
         return marks[u]
 
-    # reuse.strength decides; may_match only spares it (and Python
-    # objects) the pairs it would reject.
-    maybe = np.flatnonzero(reuse.may_match(inter, size_a, size_b, options.threshold, options.containment))
-    text = read(sorted_unique(pairs[maybe].ravel())) if maybe.size else {}
-    for i, (x, y), n, a, b in zip(maybe.tolist(), pairs[maybe].tolist(), inter[maybe].tolist(),
-                                  size_a[maybe].tolist(), size_b[maybe].tolist()):
-        found, sim = reuse.strength(n, a, b, options.threshold, options.containment)
-        if found == reuse.NONE or evidence.conflict(mark(x), mark(y), a < b):
-            continue
-        strength[i], similarity[i] = found, sim
-        weight[i] = min(evidence.weighted_tokens(text[x]), evidence.weighted_tokens(text[y]))
-    return Verdicts(strength, similarity, weight)
+    stands = np.zeros(len(pairs), dtype=bool)
+    weight = np.zeros(len(pairs))
+    for i, (x, y), small in zip(range(len(pairs)), pairs.tolist(), shorter.tolist()):
+        if not evidence.conflict(mark(x), mark(y), small):
+            stands[i] = True
+            weight[i] = min(evidence.weighted_tokens(text[x]), evidence.weighted_tokens(text[y]))
+    return stands, weight
 
 
 def strongest(found: Iterable[tuple[reuse.Part, float]]) -> list[tuple[reuse.Part, float]]:

@@ -209,3 +209,42 @@ def test_judge_decides_on_the_exact_masked_shingle_sets(texts, data):
         # A copy by overlap is still none when a number, path or negation differs.
         differs = evidence.conflict(evidence.marks(texts[x]), evidence.marks(texts[y]), len(a) < len(b))
         assert (got.strength[i], got.similarity[i]) == ((reuse.NONE, 0.0) if differs else (found, sim))
+
+
+# A truncated copy that adds a number its source lacks: copies by their
+# sets, different by the evidence rule only because the copy is the
+# shorter (as long as its source, a number on one side alone would not do).
+_BRIDGE = "The new bridge over the river will open to traffic in the spring after years of work on its piers and deck."
+_BRIDGE_CUT = "The new bridge over the river will open to traffic in the spring after 3 years of work"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sentences_judged_in_workers_get_the_verdicts_of_judge(jobs):
+    from dedupe.corpus.batches import Analyzed
+    from dedupe.io.workers import ForkedPool
+    from tests.corpus.test_clusters import analyzed
+
+    docs = [("a", " ".join(SOURCE) + " " + _BRIDGE + "\n"), ("b", " ".join(EDITED) + "\n"),
+            ("c", OTHER + " " + _BRIDGE_CUT + ".\n"), ("d", " ".join(SOURCE[::-1]) + "\n")]
+    c, spool = analyzed(docs)
+    spool.seal()
+    texts = [docs[d][1][a:b] for d, a, b in zip(c.sent_doc.tolist(), c.sent_start.tolist(), c.sent_end.tolist())]
+    pairs = np.array([(x, y) for x in range(len(texts)) for y in range(len(texts)) if c.sent_doc[x] > c.sent_doc[y]],
+                     dtype=np.int64)
+    options = Options()
+    want = judge(texts, pairs, options)
+    with ForkedPool(jobs, Analyzed(c, spool)) as pool:
+        found = passages._verified(pool, options, pairs)
+    spool.close()
+    got = {(p.copy, p.at): (p.strength, sim, p.weight) for p, sim in found}
+    hit = np.flatnonzero(want.strength != reuse.NONE)
+    assert got == {tuple(pairs[i].tolist()): (int(want.strength[i]), float(want.similarity[i]), float(want.weight[i]))
+                   for i in hit}
+    # The cut copy of the bridge sentence is judged a copy by its sets and
+    # not one by the evidence rule, as the shorter of the two.
+    cut, whole = texts.index(_BRIDGE_CUT + "."), texts.index(_BRIDGE)
+    sets = masked_sets([texts[cut], texts[whole]], options.ngram)
+    a, b = (len(set(sets.raw(i).tolist())) for i in (0, 1))
+    inter = len(set(sets.raw(0).tolist()) & set(sets.raw(1).tolist()))
+    assert reuse.strength(inter, a, b, options.threshold, options.containment)[0] != reuse.NONE and a < b
+    assert (cut, whole) not in got
