@@ -14,7 +14,6 @@ from typing import cast
 import numpy as np
 
 from dedupe.core import evidence, reuse
-from dedupe.core.candidates import split_keys
 from dedupe.core.shingle import ShingleSets, ngrams, sorted_unique, unique_sets
 from dedupe.core.verify import set_intersections
 from dedupe.corpus import boilerplate as bp
@@ -117,13 +116,15 @@ def sentence_blocks(c: Corpus, options: Options, s: Shared) -> tuple[list[RawBlo
 
 
 def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
-                        exclude: np.ndarray) -> Callable[[], np.ndarray]:
+                        exclude: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
     """Starts the search for candidate copied sentences in ``pool``'s
     workers (its bands split between them) and returns what gives the
     pairs ``(copy, source)`` once they are found: LSH candidates over
     sentence signatures in documents of different clusters, the copy
     being the sentence of the later document in canonical order. ``exclude``
-    (boilerplate) is neither copy nor source."""
+    (boilerplate) is neither copy nor source; a sentence of a paragraph
+    that copies a whole paragraph (``covered``, given to what this
+    returns) is no copy again."""
     c = pool.shared.corpus
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para] & ~exclude)
     # In canonical order, so that a bucket over the fan-out cap links its
@@ -133,18 +134,28 @@ def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
     shares = [[ranges[i] for i in part.tolist()] for part in np.array_split(np.arange(len(ranges)), pool.jobs)]
     parts = [pool.submit(_sentence_keys, (items, share)) for share in shares if share]
 
-    def pairs() -> np.ndarray:
-        # Pairs (i, j), i < j, of positions in ``items``, which is in
-        # canonical order: j's document comes later (documents of different
-        # clusters are different documents), so j's sentence is the copy.
-        # Positions are compared on arrays the size of ``items``, and
-        # sentences looked up once at the end: a million paragraphs have
-        # ten million candidates, and every lookup of a pair in the
-        # sentence-sized arrays cost a second.
-        found = split_keys(merged_keys([part() for part in parts]), items.size)
+    def pairs(covered: np.ndarray) -> np.ndarray:
+        # Pairs of positions i < j in ``items``, which is in canonical
+        # order: j's document comes later (documents of different clusters
+        # are different documents), so j's sentence is the copy. A million
+        # paragraphs have ten million candidates: they are filtered
+        # against arrays the size of ``items`` (a lookup in the
+        # sentence-sized arrays cost a second), a slice of keys at a time,
+        # into rows written once. Whole-size temporaries, each touching
+        # fresh memory, took 1.7 s there; the slices' are reused.
+        keys = merged_keys([part() for part in parts])
         cluster = s.cluster_of[c.sent_doc[items]]
-        found = found[cluster[found[:, 0]] != cluster[found[:, 1]]]
-        return items[found[:, ::-1]]
+        uncovered = ~covered[c.sent_para[items]]
+        out = np.empty((keys.size, 2), dtype=np.int64)
+        n = 0
+        for lo in range(0, keys.size, PAIR_SLICE):
+            source, copy = np.divmod(keys[lo : lo + PAIR_SLICE], np.int64(items.size))
+            keep = (cluster[source] != cluster[copy]) & uncovered[copy]
+            m = int(np.count_nonzero(keep))
+            out[n : n + m, 0] = items[copy[keep]]
+            out[n : n + m, 1] = items[source[keep]]
+            n += m
+        return out[:n]
 
     return pairs
 
@@ -154,23 +165,20 @@ def _sentence_keys(a: Analyzed, task: tuple[np.ndarray, list[tuple[int, int]]]) 
     return band_keys(a.corpus.sent_bands, items, ranges)
 
 
-def copied_sentences(pool: ForkedPool[Analyzed], options: Options, covered: np.ndarray,
-                     pairs: np.ndarray) -> list[Match]:
+def copied_sentences(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -> list[Match]:
     """Runs of sentences copied from another document, with light edits,
     merges, drops and reorderings (:mod:`dedupe.core.reuse`): the
     candidate ``pairs`` (:func:`sentence_candidates`) verified on exact
-    shingle sets and merged into passages. Sentences of paragraphs that
-    copy a whole paragraph (``covered``) are not copies again.
+    shingle sets and merged into passages.
 
     Each sentence of a candidate is shingled once, in ``pool``'s workers,
     in document order, so that each document is read once; the pairs are
     then judged a chunk at a time: on their sets here, and those the sets
-    call copies on the evidence rule in the workers. Judging each chunk's pairs from
-    their texts cost a million-paragraph scan 10 of its 14 seconds in
-    this stage: hub sentences are in many chunks, so their documents were
-    read and their sentences shingled again and again."""
+    call copies on the evidence rule in the workers. Judging each chunk's
+    pairs from their texts cost a million-paragraph scan 10 of its 14
+    seconds in this stage: hub sentences are in many chunks, so their
+    documents were read and their sentences shingled again and again."""
     c = pool.shared.corpus
-    pairs = pairs[~covered[c.sent_para[pairs[:, 0]]]]
     if pairs.size == 0:
         return []
     found = _verified(pool, options, pairs)
@@ -229,6 +237,8 @@ def _verified(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -
 #: bounded however many candidates the LSH finds (a corpus of a million
 #: paragraphs has millions of them, almost all not copies).
 VERIFY_CHUNK = 500_000
+#: Candidate sentence pairs filtered at a time, as keys.
+PAIR_SLICE = 1 << 20
 #: Characters of documents a worker holds at a time while it shingles
 #: their candidate sentences.
 SHINGLE_CHARS = 32_000_000

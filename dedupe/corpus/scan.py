@@ -326,7 +326,7 @@ def cross_document(c: Corpus, options: Options, so: ScanOptions, spool: Spool,
         sent_blocks, sent_bp = sentence_blocks(c, options, shared)
         candidates = sentence_candidates(pool, options, shared, sent_bp)
         para_matches, covered = copied_paragraphs(c, options, shared)
-        sent_matches = copied_sentences(pool, options, covered, candidates())
+        sent_matches = copied_sentences(pool, options, candidates(covered))
     return Found(rank, clusters, raw_blocks + sent_blocks, para_matches + sent_matches, cand.templates)
 
 
