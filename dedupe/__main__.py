@@ -1,5 +1,3 @@
-import sys
+from dedupe.cli import run
 
-from dedupe.cli import main
-
-sys.exit(main())
+run()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import errno
+import gc
 import json
 import multiprocessing
 import os
@@ -635,6 +636,16 @@ def _unraisable(previous: Callable[[Any], object], args: Any) -> None:
     if args.exc_type is not None and issubclass(args.exc_type, MemoryError):
         _out_of_memory(at_once=True)
     previous(args)
+
+
+def run() -> NoReturn:
+    """The ``dedupe`` command: :func:`main`, then exit with its code."""
+    code = main()
+    # The interpreter's last collection at exit walks every object the
+    # command made, and the process is about to end: frozen, they are not
+    # walked (20-30 ms of a 20 MB scan).
+    gc.freeze()
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
