@@ -1,10 +1,11 @@
 /* The per-character and per-shingle loops of dedupe.core.shingle,
  * dedupe.core.segment (sentences, the paragraphs of plain text),
  * dedupe.core.signature, dedupe.core.candidates (band keys, bucket
- * pairs), dedupe.core.structure and dedupe.core.verify, compiled: the same arithmetic as the numpy and
- * regular-expression implementations (which stay the reference; tests
- * compare the two exactly), in one pass over each array or str instead of
- * a dozen, and for a whole batch of texts or spans per call.
+ * pairs), dedupe.core.structure and dedupe.core.verify, compiled: the
+ * same arithmetic as the numpy and regular-expression implementations
+ * (which stay the reference; tests compare the two exactly), in one pass
+ * over each array or str instead of a dozen, and for a whole batch of
+ * texts or spans per call.
  *
  * Every function takes its inputs and its preallocated outputs as objects
  * with the buffer protocol (numpy arrays) and returns a count, so no
@@ -937,15 +938,20 @@ static PyObject *span_counts(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(sp.n);
 }
 
+/* Whether text[i:e) starts with the ASCII word w of len characters. */
+static int starts_with(int kind, const void *data, Py_ssize_t i, Py_ssize_t e, const char *w, Py_ssize_t len) {
+    if (e - i < len)
+        return 0;
+    for (Py_ssize_t k = 0; k < len; k++)
+        if (RD(i + k) != (Py_UCS4)(unsigned char)w[k])
+            return 0;
+    return 1;
+}
+
 /* Whether the ``len`` characters before position i of a str, and after
  * position a, are ``s``. */
 static int ends_with(int kind, const void *data, Py_ssize_t a, Py_ssize_t i, const char *s, Py_ssize_t len) {
-    if (i - a < len)
-        return 0;
-    for (Py_ssize_t k = 0; k < len; k++)
-        if (PyUnicode_READ(kind, data, i - len + k) != (Py_UCS4)(unsigned char)s[k])
-            return 0;
-    return 1;
+    return i - a >= len && starts_with(kind, data, i - len, i, s, len);
 }
 
 /* Whether a non-prose span can contain position i (character c) of the
@@ -1128,16 +1134,6 @@ static Py_ssize_t line_end(int kind, const void *data, Py_ssize_t i, Py_ssize_t 
 static int blank_line(int kind, const void *data, Py_ssize_t i, Py_ssize_t e) {
     for (; i < e; i++)
         if (!Py_UNICODE_ISSPACE(RD(i)))
-            return 0;
-    return 1;
-}
-
-/* Whether the text from i starts with the ASCII word w. */
-static int starts_with(int kind, const void *data, Py_ssize_t i, Py_ssize_t e, const char *w, Py_ssize_t len) {
-    if (e - i < len)
-        return 0;
-    for (Py_ssize_t k = 0; k < len; k++)
-        if (RD(i + k) != (Py_UCS4)(unsigned char)w[k])
             return 0;
     return 1;
 }

@@ -197,8 +197,9 @@ def copied_sentences(pool: ForkedPool[Analyzed], options: Options, pairs: np.nda
 
 
 def _verified(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -> list[tuple[reuse.Part, float]]:
-    """Every pair ``(copy, source)`` of sentences that :func:`verdicts`
-    finds copied, as a part of a passage with its similarity."""
+    """Every pair ``(copy, source)`` of sentences that their sets
+    (:func:`by_sets`) and the evidence rule (:func:`evidence_of`) find
+    copied, as a part of a passage with its similarity."""
     c = pool.shared.corpus
     # The sentences of the pairs, sorted: marked rather than sorted (ten
     # million pairs at a million paragraphs, a second to sort).
@@ -220,15 +221,14 @@ def _verified(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -
         held = chunk[strong.at]
         shares = np.array_split(np.arange(len(held)), pool.jobs if pool.parallel else 1)
         judged = list(pool.map(_evidence_task, ((held[k], strong.shorter[k]) for k in shares)))
-        v = strong.verdicts(len(chunk), np.concatenate([j[0] for j in judged]),
-                            np.concatenate([j[1] for j in judged]))
+        stands = np.concatenate([j[0] for j in judged])
+        weights = np.concatenate([j[1] for j in judged])[stands]
         # Python objects only for the few pairs that are copies.
-        hit = np.flatnonzero(v.strength != reuse.NONE)
         found += [
             (reuse.Part(x, int(c.sent_doc[y]), y, strength, bool(c.sent_long[x] and c.sent_long[y]), weight,
                         bool(c.sent_key[x] == c.sent_key[y])), sim)
-            for (x, y), strength, sim, weight in zip(chunk[hit].tolist(), v.strength[hit].tolist(),
-                                                     v.similarity[hit].tolist(), v.weight[hit].tolist())
+            for (x, y), strength, sim, weight in zip(held[stands].tolist(), strong.strength[stands].tolist(),
+                                                     strong.similarity[stands].tolist(), weights.tolist())
         ]
     return found
 
@@ -281,17 +281,16 @@ def _evidence_task(shared: Analyzed, task: tuple[np.ndarray, np.ndarray]) -> tup
     """:func:`evidence_of` of pairs of sentences, read here (in a worker)."""
     pairs, shorter = task
     units = sorted_unique(pairs.ravel())
-    text = _sentence_texts(shared, units, np.arange(units.size))
-    return evidence_of(text, np.searchsorted(units, pairs), shorter)
+    return evidence_of(_sentence_texts(shared, units), np.searchsorted(units, pairs), shorter)
 
 
-def _sentence_texts(shared: Analyzed, units: np.ndarray, positions: np.ndarray) -> dict[int, str]:
-    """The texts of the sentences ``units[positions]`` (``positions``
-    sorted, so in document order), by position: each document read once."""
-    c, chosen = shared.corpus, units[positions]
-    texts, which = _documents_of(shared, chosen)
-    return {i: texts[d][a:b] for i, d, a, b in zip(positions.tolist(), which.tolist(),
-                                                    c.sent_start[chosen].tolist(), c.sent_end[chosen].tolist())}
+def _sentence_texts(shared: Analyzed, units: np.ndarray) -> list[str]:
+    """The texts of the sentences ``units`` (sorted, so in document
+    order), each document read once."""
+    c = shared.corpus
+    texts, which = _documents_of(shared, units)
+    return [texts[d][a:b] for d, a, b in zip(which.tolist(), c.sent_start[units].tolist(),
+                                             c.sent_end[units].tolist())]
 
 
 def _documents_of(shared: Analyzed, sentences: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -380,8 +379,9 @@ def by_sets(sets: ShingleSets, pairs: np.ndarray, options: Options) -> BySets:
                   size_a[kept] < size_b[kept])
 
 
-def evidence_of(text: Mapping[int, str], pairs: np.ndarray, shorter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each pair ``(copy, source)`` of keys of ``text``: whether the
+def evidence_of(text: Mapping[int, str] | Sequence[str], pairs: np.ndarray,
+                shorter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair ``(copy, source)`` of places in ``text``: whether the
     evidence rule lets it stand (no number, path or negation differs,
     :func:`evidence.conflict`; ``shorter`` says the copy is the shorter),
     and the weighted tokens of the shorter text."""
