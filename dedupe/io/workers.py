@@ -25,7 +25,6 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, TypeVar
 
 from dedupe.errors import WorkerError
-from dedupe.io import parcels
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -62,8 +61,7 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
 
 
 class _Executor:
-    """A process pool that turns a dead worker into :class:`WorkerError`,
-    its results sent back as parcels (their arrays through shared memory).
+    """A process pool that turns a dead worker into :class:`WorkerError`.
 
     An executor, not ``multiprocessing.Pool``: a Pool replaces a worker
     that dies (the kernel's OOM killer) and waits forever for its task,
@@ -72,23 +70,20 @@ class _Executor:
     def __init__(self, jobs: int, context: Any, initializer: Callable[..., None] | None = None,
                  initargs: tuple = ()) -> None:
         self.jobs = jobs
-        self._folder = parcels.make_folder()
         self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)
 
-    def submit(self, fn: Callable[..., R], *args: Any) -> Callable[[], R]:
-        """Start ``fn(*args)``; call what this returns for its result."""
-        future: Future[parcels.Parcel] = self._pool.submit(parcels.packed_call, self._folder, fn, *args)
-        return lambda: future.result().open()
+    def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
+        return self._pool.submit(fn, *args)
 
     def in_order(self, fn: Callable[..., R], items: Iterable[T], *args: Any) -> Iterator[R]:
         """``fn(item, *args)`` in input order, at most two items per worker in flight."""
-        pending: deque[Callable[[], R]] = deque()
+        pending: deque[Future[R]] = deque()
         for item in items:
-            pending.append(self.submit(fn, item, *args))
+            pending.append(self._pool.submit(fn, item, *args))
             while len(pending) >= 2 * self.jobs:
-                yield pending.popleft()()
+                yield pending.popleft().result()
         while pending:
-            yield pending.popleft()()
+            yield pending.popleft().result()
 
     def __enter__(self) -> _Executor:
         return self
@@ -108,7 +103,6 @@ class _Executor:
                 process.terminate()
         # Waiting after an error could hang: the error goes on at once.
         self._pool.shutdown(wait=kind is None, cancel_futures=True)
-        parcels.remove_folder(self._folder)
         if isinstance(exc, BrokenProcessPool):
             raise WorkerError() from exc
 
@@ -138,7 +132,8 @@ class ForkedPool(Generic[S]):
         """Start ``fn(shared, item)``; call what this returns for its result."""
         if self._pool is None:
             return lambda: fn(self.shared, item)
-        return self._pool.submit(_call, item, fn)
+        future = self._pool.submit(_call, item, fn)
+        return future.result
 
     def map(self, fn: Callable[[S, T], R], items: Iterable[T]) -> Iterator[R]:
         """``fn(shared, item)`` for each item, in input order, at most two
