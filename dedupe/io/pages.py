@@ -15,6 +15,9 @@ The command line turns the advice off for its own process (and so for
 its forked workers); a program that imports the library keeps numpy's
 setting unless it calls :func:`small_pages` itself. An explicit
 ``NUMPY_MADVISE_HUGEPAGE`` in the environment always wins.
+
+The command line also keeps freed memory for reuse
+(:func:`reuse_freed_memory`), where the C library is glibc.
 """
 
 from __future__ import annotations
@@ -35,3 +38,41 @@ def small_pages() -> bool:
         return False
     setter(False)
     return True
+
+
+#: glibc's ``mallopt`` parameters (``malloc.h``).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+#: Blocks up to this size come from the heap, and are reused once freed.
+HEAP_BLOCK = 32 << 20
+#: Free memory at the top of the heap goes back to the system past this.
+HEAP_SLACK = 128 << 20
+
+
+def reuse_freed_memory() -> bool:
+    """Keep this process's freed blocks (and its forked workers') for
+    reuse, unless ``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``
+    or ``GLIBC_TUNABLES`` say what to do; whether it was changed.
+
+    By default glibc maps each block past a threshold of its own and
+    unmaps it when freed, and moves that threshold as blocks come and go,
+    so a scan's arrays kept meeting the kernel's page faults afresh, in
+    each worker too. Measured on the 20 MB benchmark corpus with two
+    workers (four interleaved runs each): 205,000 faults and 0.45 s of
+    system time before, 135,000 and 0.36 s with blocks up to
+    :data:`HEAP_BLOCK` taken from the heap and :data:`HEAP_SLACK` of free
+    memory kept there; the wall time fell from 1.54 to 1.51 s (one worker:
+    1.87 and 1.86 s), and at a million paragraphs from 19.2-19.5 to
+    19.0-19.2 s, for 2-4 % more peak memory. A long-lived program that
+    imports the library keeps glibc's defaults, which give memory back
+    sooner."""
+    if "MALLOC_MMAP_THRESHOLD_" in os.environ or "MALLOC_TRIM_THRESHOLD_" in os.environ \
+            or "malloc" in os.environ.get("GLIBC_TUNABLES", ""):
+        return False
+    import ctypes  # noqa: PLC0415  (only the command line pays for it)
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc: no such switch
+        return False
+    # musl has the function but no such switch: it returns 0.
+    return bool(mallopt(_M_MMAP_THRESHOLD, HEAP_BLOCK)) and bool(mallopt(_M_TRIM_THRESHOLD, HEAP_SLACK))

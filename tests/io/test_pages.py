@@ -1,6 +1,6 @@
-"""The command line turns numpy's huge-page advice off for its process,
-unless the environment says otherwise; importing the library changes
-nothing."""
+"""The command line turns numpy's huge-page advice off for its process
+and keeps freed memory for reuse, unless the environment says otherwise;
+importing the library changes neither."""
 
 from __future__ import annotations
 
@@ -46,3 +46,47 @@ def test_importing_the_library_leaves_numpy_as_it_was():
 @pytest.mark.parametrize("value, advised", [("1", "True"), ("0", "False")])
 def test_the_environment_variable_wins(value, advised):
     assert _advised_after(_RUN_CLI, value) == advised
+
+
+# Prints whether a 20 MB array, made after the given code ran, was mapped
+# on its own (glibc's default for blocks past its threshold) rather than
+# taken from the heap, where a freed block is reused without new faults.
+_HEAP_PROBE = """
+import ctypes
+import numpy as np
+{code}
+
+class Info(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+                 "fordblks", "keepcost")]
+
+info = ctypes.CDLL(None).mallinfo2
+info.restype = Info
+before = info().hblks
+a = np.ones(20 << 17)
+print(info().hblks > before)
+"""
+
+
+def _mapped_on_its_own_after(code: str, env: dict[str, str]) -> str:
+    import ctypes
+
+    if not hasattr(ctypes.CDLL(None), "mallinfo2"):
+        pytest.skip("the C library is not glibc 2.33 or later")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_") and k != "GLIBC_TUNABLES"}
+    out = subprocess.run([sys.executable, "-c", _HEAP_PROBE.format(code=code)], cwd=ROOT, env={**clean, **env},
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()[-1]
+
+
+def test_the_command_line_takes_large_blocks_from_the_heap_to_reuse_them():
+    assert _mapped_on_its_own_after("import dedupe; dedupe.scan(['a text of some words here'])", {}) == "True"
+    assert _mapped_on_its_own_after(_RUN_CLI, {}) == "False"
+
+
+@pytest.mark.parametrize("name, value", [("MALLOC_MMAP_THRESHOLD_", "131072"),
+                                         ("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=131072")])
+def test_the_c_librarys_own_settings_win(name, value):
+    assert _mapped_on_its_own_after(_RUN_CLI, {name: value}) == "True"
