@@ -45,7 +45,7 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 #: Blocks up to this size come from the heap, and are reused once freed.
 HEAP_BLOCK = 32 << 20
 #: Free memory at the top of the heap goes back to the system past this.
-HEAP_SLACK = 128 << 20
+HEAP_SLACK = 32 << 20
 
 
 def reuse_freed_memory() -> bool:
@@ -57,14 +57,14 @@ def reuse_freed_memory() -> bool:
     unmaps it when freed, and moves that threshold as blocks come and go,
     so a scan's arrays kept meeting the kernel's page faults afresh, in
     each worker too. Measured on the 20 MB benchmark corpus with two
-    workers (four interleaved runs each): 205,000 faults and 0.45 s of
-    system time before, 135,000 and 0.36 s with blocks up to
+    workers (four interleaved runs each): 213,000 faults and 0.49 s of
+    system time before, 134,000 and 0.37 s with blocks up to
     :data:`HEAP_BLOCK` taken from the heap and :data:`HEAP_SLACK` of free
-    memory kept there; the wall time fell from 1.54 to 1.51 s (one worker:
-    1.87 and 1.86 s), and at a million paragraphs from 19.2-19.5 to
-    19.0-19.2 s, for 2-4 % more peak memory. A long-lived program that
-    imports the library keeps glibc's defaults, which give memory back
-    sooner."""
+    memory kept there; the wall time fell from 1.52 to 1.46 s (one worker,
+    and a check of 5,000 pages: unchanged). The peak memory of a scan or
+    check grows by 1-10 % (the heaps of the main process and of each
+    worker keep what they freed). A long-lived program that imports the
+    library keeps glibc's defaults, which give memory back sooner."""
     if "MALLOC_MMAP_THRESHOLD_" in os.environ or "MALLOC_TRIM_THRESHOLD_" in os.environ \
             or "malloc" in os.environ.get("GLIBC_TUNABLES", ""):
         return False
