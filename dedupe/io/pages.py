@@ -72,7 +72,7 @@ def reuse_freed_memory() -> bool:
 
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc: no such switch
+    except (OSError, AttributeError, TypeError):  # not glibc (Windows has no process handle): no such switch
         return False
     # musl has the function but no such switch: it returns 0.
     return bool(mallopt(_M_MMAP_THRESHOLD, HEAP_BLOCK)) and bool(mallopt(_M_TRIM_THRESHOLD, HEAP_SLACK))

@@ -90,3 +90,20 @@ def test_the_command_line_takes_large_blocks_from_the_heap_to_reuse_them():
                                          ("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=131072")])
 def test_the_c_librarys_own_settings_win(name, value):
     assert _mapped_on_its_own_after(_RUN_CLI, {name: value}) == "True"
+
+
+@pytest.mark.parametrize("library", [object(), None])
+def test_without_glibcs_switch_the_command_goes_on_unchanged(monkeypatch, library):
+    import ctypes
+
+    from dedupe.io.pages import reuse_freed_memory
+
+    def load(name):
+        if library is None:  # as on Windows, which has no handle for the process itself
+            raise TypeError("expected str, bytes or os.PathLike object, not NoneType")
+        return library  # as on macOS: a C library without mallopt
+
+    for name in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(ctypes, "CDLL", load)
+    assert reuse_freed_memory() is False
