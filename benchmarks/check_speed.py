@@ -144,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(HERE.parent))
+    from _data import compile_sources  # noqa: PLC0415  (beside this script)
+
     import dedupe
+
+    compile_sources()
 
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "docs"

@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", default=None, help="where to keep generated inputs (default: a temporary folder)")
     ap.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
     args = ap.parse_args(argv)
+    from _data import compile_sources  # noqa: PLC0415  (beside this script)
+
+    compile_sources()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="dedupe-memory-"))
     work.mkdir(parents=True, exist_ok=True)
     dedupe = [sys.executable, "-m", "dedupe"]

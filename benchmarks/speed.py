@@ -367,6 +367,7 @@ def whole_scans(megabytes: float, runs: int, seed: int, limit: int | None, have_
     beside it the rensa and datasketch pipelines over the corpus's
     paragraphs, each a whole process too (one run)."""
     rows = []
+    _data.compile_sources()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
         info = write_corpus(path, megabytes, seed, limit)
