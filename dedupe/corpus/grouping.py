@@ -138,10 +138,45 @@ def doc_rank(ids: list[str], lengths: np.ndarray, keep: str,
 
 def unit_rank(doc_rank: np.ndarray, doc: np.ndarray, start: np.ndarray) -> np.ndarray:
     """Paragraphs or sentences in canonical order: by their document's
-    rank, then by position."""
+    rank, then by position (ties in input order)."""
+    if doc.size and _in_document_order(doc, start) and _distinct(doc_rank):
+        return _rank_by_runs(doc_rank, doc)
+    return unit_rank_by_sort(doc_rank, doc, start)
+
+
+def unit_rank_by_sort(doc_rank: np.ndarray, doc: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """:func:`unit_rank` by sorting, for units in any order (the reference)."""
     rank = np.empty(doc.size, dtype=np.int64)
     rank[np.lexsort((start, doc_rank[doc]))] = np.arange(doc.size, dtype=np.int64)
     return rank
+
+
+def _in_document_order(doc: np.ndarray, start: np.ndarray) -> bool:
+    """Units grouped by document, documents ascending, positions ascending
+    within each: how a corpus holds its paragraphs and sentences."""
+    same = doc[1:] == doc[:-1]
+    return bool(np.all(doc[1:] >= doc[:-1]) and np.all(~same | (start[1:] >= start[:-1])))
+
+
+def _distinct(doc_rank: np.ndarray) -> bool:
+    """No two documents share a rank (a permutation, as :func:`doc_rank` gives)."""
+    n = doc_rank.size
+    return bool(n == 0 or (doc_rank.min() >= 0 and doc_rank.max() < n and np.bincount(doc_rank).max() == 1))
+
+
+def _rank_by_runs(doc_rank: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """:func:`unit_rank` of units in document order: each document's run
+    of units keeps its order and moves, whole, to where its rank puts it.
+    At a million paragraphs, sorting the units took 0.12 s for the
+    paragraphs and 0.55 s for the sentences, in the main process while
+    the workers waited; ordering the runs takes 0.01 and 0.04 s."""
+    n = doc.size
+    first = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]])
+    length = np.diff(np.r_[first, n])
+    order = np.argsort(doc_rank[doc[first]])
+    canonical_first = np.empty(first.size, dtype=np.int64)
+    canonical_first[order] = np.cumsum(length[order]) - length[order]
+    return np.repeat(canonical_first - first, length) + np.arange(n, dtype=np.int64)
 
 
 def runs(canonical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

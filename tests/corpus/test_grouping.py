@@ -1,0 +1,67 @@
+"""Canonical order of a corpus's units: ordering documents' runs of units
+gives what sorting every unit gives, and units in any other order are
+sorted."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.corpus import grouping
+from dedupe.corpus.grouping import unit_rank, unit_rank_by_sort
+
+
+@st.composite
+def corpus_units(draw, order: str = "corpus"):
+    """(doc_rank, doc, start): units of documents as a corpus holds them
+    (by document, by position), ``"within"`` their documents shuffled, or
+    ``"shuffled"`` all; positions may repeat within a document."""
+    n_docs = draw(st.integers(1, 12))
+    counts = draw(st.lists(st.integers(0, 6), min_size=n_docs, max_size=n_docs))
+    doc = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
+    steps = draw(st.lists(st.integers(0, 40), min_size=doc.size, max_size=doc.size))
+    start = np.zeros(doc.size, dtype=np.int64)
+    for i in range(doc.size):
+        start[i] = steps[i] + (start[i - 1] if i and doc[i - 1] == doc[i] else 0)
+    rank = np.array(draw(st.permutations(list(range(n_docs)))), dtype=np.int64)
+    if order != "corpus" and doc.size > 1:
+        perm = np.array(draw(st.permutations(list(range(doc.size)))), dtype=np.int64)
+        if order == "within":
+            perm = perm[np.argsort(doc[perm], kind="stable")]
+        doc, start = doc[perm], start[perm]
+    return rank, doc, start
+
+
+@settings(max_examples=200, deadline=None)
+@given(corpus_units())
+def test_ordering_documents_runs_equals_sorting_every_unit(units):
+    rank, doc, start = units
+    assert np.array_equal(unit_rank(rank, doc, start), unit_rank_by_sort(rank, doc, start))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["corpus", "within", "shuffled"]).flatmap(corpus_units), st.booleans())
+def test_units_out_of_order_or_shared_ranks_are_sorted(units, share):
+    rank, doc, start = units
+    if share and rank.size > 1:
+        rank = rank.copy()
+        rank[rank == rank.max()] = 0  # two documents of one rank: their units interleave by position
+    expected = unit_rank_by_sort(rank, doc, start)
+    got = unit_rank(rank, doc, start)
+    assert np.array_equal(got, expected)
+    # A rank is a place: each unit has its own.
+    assert sorted(got.tolist()) == list(range(doc.size))
+
+
+def test_a_corpus_in_document_order_takes_the_runs(monkeypatch):
+    rank = np.array([2, 0, 1], dtype=np.int64)
+    doc = np.array([0, 0, 1, 2, 2, 2], dtype=np.int64)
+    start = np.array([0, 10, 0, 0, 5, 9], dtype=np.int64)
+
+    def no_sort(*args):
+        raise AssertionError("sorted the units of a corpus in document order")
+
+    monkeypatch.setattr(grouping, "unit_rank_by_sort", no_sort)
+    # Document 1 (rank 0) first, then document 2, then document 0.
+    assert unit_rank(rank, doc, start).tolist() == [4, 5, 0, 1, 2, 3]
