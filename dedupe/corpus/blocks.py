@@ -22,7 +22,7 @@ import numpy as np
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus import templates as tp
 from dedupe.corpus.batches import HEADING, Corpus, Spool
-from dedupe.corpus.grouping import Grouped, near_groups, runs
+from dedupe.corpus.grouping import Grouped, distinct_counts, near_groups, runs
 
 #: (level, canonical unit, occurrences as (doc, start, end), documents)
 RawBlock = tuple[str, int, list[tuple[int, int, int]], int]
@@ -121,8 +121,7 @@ def candidate_blocks(c: Corpus, g: Grouped, need: int, templates: TemplateGroups
         g, forms = _regroup(g, templates.of), templates.forms
     if g.items.size == 0:
         return Candidates(g, np.zeros(0, np.int64), {})
-    canon_docs = np.unique(np.stack([g.canonical, c.para_doc[g.items]], axis=1), axis=0)
-    cans, counts = np.unique(canon_docs[:, 0], return_counts=True)
+    cans, counts = distinct_counts(g.canonical, c.para_doc[g.items])
     keep = counts >= need
     kept = dict(zip(cans[keep].tolist(), counts[keep].tolist()))
     return Candidates(g, cans[keep], kept, {k: v for k, v in forms.items() if k in kept})
@@ -136,8 +135,7 @@ def blocks(c: Corpus, cand: Candidates, cluster_of: np.ndarray, need: int) -> tu
     if cand.canonicals.size == 0:
         return para_bp, []
     sel = np.flatnonzero(np.isin(g.canonical, cand.canonicals))
-    pairs = np.unique(np.stack([g.canonical[sel], cluster_of[c.para_doc[g.items[sel]]]], axis=1), axis=0)
-    cans, distinct = np.unique(pairs[:, 0], return_counts=True)
+    cans, distinct = distinct_counts(g.canonical[sel], cluster_of[c.para_doc[g.items[sel]]])
     confirmed = cans[distinct >= need]
     sel = sel[np.isin(g.canonical[sel], confirmed)]
     para_bp[g.items[sel]] = True

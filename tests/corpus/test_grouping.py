@@ -65,3 +65,21 @@ def test_a_corpus_in_document_order_takes_the_runs(monkeypatch):
     monkeypatch.setattr(grouping, "unit_rank_by_sort", no_sort)
     # Document 1 (rank 0) first, then document 2, then document 0.
     assert unit_rank(rank, doc, start).tolist() == [4, 5, 0, 1, 2, 3]
+
+
+def _distinct_counts_by_rows(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rows = np.unique(np.stack([keys, values], axis=1), axis=0)
+    return np.unique(rows[:, 0], return_counts=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 40), st.integers(-3, 40)), max_size=60), st.booleans())
+def test_distinct_counts_are_those_of_the_unique_rows(pairs, huge):
+    keys = np.array([k for k, _ in pairs], dtype=np.int64)
+    values = np.array([v for _, v in pairs], dtype=np.int64)
+    if huge and keys.size:
+        keys = keys + (1 << 60)  # past what one integer per pair can hold: the rows are used
+    got = grouping.distinct_counts(keys, values)
+    expected = _distinct_counts_by_rows(keys, values) if keys.size else (np.zeros(0), np.zeros(0))
+    assert got[0].tolist() == expected[0].tolist()
+    assert got[1].tolist() == expected[1].tolist()
