@@ -179,6 +179,20 @@ def _rank_by_runs(doc_rank: np.ndarray, doc: np.ndarray) -> np.ndarray:
     return np.repeat(canonical_first - first, length) + np.arange(n, dtype=np.int64)
 
 
+def repeated(keys: np.ndarray, times: int) -> np.ndarray:
+    """A mask of the ``keys`` that occur at least ``times`` times."""
+    if keys.size == 0:
+        return np.zeros(0, dtype=bool)
+    ordered = np.sort(keys)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    counts = np.diff(np.r_[starts, ordered.size])
+    common = ordered[starts[counts >= times]]
+    if common.size == 0:
+        return np.zeros(keys.size, dtype=bool)
+    at = np.minimum(np.searchsorted(common, keys), common.size - 1)
+    return common[at] == keys
+
+
 def distinct_counts(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``keys``, sorted, and for each how many distinct
     ``values`` come with it (both integer arrays of one length).

@@ -19,7 +19,7 @@ from dedupe.core.verify import set_intersections
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Analyzed, Corpus
 from dedupe.corpus.blocks import RawBlock
-from dedupe.corpus.grouping import band_keys, band_ranges, merged_keys, near_groups, runs
+from dedupe.corpus.grouping import band_keys, band_ranges, merged_keys, near_groups, repeated, runs
 from dedupe.io.workers import ForkedPool
 from dedupe.options import Options
 
@@ -94,6 +94,11 @@ def sentence_blocks(c: Corpus, options: Options, s: Shared) -> tuple[list[RawBlo
     found: list[RawBlock] = []
     is_bp = np.zeros(c.sent_para.size, dtype=bool)
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para])
+    # A block needs its key in ``need`` documents, so in as many sentences;
+    # most keys are one sentence's, and they go before the sort by key and
+    # rank (at a million paragraphs that sort took 0.6 s of the main
+    # process while the workers waited).
+    items = items[repeated(c.sent_key[items], s.need)]
     if items.size == 0:
         return found, is_bp
     items = items[np.lexsort((s.sent_rank[items], c.sent_key[items]))]

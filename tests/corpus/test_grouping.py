@@ -83,3 +83,13 @@ def test_distinct_counts_are_those_of_the_unique_rows(pairs, huge):
     expected = _distinct_counts_by_rows(keys, values) if keys.size else (np.zeros(0), np.zeros(0))
     assert got[0].tolist() == expected[0].tolist()
     assert got[1].tolist() == expected[1].tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=50), st.integers(1, 4))
+def test_repeated_marks_the_keys_that_occur_often_enough(keys, times):
+    from collections import Counter
+
+    counts = Counter(keys)
+    got = grouping.repeated(np.array(keys, dtype=np.uint64), times)
+    assert got.tolist() == [counts[k] >= times for k in keys]
