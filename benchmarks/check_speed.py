@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(HERE.parent))
+    sys.path.insert(0, str(HERE))  # also when imported as a module, not run as a script
     from _data import compile_sources  # noqa: PLC0415  (beside this script)
 
     import dedupe

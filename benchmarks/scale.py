@@ -229,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", default=None, help="where to keep generated corpora (default: a temporary folder)")
     ap.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
     args = ap.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when imported as a module
     from _data import compile_sources  # noqa: PLC0415  (beside this script)
 
     compile_sources()
