@@ -93,3 +93,20 @@ def test_repeated_marks_the_keys_that_occur_often_enough(keys, times):
     counts = Counter(keys)
     got = grouping.repeated(np.array(keys, dtype=np.uint64), times)
     assert got.tolist() == [counts[k] >= times for k in keys]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text("abcé", max_size=3), max_size=20), st.sampled_from(["first", "longest"]),
+       st.sampled_from(["none", "empty", "some"]), st.data())
+def test_doc_rank_orders_by_length_seniority_then_id(ids, keep, ages, data):
+    import math
+
+    lengths = np.array(data.draw(st.lists(st.integers(0, 5), min_size=len(ids), max_size=len(ids))), dtype=np.int64)
+    seniority = None if ages == "none" else {} if ages == "empty" else {
+        i: float(data.draw(st.integers(0, 3))) for i in ids[::2]}
+    age = seniority or {}
+    order = sorted(range(len(ids)), key=lambda i: ((-int(lengths[i]),) if keep == "longest" else ())
+                   + (age.get(ids[i], math.inf), ids[i]))
+    expected = np.empty(len(ids), dtype=np.int64)
+    expected[np.array(order, dtype=np.int64)] = np.arange(len(ids))
+    assert grouping.doc_rank(ids, lengths, keep, seniority).tolist() == expected.tolist()
