@@ -6,6 +6,7 @@ Jaccard ``|A∩B| / |A∪B|`` finds near-duplicates; containment
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,15 +89,33 @@ def jaccard_pairs(sets: ShingleSets, pairs: np.ndarray) -> tuple[np.ndarray, np.
     return inter, size[a], size[b]
 
 
-def set_intersections(sets: ShingleSets, pairs: np.ndarray) -> np.ndarray:
+#: Pairs per thread below which :func:`set_intersections` stays on one.
+THREAD_PAIRS = 100_000
+
+
+def set_intersections(sets: ShingleSets, pairs: np.ndarray, threads: int = 1) -> np.ndarray:
     """``|A∩B|`` of every pair ``(a, b)`` of segments whose shingles are
     already sets (sorted, no repeats: :func:`dedupe.core.shingle.unique_sets`),
-    by merging the two sorted runs; :func:`jaccard_pairs` without its sort."""
+    by merging the two sorted runs; :func:`jaccard_pairs` without its sort.
+
+    With ``threads`` > 1 and enough pairs, slices of the pairs are merged
+    in as many threads at once (the kernel releases the interpreter lock);
+    the threads end before this returns, so a later fork stays safe
+    (:func:`dedupe.io.workers.start_method`)."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     if KERNEL is None:
         return jaccard_pairs(sets, pairs)[0]
     out = np.zeros(len(pairs), dtype=np.int64)
-    KERNEL.intersections(sets.hashes, sets.offsets, pairs, out)
+    threads = max(1, min(threads, len(pairs) // THREAD_PAIRS))
+    if threads == 1:
+        KERNEL.intersections(sets.hashes, sets.offsets, pairs, out)
+        return out
+    bounds = np.linspace(0, len(pairs), threads + 1).astype(np.int64).tolist()
+    with ThreadPoolExecutor(threads) as run:
+        done = [run.submit(KERNEL.intersections, sets.hashes, sets.offsets, pairs[a:b], out[a:b])
+                for a, b in zip(bounds[:-1], bounds[1:])]
+    for d in done:
+        d.result()  # an error in a thread is raised here
     return out
 
 

@@ -239,6 +239,31 @@ def test_set_intersections_equal_the_reference(seed, n, m):
     assert np.array_equal(sizes[pairs[:, 0]], size_a) and np.array_equal(sizes[pairs[:, 1]], size_b)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 200), st.integers(0, 400), st.integers(2, 5),
+       st.integers(1, 40))
+def test_set_intersections_in_threads_equal_those_in_one(seed, n, m, threads, per_thread):
+    """Slices of the pairs merged in threads, each written to its slice of
+    the result, give what one merge gives (and a thread's error is raised)."""
+    import threading
+
+    rng = np.random.default_rng(seed)
+    sets = sh.unique_sets(_random_sets(rng, n))
+    pairs = rng.integers(0, n, (m, 2))
+    before = threading.active_count()
+    old = verify.THREAD_PAIRS
+    verify.THREAD_PAIRS = per_thread
+    try:
+        threaded = verify.set_intersections(sets, pairs, threads)
+        if m >= 2 * per_thread:
+            with pytest.raises(ValueError):  # a pair past the sets fails in its thread
+                verify.set_intersections(sets, np.vstack([pairs, [[n, 0]]]), threads)
+    finally:
+        verify.THREAD_PAIRS = old
+    assert np.array_equal(threaded, verify.set_intersections(sets, pairs))
+    assert threading.active_count() == before  # none left behind to make a later fork unsafe
+
+
 def test_the_kernel_refuses_inconsistent_arrays():
     sets = sh.unique_sets(_random_sets(np.random.default_rng(1), 5))
     with pytest.raises(ValueError):
