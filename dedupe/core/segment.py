@@ -195,7 +195,7 @@ def paragraphs(text: str) -> list[Segment]:
     # lines, plain prose lines and ordered list items: the kernel reads
     # each in one call, and the segmenter takes 0.09 s there, not 0.21.
     return [Segment(s, e, "structure" if verdict == structure.MARKUP
-                    or (verdict == structure.UNDECIDED and structure.mostly_markup(text[s:e]))
+                    or (verdict == structure.UNDECIDED and structure.markup_by_expression(text[s:e]))
                     else "list_item" if item else "paragraph")
             for s, e, verdict, item in plain]
 

@@ -249,4 +249,13 @@ def mostly_markup(text: str) -> bool:
     verdict = KERNEL.markup_verdict(text, prose_table(), PROSE_SHARE)
     if verdict != UNDECIDED:
         return bool(verdict)
+    return markup_by_expression(text)
+
+
+def markup_by_expression(text: str) -> bool:
+    """:func:`mostly_markup` of a text the kernel's counts leave
+    ``UNDECIDED``: the non-prose expression removes what it matches, and
+    the share of what is left decides."""
+    if KERNEL is None:
+        return prose_share_regex(text) < PROSE_SHARE
     return _share(text, KERNEL.prose_counts, KERNEL.prose_counts(text, prose_table())) < PROSE_SHARE

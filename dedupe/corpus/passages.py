@@ -7,7 +7,7 @@ passage. A sentence repeated in enough documents is boilerplate instead."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -224,7 +224,7 @@ def _verified(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -
         # share it (in the main process it was a third of the stage on the
         # speed benchmark's 20 MB corpus).
         held = chunk[strong.at]
-        shares = np.array_split(np.arange(len(held)), pool.jobs if pool.parallel else 1)
+        shares = np.array_split(np.arange(len(held)), pool.jobs)
         judged = list(pool.map(_evidence_task, ((held[k], strong.shorter[k]) for k in shares)))
         stands = np.concatenate([j[0] for j in judged])
         weights = np.concatenate([j[1] for j in judged])[stands]
@@ -324,19 +324,10 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
     negations). The one check of copied sentences, on one machine and on
     Spark."""
     sets = unique_sets(bp.masked_sets(list(texts), options.ngram))
-    return verdicts(sets, pairs, lambda positions: {i: texts[i] for i in positions.tolist()}, options)
-
-
-def verdicts(sets: ShingleSets, pairs: np.ndarray, read: Callable[[np.ndarray], Mapping[int, str]],
-             options: Options) -> Verdicts:
-    """:func:`judge` of ``pairs`` of texts whose masked shingle sets,
-    sorted (:func:`dedupe.core.shingle.unique_sets`), are ``sets``;
-    ``read(positions)`` gives the texts at sorted ``positions``, asked for
-    only those of pairs the sets call copies, all at once."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     strong = by_sets(sets, pairs, options)
-    held = pairs[strong.at]
-    stands, weight = evidence_of(read(sorted_unique(held.ravel())) if held.size else {}, held, strong.shorter)
+    # The evidence rule reads only the texts of pairs the sets call copies.
+    stands, weight = evidence_of(texts, pairs[strong.at], strong.shorter)
     return strong.verdicts(len(pairs), stands, weight)
 
 
@@ -386,7 +377,7 @@ def by_sets(sets: ShingleSets, pairs: np.ndarray, options: Options, threads: int
                   size_a[kept] < size_b[kept])
 
 
-def evidence_of(text: Mapping[int, str] | Sequence[str], pairs: np.ndarray,
+def evidence_of(text: Sequence[str], pairs: np.ndarray,
                 shorter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each pair ``(copy, source)`` of places in ``text``: whether the
     evidence rule lets it stand (no number, path or negation differs,
