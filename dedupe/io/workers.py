@@ -71,6 +71,18 @@ class _Executor:
                  initargs: tuple = ()) -> None:
         self.jobs = jobs
         self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)
+        # Items and results pass through two pipes. A batch's result is
+        # about 2 MB: through Linux's default 64 KB pipe, that is some 35
+        # wake-ups of each side per result. With 1 MB, the 20 MB speed
+        # benchmark's two-worker scan switched context 1,300-1,900 times
+        # instead of 4,600-5,600, and took 1.27 s instead of 1.30 s
+        # (medians of six interleaved runs). The executor keeps the
+        # pipes private: if it ever stops, the default stays.
+        for queue, end in ((getattr(self._pool, "_call_queue", None), "_writer"),
+                           (getattr(self._pool, "_result_queue", None), "_reader")):
+            conn = getattr(queue, end, None)
+            if conn is not None:
+                widen_pipe(conn.fileno())
 
     def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
         return self._pool.submit(fn, *args)
@@ -165,6 +177,28 @@ def _adopt(shared: Any) -> None:
 
 def _call(item: Any, fn: Callable[[Any, Any], R]) -> R:
     return fn(_Adopted.shared, item)
+
+
+#: What :func:`widen_pipe` asks for: the most an unprivileged process
+#: may have on Linux unless the system was configured otherwise.
+PIPE_BYTES = 1 << 20
+
+
+def widen_pipe(fd: int, size: int = PIPE_BYTES) -> bool:
+    """Ask the system to let the pipe ``fd`` hold ``size`` bytes, where it
+    can (Linux); whether it does now. A refusal (another system, a user
+    past the system's limit on pipe memory, not a pipe) changes nothing."""
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only
+    except ImportError:
+        return False
+    setter = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setter is None:
+        return False
+    try:
+        return fcntl.fcntl(fd, setter, size) >= size
+    except OSError:
+        return False
 
 
 def may_start_workers() -> bool:

@@ -3,11 +3,12 @@ processes only when there is more work than the caller runs in process."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 
 import pytest
 
-from dedupe.io.workers import ordered_map
+from dedupe.io.workers import PIPE_BYTES, _Executor, ordered_map, widen_pipe
 
 
 def _pid_and_square(x: int, offset: int) -> tuple[int, int]:
@@ -160,3 +161,39 @@ def test_a_worker_of_the_callers_own_pool_runs_the_work_itself():
         mapped, forked, pid = outer.map(_both_pools_inside, [0])[0]
     assert mapped == [(pid, 0), (pid, 1), (pid, 4)]
     assert forked == [(pid, 4), (pid, 9)]
+
+
+def _big(n: int, _: int) -> bytes:
+    return bytes([n % 251]) * (3 << 20)
+
+
+def test_results_larger_than_a_pipe_arrive_whole_and_in_order():
+    out = list(ordered_map(_big, range(6), 2, 0))
+    assert [len(b) for b in out] == [3 << 20] * 6
+    assert [b[0] for b in out] == list(range(6)) and all(b == b[:1] * len(b) for b in out)
+
+
+def _pipe_size(fd: int) -> int:
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("the size of a pipe is a Linux setting")
+    return fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+
+
+def test_a_pipe_is_widened_and_other_files_are_left_alone(tmp_path):
+    r, w = os.pipe()
+    try:
+        _pipe_size(r)
+        assert widen_pipe(w)
+        assert _pipe_size(r) >= PIPE_BYTES
+    finally:
+        os.close(r)
+        os.close(w)
+    with open(tmp_path / "plain", "wb") as fh:
+        assert not widen_pipe(fh.fileno())
+
+
+def test_the_pools_pipes_hold_a_whole_batch_result():
+    with _Executor(2, multiprocessing.get_context("fork")) as pool:
+        ends = [pool._pool._call_queue._writer, pool._pool._result_queue._reader]
+        assert [_pipe_size(c.fileno()) >= PIPE_BYTES for c in ends] == [True, True]
