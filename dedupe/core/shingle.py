@@ -146,6 +146,17 @@ class ShingleSets:
         return sorted_unique(self.raw(i))
 
 
+def filled(buffer: np.ndarray, n: int) -> np.ndarray:
+    """The first ``n`` items of ``buffer``, which the kernel filled: it
+    is made as large as the most the kernel may write. Shrunk where it
+    lies (a ``realloc``) instead of copied out, which touched every page
+    of a fresh array: stage 1 of the 20 MB speed benchmark took 0.52
+    CPU s instead of 0.54. ``buffer`` must be a fresh array of this module's, with no
+    view of it anywhere."""
+    buffer.resize(n, refcheck=False)
+    return buffer
+
+
 def sorted_unique(values: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """``np.unique(values)`` by sorting. numpy 2.3+ answers ``np.unique``
     on integers with a hash table, which measures 6-20x slower than a sort
@@ -174,7 +185,7 @@ def unique_sets(sets: ShingleSets) -> ShingleSets:
     out = np.empty(sets.hashes.size, dtype=np.uint64)
     offsets = np.zeros(len(sets) + 1, dtype=np.int64)
     n = KERNEL.unique_sets(sets.hashes, sets.offsets, out, offsets)
-    return ShingleSets(out[:n].copy(), offsets, sets.tokens, sets.keys)
+    return ShingleSets(filled(out, n), offsets, sets.tokens, sets.keys)
 
 
 def unique_sets_numpy(sets: ShingleSets) -> ShingleSets:
@@ -263,7 +274,7 @@ def _kernel_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     th = np.empty(cp.size, dtype=np.uint64)
     tok_off = np.zeros(max(len(texts), 1) + 1, dtype=np.int64)
     n = KERNEL.tokens(cp, tables().classes, _CHAR_POW, int(_SEED), th, tok_off)  # type: ignore[union-attr]
-    return th[:n].copy(), tok_off[: len(texts) + 1]
+    return filled(th, n), tok_off[: len(texts) + 1]
 
 
 def token_hashes_numpy(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -343,7 +354,7 @@ def span_stream(texts: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.
     tok_off = np.zeros(doc.size + 1, dtype=np.int64)
     n = KERNEL.span_tokens(texts, doc, starts, ends, repl, digit, t.mapped, t.classes, _CHAR_POW, int(_SEED),
                            th, tok_off)
-    return th[:n].copy(), tok_off
+    return filled(th, n), tok_off
 
 
 def shingle(texts: Sequence[str], ngram: int = 3) -> ShingleSets:
@@ -365,7 +376,7 @@ def ngrams(th: np.ndarray, tok_off: np.ndarray, ngram: int = 3) -> ShingleSets:
     out = np.empty(th.size, dtype=np.uint64)
     offsets = np.zeros(tok_off.size, dtype=np.int64)
     n = KERNEL.ngrams(th, tok_off, _GRAM_MUL, ngram, out, offsets)
-    return ShingleSets(out[:n].copy(), offsets, np.diff(tok_off), _sequence_keys(th, tok_off))
+    return ShingleSets(filled(out, n), offsets, np.diff(tok_off), _sequence_keys(th, tok_off))
 
 
 def ngrams_numpy(th: np.ndarray, tok_off: np.ndarray, ngram: int = 3) -> ShingleSets:
