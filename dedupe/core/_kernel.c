@@ -1564,6 +1564,213 @@ static PyObject *intersections(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(m);
 }
 
+/* XXH3-64 with the default seed and secret, as the published xxHash
+ * specification describes it: the same digest as xxhash.xxh3_64, which
+ * keys every paragraph and sentence by its token sequence. Here a whole
+ * batch of sequences is keyed in one call; through Python it was one call
+ * per unit, 7 % of stage 1. */
+static const uint8_t XXH3_SECRET[192] = {
+    0xb8, 0xfe, 0x6c, 0x39, 0x23, 0xa4, 0x4b, 0xbe, 0x7c, 0x01, 0x81, 0x2c, 0xf7, 0x21, 0xad, 0x1c,
+    0xde, 0xd4, 0x6d, 0xe9, 0x83, 0x90, 0x97, 0xdb, 0x72, 0x40, 0xa4, 0xa4, 0xb7, 0xb3, 0x67, 0x1f,
+    0xcb, 0x79, 0xe6, 0x4e, 0xcc, 0xc0, 0xe5, 0x78, 0x82, 0x5a, 0xd0, 0x7d, 0xcc, 0xff, 0x72, 0x21,
+    0xb8, 0x08, 0x46, 0x74, 0xf7, 0x43, 0x24, 0x8e, 0xe0, 0x35, 0x90, 0xe6, 0x81, 0x3a, 0x26, 0x4c,
+    0x3c, 0x28, 0x52, 0xbb, 0x91, 0xc3, 0x00, 0xcb, 0x88, 0xd0, 0x65, 0x8b, 0x1b, 0x53, 0x2e, 0xa3,
+    0x71, 0x64, 0x48, 0x97, 0xa2, 0x0d, 0xf9, 0x4e, 0x38, 0x19, 0xef, 0x46, 0xa9, 0xde, 0xac, 0xd8,
+    0xa8, 0xfa, 0x76, 0x3f, 0xe3, 0x9c, 0x34, 0x3f, 0xf9, 0xdc, 0xbb, 0xc7, 0xc7, 0x0b, 0x4f, 0x1d,
+    0x8a, 0x51, 0xe0, 0x4b, 0xcd, 0xb4, 0x59, 0x31, 0xc8, 0x9f, 0x7e, 0xc9, 0xd9, 0x78, 0x73, 0x64,
+    0xea, 0xc5, 0xac, 0x83, 0x34, 0xd3, 0xeb, 0xc3, 0xc5, 0x81, 0xa0, 0xff, 0xfa, 0x13, 0x63, 0xeb,
+    0x17, 0x0d, 0xdd, 0x51, 0xb7, 0xf0, 0xda, 0x49, 0xd3, 0x16, 0x55, 0x26, 0x29, 0xd4, 0x68, 0x9e,
+    0x2b, 0x16, 0xbe, 0x58, 0x7d, 0x47, 0xa1, 0xfc, 0x8f, 0xf8, 0xb8, 0xd1, 0x7a, 0xd0, 0x31, 0xce,
+    0x45, 0xcb, 0x3a, 0x8f, 0x95, 0x16, 0x04, 0x28, 0xaf, 0xd7, 0xfb, 0xca, 0xbb, 0x4b, 0x40, 0x7e,
+};
+#define XP32_1 0x9E3779B1ULL
+#define XP32_2 0x85EBCA77ULL
+#define XP32_3 0xC2B2AE3DULL
+#define XP64_1 0x9E3779B185EBCA87ULL
+#define XP64_2 0xC2B2AE3D27D4EB4FULL
+#define XP64_3 0x165667B19E3779F9ULL
+#define XP64_4 0x85EBCA77C2B2AE63ULL
+#define XP64_5 0x27D4EB2F165667C5ULL
+#define XPMX1 0x165667919E3779F9ULL
+#define XPMX2 0x9FB21C651E98DF25ULL
+#define XBLOCK 1024 /* 16 stripes of 64 bytes: (192 - 64) / 8 stripes a block */
+
+/* Bytes read as little-endian words whatever the machine's order: the
+ * digest is of the bytes. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FROM_LE64(x) __builtin_bswap64(x)
+#define FROM_LE32(x) __builtin_bswap32(x)
+#else
+#define FROM_LE64(x) (x)
+#define FROM_LE32(x) (x)
+#endif
+
+static inline uint64_t le64(const uint8_t *p) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return FROM_LE64(x);
+}
+
+static inline uint32_t le32(const uint8_t *p) {
+    uint32_t x;
+    memcpy(&x, p, 4);
+    return FROM_LE32(x);
+}
+
+static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+static inline uint64_t bswap64(uint64_t x) {
+    uint64_t y = 0;
+    for (int i = 0; i < 8; i++, x >>= 8)
+        y = (y << 8) | (x & 0xFF);
+    return y;
+}
+
+/* The low and high words of a * b: four 32-bit products, so that no
+ * 128-bit type is needed. */
+static inline void mul128(uint64_t a, uint64_t b, uint64_t *lo, uint64_t *hi) {
+    uint64_t al = a & 0xFFFFFFFFu, ah = a >> 32, bl = b & 0xFFFFFFFFu, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (lh & 0xFFFFFFFFu) + (hl & 0xFFFFFFFFu);
+    *lo = (mid << 32) | (ll & 0xFFFFFFFFu);
+    *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+static inline uint64_t fold128(uint64_t a, uint64_t b) {
+    uint64_t lo, hi;
+    mul128(a, b, &lo, &hi);
+    return lo ^ hi;
+}
+
+static inline uint64_t x3_avalanche(uint64_t x) {
+    x ^= x >> 37;
+    x *= XPMX1;
+    return x ^ (x >> 32);
+}
+
+static inline uint64_t x64_avalanche(uint64_t x) {
+    x ^= x >> 33;
+    x *= XP64_2;
+    x ^= x >> 29;
+    x *= XP64_3;
+    return x ^ (x >> 32);
+}
+
+static inline uint64_t mix16(const uint8_t *d, const uint8_t *s) {
+    return fold128(le64(d) ^ le64(s), le64(d + 8) ^ le64(s + 8));
+}
+
+static uint64_t xxh3_short(const uint8_t *p, size_t len) {
+    const uint8_t *s = XXH3_SECRET;
+    if (len > 8) {
+        uint64_t lo = (le64(s + 24) ^ le64(s + 32)) ^ le64(p);
+        uint64_t hi = (le64(s + 40) ^ le64(s + 48)) ^ le64(p + len - 8);
+        return x3_avalanche(len + bswap64(lo) + hi + fold128(lo, hi));
+    }
+    if (len >= 4) {
+        uint64_t v = (le64(s + 8) ^ le64(s + 16)) ^ ((uint64_t)le32(p + len - 4) | ((uint64_t)le32(p) << 32));
+        v ^= rotl64(v, 49) ^ rotl64(v, 24);
+        v *= XPMX2;
+        v ^= (v >> 35) + len;
+        v *= XPMX2;
+        return v ^ (v >> 28);
+    }
+    if (len > 0) {
+        uint32_t c = (uint32_t)p[len - 1] | ((uint32_t)len << 8) | ((uint32_t)p[0] << 16) |
+                     ((uint32_t)p[len >> 1] << 24);
+        return x64_avalanche((uint64_t)(le32(s) ^ le32(s + 4)) ^ c);
+    }
+    return x64_avalanche(le64(s + 56) ^ le64(s + 64));
+}
+
+static uint64_t xxh3_mid(const uint8_t *p, size_t len) {
+    const uint8_t *s = XXH3_SECRET;
+    uint64_t acc = len * XP64_1;
+    if (len <= 128) {
+        for (size_t i = 0; i <= (len - 1) >> 5; i++)
+            acc += mix16(p + 16 * i, s + 32 * i) + mix16(p + len - 16 * (i + 1), s + 32 * i + 16);
+        return x3_avalanche(acc);
+    }
+    for (size_t i = 0; i < 8; i++)
+        acc += mix16(p + 16 * i, s + 16 * i);
+    acc = x3_avalanche(acc);
+    for (size_t i = 8; i < len >> 4; i++)
+        acc += mix16(p + 16 * i, s + 16 * (i - 8) + 3);
+    return x3_avalanche(acc + mix16(p + len - 16, s + 119));
+}
+
+static inline void accumulate(uint64_t *acc, const uint8_t *stripe, const uint8_t *s) {
+    for (int i = 0; i < 8; i++) {
+        uint64_t data = le64(stripe + 8 * i), key = data ^ le64(s + 8 * i);
+        acc[i ^ 1] += data;
+        acc[i] += (key & 0xFFFFFFFFu) * (key >> 32);
+    }
+}
+
+static uint64_t xxh3_long(const uint8_t *p, size_t len) {
+    const uint8_t *s = XXH3_SECRET;
+    uint64_t acc[8] = {XP32_3, XP64_1, XP64_2, XP64_3, XP64_4, XP32_2, XP64_5, XP32_1};
+    size_t blocks = (len - 1) / XBLOCK;
+    for (size_t b = 0; b < blocks; b++) {
+        for (size_t n = 0; n < XBLOCK / 64; n++)
+            accumulate(acc, p + b * XBLOCK + 64 * n, s + 8 * n);
+        for (int i = 0; i < 8; i++)
+            acc[i] = (acc[i] ^ (acc[i] >> 47) ^ le64(s + 128 + 8 * i)) * XP32_1;
+    }
+    size_t rest = len - blocks * XBLOCK;
+    for (size_t n = 0; n < (rest - 1) / 64; n++)
+        accumulate(acc, p + blocks * XBLOCK + 64 * n, s + 8 * n);
+    accumulate(acc, p + len - 64, s + 121);
+    uint64_t result = len * XP64_1;
+    for (int i = 0; i < 4; i++)
+        result += fold128(acc[2 * i] ^ le64(s + 11 + 16 * i), acc[2 * i + 1] ^ le64(s + 19 + 16 * i));
+    return x3_avalanche(result);
+}
+
+static uint64_t xxh3_64(const uint8_t *p, size_t len) {
+    if (len <= 16)
+        return xxh3_short(p, len);
+    return len <= 240 ? xxh3_mid(p, len) : xxh3_long(p, len);
+}
+
+MULTIVERSION
+static void xxh3_many(const uint8_t *data, const int64_t *off, Py_ssize_t m, uint64_t *out) {
+    for (Py_ssize_t i = 0; i < m; i++)
+        out[i] = xxh3_64(data + off[i], (size_t)(off[i + 1] - off[i]));
+}
+
+/* xxh3_slices(data, offsets, out) -> slices
+ *
+ * out[i] = XXH3-64 of the bytes data[offsets[i]:offsets[i+1]] (uint8
+ * data, int64 byte offsets). */
+static PyObject *xxh3_slices(PyObject *self, PyObject *args) {
+    PyObject *o[3];
+    Py_buffer v[3] = {{0}};
+    if (!PyArg_ParseTuple(args, "OOO", &o[0], &o[1], &o[2]))
+        return NULL;
+    static const char *names[3] = {"data", "offsets", "out"};
+    static const Py_ssize_t size[3] = {1, 8, 8};
+    if (get_all(o, v, 3, size, 2, names) < 0)
+        return NULL;
+    const uint8_t *data = v[0].buf;
+    const int64_t *off = v[1].buf;
+    uint64_t *out = v[2].buf;
+    Py_ssize_t m = N(v[1]) - 1;
+    int bad = m < 0 || N(v[2]) != m || (m >= 0 && (off[0] < 0 || off[m] > v[0].len));
+    for (Py_ssize_t i = 0; !bad && i < m; i++)
+        bad = off[i + 1] < off[i];
+    if (bad) {
+        release(v, 3);
+        PyErr_SetString(PyExc_ValueError, "xxh3_slices: inconsistent sizes or offsets out of order");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    xxh3_many(data, off, m, out);
+    Py_END_ALLOW_THREADS
+    release(v, 3);
+    return PyLong_FromSsize_t(m);
+}
+
 static PyMethodDef methods[] = {
     {"script_counts", script_counts, METH_VARARGS, "Words and space-less-script characters of a str."},
     {"masked_unsafe", masked_unsafe, METH_VARARGS, "Which spans, masked, need the full Unicode normalization."},
@@ -1581,6 +1788,7 @@ static PyMethodDef methods[] = {
     {"minhash_oph", minhash_oph, METH_VARARGS, "Densified one-permutation MinHash signatures."},
     {"band_keys", band_keys, METH_VARARGS, "LSH band keys of uint32 signatures."},
     {"bucket_pairs", bucket_pairs, METH_VARARGS, "Keys of the pairs of members sharing a label."},
+    {"xxh3_slices", xxh3_slices, METH_VARARGS, "XXH3-64 digests of many slices of one buffer."},
     {NULL, NULL, 0, NULL},
 };
 

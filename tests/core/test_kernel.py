@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -264,6 +265,28 @@ def test_set_intersections_in_threads_equal_those_in_one(seed, n, m, threads, pe
     assert threading.active_count() == before  # none left behind to make a later fork unsafe
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=3000), st.lists(st.integers(0, 3000), max_size=8))
+def test_xxh3_of_slices_equals_the_xxhash_package(data, cuts):
+    # Every length from empty to several 1 KB blocks: each of the
+    # algorithm's size classes (0, 1-3, 4-8, 9-16, 17-128, 129-240, more).
+    bounds = np.array(sorted({0, len(data), *(min(c, len(data)) for c in cuts)}), dtype=np.int64)
+    out = np.zeros(bounds.size - 1, dtype=np.uint64)
+    assert sh.KERNEL.xxh3_slices(np.frombuffer(data, dtype=np.uint8), bounds, out) == bounds.size - 1
+    assert out.tolist() == [xxhash.xxh3_64_intdigest(data[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 400), max_size=12), st.integers(0, 2**32 - 1))
+def test_sequence_keys_equal_the_reference(counts, seed):
+    off = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=off[1:])
+    th = np.random.default_rng(seed).integers(0, 2**64, int(off[-1]), dtype=np.uint64, endpoint=False)
+    keys = sh.sequence_keys(th, off)
+    assert keys.dtype == np.uint64
+    assert np.array_equal(keys, sh.sequence_keys_xxhash(th, off))
+
+
 def test_the_kernel_refuses_inconsistent_arrays():
     sets = sh.unique_sets(_random_sets(np.random.default_rng(1), 5))
     with pytest.raises(ValueError):
@@ -271,6 +294,10 @@ def test_the_kernel_refuses_inconsistent_arrays():
     with pytest.raises(ValueError):
         sh.KERNEL.unique_sets(sets.hashes, np.array([0, 3, 1], dtype=np.int64), np.zeros(9, np.uint64),
                               np.zeros(3, np.int64))
+    data = np.zeros(8, dtype=np.uint8)
+    for bounds in ([0, 9], [4, 2], [-1, 3]):  # past the end, backwards, before the start
+        with pytest.raises(ValueError):
+            sh.KERNEL.xxh3_slices(data, np.array(bounds, dtype=np.int64), np.zeros(1, np.uint64))
 
 
 _CHILD = """
@@ -282,7 +309,8 @@ for _ in range(3):  # three calls, one notice
     sets = shingle.shingle(texts, 3)
     out = [sets.hashes.tolist(), sets.offsets.tolist(), signature.minhash(sets, 64, 3).tolist(),
            signature.minhash_oph(sets, 64, 3).tolist(), [shingle.script_counts(t) for t in texts],
-           [structure.prose_share(t) for t in texts], shingle.unique_sets(sets).hashes.tolist()]
+           [structure.prose_share(t) for t in texts], shingle.unique_sets(sets).hashes.tolist(),
+           sets.keys.tolist()]
 print(json.dumps([shingle.KERNEL is None, out]))
 """
 
@@ -299,7 +327,8 @@ def test_the_numpy_fallback_gives_the_same_results_with_one_notice(pure):
     sets = sh.shingle(texts, 3)
     assert out == [sets.hashes.tolist(), sets.offsets.tolist(), sig.minhash(sets, 64, 3).tolist(),
                    sig.minhash_oph(sets, 64, 3).tolist(), [list(sh.script_counts(t)) for t in texts],
-                   [structure.prose_share(t) for t in texts], sh.unique_sets(sets).hashes.tolist()]
+                   [structure.prose_share(t) for t in texts], sh.unique_sets(sets).hashes.tolist(),
+                   sets.keys.tolist()]
     notices = [line for line in run.stderr.splitlines() if "numpy implementation" in line]
     assert fallback is (pure == "1")
     assert notices == ([f"dedupe: {sh.PURE_ENV} is set; using the slower numpy implementation"] if pure == "1" else [])
