@@ -14,7 +14,7 @@ import numpy as np
 
 from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import long_spans
-from dedupe.core.segment import paragraphs, sentence_spans
+from dedupe.core.segment import sentence_spans, spans
 from dedupe.core.shingle import ShingleSets, ngrams, tables, unique_sets
 from dedupe.core.signature import EMPTY, minhash
 from dedupe.core.structure import prose_table
@@ -142,9 +142,9 @@ def _layout(texts: list[str], cfg: BatchConfig) -> _Layout:
     for d, text in enumerate(texts):
         before = len(found)
         # Structure (captions, includes, comments, admonitions ...) is
-        # never a copied passage nor boilerplate.
-        found.extend((d, seg.start, seg.end, seg.kind == "heading") for seg in paragraphs(text)
-                     if seg.kind in bp.KINDS and (seg.kind == "heading" or not seg.protected))
+        # never a copied passage nor boilerplate: only headings, paragraphs
+        # and list items are.
+        found.extend((d, s, e, kind == "heading") for s, e, kind in spans(text) if kind in bp.KINDS)
         doc_paras[d] = len(found) - before
     table = np.array(found, dtype=np.int64).reshape(-1, 4)
     para_doc, para_start, para_end = table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy()

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from dedupe.core import segment
 from dedupe.core.segment import lines, paragraphs, sentences
-from tests.strategies import span_arrays, spans_of
+from tests.strategies import document, span_arrays, spans_of
 
 
 @contextlib.contextmanager
@@ -202,3 +202,11 @@ def test_text_the_kernel_leaves_to_the_block_by_block_path(text):
     # underline: the block-by-block path reads them, with the same result.
     assert segment.KERNEL.plain_paragraphs(text, segment.structure.prose_table(), 0.4) is None
     assert paragraphs(text) == segment._paragraphs_by_lines(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(document(), st.text(max_size=200)))
+def test_spans_are_the_paragraphs_as_tuples(text):
+    # The corpus scan reads spans(), the rest of the library paragraphs():
+    # plain text (the kernel's path) and Markdown (the general one) alike.
+    assert segment.spans(text) == [(s.start, s.end, s.kind) for s in paragraphs(text)]
