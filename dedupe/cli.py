@@ -13,7 +13,6 @@ import argparse
 import difflib
 import errno
 import gc
-import json
 import multiprocessing
 import os
 import sys
@@ -42,6 +41,7 @@ from dedupe.index.index import Index, add_paths
 from dedupe.io.columnar import write_results
 from dedupe.io.pages import reuse_freed_memory, small_pages
 from dedupe.io.progress import Progress
+from dedupe.io.records import to_json
 from dedupe.io.textio import check_writable, read_text, same_file, text_name, write_atomic
 from dedupe.io.walk import source_entries, source_files
 from dedupe.options import Options, ScanOptions, SourceOptions, add_arguments, from_flags
@@ -316,7 +316,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     progress.close()
     if args.report:
         data = reports[0] if len(files) == 1 else {"files": reports}
-        write_atomic(args.report, json.dumps({"version": 1, **data}, ensure_ascii=False, indent=2) + "\n")
+        write_atomic(args.report, to_json({"version": 1, **data}) + "\n")
     if (args.in_place or args.diff) and not args.quiet:
         verb = "would change" if args.diff else "changed"
         print(f"dedupe: {verb} {changed} of {len(files)} file(s), {removed_chars:,} characters removed",
@@ -439,7 +439,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.save_boilerplate:
         save_model(result.boilerplate_model(), args.save_boilerplate)
     if args.format == "json":
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(to_json(result.to_dict()))
     else:
         sys.stdout.write(format_text(result, args.top))
     sys.stdout.flush()
@@ -489,7 +489,7 @@ def _warn(msg: str) -> None:
 
 
 def _print_json(data: dict) -> None:
-    print(json.dumps({"version": 1, **data}, ensure_ascii=False, indent=2))
+    print(to_json({"version": 1, **data}))
 
 
 def _index_add(index: Index, args: argparse.Namespace, config: Config) -> int:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from dedupe.check.findings import Finding, relative
 from dedupe.errors import InputError
+from dedupe.io.records import to_json
 from dedupe.io.textio import parse_json, write_atomic
 
 VERSION = 1
@@ -135,5 +136,5 @@ def write(path: str | os.PathLike, findings: Iterable[Finding]) -> int:
     root = os.path.dirname(os.path.abspath(path))
     rows = entries(findings, root)
     doc = {"version": VERSION, "findings": rows}
-    write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(path, to_json(doc) + "\n")
     return sum(r["count"] for r in rows)

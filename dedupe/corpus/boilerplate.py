@@ -21,7 +21,6 @@ files, without templates, are still read.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from dedupe.core.shingle import ShingleSets, property_runs, shingle, span_stream
 from dedupe.core.tidy import delete_spans
 from dedupe.corpus import templates as tp
 from dedupe.errors import InputError
+from dedupe.io.records import to_json
 from dedupe.io.textio import parse_json, write_atomic
 from dedupe.options import BOILERPLATE_THRESHOLD, Options
 
@@ -199,7 +199,7 @@ def model_from_blocks(blocks: Iterable[Any], ngram: int = NGRAM, threshold: floa
 
 
 def save_model(model: BoilerplateModel, path: str | Path) -> None:
-    write_atomic(path, json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    write_atomic(path, to_json(model.to_dict()) + "\n")
 
 
 def load_model(path: str | Path) -> BoilerplateModel:

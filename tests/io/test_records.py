@@ -1,15 +1,17 @@
 """Result records as JSON-ready dicts: records and dataclasses as dicts,
-tuples as lists, floats rounded, at any depth; everything else as it is."""
+tuples as lists, floats rounded, at any depth; everything else as it is.
+And JSON text: what ``json`` writes with an indent of two, byte for byte."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe.io.records import DIGITS, Record, plain
+from dedupe.io.records import DIGITS, Record, plain, to_json
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,46 @@ def test_plain_keeps_values_it_has_no_rule_for():
     token = Token("x")
     assert plain(token) is token
     assert plain((1, 2.123456789, "a")) == [1, round(2.123456789, DIGITS), "a"]
+
+
+# What the commands write, and what they never should but json accepts or
+# refuses in its own way: other key types, NaN and infinities, subclasses
+# of str, int and float, surrogates and control characters in strings.
+class _Text(str):
+    pass
+
+
+class _Number(int):
+    pass
+
+
+_keys = st.one_of(st.text(max_size=8), st.integers(-5, 5), st.floats(allow_nan=False), st.booleans(), st.none())
+_leaves = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(), st.text(),
+    st.text(max_size=4).map(_Text), st.integers(-9, 9).map(_Number),
+)
+_values = st.recursive(
+    _leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.lists(inner, max_size=5).map(tuple),
+        st.dictionaries(st.text(max_size=8), inner, max_size=5), st.dictionaries(_keys, inner, max_size=3),
+    ),
+    max_leaves=30,
+)
+
+
+@given(_values)
+def test_json_text_is_what_json_writes(value):
+    expected = json.dumps(value, ensure_ascii=False, indent=2)
+    assert to_json(value) == expected
+
+
+def test_json_refuses_what_json_refuses():
+    loop: list = []
+    loop.append(loop)
+    for value in ({"a": {1, 2}}, {(1, 2): "tuple key"}, [object()], loop):
+        with pytest.raises((TypeError, ValueError)) as ours:
+            to_json(value)
+        with pytest.raises((TypeError, ValueError)) as theirs:
+            json.dumps(value, ensure_ascii=False, indent=2)
+        assert type(ours.value) is type(theirs.value)

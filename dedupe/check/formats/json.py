@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
+
+from dedupe.io.records import to_json
 
 if TYPE_CHECKING:
     from dedupe.check.findings import CheckReport
 
 
 def render_json(report: "CheckReport") -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    return to_json(report.to_dict())

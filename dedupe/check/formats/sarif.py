@@ -12,7 +12,6 @@ markers, are emitted with ``suppressions`` rather than dropped.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -21,6 +20,7 @@ from urllib.parse import quote
 
 from dedupe._version import __version__
 from dedupe.check.rules import RULES
+from dedupe.io.records import to_json
 
 if TYPE_CHECKING:
     from dedupe.check.findings import CheckReport, Finding
@@ -129,4 +129,4 @@ def to_sarif(report: "CheckReport") -> dict[str, Any]:
 
 
 def render_sarif(report: "CheckReport") -> str:
-    return json.dumps(to_sarif(report), ensure_ascii=False, indent=2)
+    return to_json(to_sarif(report))
