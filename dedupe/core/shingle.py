@@ -151,8 +151,8 @@ def filled(buffer: np.ndarray, n: int) -> np.ndarray:
     is made as large as the most the kernel may write. Shrunk where it
     lies (a ``realloc``) instead of copied out, which touched every page
     of a fresh array: stage 1 of the 20 MB speed benchmark took 0.52
-    CPU s instead of 0.54. ``buffer`` must be a fresh array of this module's, with no
-    view of it anywhere."""
+    CPU s instead of 0.54. ``buffer`` must be a fresh array of this
+    module's, with no view of it anywhere."""
     buffer.resize(n, refcheck=False)
     return buffer
 
