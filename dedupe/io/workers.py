@@ -91,7 +91,7 @@ class _Executor:
         """``fn(item, *args)`` in input order, at most two items per worker in flight."""
         pending: deque[Future[R]] = deque()
         for item in items:
-            pending.append(self._pool.submit(fn, item, *args))
+            pending.append(self.submit(fn, item, *args))
             while len(pending) >= 2 * self.jobs:
                 yield pending.popleft().result()
         while pending:
