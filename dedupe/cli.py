@@ -665,6 +665,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     threading.excepthook = partial(_thread_failed, previous_hook)
     sys.unraisablehook = partial(_unraisable, previous_unraisable)
     try:
+        return _run(args)
+    finally:
+        threading.excepthook, sys.unraisablehook = previous_hook, previous_unraisable
+        threading.stack_size(previous_stack)
+        if _ERROR_LINE.locked():  # the next command called in this process reports its own
+            _ERROR_LINE.release()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command ``args`` names, with what it raises turned into one
+    line on standard error and a documented exit code."""
+    try:
         return _COMMANDS[args.command](args)
     except WorkerError as exc:
         # A broken pool's threads and pipes can fail once more while the
@@ -702,8 +714,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dedupe: interrupted", file=sys.stderr)
         return 130
-    finally:
-        threading.excepthook, sys.unraisablehook = previous_hook, previous_unraisable
-        threading.stack_size(previous_stack)
-        if _ERROR_LINE.locked():  # the next command called in this process reports its own
-            _ERROR_LINE.release()

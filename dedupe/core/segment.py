@@ -229,17 +229,7 @@ def _paragraphs_by_lines(text: str) -> list[Segment]:
         s, e = _strip(text, starts[0], ends[fm - 1])
         out.append(Segment(s, e, "front_matter"))
     blocks = list(_blocks(texts, fm))
-    # Blank-line style when some blank line sits between two prose lines.
-    blank_style = False
-    seen_prose = pending_blank = False
-    for kind, _, _ in blocks:
-        if kind == "blank":
-            pending_blank = seen_prose
-        elif kind in ("prose", "list_item"):
-            if pending_blank:
-                blank_style = True
-                break
-            seen_prose = True
+    blank_style = _blank_line_style(blocks)
     current: list[int] | None = None  # [kind_is_list, first, last]
     current_kind = ""
 
@@ -282,6 +272,20 @@ def _paragraphs_by_lines(text: str) -> list[Segment]:
             out.append(Segment(s, e, kind))
     flush()
     return out
+
+
+def _blank_line_style(blocks: list[tuple[str, int, int]]) -> bool:
+    """Whether paragraphs are separated by blank lines: some blank line
+    sits between two prose lines (else each prose line is a paragraph)."""
+    seen_prose = pending_blank = False
+    for kind, _, _ in blocks:
+        if kind == "blank":
+            pending_blank = seen_prose
+        elif kind in ("prose", "list_item"):
+            if pending_blank:
+                return True
+            seen_prose = True
+    return False
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -246,29 +246,13 @@ def scan(
     t0 = time.perf_counter()
     cfg = BatchConfig.for_options(opts, so)
     skipped: list[Skipped] = []
-    seen_ids: set[str] = set()
-
-    def docs() -> Iterator[Document]:
-        for item in as_documents(documents, strict):
-            if isinstance(item, Skipped):
-                skipped.append(item)
-                continue
-            if item.id in seen_ids:
-                reason = "duplicate document id; only the first is scanned"
-                if strict:
-                    raise InputError(f"{item.id}: {reason}")
-                skipped.append(Skipped(item.id, reason))
-                continue
-            seen_ids.add(item.id)
-            yield item
-
     spool = Spool()
     try:
         ids: list[str] = []
         lengths: list[int] = []
         sizes: list[int] = []
-        batches = run_batches(batch_stream(docs(), spool, ids, lengths, sizes, progress), cfg, so.jobs)
-        seen_ids.clear()
+        docs = _unique_documents(documents, strict, skipped)
+        batches = run_batches(batch_stream(docs, spool, ids, lengths, sizes, progress), cfg, so.jobs)
         if progress is not None:
             progress.stage("grouping")
         corpus = merge_batches(batches, ids, lengths, cfg)
@@ -281,6 +265,25 @@ def scan(
         if progress is not None:
             progress.close()
     return result
+
+
+def _unique_documents(documents: Iterable[Any], strict: bool, skipped: list[Skipped]) -> Iterator[Document]:
+    """The documents of ``documents`` to scan: what cannot be read, and
+    each document whose id came before, goes to ``skipped`` (with
+    ``strict``, raises :class:`InputError`)."""
+    seen: set[str] = set()
+    for item in as_documents(documents, strict):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        if item.id in seen:
+            reason = "duplicate document id; only the first is scanned"
+            if strict:
+                raise InputError(f"{item.id}: {reason}")
+            skipped.append(Skipped(item.id, reason))
+            continue
+        seen.add(item.id)
+        yield item
 
 
 @dataclass(frozen=True)

@@ -252,8 +252,30 @@ class Index:
         opts = self._query_options(options)
         q = _analyze([("", text)], opts, self._banding)[0]
         lines = LineIndex(text)
-
         eligible = np.flatnonzero(q.units["tokens"] >= opts.min_tokens)
+        doc_cands, unit_cands = self._candidates(q, eligible, exclude)
+        # An identical text is a near-duplicate even without prose to
+        # shingle (only code, say); an empty one is a copy of nothing.
+        same = [d for d in self._storage.ids_with_hash(q.content_hash) if d != exclude] if text.strip() else []
+        wanted = doc_cands | set(same) | {d for c in unit_cands.values() for d, _ in c}
+        records = self._storage.get_many(wanted)
+
+        out: list[IndexMatch] = []
+        whole = (0, len(text), 1, len(lines))
+        for d, sim in _near_duplicates(q, doc_cands, same, records, opts.threshold):
+            rec = records[d]
+            out.append(IndexMatch("near-duplicate", *whole, sim, IndexedSpan(d, 0, rec.length, 1, rec.lines)))
+        passages = _passages(q, eligible, unit_cands, records, opts, boilerplate_docs, text)
+        for start, end, sim, span in passages:
+            out.append(IndexMatch("copied-passage", start, end, lines.line(start), lines.line(max(start, end - 1)), sim, span))
+        return out
+
+    def _candidates(self, q: DocumentRecord, eligible: np.ndarray,
+                    exclude: str | None) -> tuple[set[str], dict[int, list[tuple[str, int]]]]:
+        """The indexed documents sharing LSH bands with the whole of ``q``,
+        and for each of its ``eligible`` units the indexed units sharing
+        bands with it: the likeliest first (most shared bands, then by
+        id), at most :data:`MAX_DOCUMENTS` and :data:`MAX_CANDIDATES`."""
         unit_keys: dict[int, list[int]] = {}
         for u in eligible.tolist():
             for key in q.unit_bands[u].tolist():
@@ -271,36 +293,11 @@ class Index:
                 for u in unit_keys.get(key, ()):
                     hits = unit_hits.setdefault(u, {})
                     hits[(doc, unit)] = hits.get((doc, unit), 0) + 1
-        # Most shared bands first (the likeliest matches), then by id.
         doc_cands = set(sorted(doc_hits, key=lambda d: (-doc_hits[d], d))[:MAX_DOCUMENTS])
         unit_cands = {
             u: sorted(hits, key=lambda c: (-hits[c], c))[:MAX_CANDIDATES] for u, hits in unit_hits.items()
         }
-        # An identical text is a near-duplicate even without prose to
-        # shingle (only code, say); an empty one is a copy of nothing.
-        same = [d for d in self._storage.ids_with_hash(q.content_hash) if d != exclude] if text.strip() else []
-        wanted = doc_cands | set(same) | {d for c in unit_cands.values() for d, _ in c}
-        records = self._storage.get_many(wanted)
-
-        out: list[IndexMatch] = []
-        whole = (0, len(text), 1, len(lines))
-        near: dict[str, float] = {d: 1.0 for d in same if d in records}
-        if q.shingles.size:
-            for d in sorted(doc_cands - set(near)):
-                rec = records.get(d)
-                if rec is None or rec.shingles.size == 0:
-                    continue
-                jac = compare(q.shingles, rec.shingles).jaccard
-                if jac >= opts.threshold:
-                    near[d] = jac
-        for d, sim in sorted(near.items(), key=lambda kv: (-kv[1], kv[0])):
-            rec = records[d]
-            out.append(IndexMatch("near-duplicate", *whole, sim, IndexedSpan(d, 0, rec.length, 1, rec.lines)))
-
-        passages = _passages(q, eligible, unit_cands, records, opts, boilerplate_docs, text)
-        for start, end, sim, span in passages:
-            out.append(IndexMatch("copied-passage", start, end, lines.line(start), lines.line(max(start, end - 1)), sim, span))
-        return out
+        return doc_cands, unit_cands
 
     def with_shingling(self, asked: Options) -> Options:
         """``asked`` with this index's shingling (``ngram``, ``num_perm``,
@@ -389,7 +386,7 @@ def _analyze(docs: list[tuple[str, str]], options: Options, banding: tuple[int, 
     """Everything the index keeps of each ``(id, text)``, built on the
     shared stages: one shingling call and one MinHash call for the whole
     batch (every unit of every document, plus each document's set)."""
-    bands, rows = banding
+    bands = banding[0]
     spans = [_units(text) for _, text in docs]
     sets = shingle([text[s:e] for (_, text), sp in zip(docs, spans) for s, e, _, _ in sp], options.ngram)
     uniques: list[list[np.ndarray]] = []
@@ -402,24 +399,14 @@ def _analyze(docs: list[tuple[str, str]], options: Options, banding: tuple[int, 
         paras = [u for u, (_, _, _, is_sentence) in zip(mine, sp) if not is_sentence and u.size]
         doc_sets.append(np.unique(np.concatenate(paras)) if paras else np.zeros(0, np.uint64))
     # Signatures of all units, then of all documents, in one pass.
-    everything = [u for mine in uniques for u in mine] + doc_sets
-    sizes = np.array([u.size for u in everything], dtype=np.int64)
-    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
-    hashes = np.concatenate(everything) if everything else np.zeros(0, np.uint64)
-    batch = ShingleSets(hashes, offsets, sizes, np.zeros(sizes.size, np.uint64))
-    keys = band_keys(minhash(batch, options.num_perm, options.seed), bands, rows)
+    keys = _band_keys([u for mine in uniques for u in mine] + doc_sets, options, banding)
     n_units = flat_index
     out = []
     flat_index = 0
     for d, ((doc_id, text), sp, mine) in enumerate(zip(docs, spans, uniques)):
         lines = LineIndex(text)
         keep = [i for i in range(len(sp)) if sets.tokens[flat_index + i] > 0]
-        units = np.zeros(len(keep), dtype=UNIT_DTYPE)
-        for row, i in enumerate(keep):
-            s, e, para, is_sentence = sp[i]
-            g = flat_index + i
-            units[row] = (s, e, lines.line(s), lines.line(max(s, e - 1)), para, is_sentence, int(sets.tokens[g]), int(sets.keys[g]))
+        units = _unit_table(sp, keep, lines, sets, flat_index)
         unit_offsets = np.zeros(len(keep) + 1, dtype=np.int64)
         np.cumsum([mine[i].size for i in keep], out=unit_offsets[1:])
         doc_set = doc_sets[d]
@@ -439,6 +426,45 @@ def _analyze(docs: list[tuple[str, str]], options: Options, banding: tuple[int, 
         )
         flat_index += len(sp)
     return out
+
+
+def _band_keys(sets: list[np.ndarray], options: Options, banding: tuple[int, int]) -> np.ndarray:
+    """The LSH band keys of each of ``sets`` (sorted unique shingles)."""
+    sizes = np.array([u.size for u in sets], dtype=np.int64)
+    offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    hashes = np.concatenate(sets) if sets else np.zeros(0, np.uint64)
+    batch = ShingleSets(hashes, offsets, sizes, np.zeros(sizes.size, np.uint64))
+    return band_keys(minhash(batch, options.num_perm, options.seed), *banding)
+
+
+def _unit_table(spans: list[tuple[int, int, int, int]], keep: list[int], lines: LineIndex, sets: ShingleSets,
+                first: int) -> np.ndarray:
+    """The rows of :data:`UNIT_DTYPE` of one document's units ``keep``
+    (positions in its ``spans``; theirs in ``sets`` start at ``first``)."""
+    units = np.zeros(len(keep), dtype=UNIT_DTYPE)
+    for row, i in enumerate(keep):
+        s, e, para, is_sentence = spans[i]
+        g = first + i
+        units[row] = (s, e, lines.line(s), lines.line(max(s, e - 1)), para, is_sentence, int(sets.tokens[g]), int(sets.keys[g]))
+    return units
+
+
+def _near_duplicates(q: DocumentRecord, cands: set[str], same: list[str], records: dict[str, DocumentRecord],
+                     threshold: float) -> list[tuple[str, float]]:
+    """The indexed documents ``q`` near-duplicates, most similar first:
+    those with its content hash (``same``), and the candidates whose
+    exact Jaccard similarity with it is at least ``threshold``."""
+    near: dict[str, float] = {d: 1.0 for d in same if d in records}
+    if q.shingles.size:
+        for d in sorted(cands - set(near)):
+            rec = records.get(d)
+            if rec is None or rec.shingles.size == 0:
+                continue
+            jac = compare(q.shingles, rec.shingles).jaccard
+            if jac >= threshold:
+                near[d] = jac
+    return sorted(near.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _best(
