@@ -46,7 +46,6 @@ from dedupe.corpus.batches import (
     Corpus,
     Spool,
     batch_stream,
-    merge_batches,
     pool_jobs,
     run_batches,
 )
@@ -252,11 +251,10 @@ def scan(
         lengths: list[int] = []
         sizes: list[int] = []
         docs = _unique_documents(documents, strict, skipped)
-        batches = run_batches(batch_stream(docs, spool, ids, lengths, sizes, progress), cfg, so.jobs)
+        merged = run_batches(batch_stream(docs, spool, ids, lengths, sizes, progress), cfg, so.jobs)
         if progress is not None:
             progress.stage("grouping")
-        corpus = merge_batches(batches, ids, lengths, cfg)
-        del batches
+        corpus = merged.corpus(ids, lengths)
         found = cross_document(corpus, opts, so, spool, seniority)
         result = _build_result(corpus, found, spool, skipped, sum(sizes), time.perf_counter() - t0)
         result = replace(result, ngram=opts.ngram, boilerplate_threshold=so.boilerplate_threshold)

@@ -62,3 +62,33 @@ def test_sentences_are_those_of_the_long_prose_paragraphs():
     prose = [s for s in paragraphs(text) if s.kind == "paragraph"][0]
     assert list(zip(batch.sent_start.tolist(), batch.sent_end.tolist())) == sentences(text, prose.start, prose.end)
     assert set(batch.sent_para.tolist()) == {1}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(document(max_paragraphs=4), min_size=1, max_size=8), st.data())
+def test_batches_merged_as_they_arrive_are_the_corpus_of_one_batch(texts, data):
+    """Splitting the documents into batches, wherever the cuts fall, and
+    merging the batches one at a time gives every array of the corpus as
+    analyzing all documents at once does: indices shifted past the batches
+    before, offsets continued, the columns grown in place many times."""
+    cfg = B.BatchConfig.for_options(Options(), ScanOptions())
+    ids, lengths = [str(i) for i in range(len(texts))], [len(t) for t in texts]
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(texts) - 1), max_size=len(texts) - 1))) if len(texts) > 1 else []
+    merged = B.Merged(cfg)
+    for a, b in zip([0, *cuts], [*cuts, len(texts)]):
+        merged.add(B._analyze(texts[a:b], cfg))
+    whole = B.Merged(cfg)
+    whole.add(B._analyze(texts, cfg))
+    got, want = merged.corpus(ids, lengths), whole.corpus(ids, lengths)
+    for name, value in vars(want).items():
+        if isinstance(value, np.ndarray):
+            assert getattr(got, name).dtype == value.dtype, name
+            assert np.array_equal(getattr(got, name), value), name
+
+
+def test_an_empty_corpus_has_empty_arrays_of_every_width():
+    cfg = B.BatchConfig.for_options(Options(), ScanOptions())
+    c = B.Merged(cfg).corpus([], [])
+    assert c.para_off.tolist() == [0]
+    assert c.doc_bands.shape == (0, cfg.bands) and c.mask_bands.shape == (0, cfg.bp_bands)
+    assert c.sent_bands.shape == (0, cfg.sent_bands) and c.para_hash.dtype == np.uint64

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe.corpus.batches import BatchConfig, Corpus, Spool, batch_stream, merge_batches, run_batches
+from dedupe.corpus.batches import BatchConfig, Corpus, Spool, batch_stream, run_batches
 from dedupe.corpus.clusters import document_pairs, without
 from dedupe.corpus.grouping import doc_rank
 from dedupe.io.sources import as_documents
@@ -25,8 +25,7 @@ def analyzed(docs: list[tuple[str, str]]) -> tuple[Corpus, Spool]:
     cfg = BatchConfig.for_options(Options(), ScanOptions(jobs=1))
     spool, ids, lengths, sizes = Spool(), [], [], []
     stream = (d for d in as_documents(docs, strict=True))
-    corpus = merge_batches(run_batches(batch_stream(stream, spool, ids, lengths, sizes, None), cfg, 1),
-                           ids, lengths, cfg)
+    corpus = run_batches(batch_stream(stream, spool, ids, lengths, sizes, None), cfg, 1).corpus(ids, lengths)
     return corpus, spool
 
 
