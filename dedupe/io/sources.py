@@ -93,7 +93,7 @@ def iter_jsonl(stream: BinaryIO, name: str, options: SourceOptions | None = None
         where = f"{name}:{lineno}"
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]  # a UTF-8 byte-order mark is not part of the first record
-        if not raw.strip():
+        if not raw or raw.isspace():  # not strip(): that copies every record
             continue
         try:
             line = decode(raw, where, o.encoding, o.errors)

@@ -18,6 +18,8 @@ from dedupe.options import MAX_LINE_CHARS
 
 def _is_wide(encoding: str) -> bool:
     """UTF-16 and UTF-32 text holds NUL bytes; other encodings' never does."""
+    if encoding == "utf-8":  # the default, asked once per JSONL record
+        return False
     return encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
 
 

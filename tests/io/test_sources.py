@@ -119,6 +119,15 @@ def test_jsonl_records_and_bad_lines(tmp_path):
         _docs([p], field="body", strict=True)
 
 
+def test_jsonl_lines_of_white_space_are_no_records_but_are_counted(tmp_path):
+    p = tmp_path / "w.jsonl"
+    p.write_bytes(b'{"id": "a", "text": "one"}\r\n   \n\t\r\n\x0b\x0c\n\n{"id": "b", "text": "two"}\r\n \xc2\xa0 \n')
+    docs, skipped = _docs([p])
+    assert [(d.id, d.text) for d in docs] == [("a", "one"), ("b", "two")]
+    # A no-break space is not white space to JSON: that line is a bad record, the seventh.
+    assert [s.where for s in skipped] == [f"{p}:7"] and "malformed JSON" in skipped[0].reason
+
+
 def test_missing_path_is_an_error_before_reading(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         list(iter_documents([str(tmp_path / "nope")]))
