@@ -5,6 +5,10 @@ each paragraph and each sentence on its own."""
 
 from __future__ import annotations
 
+import mmap
+import multiprocessing
+from unittest.mock import patch
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -64,22 +68,32 @@ def test_sentences_are_those_of_the_long_prose_paragraphs():
     assert set(batch.sent_para.tolist()) == {1}
 
 
+class _Unmovable(mmap.mmap):
+    """A map the system cannot resize, as where there is no ``mremap``."""
+
+    def resize(self, newsize: int) -> None:
+        raise SystemError("mmap: resizing not available--no mremap()")
+
+
 @settings(max_examples=40, deadline=None)
-@given(st.lists(document(max_paragraphs=4), min_size=1, max_size=8), st.data())
-def test_batches_merged_as_they_arrive_are_the_corpus_of_one_batch(texts, data):
+@given(st.lists(document(max_paragraphs=4), min_size=1, max_size=8), st.data(), st.booleans())
+def test_batches_merged_as_they_arrive_are_the_corpus_of_one_batch(texts, data, movable):
     """Splitting the documents into batches, wherever the cuts fall, and
     merging the batches one at a time gives every array of the corpus as
     analyzing all documents at once does: indices shifted past the batches
-    before, offsets continued, the columns grown in place many times."""
+    before, offsets continued, the columns grown many times, in place or
+    (where maps cannot move) by copying."""
     cfg = B.BatchConfig.for_options(Options(), ScanOptions())
     ids, lengths = [str(i) for i in range(len(texts))], [len(t) for t in texts]
     cuts = sorted(data.draw(st.sets(st.integers(1, len(texts) - 1), max_size=len(texts) - 1))) if len(texts) > 1 else []
-    merged = B.Merged(cfg)
-    for a, b in zip([0, *cuts], [*cuts, len(texts)]):
-        merged.add(B._analyze(texts[a:b], cfg))
+    with patch.object(B, "_anonymous", B._anonymous if movable else (lambda size: _Unmovable(-1, size))):
+        merged = B.Merged(cfg)
+        for a, b in zip([0, *cuts], [*cuts, len(texts)]):
+            merged.add(B._analyze(texts[a:b], cfg))
+        got = merged.corpus(ids, lengths)
     whole = B.Merged(cfg)
     whole.add(B._analyze(texts, cfg))
-    got, want = merged.corpus(ids, lengths), whole.corpus(ids, lengths)
+    want = whole.corpus(ids, lengths)
     for name, value in vars(want).items():
         if isinstance(value, np.ndarray):
             assert getattr(got, name).dtype == value.dtype, name
@@ -92,3 +106,23 @@ def test_an_empty_corpus_has_empty_arrays_of_every_width():
     assert c.para_off.tolist() == [0]
     assert c.doc_bands.shape == (0, cfg.bands) and c.mask_bands.shape == (0, cfg.bp_bands)
     assert c.sent_bands.shape == (0, cfg.sent_bands) and c.para_hash.dtype == np.uint64
+
+
+def test_a_forked_worker_writing_to_the_corpus_leaves_this_process_s_alone():
+    """The columns are private memory: what a forked worker writes into
+    them (it should not, but a bug might) is its own copy."""
+    cfg = B.BatchConfig.for_options(Options(), ScanOptions())
+    merged = B.Merged(cfg)
+    merged.add(B._analyze(["One paragraph here, long enough to be prose for the test.", "Another one."], cfg))
+    corpus = merged.corpus(["a", "b"], [60, 12])
+    before = corpus.para_start.copy()
+    ctx = multiprocessing.get_context("fork")
+    child = ctx.Process(target=_overwrite, args=(corpus,))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0
+    assert np.array_equal(corpus.para_start, before)
+
+
+def _overwrite(corpus: B.Corpus) -> None:
+    corpus.para_start[:] = -1
