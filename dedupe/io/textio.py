@@ -18,20 +18,19 @@ from dedupe.options import MAX_LINE_CHARS
 
 def _is_wide(encoding: str) -> bool:
     """UTF-16 and UTF-32 text holds NUL bytes; other encodings' never does."""
-    if encoding == "utf-8":  # the default, asked once per JSONL record
-        return False
     return encoding.lower().replace("-", "").replace("_", "").startswith(("utf16", "utf32"))
 
 
 def decode(data: bytes, name: str, encoding: str = "utf-8", errors: str = "strict") -> str:
     """Bytes to text, refusing binary data with a message naming ``name``."""
-    wide = _is_wide(encoding)
-    if not wide and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    # The encoding's name is looked at only when the bytes raise the
+    # question: a JSONL file is decoded a record at a time.
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and not _is_wide(encoding):
         raise InputError(f"{name}: starts with a UTF-16 byte-order mark; pass --encoding utf-16")
     # The whole file, not a prefix: a NUL after the first few kilobytes is
     # still binary data, and find() runs at memory speed.
-    nul = -1 if wide else data.find(b"\x00")
-    if nul >= 0:
+    nul = data.find(b"\x00")
+    if nul >= 0 and not _is_wide(encoding):
         raise InputError(f"{name}: binary file (NUL byte at offset {nul}); not text")
     try:
         return data.decode(encoding, errors)
