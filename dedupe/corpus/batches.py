@@ -394,15 +394,12 @@ class Merged:
     corpus with global indices (:meth:`corpus`)."""
 
     def __init__(self, cfg: BatchConfig) -> None:
-        i64, u32, u64 = np.int64, np.uint32, np.uint64
-        widths = {"doc_bands": cfg.bands, "para_bands": cfg.bands, "mask_bands": cfg.bp_bands,
-                  "sent_bands": cfg.sent_bands}
-        dtypes = {"doc_empty": bool, "para_kind": np.int8, "para_tokens": np.int32, "sent_tokens": np.int32,
-                  "sent_long": bool, "para_key": u64, "para_hash": u64, "sent_key": u64,
-                  **{name: u32 for name in widths}}
-        self._columns = {name: _Column(dtypes.get(name, i64), widths.get(name, 0))
-                         for name in Batch.__dataclass_fields__}
-        self._columns["para_off"].add(np.zeros(1, dtype=i64))  # offsets: one more than sets
+        # A batch of no documents has every array's type and width (and
+        # the first offset), so they are not written down twice.
+        empty = _analyze([], cfg)
+        self._columns = {name: _Column(part.dtype, part.shape[1] if part.ndim == 2 else 0)
+                         for name, part in vars(empty).items()}
+        self._columns["para_off"].add(empty.para_off)
         self._docs = self._paras = self._hashes = 0
 
     def add(self, batch: Batch) -> None:
