@@ -1,15 +1,19 @@
 """Stage 1 of a corpus scan: documents streamed into batches and analyzed
 into numpy arrays (paragraph and sentence offsets, digit-masked shingles,
 MinHash signatures, LSH band keys, exact-content keys), in worker
-processes when ``jobs > 1``; the texts go to a temporary spool file."""
+processes when ``jobs > 1``; JSONL inputs are parsed there too, a piece
+at a time. The texts come back in UTF-8 and go to a temporary spool
+file; the documents are taken in input order (:class:`Intake`)."""
 
 from __future__ import annotations
 
+import itertools
 import mmap
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -20,8 +24,10 @@ from dedupe.core.shingle import ShingleSets, ngrams, tables, unique_sets
 from dedupe.core.signature import EMPTY, minhash
 from dedupe.core.structure import prose_table
 from dedupe.corpus import boilerplate as bp
+from dedupe.errors import InputError
 from dedupe.io.progress import Progress
-from dedupe.io.records import Document
+from dedupe.io.records import Document, Skipped
+from dedupe.io.sources import JsonlChunk, Loaded
 from dedupe.io.workers import ordered_map
 from dedupe.options import Options, ScanOptions
 
@@ -231,9 +237,10 @@ class Spool:
         self._offsets: list[int] = [0]
         self._unwritten = False
 
-    def add(self, data: bytes) -> None:
+    def extend(self, data: bytes, sizes: Iterable[int]) -> None:
+        """Texts in UTF-8, one after the other, ``sizes`` bytes each."""
         self._fh.write(data)
-        self._offsets.append(self._offsets[-1] + len(data))
+        self._offsets.extend(itertools.islice(itertools.accumulate(sizes, initial=self._offsets[-1]), 1, None))
         self._unwritten = True
 
     def seal(self) -> None:
@@ -426,39 +433,136 @@ class Merged:
                       para_sent1=para_sent1, **arrays)
 
 
-def batch_stream(stream: Iterator[Document], spool: Spool, ids: list[str], lengths: list[int],
-             sizes: list[int], progress: Progress | None) -> Iterator[list[str]]:
-    """Batches of texts, in input order; ids, lengths and byte sizes are
-    recorded as documents go by."""
-    batch: list[str] = []
+def batch_stream(items: Iterable[Document | Skipped | JsonlChunk]) -> Iterator[Loaded | JsonlChunk]:
+    """The work of stage 1, in input order: documents read here, gathered
+    into batches, and pieces of JSONL for the workers to read."""
+    loaded = Loaded()
     chars = 0
-    for doc in stream:
-        data = doc.text.encode("utf-8", "surrogatepass")
-        spool.add(data)
-        ids.append(doc.id)
-        lengths.append(len(doc.text))
-        sizes.append(len(data))
-        if progress is not None:
-            progress.update(1, len(data))
-        batch.append(doc.text)
-        chars += len(doc.text)
-        if chars >= BATCH_CHARS or len(batch) >= BATCH_DOCS:
-            yield batch
-            batch, chars = [], 0
-    if batch:
-        yield batch
+    for item in items:
+        if isinstance(item, JsonlChunk):
+            if loaded:
+                yield loaded
+                loaded, chars = Loaded(), 0
+            yield item
+            continue
+        loaded.add(item)
+        if isinstance(item, Document):
+            chars += len(item.text)
+            if chars >= BATCH_CHARS or len(loaded.ids) >= BATCH_DOCS:
+                yield loaded
+                loaded, chars = Loaded(), 0
+    if loaded:
+        yield loaded
 
 
-def run_batches(texts: Iterator[list[str]], cfg: BatchConfig, jobs: int) -> Merged:
-    """Stage 1 over all batches, merged in input order as they arrive. With
-    several jobs at most two batches per worker are in flight, so reading
-    never runs far ahead of the workers."""
+@dataclass
+class Analysis:
+    """A batch read and analyzed, with what the scan keeps of its
+    documents: their texts only in UTF-8, one after the other, for the spool."""
+
+    batch: Batch
+    ids: list[str]
+    lengths: list[int]
+    sizes: list[int]  # bytes of each text in UTF-8
+    spooled: bytes
+    skipped: list[tuple[int, Skipped]]  # with the number of documents before each
+
+    def encoded(self, rows: Iterable[int]) -> list[bytes]:
+        """The texts of these rows, in UTF-8."""
+        ends = list(itertools.accumulate(self.sizes, initial=0))
+        return [self.spooled[ends[i]:ends[i + 1]] for i in rows]
+
+
+def _read_and_analyze(work: Loaded | JsonlChunk, cfg: BatchConfig) -> Analysis:
+    """Stage 1 for one batch (runs in a worker process with ``jobs > 1``):
+    reading it too, when it is a piece of JSONL."""
+    loaded = work.load() if isinstance(work, JsonlChunk) else work
+    data = [text.encode("utf-8", "surrogatepass") for text in loaded.texts]
+    return Analysis(_analyze(loaded.texts, cfg), loaded.ids, [len(text) for text in loaded.texts],
+                    [len(d) for d in data], b"".join(data), loaded.skipped)
+
+
+class Intake:
+    """The scan's documents, taken in input order as their batches come
+    back from stage 1: ids, lengths and bytes recorded, texts spooled,
+    inputs that could not be read (and each document whose id came
+    before) skipped, or with ``strict`` an :class:`InputError`."""
+
+    DUPLICATE = "duplicate document id; only the first is scanned"
+
+    def __init__(self, spool: Spool, strict: bool = False, progress: Progress | None = None) -> None:
+        self.spool = spool
+        self.strict = strict
+        self.progress = progress
+        self.ids: list[str] = []
+        self.lengths: list[int] = []
+        self.bytes = 0
+        self.skipped: list[Skipped] = []
+        self._seen: set[str] = set()
+
+    def take(self, a: Analysis, cfg: BatchConfig) -> Batch:
+        """``a``'s batch, without its documents that are not scanned."""
+        if not a.skipped and self._seen.isdisjoint(a.ids):
+            before = len(self._seen)
+            self._seen.update(a.ids)
+            if len(self._seen) - before == len(a.ids):
+                self._record(a.ids, a.lengths, a.sizes, a.spooled)
+                return a.batch
+            self._seen.difference_update(a.ids)  # an id twice in the batch; none seen before it
+        # Rare: an input skipped, or an id seen before. Walked one by one,
+        # in input order, so that the first of them is the one reported.
+        kept = self._sift(a)
+        encoded = a.encoded(kept)
+        self._record([a.ids[i] for i in kept], [a.lengths[i] for i in kept], [len(e) for e in encoded],
+                     b"".join(encoded))
+        if len(kept) == len(a.ids):
+            return a.batch
+        return _analyze([e.decode("utf-8", "surrogatepass") for e in encoded], cfg)
+
+    def _sift(self, a: Analysis) -> list[int]:
+        """The rows of ``a`` to scan; the inputs skipped among them, and
+        the documents whose id came before, are skipped in input order."""
+        kept: list[int] = []
+        skipped = iter(a.skipped)
+        pending = next(skipped, None)
+        for row in range(len(a.ids) + 1):
+            while pending is not None and pending[0] == row:
+                self._skip(pending[1])
+                pending = next(skipped, None)
+            if row == len(a.ids):
+                break
+            if a.ids[row] in self._seen:
+                self._skip(Skipped(a.ids[row], self.DUPLICATE))
+                continue
+            self._seen.add(a.ids[row])
+            kept.append(row)
+        return kept
+
+    def _skip(self, skipped: Skipped) -> None:
+        if self.strict:
+            raise InputError(str(skipped))
+        self.skipped.append(skipped)
+
+    def _record(self, ids: list[str], lengths: list[int], sizes: list[int], spooled: bytes) -> None:
+        self.ids.extend(ids)
+        self.lengths.extend(lengths)
+        self.spool.extend(spooled, sizes)
+        self.bytes += len(spooled)
+        if self.progress is not None:
+            self.progress.update(len(ids), len(spooled))
+
+
+def run_batches(work: Iterable[Loaded | JsonlChunk], cfg: BatchConfig, jobs: int, intake: Intake) -> Merged:
+    """Stage 1 over all batches, each merged in input order as it arrives
+    and its documents given to ``intake``. With several jobs at most two
+    batches per worker are in flight, so reading never runs far ahead of
+    the workers."""
     # Every batch needs the Unicode tables: built here, before any worker
     # is forked, they are shared instead of built again in each worker.
     tables()
     prose_table()
     bp.digit_table()
     merged = Merged(cfg)
-    for batch in ordered_map(_analyze, texts, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS):
-        merged.add(batch)
+    for analysis in ordered_map(_read_and_analyze, work, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS):
+        merged.add(intake.take(analysis, cfg))
     return merged

@@ -6,8 +6,9 @@ Stages (the same as for one text, over many documents):
 1. **analyze** (:mod:`dedupe.corpus.batches`), per batch of documents, in
    worker processes with ``jobs > 1``: paragraphs and sentences with
    offsets, shingles of the digit-masked text (so that "2023" and "2024"
-   are the same token), MinHash signatures and LSH band keys. A batch comes
-   back as numpy arrays only; the texts go to a temporary spool file, so
+   are the same token), MinHash signatures and LSH band keys. The workers
+   also parse JSONL inputs, a piece at a time. A batch comes back as numpy
+   arrays and its texts in UTF-8, which go to a temporary spool file, so
    the corpus is never held in memory as Python strings.
 2. **boilerplate candidates** (:mod:`dedupe.corpus.blocks`): paragraphs
    grouped at a lower Jaccard threshold (``boilerplate_threshold``) and
@@ -33,7 +34,7 @@ so results do not depend on the order of the input or on ``jobs``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -44,6 +45,7 @@ from dedupe.corpus.batches import (
     Analyzed,
     BatchConfig,
     Corpus,
+    Intake,
     Spool,
     batch_stream,
     pool_jobs,
@@ -63,7 +65,7 @@ from dedupe.corpus.passages import (
 )
 from dedupe.errors import InputError
 from dedupe.io.progress import Progress
-from dedupe.io.records import Document, Record, Skipped
+from dedupe.io.records import Record, Skipped
 from dedupe.io.sources import as_documents
 from dedupe.io.workers import ForkedPool
 from dedupe.options import Options, ScanOptions, SourceOptions, build, split
@@ -244,44 +246,23 @@ def scan(
     opts, so = Options.build(options, **theirs), build(ScanOptions, scan_options, **mine)
     t0 = time.perf_counter()
     cfg = BatchConfig.for_options(opts, so)
-    skipped: list[Skipped] = []
     spool = Spool()
     try:
-        ids: list[str] = []
-        lengths: list[int] = []
-        sizes: list[int] = []
-        docs = _unique_documents(documents, strict, skipped)
-        merged = run_batches(batch_stream(docs, spool, ids, lengths, sizes, progress), cfg, so.jobs)
+        # What cannot be read is skipped where its batch is taken, in
+        # input order, so that with ``strict`` the first is the one raised.
+        intake = Intake(spool, strict, progress)
+        merged = run_batches(batch_stream(as_documents(documents)), cfg, so.jobs, intake)
         if progress is not None:
             progress.stage("grouping")
-        corpus = merged.corpus(ids, lengths)
+        corpus = merged.corpus(intake.ids, intake.lengths)
         found = cross_document(corpus, opts, so, spool, seniority)
-        result = _build_result(corpus, found, spool, skipped, sum(sizes), time.perf_counter() - t0)
+        result = _build_result(corpus, found, spool, intake.skipped, intake.bytes, time.perf_counter() - t0)
         result = replace(result, ngram=opts.ngram, boilerplate_threshold=so.boilerplate_threshold)
     finally:
         spool.close()
         if progress is not None:
             progress.close()
     return result
-
-
-def _unique_documents(documents: Iterable[Any], strict: bool, skipped: list[Skipped]) -> Iterator[Document]:
-    """The documents of ``documents`` to scan: what cannot be read, and
-    each document whose id came before, goes to ``skipped`` (with
-    ``strict``, raises :class:`InputError`)."""
-    seen: set[str] = set()
-    for item in as_documents(documents, strict):
-        if isinstance(item, Skipped):
-            skipped.append(item)
-            continue
-        if item.id in seen:
-            reason = "duplicate document id; only the first is scanned"
-            if strict:
-                raise InputError(f"{item.id}: {reason}")
-            skipped.append(Skipped(item.id, reason))
-            continue
-        seen.add(item.id)
-        yield item
 
 
 @dataclass(frozen=True)
@@ -393,7 +374,10 @@ def scan_paths(
     from dedupe.io.sources import iter_documents  # noqa: PLC0415
 
     so = source_options or SourceOptions()
-    return scan(iter_documents(paths, so), options, scan_options, progress=progress, strict=so.strict)
+    # JSONL is read in the workers, a piece at a time; what cannot be read
+    # is raised by the scan, in input order, when ``strict``.
+    items = iter_documents(paths, replace(so, strict=False), jsonl_chunks=True)
+    return scan(items, options, scan_options, progress=progress, strict=so.strict)
 
 
 # ---------------------------------------------------------------- text report

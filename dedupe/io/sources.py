@@ -3,7 +3,8 @@
 Sources are files, folders (walked with :func:`dedupe.io.walk.walk`),
 JSONL files (one JSON object per line; ``.jsonl`` or ``.ndjson``) and ``-``
 for JSONL on standard input. Nothing is read ahead: a scan holds one
-document at a time here, whatever the size of the corpus.
+document, or one piece of a JSONL stream (:class:`JsonlChunk`), at a time
+here, whatever the size of the corpus.
 
 A bad file or record (unreadable, undecodable, binary, malformed JSON, no
 text field) or a folder that cannot be listed does not stop a long scan:
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,6 +29,11 @@ from dedupe.io.walk import source_entries
 from dedupe.options import SourceOptions
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+#: A JSONL stream is read in pieces of about this many bytes, each cut
+#: after the end of a line, so that a piece's records can be parsed
+#: anywhere (a scan parses them in its worker processes) and every record
+#: still knows its line.
+JSONL_CHUNK = 1 << 18
 
 
 def _skip(where: str, reason: str, strict: bool) -> Skipped:
@@ -41,11 +48,15 @@ def _reason(exc: InputError, name: str) -> str:
     return msg[len(name) + 2 :] if msg.startswith(name + ": ") else msg
 
 
-def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -> Iterator[Document | Skipped]:
+def iter_documents(paths: Iterable[str], options: SourceOptions | None = None, *,
+                   jsonl_chunks: bool = False) -> Iterator[Document | Skipped | JsonlChunk]:
     """Documents (and skipped inputs) from ``paths``, in a stable order.
 
     A path that does not exist is a usage error, raised before anything
     is read, since the scan would otherwise report on less than asked.
+    With ``jsonl_chunks``, each JSONL input comes as :class:`JsonlChunk`
+    pieces instead of its documents, for the caller to read where it
+    chooses (:meth:`JsonlChunk.load`).
     """
     o = options or SourceOptions()
     paths = list(paths)
@@ -58,7 +69,7 @@ def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -
         raise InputError("'-' (standard input) can be given only once")
     for raw in paths:
         if raw == "-":
-            yield from iter_jsonl(sys.stdin.buffer, "<stdin>", o)
+            yield from _jsonl(sys.stdin.buffer, "<stdin>", o, jsonl_chunks)
             continue
         for path in source_entries([raw], o):
             if isinstance(path, Skipped):  # a folder or file the walk could not read
@@ -75,7 +86,7 @@ def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -
                     yield _skip(name, f"cannot read ({exc.strerror})", o.strict)
                     continue
                 with fh:
-                    yield from iter_jsonl(fh, name, o)
+                    yield from _jsonl(fh, name, o, jsonl_chunks)
                 continue
             try:
                 text = read_text(path, o.encoding, o.errors, o.max_line_length, allow_empty=True)
@@ -88,27 +99,101 @@ def iter_documents(paths: Iterable[str], options: SourceOptions | None = None) -
 def iter_jsonl(stream: BinaryIO, name: str, options: SourceOptions | None = None) -> Iterator[Document | Skipped]:
     """Documents from a JSONL byte stream, one line at a time; blank lines
     are not records."""
-    o = options or SourceOptions()
-    for lineno, raw in enumerate(stream, 1):
-        where = f"{name}:{lineno}"
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]  # a UTF-8 byte-order mark is not part of the first record
-        if not raw or raw.isspace():  # not strip(): that copies every record
+    for piece in jsonl_pieces(stream, name, options or SourceOptions()):
+        yield from piece.records()
+
+
+def _jsonl(stream: BinaryIO, name: str, options: SourceOptions, pieces: bool) -> Iterator[Document | Skipped | JsonlChunk]:
+    return jsonl_pieces(stream, name, options) if pieces else iter_jsonl(stream, name, options)
+
+
+def jsonl_pieces(stream: BinaryIO, name: str, options: SourceOptions,
+                 size: int | None = None) -> Iterator[JsonlChunk]:
+    """A JSONL byte stream as pieces of whole lines, about ``size`` bytes
+    each (:data:`JSONL_CHUNK` by default; a longer line is one piece): only
+    a line's end, a newline byte, cuts the stream, as when it is read line
+    by line."""
+    size = size or JSONL_CHUNK
+    line = 1
+    pending = bytearray()
+    while block := stream.read(size):
+        searched = len(pending)
+        pending += block
+        cut = pending.rfind(b"\n", searched) + 1
+        if cut == 0:  # no line ends in this block: the line goes on
             continue
-        try:
-            line = decode(raw, where, o.encoding, o.errors)
-            check_text(line, where, o.max_line_length, allow_empty=True)
-        except InputError as exc:
-            yield _skip(where, _reason(exc, where), o.strict)
-            continue
-        try:
-            record = parse_json(line, where)
-        except InputError as exc:
-            yield _skip(where, _reason(exc, where), o.strict)
-            continue
-        doc = _from_record(record, where, o.field, o.id_field, o.strict)
-        if doc is not None:
-            yield doc
+        data = bytes(pending[:cut])
+        del pending[:cut]
+        yield JsonlChunk(name, data, line, options)
+        line += data.count(b"\n")
+    if pending:
+        yield JsonlChunk(name, bytes(pending), line, options)
+
+
+@dataclass(frozen=True)
+class JsonlChunk:
+    """Whole lines of the JSONL stream ``name``, from line ``first_line``
+    on, and the options to read their records with."""
+
+    name: str
+    data: bytes
+    first_line: int
+    options: SourceOptions
+
+    def records(self) -> Iterator[Document | Skipped]:
+        """The documents of these lines, in order; blank lines are not records."""
+        o = self.options
+        for lineno, raw in enumerate(self.data.split(b"\n"), self.first_line):
+            where = f"{self.name}:{lineno}"
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # a UTF-8 byte-order mark is not part of the first record
+            if not raw or raw.isspace():  # not strip(): that copies every record
+                continue
+            try:
+                line = decode(raw, where, o.encoding, o.errors)
+                check_text(line, where, o.max_line_length, allow_empty=True)
+            except InputError as exc:
+                yield _skip(where, _reason(exc, where), o.strict)
+                continue
+            try:
+                record = parse_json(line, where)
+            except InputError as exc:
+                yield _skip(where, _reason(exc, where), o.strict)
+                continue
+            doc = _from_record(record, where, o.field, o.id_field, o.strict)
+            if doc is not None:
+                yield doc
+
+    def load(self) -> Loaded:
+        """:meth:`records`, as columns."""
+        return Loaded.of(self.records())
+
+
+@dataclass
+class Loaded:
+    """Documents read together, as columns, and the inputs skipped among
+    them, each with the number of documents read before it."""
+
+    ids: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, Skipped]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, items: Iterable[Document | Skipped]) -> Loaded:
+        loaded = cls()
+        for item in items:
+            loaded.add(item)
+        return loaded
+
+    def add(self, item: Document | Skipped) -> None:
+        if isinstance(item, Skipped):
+            self.skipped.append((len(self.ids), item))
+        else:
+            self.ids.append(item.id)
+            self.texts.append(item.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.skipped)
 
 
 def _from_record(record: Any, where: str, field: str, id_field: str, strict: bool) -> Document | Skipped:
@@ -129,15 +214,16 @@ def _from_record(record: Any, where: str, field: str, id_field: str, strict: boo
     return Document(ident, text)
 
 
-def as_documents(items: Iterable[Any], strict: bool = False) -> Iterator[Document | Skipped]:
+def as_documents(items: Iterable[Any], strict: bool = False) -> Iterator[Document | Skipped | JsonlChunk]:
     """What :func:`dedupe.scan` accepts, as documents: strings (id = their
     position), ``(id, text)`` pairs, dicts with ``id`` and ``text``,
-    :class:`Document` and :class:`Skipped` items (passed through)."""
+    :class:`Document`, :class:`Skipped` and :class:`JsonlChunk` items
+    (passed through)."""
     if isinstance(items, (str, bytes)):
         raise InputError("scan takes an iterable of documents, not one string")
     for n, item in enumerate(items):
         where = f"document {n}"
-        if isinstance(item, (Document, Skipped)):
+        if isinstance(item, (Document, Skipped, JsonlChunk)):
             if isinstance(item, Skipped) and strict:
                 raise InputError(str(item))
             yield item

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe.corpus.batches import BatchConfig, Corpus, Spool, batch_stream, run_batches
+from dedupe.corpus.batches import BatchConfig, Corpus, Intake, Spool, batch_stream, run_batches
 from dedupe.corpus.clusters import document_pairs, without
 from dedupe.corpus.grouping import doc_rank
 from dedupe.io.sources import as_documents
@@ -23,9 +23,9 @@ from tests.corpus.test_scan import planted_corpus
 def analyzed(docs: list[tuple[str, str]]) -> tuple[Corpus, Spool]:
     """Stage 1 of the scan over ``docs``, in this process."""
     cfg = BatchConfig.for_options(Options(), ScanOptions(jobs=1))
-    spool, ids, lengths, sizes = Spool(), [], [], []
-    stream = (d for d in as_documents(docs, strict=True))
-    corpus = run_batches(batch_stream(stream, spool, ids, lengths, sizes, None), cfg, 1).corpus(ids, lengths)
+    spool = Spool()
+    intake = Intake(spool, strict=True)
+    corpus = run_batches(batch_stream(as_documents(docs)), cfg, 1, intake).corpus(intake.ids, intake.lengths)
     return corpus, spool
 
 
@@ -62,7 +62,7 @@ def test_forked_processes_read_the_spool_at_the_same_time():
     texts = [f"document {i} " + "日本語の文章と English words " * (i % 7 + 1) for i in range(400)]
     spool = Spool()
     for t in texts:
-        spool.add(t.encode("utf-8"))
+        spool.extend(t.encode("utf-8"), [len(t.encode("utf-8"))])
     spool.seal()
     children = []
     for part in range(2):

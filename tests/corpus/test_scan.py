@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import dedupe
 from dedupe.errors import InputError, OptionsError
-from dedupe.options import ScanOptions
+from dedupe.options import ScanOptions, SourceOptions
 from dedupe.corpus.scan import boilerplate_share, boilerplate_shares, format_text
 from dedupe.io.sources import Skipped
 
@@ -327,3 +327,69 @@ def test_a_templated_sentence_with_other_numbers_is_not_a_copied_passage():
     assert [(p.id, p.duplicate_of.id) for p in copied.passages] == [("b", "a")]
     templated = dedupe.scan([("a", f"{intro_a} {same}"), ("b", f"{intro_b} {other}")])
     assert list(templated.passages) == []
+
+
+# ---------------------------------------------------------------- JSONL read in the workers
+
+
+def _jsonl_with_trouble(path) -> None:
+    """The planted corpus as JSONL, with an id repeated in the same piece
+    and in a later one, records without an id, and bad lines among them."""
+    docs, _ = planted_corpus()
+    lines = [json.dumps({"id": k, "text": v}, ensure_ascii=False) for k, v in docs.items()]
+    lines.insert(3, json.dumps({"id": "doc01", "text": "a second doc01, in the same piece"}))
+    lines.insert(5, json.dumps({"id": "twin", "text": "a new id"}))
+    lines.insert(6, json.dumps({"id": "twin", "text": "the same id once more, in the same piece"}))
+    lines.insert(10, "{not json")
+    lines.insert(11, "")
+    lines.insert(20, json.dumps({"text": docs["doc05"]}))  # no id: named by its line
+    lines.append(json.dumps({"id": "doc02", "text": "a later doc02"}))
+    lines.append(json.dumps({"id": "last", "text": None}))
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def _without_time(r) -> dict:
+    d = r.to_dict()
+    d["summary"] = {k: v for k, v in d["summary"].items() if k not in ("seconds", "mb_per_s")}
+    return d
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_jsonl_read_a_piece_at_a_time_scans_as_its_documents_read_one_by_one(tmp_path, monkeypatch, jobs):
+    from dedupe.corpus.scan import scan_paths
+    from dedupe.io import sources
+
+    path = tmp_path / "c.jsonl"
+    _jsonl_with_trouble(path)
+    one_by_one = dedupe.scan(sources.iter_documents([str(path)]), jobs=1)
+    monkeypatch.setattr(sources, "JSONL_CHUNK", 2000)  # many pieces, each of a few documents
+    assert len(list(sources.jsonl_pieces(path.open("rb"), str(path), SourceOptions()))) > 5
+    pieces = scan_paths([str(path)], scan_options=ScanOptions(jobs=jobs))
+    assert _without_time(pieces) == _without_time(one_by_one)
+    assert [str(s) for s in pieces.skipped] == [
+        "doc01: duplicate document id; only the first is scanned",
+        "twin: duplicate document id; only the first is scanned",
+        f"{path}:11: malformed JSON (Expecting property name enclosed in double quotes at line 1, column 2)",
+        "doc02: duplicate document id; only the first is scanned",
+        f"{path}:{len(path.read_text().splitlines())}: field 'text' is NoneType, not a string",
+    ]
+    assert f"{path}:21" in pieces.lengths
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_with_strict_the_first_bad_input_in_input_order_is_raised(tmp_path, monkeypatch, jobs):
+    from dedupe.corpus.scan import scan_paths
+    from dedupe.io import sources
+
+    monkeypatch.setattr(sources, "JSONL_CHUNK", 2000)
+    path = tmp_path / "c.jsonl"
+    _jsonl_with_trouble(path)
+    strict = SourceOptions(strict=True)
+    with pytest.raises(InputError, match=r"^doc01: duplicate document id"):
+        scan_paths([str(path)], scan_options=ScanOptions(jobs=jobs), source_options=strict)
+    # Without the duplicates before it, the first trouble is the bad
+    # line, in a piece before the next duplicate.
+    lines = [line for n, line in enumerate(path.read_text("utf-8").splitlines()) if n not in (3, 6)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(InputError, match=rf"c\.jsonl:{lines.index('{not json') + 1}: malformed JSON"):
+        scan_paths([str(path)], scan_options=ScanOptions(jobs=jobs), source_options=strict)

@@ -4,16 +4,19 @@ command over them."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedupe.cli import main
 from dedupe.errors import InputError
-from dedupe.io.sources import Document, Skipped, SourceOptions, iter_documents
+from dedupe.io.sources import Document, JsonlChunk, Skipped, SourceOptions, iter_documents, iter_jsonl, jsonl_pieces
 from dedupe.io.walk import GitIgnore, iter_files
 
 FOOTER = "© {y} Example Media. All rights reserved. Last updated {d} March {y}."
@@ -195,3 +198,50 @@ def test_scan_usage_errors(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("dedupe: error: ")
     assert main(["scan", str(tmp_path), "--jobs", "-1"]) == 2
     assert "jobs" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- JSONL in pieces
+
+_LINES = st.one_of(
+    st.builds(lambda i, t: json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False),
+              st.integers(0, 5), st.text(max_size=30)),
+    st.builds(lambda t: json.dumps({"text": t}), st.text(max_size=10)),  # no id: the line names it
+    st.sampled_from(["", "  ", "\r", "{", "[1, 2]", '{"id": 1}', '{"id": true, "text": "x"}', '{"text": "a"}\r',
+                     "\ufeff{}", '{"text": "tab\\tand\\nnewline"}', '{"text": "a"}\r{"text": "b"}']),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(_LINES, max_size=25), bom=st.booleans(), last_newline=st.booleans(),
+       size=st.integers(1, 80))
+def test_jsonl_read_in_pieces_of_any_size_gives_what_one_piece_gives(lines, bom, last_newline, size):
+    """A scan's workers read a JSONL stream a piece at a time: each piece
+    is whole lines that know where they start, so the records, the lines
+    named in what is skipped and the ids of records without one are those
+    of reading the stream whole."""
+    data = ("\ufeff" if bom else "").encode() + "\n".join(lines).encode("utf-8", "surrogatepass")
+    if last_newline and lines:
+        data += b"\n"
+    o = SourceOptions()
+    pieces = list(jsonl_pieces(io.BytesIO(data), "c.jsonl", o, size))
+    assert b"".join(p.data for p in pieces) == data
+    assert all(p.data.endswith(b"\n") for p in pieces[:-1])
+    assert [p.first_line for p in pieces] == [1 + sum(q.data.count(b"\n") for q in pieces[:k])
+                                              for k in range(len(pieces))]
+    whole = list(JsonlChunk("c.jsonl", data, 1, o).records())
+    assert [r for p in pieces for r in p.records()] == whole
+    assert list(iter_jsonl(io.BytesIO(data), "c.jsonl", o)) == whole
+    # Every line that is not blank is a document or is skipped, by its number.
+    named = [r.where if isinstance(r, Skipped) else r.id for r in whole]
+    expected = [f"c.jsonl:{n}" for n, line in enumerate(lines, 1)
+                if line.strip() and (line.strip("\ufeff") if n == 1 and bom else line).strip()
+                and not line.startswith('{"id": "d')]
+    assert [w for w in named if w.startswith("c.jsonl:")] == expected
+
+
+def test_a_line_longer_than_a_piece_is_one_piece():
+    text = "word " * 5000
+    data = (json.dumps({"id": "a", "text": "short"}) + "\n" + json.dumps({"id": "b", "text": text}) + "\n").encode()
+    pieces = list(jsonl_pieces(io.BytesIO(data), "c.jsonl", SourceOptions(), 100))
+    assert [p.first_line for p in pieces] == [1, 2]
+    assert [d.text for p in pieces for d in p.records()] == ["short", text]
