@@ -12,8 +12,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from dedupe._version import __version__ as __version__
-from dedupe.api import clean, find_duplicates
-from dedupe.core.results import CleanResult, Removal, Span
 from dedupe.errors import (
     ConfigError,
     DedupeError,
@@ -26,8 +24,11 @@ from dedupe.errors import (
 from dedupe.options import Options, ScanOptions, SourceOptions
 
 #: Names imported on first use: a pre-commit run on one file should not pay
-#: for the corpus scan and the index it does not use.
+#: for the corpus scan and the index it does not use, and the command sets
+#: up the process before numpy is imported (:mod:`dedupe.__main__`).
 _LAZY = {
+    "clean": "dedupe.api", "find_duplicates": "dedupe.api",
+    "CleanResult": "dedupe.core.results", "Removal": "dedupe.core.results", "Span": "dedupe.core.results",
     "scan": "dedupe.corpus.scan", "ScanResult": "dedupe.corpus.scan",
     "boilerplate_share": "dedupe.corpus.scan",
     "Index": "dedupe.index.index", "IndexMatch": "dedupe.index.index",
@@ -43,6 +44,8 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from dedupe.api import clean, find_duplicates
+    from dedupe.core.results import CleanResult, Removal, Span
     from dedupe.corpus.scan import ScanResult, boilerplate_share, scan
     from dedupe.index.index import Index, IndexMatch
 
