@@ -27,7 +27,8 @@ the shared corpus, re-enciphered per round so that rounds share no text,
 and each article once more with light edits; with ``--jobs 1`` and
 ``--jobs 2``, and with the numpy reference (``DEDUPE_PURE_PYTHON=1``);
 beside them the rensa and datasketch pipelines over the same corpus's
-paragraphs, each as a whole process as well.
+paragraphs, each as a whole process as well (``baselines.py``, which
+imports only what a user's pipeline would: not numpy, not dedupe).
 
 Every pipeline keeps the first paragraph of each group; F1 is over the
 paragraphs flagged as copies, against the copies the benchmark planted.
@@ -50,23 +51,24 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
-import regex
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _data  # noqa: E402
+from baselines import (  # noqa: E402
+    BASELINES,
+    NGRAM,
+    NUM_PERM,
+    THRESHOLD,
+    datasketch_scan,
+    datasketch_signatures,
+    keep_first,
+    rensa_scan,
+    rensa_signatures,
+)
 
 from dedupe.core import signature, verify  # noqa: E402
 from dedupe.core.candidates import lsh_pairs  # noqa: E402
 from dedupe.core.shingle import shingle, shingle_numpy  # noqa: E402
-
-NUM_PERM = 128
-THRESHOLD = 0.7
-NGRAM = 3
-# rensa wants bands that divide num_perm: 32 bands of 4 rows collide from a
-# Jaccard of about 0.42, generous enough that its recall matches the others.
-RENSA_BANDS = 32
-_PY_TOKEN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]|[\p{L}\p{N}\p{M}]+")
-
 
 # --- data ---------------------------------------------------------------------
 
@@ -132,38 +134,6 @@ def make_data(repeat: int = 1, copy_rate: float = 0.2, seed: int = 0, limit: int
 # --- shared stages ------------------------------------------------------------
 
 
-def py_shingles(text: str) -> set[str]:
-    """Token 3-grams as a user writes them in Python."""
-    toks = _PY_TOKEN.findall(text.lower())
-    if len(toks) < NGRAM:
-        return {" ".join(toks)} if toks else set()
-    return {" ".join(toks[i : i + NGRAM]) for i in range(len(toks) - NGRAM + 1)}
-
-
-def keep_first(n: int, pairs: Sequence[tuple[int, int]]) -> set[int]:
-    """Items flagged as copies: each verified pair ``(i, j)``, ``i < j``,
-    flags ``j`` when ``i`` is itself kept (no chaining)."""
-    by_j: dict[int, list[int]] = {}
-    for i, j in pairs:
-        by_j.setdefault(j, []).append(i)
-    flagged: set[int] = set()
-    for j in sorted(by_j):
-        if any(i not in flagged for i in by_j[j]):
-            flagged.add(j)
-    return flagged
-
-
-def py_verify(sets: list[set[str]], pairs) -> list[tuple[int, int]]:
-    out = []
-    for i, j in pairs:
-        a, b = sets[i], sets[j]
-        inter = len(a & b)
-        union = len(a) + len(b) - inter
-        if union and inter / union >= THRESHOLD:
-            out.append((min(i, j), max(i, j)))
-    return out
-
-
 # --- pipelines ----------------------------------------------------------------
 
 
@@ -199,58 +169,6 @@ def library_scan(texts: list[str]) -> set[int]:
 
     result = dedupe.scan([(f"{i:09d}", t) for i, t in enumerate(texts)], threshold=THRESHOLD, ngram=NGRAM, jobs=1)
     return {int(m) for c in result.clusters for m in c.members[1:]}
-
-
-def datasketch_signatures(texts: list[str], bulk: bool = False):
-    from datasketch import MinHash
-
-    sets = [py_shingles(t) for t in texts]
-    if bulk:
-        return sets, MinHash.bulk([[s.encode("utf-8") for s in x] for x in sets], num_perm=NUM_PERM)
-    out = []
-    for x in sets:
-        m = MinHash(num_perm=NUM_PERM)
-        m.update_batch([s.encode("utf-8") for s in x])
-        out.append(m)
-    return sets, out
-
-
-def datasketch_scan(texts: list[str], bulk: bool = False) -> set[int]:
-    from datasketch import MinHashLSH
-
-    sets, mhs = datasketch_signatures(texts, bulk)
-    return _query_then_insert(sets, mhs, MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM))
-
-
-def _query_then_insert(sets: list, mhs: list, lsh) -> set[int]:
-    """The loop a user writes around any MinHash LSH index: each paragraph
-    queries the earlier ones, then joins them; candidates are verified."""
-    cands = []
-    for i, m in enumerate(mhs):
-        if not sets[i]:
-            continue
-        cands.extend((int(j), i) for j in lsh.query(m))
-        lsh.insert(i, m)
-    return keep_first(len(sets), py_verify(sets, cands))
-
-
-def rensa_signatures(texts: list[str]):
-    from rensa import RMinHash
-
-    sets = [py_shingles(t) for t in texts]
-    out = []
-    for x in sets:
-        m = RMinHash(num_perm=NUM_PERM, seed=1)
-        m.update(list(x))
-        out.append(m)
-    return sets, out
-
-
-def rensa_scan(texts: list[str]) -> set[int]:
-    from rensa import RMinHashLSH
-
-    sets, mhs = rensa_signatures(texts)
-    return _query_then_insert(sets, mhs, RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=RENSA_BANDS))
 
 
 def floor(path: Path) -> int:
@@ -347,20 +265,6 @@ def _timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, s
     return wall, cpu, out.stdout
 
 
-def paragraph_texts(path: Path) -> list[str]:
-    """The JSONL's documents split at blank lines: the units the baseline
-    pipelines compare."""
-    out: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            out.extend(p for p in regex.split(r"\n\s*\n", json.loads(line)["text"]) if p.strip())
-    return out
-
-
-#: Baselines that run as whole processes beside ``dedupe scan``.
-BASELINES: dict[str, Callable[[list[str]], set[int]]] = {"rensa": rensa_scan, "datasketch": datasketch_scan}
-
-
 def whole_scans(megabytes: float, runs: int, seed: int, limit: int | None, have_rensa: bool) -> list[dict]:
     """``dedupe scan`` as a whole process, kernel and numpy, one and two
     workers; beside it the rensa and datasketch pipelines over the
@@ -389,7 +293,7 @@ def whole_scans(megabytes: float, runs: int, seed: int, limit: int | None, have_
         for name in BASELINES:
             if name == "rensa" and not have_rensa:
                 continue
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--baseline-process", name, str(path)]
+            cmd = [sys.executable, str(Path(__file__).resolve().parent / "baselines.py"), name, str(path)]
             # Best of as many runs as the scans get: one run of rensa's
             # pipeline once took 5.2 s where it takes 3.7-3.9.
             times = [_timed_process(cmd, dict(os.environ)) for _ in range(runs)]
@@ -430,12 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--scan-mb", type=float, default=20.0,
                     help="size of the JSONL corpus for whole-process scans (default 20; 0 skips them)")
     ap.add_argument("--json", metavar="PATH", help="write the results as JSON")
-    ap.add_argument("--baseline-process", nargs=2, metavar=("NAME", "JSONL"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.baseline_process:  # one baseline as a whole process, for whole_scans
-        name, path = args.baseline_process
-        print(len(BASELINES[name](paragraph_texts(Path(path)))))
-        return 0
 
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
     data = make_data(args.repeat, seed=args.seed, limit=args.limit)

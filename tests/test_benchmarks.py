@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -159,6 +160,20 @@ def test_speed_data_truth_marks_copies_after_their_originals():
         # Some earlier paragraph shares most of the copy's shingles.
         best = max(compare(sets.unique(i), sets.unique(j)).containment for j in range(i))
         assert best >= 0.6
+
+
+def test_a_baseline_process_loads_only_what_its_pipeline_needs(tmp_path):
+    """Whole-process baselines are timed beside ``dedupe scan``: they must
+    not pay for numpy and dedupe, which a user's pipeline would not import."""
+    corpus = tmp_path / "c.jsonl"
+    text = "one two three four five six seven eight nine ten eleven twelve"
+    corpus.write_text("".join(json.dumps({"text": t}) + "\n" for t in (text, text, "something else entirely")))
+    code = "import sys, baselines; print(sorted(m for m in ('numpy', 'dedupe') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=BENCH, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    found = subprocess.run([sys.executable, "baselines.py", "datasketch", str(corpus)], cwd=BENCH,
+                           capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "1"  # the second paragraph is the first's copy
 
 
 def test_keep_first_does_not_chain():
