@@ -39,7 +39,7 @@ from dedupe.corpus.scan import format_text, scan_paths
 from dedupe.errors import DedupeError, InputError, UsageError, WorkerError
 from dedupe.index.index import Index, add_paths
 from dedupe.io.columnar import write_results
-from dedupe.io.pages import reuse_freed_memory, small_pages
+from dedupe.io.pages import few_collections, reuse_freed_memory, small_pages
 from dedupe.io.progress import Progress
 from dedupe.io.records import to_json
 from dedupe.io.textio import check_writable, read_text, same_file, text_name, write_atomic
@@ -657,6 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     small_pages()
     reuse_freed_memory()
+    few_collections()
     # The worker pool's helper threads only pass items along; under an
     # address-space limit (ulimit -v) each default 8 MB stack counted in
     # full, and a helper that could not start left the command waiting.

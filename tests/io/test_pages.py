@@ -107,3 +107,31 @@ def test_without_glibcs_switch_the_command_goes_on_unchanged(monkeypatch, librar
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(ctypes, "CDLL", load)
     assert reuse_freed_memory() is False
+
+
+# Prints the youngest generation's threshold and whether objects were frozen
+# out of collections after the given code ran.
+_GC_PROBE = """
+import gc
+{code}
+print(gc.get_threshold()[0], gc.get_freeze_count() > 0)
+"""
+
+
+def _collections_after(code: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", _GC_PROBE.format(code=code)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()[-2:]
+
+
+def test_the_command_line_collects_garbage_less_often_and_skips_what_it_imported():
+    from dedupe.io.pages import GC_YOUNG
+
+    assert _collections_after(_RUN_CLI) == [str(GC_YOUNG), "True"]
+
+
+def test_importing_the_library_leaves_the_garbage_collector_as_it_was():
+    untouched = _collections_after("pass")
+    assert _collections_after("import dedupe; dedupe.scan(['a text of some words here'])") == untouched
+    assert untouched[1] == "False"
