@@ -15,6 +15,8 @@ instead.
 
 from __future__ import annotations
 
+import codecs
+import json
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +36,9 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 #: anywhere (a scan parses them in its worker processes) and every record
 #: still knows its line.
 JSONL_CHUNK = 1 << 18
+#: What a blank line of a JSONL stream holds: ASCII white space, as
+#: ``bytes.isspace`` has it (``str.isspace`` also takes U+3000 and others).
+_BLANK = " \t\r\x0b\x0c"
 
 
 def _skip(where: str, reason: str, strict: bool) -> Skipped:
@@ -142,27 +147,69 @@ class JsonlChunk:
 
     def records(self) -> Iterator[Document | Skipped]:
         """The documents of these lines, in order; blank lines are not records."""
+        lines = self._plain_lines()
+        if lines is None:
+            yield from self.records_line_by_line()
+            return
         o = self.options
+        limit = o.max_line_length
+        for lineno, line in enumerate(lines, self.first_line):
+            if not line.strip(_BLANK):
+                continue
+            # The common record, read at once; anything else is read as
+            # records_line_by_line reads it, for the same document or the
+            # same reason to skip it.
+            if not limit or len(line) <= limit:
+                try:
+                    record = json.loads(line)
+                except (ValueError, RecursionError):
+                    record = None
+                if type(record) is dict:
+                    text, ident = record.get(o.field), record.get(o.id_field)
+                    if type(text) is str and type(ident) is str:
+                        yield Document(ident, text)
+                        continue
+            item = self._record(line.encode("utf-8"), lineno)
+            if item is not None:
+                yield item
+
+    def _plain_lines(self) -> list[str] | None:
+        """The lines as text, when the options read UTF-8 and the whole
+        piece is valid UTF-8 (then each line decodes as it would alone);
+        else None. A NUL byte or a byte-order mark needs no check here: no
+        JSON text holds either, so such a line goes line by line anyway."""
+        try:
+            utf8 = codecs.lookup(self.options.encoding).name == "utf-8"
+        except LookupError:
+            return None
+        try:
+            return self.data.decode("utf-8").split("\n") if utf8 else None
+        except UnicodeDecodeError:
+            return None
+
+    def records_line_by_line(self) -> Iterator[Document | Skipped]:
+        """:meth:`records`, each line decoded, checked and parsed on its
+        own: the reference of the faster path."""
         for lineno, raw in enumerate(self.data.split(b"\n"), self.first_line):
-            where = f"{self.name}:{lineno}"
-            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]  # a UTF-8 byte-order mark is not part of the first record
-            if not raw or raw.isspace():  # not strip(): that copies every record
-                continue
-            try:
-                line = decode(raw, where, o.encoding, o.errors)
-                check_text(line, where, o.max_line_length, allow_empty=True)
-            except InputError as exc:
-                yield _skip(where, _reason(exc, where), o.strict)
-                continue
-            try:
-                record = parse_json(line, where)
-            except InputError as exc:
-                yield _skip(where, _reason(exc, where), o.strict)
-                continue
-            doc = _from_record(record, where, o.field, o.id_field, o.strict)
-            if doc is not None:
-                yield doc
+            item = self._record(raw, lineno)
+            if item is not None:
+                yield item
+
+    def _record(self, raw: bytes, lineno: int) -> Document | Skipped | None:
+        """The document of one line, or why it is skipped; None for a blank line."""
+        o = self.options
+        where = f"{self.name}:{lineno}"
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # a UTF-8 byte-order mark is not part of the first record
+        if not raw or raw.isspace():  # not strip(): that copies every record
+            return None
+        try:
+            line = decode(raw, where, o.encoding, o.errors)
+            check_text(line, where, o.max_line_length, allow_empty=True)
+            record = parse_json(line, where)
+        except InputError as exc:
+            return _skip(where, _reason(exc, where), o.strict)
+        return _from_record(record, where, o.field, o.id_field, o.strict)
 
     def load(self) -> Loaded:
         """:meth:`records`, as columns."""

@@ -239,6 +239,31 @@ def test_jsonl_read_in_pieces_of_any_size_gives_what_one_piece_gives(lines, bom,
     assert [w for w in named if w.startswith("c.jsonl:")] == expected
 
 
+_RAW_LINES = st.one_of(
+    _LINES.map(lambda line: line.encode("utf-8")),
+    st.builds(lambda i, t: json.dumps({"id": i, "text": t}).encode(), st.integers(-3, 3), st.text(max_size=8)),
+    st.builds(lambda t: json.dumps({"id": "x", "text": t}, ensure_ascii=False).encode("utf-8", "surrogatepass"),
+              st.text(st.characters(codec="utf-8", exclude_categories=()), max_size=8)),
+    st.sampled_from([b"\xe3\x80\x80", b"\x1c", b"\xc2\xa0", b"\x0b\x0c", b"\xff\xfe{}", b"\x80{}",
+                     b'{"id": "n", "text": "a\x00b"}', b'{"id": "n", "text": "\xed\xa0\x80"}', b"\xef\xbb\xbf",
+                     b'{"id": "s", "text": "\\ud800"}', b'[{"id": "x", "text": "y"}]', b"1" * 5000,
+                     b'{"id": "l", "text": "' + b"x" * 60 + b'"}', b'{"text": "a", "id": null}', b'{"id": "x"}']),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(_RAW_LINES, max_size=12), first=st.sampled_from([1, 7]),
+       options=st.sampled_from([SourceOptions(), SourceOptions(max_line_length=50),
+                                SourceOptions(errors="replace"), SourceOptions(field="id", id_field="text"),
+                                SourceOptions(encoding="latin-1")]))
+def test_records_read_at_once_are_those_read_line_by_line(lines, first, options):
+    """Records are read from a piece's decoded text at once where every
+    line is plain UTF-8; whatever is not a plain record is read line by
+    line, and nothing may differ from reading every line on its own."""
+    piece = JsonlChunk("c.jsonl", b"\n".join(lines), first, options)
+    assert list(piece.records()) == list(piece.records_line_by_line())
+
+
 def test_a_line_longer_than_a_piece_is_one_piece():
     text = "word " * 5000
     data = (json.dumps({"id": "a", "text": "short"}) + "\n" + json.dumps({"id": "b", "text": text}) + "\n").encode()
