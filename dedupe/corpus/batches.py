@@ -112,6 +112,26 @@ def _subsets(sets: ShingleSets, rows: np.ndarray) -> ShingleSets:
     return ShingleSets(sets.hashes[idx], offsets, sets.tokens[rows], sets.keys[rows])
 
 
+def _kept(batch: Batch, keep: np.ndarray) -> Batch:
+    """``batch`` as if only its documents where ``keep`` (a mask) is true
+    had been analyzed: the others' rows dropped, and the indices into
+    documents, paragraphs and shingles renumbered. Nothing in a batch
+    depends on another document of it."""
+    keep_para = keep[batch.para_doc]
+    keep_sent = keep_para[batch.sent_para]
+    # A field's rows are documents, paragraphs or sentences, as its name
+    # starts; the boilerplate band keys are the paragraphs'.
+    masks = {"doc": keep, "para": keep_para, "mask": keep_para, "sent": keep_sent}
+    parts = {name: value[masks[name.split("_")[0]]] for name, value in vars(batch).items()
+             if name not in ("para_off", "para_hash")}
+    sets = _subsets(ShingleSets(batch.para_hash, batch.para_off, batch.para_tokens, batch.para_key),
+                    np.flatnonzero(keep_para))
+    parts.update(para_doc=(np.cumsum(keep) - 1)[parts["para_doc"]],
+                 sent_para=(np.cumsum(keep_para) - 1)[parts["sent_para"]],
+                 para_off=sets.offsets, para_hash=sets.hashes)
+    return Batch(**parts)
+
+
 def _bands32(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """LSH band keys cut to 32 bits: half the memory, and the rare extra
     collisions only add candidates, which verification then rejects."""
@@ -500,7 +520,7 @@ class Intake:
         self.skipped: list[Skipped] = []
         self._seen: set[str] = set()
 
-    def take(self, a: Analysis, cfg: BatchConfig) -> Batch:
+    def take(self, a: Analysis) -> Batch:
         """``a``'s batch, without its documents that are not scanned."""
         if not a.skipped and self._seen.isdisjoint(a.ids):
             before = len(self._seen)
@@ -517,7 +537,9 @@ class Intake:
                      b"".join(encoded))
         if len(kept) == len(a.ids):
             return a.batch
-        return _analyze([e.decode("utf-8", "surrogatepass") for e in encoded], cfg)
+        keep = np.zeros(len(a.ids), dtype=bool)
+        keep[kept] = True
+        return _kept(a.batch, keep)
 
     def _sift(self, a: Analysis) -> list[int]:
         """The rows of ``a`` to scan; the inputs skipped among them, and
@@ -564,5 +586,5 @@ def run_batches(work: Iterable[Loaded | JsonlChunk], cfg: BatchConfig, jobs: int
     bp.digit_table()
     merged = Merged(cfg)
     for analysis in ordered_map(_read_and_analyze, work, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS):
-        merged.add(intake.take(analysis, cfg))
+        merged.add(intake.take(analysis))
     return merged

@@ -126,3 +126,18 @@ def test_a_forked_worker_writing_to_the_corpus_leaves_this_process_s_alone():
 
 def _overwrite(corpus: B.Corpus) -> None:
     corpus.para_start[:] = -1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(document(max_paragraphs=4), st.booleans()), min_size=1, max_size=8))
+def test_a_batch_without_some_documents_is_the_batch_of_the_others(docs):
+    """A document whose id came before is cut out of its batch's arrays:
+    what is left is what analyzing the other documents alone gives."""
+    cfg = B.BatchConfig.for_options(Options(), ScanOptions())
+    texts = [t for t, _ in docs]
+    keep = np.array([k for _, k in docs], dtype=bool)
+    got = B._kept(B._analyze(texts, cfg), keep)
+    want = B._analyze([t for t, k in docs if k], cfg)
+    for name, value in vars(want).items():
+        assert getattr(got, name).dtype == value.dtype, name
+        assert np.array_equal(getattr(got, name), value), name
