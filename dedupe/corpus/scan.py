@@ -255,8 +255,10 @@ def scan(
         if progress is not None:
             progress.stage("grouping")
         corpus = merged.corpus(intake.ids, intake.lengths)
+        skipped, nbytes = intake.skipped, intake.bytes
+        del intake, merged  # the set of ids seen goes before the cross-document stages
         found = cross_document(corpus, opts, so, spool, seniority)
-        result = _build_result(corpus, found, spool, intake.skipped, intake.bytes, time.perf_counter() - t0)
+        result = _build_result(corpus, found, spool, skipped, nbytes, time.perf_counter() - t0)
         result = replace(result, ngram=opts.ngram, boilerplate_threshold=so.boilerplate_threshold)
     finally:
         spool.close()
