@@ -260,11 +260,24 @@ def _add_index_parser(sub: Any) -> None:
     actions.add_parser("info", parents=[common], help="show the index's format, options and size")
 
 
+_ENVIRONMENT = """\
+Run 'dedupe COMMAND --help' for a command's options and examples.
+
+environment:
+  DEDUPE_CACHE_DIR    where the Unicode tables are kept between runs
+                      (default $XDG_CACHE_HOME/dedupe or ~/.cache/dedupe;
+                      empty: keep none)
+  DEDUPE_PURE_PYTHON  1: run the numpy implementation, not the compiled kernel
+  NO_COLOR            set, not empty: no colour in reports on a terminal
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="dedupe",
         description="Find repeated and near-duplicate text and collapse it into one canonical copy.",
-        epilog="Run 'dedupe COMMAND --help' for a command's options and examples.",
+        epilog=_ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-V", "--version", action="version", version=f"dedupe {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

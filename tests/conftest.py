@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
 import pytest
+
+_TABLES = tempfile.mkdtemp(prefix="dedupe-test-tables-")
+
+
+def pytest_configure(config):
+    """The tests, and the commands they run, keep their Unicode tables in
+    a folder of their own (:mod:`dedupe.io.tablecache`), not the user's."""
+    os.environ.setdefault("DEDUPE_CACHE_DIR", _TABLES)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_TABLES, ignore_errors=True)
 
 
 def _free_port() -> int:

@@ -129,6 +129,19 @@ def test_help_explains_with_examples(capsys):
     assert "examples:" in out and "--threshold" in out and "--keep" in out
 
 
+def test_help_names_every_environment_variable_the_package_reads(capsys):
+    import re
+
+    read = set()
+    for module in (Path(__file__).resolve().parents[1] / "dedupe").rglob("*.py"):
+        read |= set(re.findall(r'"(DEDUPE_[A-Z_]+|NO_COLOR)"', module.read_text(encoding="utf-8")))
+    assert {"DEDUPE_CACHE_DIR", "DEDUPE_PURE_PYTHON"} <= read
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert [name for name in sorted(read) if name not in out] == []
+
+
 def test_in_place_on_a_read_only_file_fails_and_changes_nothing(capsys):
     # Root may write anything, so the file is made read-only for an
     # ordinary user and the command runs as that user.

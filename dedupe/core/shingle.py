@@ -25,8 +25,9 @@ import functools
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import ModuleType
 
 import numpy as np
@@ -34,6 +35,7 @@ import regex
 import xxhash
 
 from dedupe.core.normalize import normalize
+from dedupe.io.tablecache import cached_tables
 
 #: Set to 1 to run the numpy reference instead of the compiled kernel.
 PURE_ENV = "DEDUPE_PURE_PYTHON"
@@ -471,10 +473,24 @@ class Tables:
 def tables() -> Tables:
     """The tables, built on first use and then the same object for the life
     of the process (a constant, like a compiled regex; built at import
-    they were most of the time ``import dedupe`` took)."""
+    they were most of the time ``import dedupe`` took). They are kept on
+    disk for the next process (:mod:`dedupe.io.tablecache`)."""
+    arrays = cached_tables("tokens", [f.name for f in fields(Tables)], table_sources(normalize.__module__),
+                           _build_tables)
+    return Tables(**arrays)
+
+
+def table_sources(*modules: str) -> list[str]:
+    """The source files of this module (:func:`property_runs`) and of the
+    modules named: the code a cached table (:mod:`dedupe.io.tablecache`)
+    is computed by."""
+    return [__file__, *(str(sys.modules[m].__file__) for m in modules)]
+
+
+def _build_tables() -> dict[str, np.ndarray]:
     classes = _class_table()
     mapped, unsafe = _normalization_tables()
-    return Tables(classes, mapped, unsafe, _count_table(classes))
+    return {"classes": classes, "mapped": mapped, "unsafe": unsafe, "counts": _count_table(classes)}
 
 
 def script_counts(text: str) -> tuple[int, int]:

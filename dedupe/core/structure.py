@@ -27,7 +27,8 @@ from collections.abc import Callable
 import numpy as np
 import regex
 
-from dedupe.core.shingle import KERNEL, property_runs
+from dedupe.core.shingle import KERNEL, property_runs, table_sources
+from dedupe.io.tablecache import cached_tables
 
 #: Kinds this module gives to blocks; the segmenter protects all of them.
 KINDS = frozenset({"comment", "html", "directive", "include", "admonition", "container",
@@ -184,14 +185,19 @@ def prose_table() -> np.ndarray:
     expressions' classes: 1 white space, 2 a letter, 4 a wide character
     (which no code span holds), 8 a word character, 16 a character of the
     markup hint, 32 a digit or other number. Built on first use, once per
-    process (a constant, as :func:`dedupe.core.shingle.tables`)."""
+    process (a constant, as :func:`dedupe.core.shingle.tables`, and kept
+    on disk as they are)."""
+    return cached_tables("prose", ["prose"], table_sources(__name__), _prose_table)["prose"]
+
+
+def _prose_table() -> dict[str, np.ndarray]:
     table = np.zeros(0x110000, dtype=np.uint8)
     patterns = (r"\s+", r"\p{L}+", _WIDE.pattern + "+", r"\w+", r"[<`/_&\]:]+", r"\p{N}+")
     for bit, runs in zip((1, 2, 4, 8, 16, 32), property_runs(patterns)):
         for a, b in runs:
             table[a:b] |= bit
     table[0xD800:0xE000] = 0  # lone surrogates: none of these
-    return table
+    return {"prose": table}
 
 
 def prose_share(text: str) -> float:

@@ -32,11 +32,12 @@ import numpy as np
 from dedupe.core.detect import find_duplicates
 from dedupe.core.results import CleanResult, Removal, Span
 from dedupe.core.segment import paragraphs, sentences
-from dedupe.core.shingle import ShingleSets, property_runs, shingle, span_stream
+from dedupe.core.shingle import ShingleSets, property_runs, shingle, span_stream, table_sources
 from dedupe.core.tidy import delete_spans
 from dedupe.corpus import templates as tp
 from dedupe.errors import InputError
 from dedupe.io.records import to_json
+from dedupe.io.tablecache import cached_tables
 from dedupe.io.textio import parse_json, write_atomic
 from dedupe.options import BOILERPLATE_THRESHOLD, Options
 
@@ -59,11 +60,15 @@ def digit_table() -> np.ndarray:
     """Which code points are decimal digits (``\\d``), built on first use
     and then the same array for the life of the process (a constant, like
     a compiled regular expression; built at import it cost every command
-    30 ms)."""
+    30 ms; kept on disk as :func:`dedupe.core.shingle.tables` are)."""
+    return cached_tables("digits", ["digits"], table_sources(__name__), _digit_table)["digits"]
+
+
+def _digit_table() -> dict[str, np.ndarray]:
     table = np.zeros(0x110000, dtype=bool)
     for a, b in property_runs([_DIGITS])[0]:
         table[a:b] = True
-    return table
+    return {"digits": table}
 
 
 def mask(text: str) -> str:
