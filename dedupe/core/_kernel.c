@@ -1230,9 +1230,50 @@ static line_t *classify_lines(int kind, const void *data, Py_ssize_t n, const ui
     return lines;
 }
 
-/* Appends (s, e, markup_of, list item) for text[a:b), stripped as
+/* Where the paragraphs of plain texts go: a list of tuples
+ * (plain_paragraphs) or rows of int64 in a buffer that grows
+ * (plain_paragraph_rows). */
+typedef struct sink {
+    int (*add)(struct sink *sink, Py_ssize_t a, Py_ssize_t b, int verdict, int list);
+    PyObject *list;
+    int64_t *rows;
+    Py_ssize_t n, size, text; /* rows written, rows of room, the text being read */
+} sink_t;
+
+static int add_tuple(sink_t *sink, Py_ssize_t a, Py_ssize_t b, int verdict, int list) {
+    PyObject *item = Py_BuildValue("nniO", a, b, verdict, list ? Py_True : Py_False);
+    if (item == NULL)
+        return -1;
+    int r = PyList_Append(sink->list, item);
+    Py_DECREF(item);
+    return r;
+}
+
+#define ROW 5
+
+static int add_row(sink_t *sink, Py_ssize_t a, Py_ssize_t b, int verdict, int list) {
+    if (sink->n == sink->size) {
+        Py_ssize_t size = sink->size ? 2 * sink->size : 1024;
+        int64_t *more = PyMem_Realloc(sink->rows, (size_t)size * ROW * sizeof(int64_t));
+        if (more == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        sink->rows = more;
+        sink->size = size;
+    }
+    int64_t *row = sink->rows + sink->n++ * ROW;
+    row[0] = sink->text;
+    row[1] = a;
+    row[2] = b;
+    row[3] = verdict;
+    row[4] = list;
+    return 0;
+}
+
+/* Gives (s, e, markup_of, list item) for text[a:b) to sink, stripped as
  * segment._strip strips it, unless nothing is left. */
-static int emit_paragraph(PyObject *out, int kind, const void *data, Py_ssize_t a, Py_ssize_t b, int list,
+static int emit_paragraph(sink_t *sink, int kind, const void *data, Py_ssize_t a, Py_ssize_t b, int list,
                           const uint8_t *tab, double share) {
     while (a < b && (Py_UNICODE_ISSPACE(RD(a)) || RD(a) == 0xFEFF))
         a++;
@@ -1240,21 +1281,16 @@ static int emit_paragraph(PyObject *out, int kind, const void *data, Py_ssize_t 
         b--;
     if (b == a)
         return 0;
-    PyObject *item = Py_BuildValue("nniO", a, b, markup_of(count_prose(kind, data, a, b, tab), share),
-                                   list ? Py_True : Py_False);
-    if (item == NULL)
-        return -1;
-    int r = PyList_Append(out, item);
-    Py_DECREF(item);
-    return r;
+    return sink->add(sink, a, b, markup_of(count_prose(kind, data, a, b, tab), share), list);
 }
 
 /* The paragraphs of classified lines, as segment.paragraphs reads blocks
  * of one line each: with blank-line style (a blank line stands between
  * two prose lines) a paragraph or list item runs to the next blank line
- * or list item; without it every line is one. */
-static PyObject *paragraphs_of(const line_t *lines, Py_ssize_t m, int kind, const void *data, const uint8_t *tab,
-                               double share) {
+ * or list item; without it every line is one. 0, or -1 with an
+ * exception set. */
+static int paragraphs_of(const line_t *lines, Py_ssize_t m, int kind, const void *data, const uint8_t *tab,
+                         double share, sink_t *sink) {
     int seen_prose = 0, pending_blank = 0, blank_style = 0;
     for (Py_ssize_t j = 0; j < m; j++) {
         if (lines[j].cls == L_BLANK) {
@@ -1264,17 +1300,16 @@ static PyObject *paragraphs_of(const line_t *lines, Py_ssize_t m, int kind, cons
             seen_prose = 1;
         }
     }
-    PyObject *out = PyList_New(0);
     Py_ssize_t first = -1, last = 0; /* the paragraph being read */
     int list = 0;
-    for (Py_ssize_t j = 0; out != NULL && j <= m; j++) {
+    for (Py_ssize_t j = 0; j <= m; j++) {
         int cls = j < m ? lines[j].cls : L_BLANK;
         if (blank_style && cls == L_PROSE && first >= 0) {
             last = lines[j].end;
             continue;
         }
-        if (first >= 0 && emit_paragraph(out, kind, data, first, last, list, tab, share) < 0)
-            Py_CLEAR(out);
+        if (first >= 0 && emit_paragraph(sink, kind, data, first, last, list, tab, share) < 0)
+            return -1;
         first = -1;
         if (cls == L_BLANK)
             continue;
@@ -1282,12 +1317,25 @@ static PyObject *paragraphs_of(const line_t *lines, Py_ssize_t m, int kind, cons
             first = lines[j].start;
             last = lines[j].end;
             list = cls == L_LIST;
-        } else if (out != NULL && emit_paragraph(out, kind, data, lines[j].start, lines[j].end, cls == L_LIST, tab,
-                                                 share) < 0) {
-            Py_CLEAR(out);
+        } else if (emit_paragraph(sink, kind, data, lines[j].start, lines[j].end, cls == L_LIST, tab, share) < 0) {
+            return -1;
         }
     }
-    return out;
+    return 0;
+}
+
+/* The paragraphs of one text of plain lines to sink: 1, or 0 when the
+ * text takes segment's full path, or -1 with an exception set. */
+static int plain_text(PyObject *text, const uint8_t *tab, double share, sink_t *sink) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t m = 0;
+    line_t *lines = classify_lines(kind, data, PyUnicode_GET_LENGTH(text), tab, &m);
+    if (lines == NULL)
+        return m < 0 ? -1 : 0;
+    int r = paragraphs_of(lines, m, kind, data, tab, share, sink);
+    PyMem_Free(lines);
+    return r < 0 ? -1 : 1;
 }
 
 /* plain_paragraphs(text, table, share) -> [(start, end, markup_of, list item), ...] or None
@@ -1302,19 +1350,48 @@ static PyObject *plain_paragraphs(PyObject *self, PyObject *args) {
     double share;
     if (str_table_share(args, "plain_paragraphs", &text, &v, &share) < 0)
         return NULL;
-    const uint8_t *tab = v.buf;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = 0;
-    PyObject *out;
-    line_t *lines = classify_lines(kind, data, n, tab, &m);
-    if (lines != NULL) {
-        out = paragraphs_of(lines, m, kind, data, tab, share);
-        PyMem_Free(lines);
-    } else {
-        out = m < 0 ? NULL : Py_NewRef(Py_None);
+    sink_t sink = {add_tuple, PyList_New(0), NULL, 0, 0, 0};
+    int r = sink.list == NULL ? -1 : plain_text(text, v.buf, share, &sink);
+    PyBuffer_Release(&v);
+    if (r <= 0)
+        Py_CLEAR(sink.list);
+    return r == 0 ? Py_NewRef(Py_None) : sink.list;
+}
+
+/* plain_paragraph_rows(texts, table, share) -> bytes
+ *
+ * plain_paragraphs of every text of the list texts in one call, as rows
+ * of five int64: (text, start, end, markup_of, list item), and for a text
+ * that takes segment's full path one row (text, -1, -1, -1, -1). A corpus
+ * scan reads every document so: one call per document, and a tuple per
+ * paragraph, cost it more than the reading. */
+static PyObject *plain_paragraph_rows(PyObject *self, PyObject *args) {
+    PyObject *texts, *table;
+    double share;
+    Py_buffer v = {0};
+    if (!PyArg_ParseTuple(args, "O!Od", &PyList_Type, &texts, &table, &share))
+        return NULL;
+    if (code_point_table(table, "plain_paragraph_rows", &v) < 0)
+        return NULL;
+    sink_t sink = {add_row, NULL, NULL, 0, 0, 0};
+    int r = 0;
+    for (Py_ssize_t t = 0; r >= 0 && t < PyList_GET_SIZE(texts); t++) {
+        PyObject *text = PyList_GET_ITEM(texts, t);
+        if (!PyUnicode_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "plain_paragraph_rows: texts[%zd] is not a str", t);
+            r = -1;
+            break;
+        }
+        sink.text = t;
+        r = plain_text(text, v.buf, share, &sink);
+        if (r == 0)
+            r = add_row(&sink, -1, -1, -1, -1);
     }
     PyBuffer_Release(&v);
+    PyObject *out = r < 0 ? NULL
+                          : PyBytes_FromStringAndSize((const char *)sink.rows,
+                                                      (Py_ssize_t)(sink.n * ROW * (Py_ssize_t)sizeof(int64_t)));
+    PyMem_Free(sink.rows);
     return out;
 }
 
@@ -1780,6 +1857,8 @@ static PyMethodDef methods[] = {
     {"prose_counts", prose_counts, METH_VARARGS, "Visible characters, letters, wide characters, a markup hint and the letters markup may hold, of a str."},
     {"markup_verdict", markup_verdict, METH_VARARGS, "Whether a str is mostly markup (1), prose (0), or only the non-prose expression can tell (2)."},
     {"plain_paragraphs", plain_paragraphs, METH_VARARGS, "The paragraphs of a text of plain prose lines, or None for other text."},
+    {"plain_paragraph_rows", plain_paragraph_rows, METH_VARARGS,
+     "plain_paragraphs of many texts, as rows of int64 in bytes."},
     {"unique_sets", unique_sets, METH_VARARGS, "Each segment's values sorted, without repeats."},
     {"intersections", intersections, METH_VARARGS, "Sizes of the intersections of pairs of sorted sets."},
     {"tokens", tokens, METH_VARARGS, "Token hashes of NUL-joined code points and each text's first token."},

@@ -10,7 +10,7 @@ line, and every line is a paragraph.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, repeat
 from operator import add
@@ -202,6 +202,54 @@ def spans(text: str) -> list[tuple[int, int, str]]:
     if plain is None:
         return [(seg.start, seg.end, seg.kind) for seg in _paragraphs_by_lines(text)]
     return plain
+
+
+@dataclass(frozen=True)
+class SpanTable:
+    """Spans of many texts as arrays, in order: span ``i`` is
+    ``texts[text[i]][start[i]:end[i]]`` and its kind is ``kinds[kind[i]]``."""
+
+    text: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    kind: np.ndarray
+
+
+def span_table(texts: Sequence[str], kinds: Sequence[str]) -> SpanTable:
+    """The spans of :func:`spans` of every text of ``texts`` whose kind is
+    one of ``kinds``. The texts of plain lines, most texts by far, are read
+    in one kernel call; the others take :func:`spans` one by one. A call
+    and a tuple per paragraph of every document took a corpus scan's stage
+    1 of the 20 MB speed benchmark 0.05 of its 0.6 CPU seconds."""
+    if KERNEL is None:
+        return span_table_by_text(texts, kinds)
+    rows = np.frombuffer(KERNEL.plain_paragraph_rows(list(texts), structure.prose_table(), structure.PROSE_SHARE),
+                         dtype=np.int64).reshape(-1, 5)
+    text, start, end, verdict, item = (rows[:, k] for k in range(5))
+    markup = verdict == structure.MARKUP
+    for i in np.flatnonzero(verdict == structure.UNDECIDED).tolist():
+        markup[i] = structure.markup_by_expression(texts[text[i]][start[i]:end[i]])
+    code = {name: kinds.index(name) if name in kinds else -1 for name in ("structure", "list_item", "paragraph")}
+    kind = np.where(markup, code["structure"], np.where(item == 1, code["list_item"], code["paragraph"]))
+    plain = (start >= 0) & (kind >= 0)
+    parts = [(text[plain], start[plain], end[plain], kind[plain])]
+    rest = text[start < 0]
+    if rest.size:
+        other = span_table_by_text([texts[t] for t in rest.tolist()], kinds)
+        parts.append((rest[other.text], other.start, other.end, other.kind))
+    text, start, end, kind = (np.concatenate(column) for column in zip(*parts))
+    # Each text's spans came from one of the two: a stable sort on the
+    # text puts them in order without moving any within a text.
+    order = np.argsort(text, kind="stable")
+    return SpanTable(text[order], start[order], end[order], kind[order].astype(np.int8))
+
+
+def span_table_by_text(texts: Sequence[str], kinds: Sequence[str]) -> SpanTable:
+    """:func:`span_table`, one text at a time (the reference)."""
+    rows = [(t, s, e, kinds.index(kind)) for t, text in enumerate(texts) for s, e, kind in spans(text)
+            if kind in kinds]
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return SpanTable(table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy(), table[:, 3].astype(np.int8))
 
 
 def _plain_spans(text: str) -> list[tuple[int, int, str]] | None:

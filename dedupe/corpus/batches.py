@@ -19,7 +19,7 @@ import numpy as np
 
 from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import long_spans
-from dedupe.core.segment import sentence_spans, spans
+from dedupe.core.segment import sentence_spans, span_table
 from dedupe.core.shingle import ShingleSets, ngrams, tables, unique_sets
 from dedupe.core.signature import EMPTY, minhash
 from dedupe.core.structure import prose_table
@@ -163,22 +163,22 @@ class _Layout:
     sent_piece: np.ndarray  # the piece that is each sentence
 
 
+#: The kinds of segment a scan reads (:data:`dedupe.corpus.boilerplate.KINDS`),
+#: in a fixed order for :func:`dedupe.core.segment.span_table`.
+_KINDS = tuple(sorted(bp.KINDS))
+
+
 def _layout(texts: list[str], cfg: BatchConfig) -> _Layout:
-    doc_paras = np.zeros(len(texts), dtype=np.int64)
-    found: list[tuple[int, int, int, bool]] = []
-    for d, text in enumerate(texts):
-        before = len(found)
-        # Structure (captions, includes, comments, admonitions ...) is
-        # never a copied passage nor boilerplate: only headings, paragraphs
-        # and list items are.
-        found.extend((d, s, e, kind == "heading") for s, e, kind in spans(text) if kind in bp.KINDS)
-        doc_paras[d] = len(found) - before
-    table = np.array(found, dtype=np.int64).reshape(-1, 4)
-    para_doc, para_start, para_end = table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy()
+    # Structure (captions, includes, comments, admonitions ...) is never a
+    # copied passage nor boilerplate: only headings, paragraphs and list
+    # items are.
+    table = span_table(texts, _KINDS)
+    para_doc, para_start, para_end = table.text, table.start, table.end
+    doc_paras = np.bincount(para_doc, minlength=len(texts)).astype(np.int64)
     # Whether each paragraph, and then each sentence of the long ones, is
     # long enough to stand as evidence: one count over all of them.
     long = long_spans(texts, para_doc, para_start, para_end, cfg.evidence_tokens)
-    kind = np.where(table[:, 3] == 1, HEADING, np.where(long, PROSE, SHORT)).astype(np.int8)
+    kind = np.where(table.kind == _KINDS.index("heading"), HEADING, np.where(long, PROSE, SHORT)).astype(np.int8)
     prose = np.flatnonzero(kind == PROSE)
     which, sent_start, sent_end = sentence_spans(texts, para_doc[prose], para_start[prose], para_end[prose])
     sent_para = prose[which]

@@ -210,3 +210,28 @@ def test_spans_are_the_paragraphs_as_tuples(text):
     # The corpus scan reads spans(), the rest of the library paragraphs():
     # plain text (the kernel's path) and Markdown (the general one) alike.
     assert segment.spans(text) == [(s.start, s.end, s.kind) for s in paragraphs(text)]
+
+
+_KINDS_READ = [("heading", "list_item", "paragraph"), ("paragraph",), ("structure", "code", "paragraph", "heading"),
+               ("list_item",)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_plain_text, document(), st.text(max_size=80)), max_size=8), st.sampled_from(_KINDS_READ))
+def test_a_span_table_is_the_spans_of_each_text(texts, kinds):
+    # A scan reads the spans of a whole batch in one kernel call; plain
+    # texts, Markdown and any text, mixed in one batch, give what reading
+    # each text on its own gives, kinds and order included.
+    table = segment.span_table(texts, kinds)
+    want = [(t, s, e, kinds.index(kind)) for t, text in enumerate(texts) for s, e, kind in segment.spans(text)
+            if kind in kinds]
+    got = list(zip(table.text.tolist(), table.start.tolist(), table.end.tolist(), table.kind.tolist()))
+    assert got == want
+    reference = segment.span_table_by_text(texts, kinds)
+    for column in ("text", "start", "end", "kind"):
+        assert getattr(table, column).dtype == getattr(reference, column).dtype
+
+
+def test_a_span_table_takes_only_strings():
+    with pytest.raises(TypeError, match="not a str"):
+        segment.span_table(["fine", b"bytes"], ("paragraph",))  # type: ignore[list-item]
