@@ -184,7 +184,11 @@ def _packed(labels: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, int] |
     low = int(members.max()).bit_length() if members.size else 0
     if labels.dtype.kind == "u" and int(members.min(initial=0)) >= 0 and \
             int(labels.max(initial=0)).bit_length() + low <= 64:
-        return (labels.astype(np.uint64) << np.uint64(low)) | members.astype(np.uint64), low
+        # One new array, the result: labels already 64 bits wide and
+        # members as int64 (never negative here) are read as they are.
+        packed = labels.astype(np.uint64, copy=False) << np.uint64(low)
+        packed |= members.view(np.uint64) if members.dtype == np.int64 else members.astype(np.uint64)
+        return packed, low
     return None
 
 
