@@ -270,3 +270,29 @@ def test_a_line_longer_than_a_piece_is_one_piece():
     pieces = list(jsonl_pieces(io.BytesIO(data), "c.jsonl", SourceOptions(), 100))
     assert [p.first_line for p in pieces] == [1, 2]
     assert [d.text for p in pieces for d in p.records()] == ["short", text]
+
+
+_JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                                         max_size=3), max_leaves=8)
+_JSON_LINES = st.one_of(
+    st.builds(lambda v, before, after: before + json.dumps(v) + after, _JSON_VALUES,
+              st.sampled_from(["", " ", "\t", "\r", "\ufeff", "\u3000"]),
+              st.sampled_from(["", " ", "\r", "\n", "x", "}", ",1", "\x00"])),
+    st.text(st.sampled_from(list('{}[]":,0123456789.eE+-truefalsn \\\t\r\ufeff')), max_size=20),
+    st.sampled_from(["[" * 3000 + "]" * 3000, "1" * 5000, '"\\ud800"', "NaN", "-Infinity", "1e400", '{"a":1}{}']),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_JSON_LINES)
+def test_a_record_line_is_parsed_as_json_loads_parses_it(line):
+    from dedupe.io.sources import _loads
+
+    try:
+        want = json.loads(line)
+    except (ValueError, RecursionError):
+        want = None
+    got = _loads(line)
+    # NaN is the one value not equal to itself: compare the texts.
+    assert json.dumps(got) == json.dumps(want) and type(got) is type(want)
