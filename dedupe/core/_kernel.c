@@ -1534,7 +1534,8 @@ static int merge_runs(uint64_t *a, Py_ssize_t n, uint64_t *tmp) {
  *
  * Each segment's values sorted, repeats dropped: out[out_off[i]:
  * out_off[i+1]] is the set of hashes[offsets[i]:offsets[i+1]]. out needs
- * room for len(hashes) values, out_off for segments + 1. */
+ * room for len(hashes) values, out_off for segments + 1; out may be
+ * hashes itself (each set is written at or before its values' place). */
 static PyObject *unique_sets(PyObject *self, PyObject *args) {
     PyObject *o[4];
     Py_buffer v[4] = {{0}};
@@ -1578,7 +1579,9 @@ static PyObject *unique_sets(PyObject *self, PyObject *args) {
     out_off[0] = 0;
     for (Py_ssize_t s = 0; s < n; s++) {
         Py_ssize_t a = g, len = (Py_ssize_t)(off[s + 1] - off[s]);
-        memcpy(out + a, h + off[s], (size_t)len * sizeof(uint64_t));
+        /* memmove: out may be hashes itself, each set written at or
+         * before where its values are read. */
+        memmove(out + a, h + off[s], (size_t)len * sizeof(uint64_t));
         if (!merge_runs(out + a, len, tmp))
             sort_hashes(out + a, len, tmp, bound);
         for (Py_ssize_t i = 0; i < len; i++)

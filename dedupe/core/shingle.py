@@ -178,13 +178,17 @@ def sorted_unique(values: np.ndarray, overwrite: bool = False) -> np.ndarray:
     return s[keep]
 
 
-def unique_sets(sets: ShingleSets) -> ShingleSets:
+def unique_sets(sets: ShingleSets, overwrite: bool = False) -> ShingleSets:
     """Each segment's shingles as a set: sorted, repeats dropped (what
     MinHash and verification see; the order and repeats are not needed
-    once signatures are made)."""
+    once signatures are made). With ``overwrite`` the sets are made in
+    ``sets.hashes`` itself, which must be a fresh array of the caller's
+    with no view of it anywhere (as :func:`filled` needs): the corpus's
+    document sets are as large as its shingles, and a second array that
+    large was 10,000 fresh pages of the 20 MB scan."""
     if KERNEL is None:
         return unique_sets_numpy(sets)
-    out = np.empty(sets.hashes.size, dtype=np.uint64)
+    out = sets.hashes if overwrite else np.empty(sets.hashes.size, dtype=np.uint64)
     offsets = np.zeros(len(sets) + 1, dtype=np.int64)
     n = KERNEL.unique_sets(sets.hashes, sets.offsets, out, offsets)
     return ShingleSets(filled(out, n), offsets, sets.tokens, sets.keys)

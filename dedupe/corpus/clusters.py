@@ -69,7 +69,7 @@ def _document_sets(c: Corpus, docs: np.ndarray, paragraphs: np.ndarray) -> Shing
     np.cumsum(per_doc, out=offsets[1:])
     empty = np.zeros(docs.size, dtype=np.int64)
     hashes = c.para_hash[np.repeat(use, lengths)]
-    return unique_sets(ShingleSets(hashes, offsets, empty, empty.astype(np.uint64)))
+    return unique_sets(ShingleSets(hashes, offsets, empty, empty.astype(np.uint64)), overwrite=True)
 
 
 @dataclass(frozen=True)

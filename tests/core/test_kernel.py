@@ -188,6 +188,9 @@ def test_unions_of_sorted_sets_equal_the_reference(docs):
     empty = np.zeros(len(rows), dtype=np.int64)
     sets = sh.ShingleSets(hashes, offsets, empty, empty.astype(np.uint64))
     _same_sets(sh.unique_sets(sets), sh.unique_sets_numpy(sets))
+    # Made in the hashes' own array, as the corpus's document sets are.
+    in_place = sh.ShingleSets(hashes.copy(), offsets, empty, empty.astype(np.uint64))
+    _same_sets(sh.unique_sets(in_place, overwrite=True), sh.unique_sets_numpy(sets))
 
 
 @settings(max_examples=150, deadline=None)
@@ -214,6 +217,8 @@ def test_unique_sets_of_long_segments_equal_the_reference(segments, seed):
     empty = np.zeros(len(rows), dtype=np.int64)
     sets = sh.ShingleSets(np.concatenate(rows), offsets, empty, empty.astype(np.uint64))
     _same_sets(sh.unique_sets(sets), sh.unique_sets_numpy(sets))
+    in_place = sh.ShingleSets(np.concatenate(rows), offsets, empty, empty.astype(np.uint64))
+    _same_sets(sh.unique_sets(in_place, overwrite=True), sh.unique_sets_numpy(sets))
 
 
 def _random_sets(rng: np.random.Generator, n: int) -> sh.ShingleSets:
