@@ -132,14 +132,23 @@ def is_long(text: str, evidence_tokens: float) -> bool:
 _COLONS = np.array([ord(":"), ord("：")], dtype=np.int64)
 
 
+def span_weights(texts: list[str], doc: np.ndarray, starts: np.ndarray,
+                 ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`weighted_tokens` of ``texts[doc[i]][starts[i]:ends[i]]`` for
+    every span, in one kernel call, and the code point of each span's
+    last character that is not white space (-1 for none)."""
+    words, wide, last = span_counts(texts, doc, starts, ends)
+    return words + WIDE_TOKEN_WEIGHT * wide, last
+
+
 def long_spans(texts: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                evidence_tokens: float) -> np.ndarray:
     """:func:`is_long` of ``texts[doc[i]][starts[i]:ends[i]]`` for every
     span, counted in one pass (one call per span was a tenth of a scan's
     first stage); the few spans that end in a colon take :func:`is_long`
     itself."""
-    words, wide, last = span_counts(texts, doc, starts, ends)
-    out = words + WIDE_TOKEN_WEIGHT * wide >= evidence_tokens
+    weights, last = span_weights(texts, doc, starts, ends)
+    out = weights >= evidence_tokens
     for i in np.flatnonzero(np.isin(last, _COLONS)).tolist():
         out[i] = is_long(texts[int(doc[i])][int(starts[i]) : int(ends[i])], evidence_tokens)
     return out

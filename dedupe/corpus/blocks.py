@@ -65,14 +65,7 @@ def template_groups(c: Corpus, para_rank: np.ndarray, spool: Spool, need: int) -
     """The templates that short paragraphs fill (:mod:`dedupe.corpus.templates`)."""
     of = np.full(c.para_doc.size, -1, dtype=np.int64)
     short = np.flatnonzero((c.para_kind != HEADING) & (c.para_tokens > 0) & (c.para_tokens <= TEMPLATE_TOKENS))
-    paras, texts = [], []
-    for d, members in _by_document(c.para_doc[short], short):
-        text = spool.text(d)
-        for p in members:
-            block = text[c.para_start[p] : c.para_end[p]]
-            if tp.eligible(block):
-                paras.append(p)
-                texts.append(block)
+    paras, texts = _eligible_blocks(c, short, spool)
     masked = bp.mask_all(texts)
     toks = [t.tolist() for t in tp.block_tokens(masked)]
     found = tp.learn(toks, c.para_doc[paras].tolist() if paras else [], need)
@@ -89,11 +82,32 @@ def template_groups(c: Corpus, para_rank: np.ndarray, spool: Spool, need: int) -
     return TemplateGroups(of, forms)
 
 
-def _by_document(docs: np.ndarray, units: np.ndarray) -> list[tuple[int, list[int]]]:
-    """``units`` grouped by their document, in document order."""
-    order, bounds = runs(docs)
-    return [(int(docs[order[bounds[k]]]), units[order[bounds[k]:bounds[k + 1]]].tolist())
-            for k in range(bounds.size - 1)]
+#: Documents read at once for their template blocks: their texts are
+#: held only while their blocks are cut out.
+BLOCK_DOCS = 4096
+
+
+def _eligible_blocks(c: Corpus, short: np.ndarray, spool: Spool) -> tuple[list[int], list[str]]:
+    """The paragraphs of ``short`` that may be template blocks
+    (:func:`dedupe.corpus.templates.eligible`), and their texts.
+    Paragraphs are stored document by document, so each document is read
+    once, with its neighbours, and a few thousand documents' paragraphs
+    are weighed in one call."""
+    docs = c.para_doc[short]
+    first = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]] if docs.size else np.zeros(0, dtype=bool))
+    paras: list[int] = []
+    texts: list[str] = []
+    for lo, hi in zip(first[::BLOCK_DOCS].tolist(), [*first[BLOCK_DOCS::BLOCK_DOCS].tolist(), docs.size]):
+        part, part_docs = short[lo:hi], docs[lo:hi]
+        new_doc = np.r_[True, part_docs[1:] != part_docs[:-1]]
+        read = spool.texts(part_docs[new_doc].tolist())
+        which = np.cumsum(new_doc) - 1
+        keep = tp.eligible_spans(read, which, c.para_start[part], c.para_end[part])
+        kept = part[keep].tolist()
+        paras += kept
+        texts += [read[w][a:b] for w, a, b in zip(which[keep].tolist(), c.para_start[kept].tolist(),
+                                                  c.para_end[kept].tolist())]
+    return paras, texts
 
 
 def _regroup(g: Grouped, template_of: np.ndarray) -> Grouped:

@@ -303,7 +303,7 @@ def _documents_of(shared: Analyzed, sentences: np.ndarray) -> tuple[list[str], n
     each read once, and which of them holds each sentence."""
     docs = shared.corpus.sent_doc[sentences]
     new_doc = np.r_[True, docs[1:] != docs[:-1]] if docs.size else np.zeros(0, dtype=bool)
-    return [shared.spool.text(d) for d in docs[new_doc].tolist()], np.cumsum(new_doc) - 1
+    return shared.spool.texts(docs[new_doc].tolist()), np.cumsum(new_doc) - 1
 
 
 @dataclass(frozen=True)

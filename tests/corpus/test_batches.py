@@ -141,3 +141,21 @@ def test_a_batch_without_some_documents_is_the_batch_of_the_others(docs):
     for name, value in vars(want).items():
         assert getattr(got, name).dtype == value.dtype, name
         assert np.array_equal(getattr(got, name), value), name
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(st.characters(exclude_categories=()), max_size=40), min_size=1, max_size=30),
+       st.data(), st.sampled_from([(0, 1), (8, 64), (64 << 10, 4 << 20)]))
+def test_documents_read_together_are_those_read_one_at_a_time(texts, data, limits):
+    # Documents close together are read in one call, within a gap and a
+    # size (tiny ones here, to cut reads anywhere); texts with surrogates
+    # and every other code point come back as they went in.
+    spool = B.Spool()
+    try:
+        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        spool.extend(b"".join(encoded), [len(e) for e in encoded])
+        docs = sorted(data.draw(st.sets(st.integers(0, len(texts) - 1))))
+        with patch.object(B, "_GAP", limits[0]), patch.object(B, "_CHUNK", limits[1]):
+            assert spool.texts(docs) == [spool.text(d) for d in docs] == [texts[d] for d in docs]
+    finally:
+        spool.close()
