@@ -219,8 +219,8 @@ def span_table(texts: Sequence[str], kinds: Sequence[str]) -> SpanTable:
     """The spans of :func:`spans` of every text of ``texts`` whose kind is
     one of ``kinds``. The texts of plain lines, most texts by far, are read
     in one kernel call; the others take :func:`spans` one by one. A call
-    and a tuple per paragraph of every document took a corpus scan's stage
-    1 of the 20 MB speed benchmark 0.05 of its 0.6 CPU seconds."""
+    and a tuple per paragraph of every document cost the 20 MB speed
+    benchmark's scan about 0.025 s more (medians of ten runs each)."""
     if KERNEL is None:
         return span_table_by_text(texts, kinds)
     rows = np.frombuffer(KERNEL.plain_paragraph_rows(list(texts), structure.prose_table(), structure.PROSE_SHARE),

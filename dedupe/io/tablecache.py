@@ -3,11 +3,11 @@
 The tokenizer, the normalizer and the prose and digit tests look every
 character up in arrays of one entry per code point, computed from the
 Unicode properties of ``regex`` and ``unicodedata``. Computing them takes
-about 40 ms, and every process needs them: a third of what
+about 40 ms, and every process needs them: nearly all of what
 ``dedupe clean`` of a short file does after its imports, and serial time
-before a scan's workers can start. Read back from a file they take well
-under a millisecond: the files are mapped read-only, so the processes of
-one machine also share their pages.
+before a scan's workers can start. Read back from files they take about
+3 ms, the digest that names them included: the files are mapped
+read-only, so the processes of one machine also share their pages.
 
 An entry is a folder of ``.npy`` files named by a digest of everything
 the tables are computed from: the source files of the modules that build
