@@ -19,8 +19,16 @@ def plain(value: Any) -> Any:
     and floats rounded, recursively, in one pass (``dataclasses.asdict``
     deep-copies everything first: a third of the time a scan of 20,000
     documents took to report). Strings and integers, most of the values,
-    are asked about first."""
-    if value is None or isinstance(value, (str, int)):
+    are asked about first, by their exact type (a scan's report of 20,000
+    documents took 0.021 s here, 0.012 s so)."""
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is float:
+        return round(value, DIGITS)
+    if kind is list or kind is tuple:
+        return [v if type(v) is str else plain(v) for v in value]
+    if isinstance(value, (str, int)):  # their subclasses, bool included
         return value
     if isinstance(value, float):
         return round(value, DIGITS)
@@ -40,7 +48,10 @@ class Record:
     included), floats rounded."""
 
     def to_dict(self) -> dict:
-        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        # A record's dataclass fields are all plain fields (a test holds
+        # every record to that), so their names are read once from the
+        # class instead of through fields() for each record.
+        return {name: plain(getattr(self, name)) for name in self.__dataclass_fields__}  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,22 @@ def test_json_refuses_what_json_refuses():
         with pytest.raises((TypeError, ValueError)) as theirs:
             json.dumps(value, ensure_ascii=False, indent=2)
         assert type(ours.value) is type(theirs.value)
+
+
+def _records(cls: type) -> list[type]:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_records(sub))]
+
+
+def test_every_record_of_the_package_has_only_plain_fields():
+    # Record.to_dict reads a record's field names from the class's
+    # dataclass fields; a ClassVar or InitVar there would be reported.
+    import dedupe.corpus.scan  # noqa: F401
+    import dedupe.index.index  # noqa: F401
+    from dedupe.core import results  # noqa: F401
+    from dataclasses import fields
+
+    found = [c for c in _records(Record) if c.__module__.startswith("dedupe.")]
+    assert {c.__name__ for c in found} >= {"Occurrence", "Cluster", "Passage", "BoilerplateBlock", "Skipped",
+                                          "Removal", "IndexedSpan", "IndexMatch"}
+    for c in found:
+        assert list(c.__dataclass_fields__) == [f.name for f in fields(c)], c
