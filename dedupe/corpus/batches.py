@@ -301,6 +301,14 @@ class Spool:
             at = end
         return out
 
+    def documents_of(self, docs: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """For units stored in document order whose documents are ``docs``:
+        the texts of those documents, each read once (:meth:`texts`), and
+        which of them holds each unit."""
+        new_doc = np.ones(docs.size, dtype=bool)
+        new_doc[1:] = docs[1:] != docs[:-1]
+        return self.texts(docs[new_doc].tolist()), np.cumsum(new_doc) - 1
+
     def _read(self, start: int, end: int) -> bytes:
         if self._unwritten:
             self.seal()
@@ -563,9 +571,8 @@ class Intake:
         # Rare: an input skipped, or an id seen before. Walked one by one,
         # in input order, so that the first of them is the one reported.
         kept = self._sift(a)
-        encoded = a.encoded(kept)
-        self._record([a.ids[i] for i in kept], [a.lengths[i] for i in kept], [len(e) for e in encoded],
-                     b"".join(encoded))
+        self._record([a.ids[i] for i in kept], [a.lengths[i] for i in kept], [a.sizes[i] for i in kept],
+                     b"".join(a.encoded(kept)))
         if len(kept) == len(a.ids):
             return a.batch
         keep = np.zeros(len(a.ids), dtype=bool)

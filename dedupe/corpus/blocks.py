@@ -22,7 +22,7 @@ import numpy as np
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus import templates as tp
 from dedupe.corpus.batches import HEADING, Corpus, Spool
-from dedupe.corpus.grouping import Grouped, distinct_counts, near_groups, runs
+from dedupe.corpus.grouping import Grouped, distinct_counts, near_groups, run_bounds, runs
 
 #: (level, canonical unit, occurrences as (doc, start, end), documents)
 RawBlock = tuple[str, int, list[tuple[int, int, int]], int]
@@ -96,14 +96,12 @@ def _eligible_blocks(c: Corpus, short: np.ndarray, spool: Spool) -> tuple[list[i
     paragraph, a million-paragraph scan took 1.9 s to learn its templates,
     1.0 s now."""
     docs = c.para_doc[short]
-    first = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]] if docs.size else np.zeros(0, dtype=bool))
+    cuts = [*run_bounds(docs)[:-1:BLOCK_DOCS].tolist(), docs.size]
     paras: list[int] = []
     texts: list[str] = []
-    for lo, hi in zip(first[::BLOCK_DOCS].tolist(), [*first[BLOCK_DOCS::BLOCK_DOCS].tolist(), docs.size]):
-        part, part_docs = short[lo:hi], docs[lo:hi]
-        new_doc = np.r_[True, part_docs[1:] != part_docs[:-1]]
-        read = spool.texts(part_docs[new_doc].tolist())
-        which = np.cumsum(new_doc) - 1
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        part = short[lo:hi]
+        read, which = spool.documents_of(docs[lo:hi])
         keep = tp.eligible_spans(read, which, c.para_start[part], c.para_end[part])
         kept = part[keep].tolist()
         paras += kept

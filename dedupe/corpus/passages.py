@@ -277,7 +277,7 @@ def _unit_sets(pool: ForkedPool[Analyzed], units: np.ndarray, ngram: int) -> Shi
 
 def _shingled(shared: Analyzed, task: tuple[np.ndarray, int]) -> ShingleSets:
     (units, ngram), c = task, shared.corpus
-    texts, which = _documents_of(shared, units)
+    texts, which = shared.spool.documents_of(shared.corpus.sent_doc[units])
     stream = bp.masked_stream(texts, which, c.sent_start[units], c.sent_end[units])
     return unique_sets(ngrams(*stream, ngram))
 
@@ -293,17 +293,9 @@ def _sentence_texts(shared: Analyzed, units: np.ndarray) -> list[str]:
     """The texts of the sentences ``units`` (sorted, so in document
     order), each document read once."""
     c = shared.corpus
-    texts, which = _documents_of(shared, units)
+    texts, which = shared.spool.documents_of(shared.corpus.sent_doc[units])
     return [texts[d][a:b] for d, a, b in zip(which.tolist(), c.sent_start[units].tolist(),
                                              c.sent_end[units].tolist())]
-
-
-def _documents_of(shared: Analyzed, sentences: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """The texts of the documents of ``sentences`` (in document order),
-    each read once, and which of them holds each sentence."""
-    docs = shared.corpus.sent_doc[sentences]
-    new_doc = np.r_[True, docs[1:] != docs[:-1]] if docs.size else np.zeros(0, dtype=bool)
-    return shared.spool.texts(docs[new_doc].tolist()), np.cumsum(new_doc) - 1
 
 
 @dataclass(frozen=True)
