@@ -39,6 +39,11 @@ BATCH_DOCS = 1_000
 #: With ``jobs=0`` a corpus of at most this many characters is analyzed in
 #: the calling process: starting workers does not pay for less.
 IN_PROCESS_CHARS = 2_000_000
+#: A batch's arrays and texts come back from a worker through shared memory
+#: of this size (:class:`dedupe.io.workers.ResultSlots`). They take 0.9-1.3 MB
+#: for the English, Chinese and Japanese corpora of the benchmarks; a larger
+#: batch (a document of megabytes) comes through the pipe.
+SLOT_BYTES = 4 << 20
 PROSE = 0
 HEADING = 1
 #: A prose paragraph too short to be evidence of a copy on its own (see
@@ -264,7 +269,7 @@ class Spool:
         self._offsets: list[int] = [0]
         self._unwritten = False
 
-    def extend(self, data: bytes, sizes: Iterable[int]) -> None:
+    def extend(self, data: bytes | memoryview, sizes: Iterable[int]) -> None:
         """Texts in UTF-8, one after the other, ``sizes`` bytes each."""
         self._fh.write(data)
         self._offsets.extend(itertools.islice(itertools.accumulate(sizes, initial=self._offsets[-1]), 1, None))
@@ -523,13 +528,13 @@ class Analysis:
     ids: list[str]
     lengths: list[int]
     sizes: list[int]  # bytes of each text in UTF-8
-    spooled: bytes
+    spooled: np.ndarray  # bytes, as an array: a worker sends it through shared memory
     skipped: list[tuple[int, Skipped]]  # with the number of documents before each
 
-    def encoded(self, rows: Iterable[int]) -> list[bytes]:
+    def encoded(self, rows: Iterable[int]) -> list[memoryview]:
         """The texts of these rows, in UTF-8."""
         ends = list(itertools.accumulate(self.sizes, initial=0))
-        return [self.spooled[ends[i]:ends[i + 1]] for i in rows]
+        return [self.spooled.data[ends[i]:ends[i + 1]] for i in rows]
 
 
 def _read_and_analyze(work: Loaded | JsonlChunk, cfg: BatchConfig) -> Analysis:
@@ -538,7 +543,7 @@ def _read_and_analyze(work: Loaded | JsonlChunk, cfg: BatchConfig) -> Analysis:
     loaded = work.load() if isinstance(work, JsonlChunk) else work
     data = [text.encode("utf-8", "surrogatepass") for text in loaded.texts]
     return Analysis(_analyze(loaded.texts, cfg), loaded.ids, [len(text) for text in loaded.texts],
-                    [len(d) for d in data], b"".join(data), loaded.skipped)
+                    [len(d) for d in data], np.frombuffer(b"".join(data), dtype=np.uint8), loaded.skipped)
 
 
 class Intake:
@@ -565,7 +570,7 @@ class Intake:
             before = len(self._seen)
             self._seen.update(a.ids)
             if len(self._seen) - before == len(a.ids):
-                self._record(a.ids, a.lengths, a.sizes, a.spooled)
+                self._record(a.ids, a.lengths, a.sizes, a.spooled.data)
                 return a.batch
             self._seen.difference_update(a.ids)  # an id twice in the batch; none seen before it
         # Rare: an input skipped, or an id seen before. Walked one by one,
@@ -603,7 +608,7 @@ class Intake:
             raise InputError(str(skipped))
         self.skipped.append(skipped)
 
-    def _record(self, ids: list[str], lengths: list[int], sizes: list[int], spooled: bytes) -> None:
+    def _record(self, ids: list[str], lengths: list[int], sizes: list[int], spooled: bytes | memoryview) -> None:
         self.ids.extend(ids)
         self.lengths.extend(lengths)
         self.spool.extend(spooled, sizes)
@@ -623,6 +628,7 @@ def run_batches(work: Iterable[Loaded | JsonlChunk], cfg: BatchConfig, jobs: int
     prose_table()
     bp.digit_table()
     merged = Merged(cfg)
-    for analysis in ordered_map(_read_and_analyze, work, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS):
+    for analysis in ordered_map(_read_and_analyze, work, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS,
+                                slot_bytes=SLOT_BYTES):
         merged.add(intake.take(analysis))
     return merged

@@ -15,13 +15,16 @@ workers.
 from __future__ import annotations
 
 import itertools
+import mmap
 import multiprocessing
 import os
+import pickle
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from dedupe.errors import WorkerError
@@ -32,7 +35,7 @@ S = TypeVar("S")
 
 
 def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
-                in_process: int = 1) -> Iterator[R]:
+                in_process: int = 1, slot_bytes: int = 0) -> Iterator[R]:
     """``fn(item, *args)`` for each item, in input order. With ``jobs > 1``
     at most two items per worker are in flight, so reading a stream of
     items never runs far ahead of the workers (memory stays flat).
@@ -42,7 +45,12 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
     and as soon as one more follows, every item goes to workers, one per
     CPU, so that this process only reads while they work. In a process
     that may not start workers (:func:`may_start_workers`) every item runs
-    here."""
+    here.
+
+    With ``slot_bytes``, forked workers send the arrays of a result of up
+    to that many bytes through memory shared with this process
+    (:class:`ResultSlots`): such a result holds views of that memory, valid
+    until the next result is asked for, so copy what is kept."""
     if jobs == 0:
         it = iter(items)
         head = list(itertools.islice(it, in_process + 1))
@@ -55,9 +63,12 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
         for item in items:
             yield fn(item, *args)
         return
-    pool = _Executor(jobs, multiprocessing.get_context(start_method()))
+    method = start_method()
+    # Only a forked worker has the shared memory: a spawned one would get a copy.
+    slots = ResultSlots(2 * jobs, slot_bytes) if slot_bytes and method == "fork" else None
+    pool = _Executor(jobs, multiprocessing.get_context(method), _adopt, (slots,))
     with pool:
-        yield from pool.in_order(fn, items, *args)
+        yield from pool.in_order(fn, items, *args, slots=slots)
 
 
 class _Executor:
@@ -87,15 +98,29 @@ class _Executor:
     def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
         return self._pool.submit(fn, *args)
 
-    def in_order(self, fn: Callable[..., R], items: Iterable[T], *args: Any) -> Iterator[R]:
-        """``fn(item, *args)`` in input order, at most two items per worker in flight."""
-        pending: deque[Future[R]] = deque()
+    def in_order(self, fn: Callable[..., R], items: Iterable[T], *args: Any,
+                 slots: ResultSlots | None = None) -> Iterator[R]:
+        """``fn(item, *args)`` in input order, at most two items per worker
+        in flight; with ``slots`` (one per item in flight, made before the
+        workers were forked), each item's result comes through its slot,
+        which the next item may take once the result has been used (the
+        next is asked for)."""
+        free = list(range(slots.count if slots is not None else 2 * self.jobs))
+        pending: deque[tuple[int, Future[Any]]] = deque()
+
+        def result(future: Future[Any]) -> R:
+            return slots.taken(future.result()) if slots is not None else future.result()
+
         for item in items:
-            pending.append(self.submit(fn, item, *args))
-            while len(pending) >= 2 * self.jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+            slot = free.pop()
+            pending.append((slot, self.submit(_in_slot, slot, item, fn, *args) if slots is not None
+                            else self.submit(fn, item, *args)))
+            if not free:
+                slot, future = pending.popleft()
+                yield result(future)
+                free.append(slot)
+        for _, future in pending:
+            yield result(future)
 
     def __enter__(self) -> _Executor:
         return self
@@ -165,8 +190,9 @@ class ForkedPool(Generic[S]):
 
 
 class _Adopted:
-    """What a forked worker of :class:`ForkedPool` was given: one per
-    worker process, set once when the worker starts."""
+    """What a forked worker was given: the shared data of its
+    :class:`ForkedPool`, or the :class:`ResultSlots` of its
+    :func:`ordered_map`; one per worker process, set once when it starts."""
 
     shared: Any = None
 
@@ -177,6 +203,64 @@ def _adopt(shared: Any) -> None:
 
 def _call(item: Any, fn: Callable[[Any, Any], R]) -> R:
     return fn(_Adopted.shared, item)
+
+
+class ResultSlots:
+    """Memory shared with forked workers, cut into ``count`` slots of
+    ``size`` bytes, through which results' arrays come back.
+
+    Through the executor's pipe, a result is pickled into fresh memory in
+    the worker, copied through the pipe into fresh memory here and
+    unpickled: each array is copied three times, and the pages of each
+    copy are faulted in anew. A worker instead pickles its result with the
+    arrays out of band (protocol 5) and copies those into its slot, whose
+    pages stay mapped from one result to the next; only the rest, a few
+    kilobytes, goes through the pipe, and the arrays are unpickled here as
+    views of the slot. A result whose arrays do not fit comes through the
+    pipe whole."""
+
+    ALIGN = 64  # every array starts on a cache line, so views of them are aligned
+
+    def __init__(self, count: int, size: int) -> None:
+        self.count, self.size = count, size
+        self._map = mmap.mmap(-1, count * size)  # anonymous and shared: what a forked worker writes, this process reads
+        self._view = memoryview(self._map)
+
+    def put(self, slot: int, result: Any) -> Any:
+        """What a worker sends for ``result``: its arrays copied into
+        ``slot`` and the rest pickled, or ``result`` itself when the arrays
+        do not fit."""
+        buffers: list[pickle.PickleBuffer] = []
+        body = pickle.dumps(result, protocol=5, buffer_callback=buffers.append)
+        raws = [buffer.raw() for buffer in buffers]
+        at, end = slot * self.size, (slot + 1) * self.size
+        spans = []
+        for raw in raws:
+            if at + raw.nbytes > end:
+                return result
+            spans.append((at, raw.nbytes))
+            at += raw.nbytes + -raw.nbytes % self.ALIGN
+        for (start, size), raw in zip(spans, raws):
+            self._view[start:start + size] = raw
+        return _Slotted(body, spans)
+
+    def taken(self, sent: Any) -> Any:
+        """The result a worker sent with :meth:`put`."""
+        if not isinstance(sent, _Slotted):
+            return sent
+        return pickle.loads(sent.body, buffers=[self._view[start:start + size] for start, size in sent.spans])
+
+
+@dataclass(frozen=True)
+class _Slotted:
+    """A result whose arrays are in the shared memory of :class:`ResultSlots`."""
+
+    body: bytes  # the result pickled without its arrays
+    spans: list[tuple[int, int]]  # where each array is: (offset, bytes)
+
+
+def _in_slot(slot: int, item: Any, fn: Callable[..., R], *args: Any) -> Any:
+    return _Adopted.shared.put(slot, fn(item, *args))
 
 
 #: What :func:`widen_pipe` asks for: the most an unprivileged process

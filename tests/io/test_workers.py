@@ -6,9 +6,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
-from dedupe.io.workers import PIPE_BYTES, _Executor, ordered_map, widen_pipe
+from dedupe.io.workers import PIPE_BYTES, ResultSlots, _Executor, ordered_map, widen_pipe
 
 
 def _pid_and_square(x: int, offset: int) -> tuple[int, int]:
@@ -79,6 +83,9 @@ _KILLED = {
     "ordered_map": ("from dedupe.io.workers import ordered_map\n"
                     "from tests.io.test_workers import _die_on\n",
                     "list(ordered_map(_die_on, range(12), 2, 5))"),
+    "ordered_map with result slots": ("from dedupe.io.workers import ordered_map\n"
+                                      "from tests.io.test_workers import _die_on\n",
+                                      "list(ordered_map(_die_on, range(12), 2, 5, slot_bytes=1 << 16))"),
     "ForkedPool": ("from dedupe.io.workers import ForkedPool\n"
                    "from tests.io.test_workers import _die_on_key, _unpicklable_shared\n",
                    "with ForkedPool(2, _unpicklable_shared()) as pool:\n"
@@ -197,3 +204,73 @@ def test_the_pools_pipes_hold_a_whole_batch_result():
     with _Executor(2, multiprocessing.get_context("fork")) as pool:
         ends = [pool._pool._call_queue._writer, pool._pool._result_queue._reader]
         assert [_pipe_size(c.fileno()) >= PIPE_BYTES for c in ends] == [True, True]
+
+
+# ---------------------------------------------------------------- ResultSlots
+
+# Arrays as results hold them: of any type and shape, contiguous either
+# way, strided (pickled in band), empty, or too large for a slot.
+_array = hnp.arrays(st.sampled_from(["u1", "i4", "<u8", ">i8", "f8", "?", "U3"]),
+                    hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=12))
+_held = st.tuples(_array, st.sampled_from(["as is", "transposed", "strided"])).map(
+    lambda a: {"as is": a[0], "transposed": a[0].T, "strided": a[0][::2]}[a[1]])
+_results = st.lists(st.dictionaries(st.sampled_from("abcd"), _held, max_size=4), min_size=1, max_size=4)
+
+
+def _assert_same(got: dict, want: dict) -> None:
+    assert got.keys() == want.keys()
+    for key, array in want.items():
+        # numpy's pickles keep a type but not always its byte order
+        assert got[key].dtype.newbyteorder("=") == array.dtype.newbyteorder("=")
+        assert got[key].shape == array.shape
+        np.testing.assert_array_equal(got[key], array)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_results, st.sampled_from([1 << 10, 1 << 12]))
+def test_a_result_through_its_slot_equals_the_result(results, size):
+    slots = ResultSlots(len(results), size)
+    sent = [slots.put(slot, result) for slot, result in enumerate(results)]
+    for result, message in zip(results, sent):
+        # Contiguous arrays go out of band, each from a 64-byte boundary:
+        # what fits goes through the slot, the rest whole through the pipe.
+        sizes = [a.nbytes for a in result.values() if a.flags.c_contiguous or a.flags.f_contiguous]
+        if sum(-n % 64 + n for n in sizes) <= size:
+            assert message is not result
+        if sum(sizes) > size:
+            assert message is result
+        _assert_same(slots.taken(message), result)
+
+
+def test_a_result_that_fits_leaves_only_its_frame_for_the_pipe():
+    import pickle
+
+    slots = ResultSlots(2, 1 << 20)
+    result = {"hashes": np.arange(100_000, dtype=np.uint64), "ids": ["a", "b"]}
+    sent = slots.put(1, result)
+    assert sent is not result and len(pickle.dumps(sent)) < 1_000
+    got = slots.taken(sent)
+    assert got["ids"] == ["a", "b"]
+    np.testing.assert_array_equal(got["hashes"], result["hashes"])
+    too_big = {"hashes": np.arange(200_000, dtype=np.uint64)}
+    assert slots.put(0, too_big) is too_big
+
+
+def _arrays_of(spec: tuple[int, int], scale: int) -> dict:
+    seed, n = spec
+    rng = np.random.default_rng(seed)
+    return {"n": n, "hashes": rng.integers(0, 2**63, size=n * scale, dtype=np.uint64),
+            "text": np.frombuffer(rng.bytes(n), dtype=np.uint8), "pid": os.getpid()}
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2**32), st.integers(0, 3000)), max_size=14))
+def test_results_through_slots_arrive_in_order_from_workers(specs):
+    # 4 KB slots: some results fit, others come through the pipe. Each is
+    # copied before the next is asked for, as ordered_map asks.
+    got = [{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in r.items()}
+           for r in ordered_map(_arrays_of, specs, 2, 1, slot_bytes=4 << 10)]
+    for spec, result in zip(specs, got, strict=True):
+        want = _arrays_of(spec, 1)
+        assert result["pid"] != os.getpid()
+        _assert_same({k: result[k] for k in ("hashes", "text")}, {k: want[k] for k in ("hashes", "text")})
