@@ -8,9 +8,9 @@ canonical text.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from dedupe._lazy import lazy_names
 from dedupe._version import __version__ as __version__
 from dedupe.errors import (
     ConfigError,
@@ -34,13 +34,7 @@ _LAZY = {
     "Index": "dedupe.index.index", "IndexMatch": "dedupe.index.index",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'dedupe' has no attribute {name!r}")
+__getattr__ = lazy_names(globals(), _LAZY)
 
 
 if TYPE_CHECKING:

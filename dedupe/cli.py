@@ -13,38 +13,36 @@ import argparse
 import difflib
 import errno
 import gc
-import multiprocessing
 import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dedupe._version import __version__
-from dedupe.api import honour_markers, honour_scan_markers
-from dedupe.check.baseline import write as write_baseline
+from dedupe.api import honour_markers
 from dedupe.check.config import Config, build_settings
 from dedupe.check.config import discover as discover_config
 from dedupe.check.config import load as load_config
-from dedupe.check.formats import render as render_report
-from dedupe.check.formats.text import summary_text
 from dedupe.check.options import CheckOptions
-from dedupe.check.run import fix_findings, run_check
 from dedupe.core.clean import clean as clean_text
 from dedupe.core.markers import article_start, is_suppressed, suppressed_regions
-from dedupe.corpus.boilerplate import clean_with_model, load_model, save_model
-from dedupe.corpus.scan import format_text, scan_paths
 from dedupe.errors import DedupeError, InputError, UsageError, WorkerError
-from dedupe.index.index import Index, add_paths
-from dedupe.io.columnar import write_results
 from dedupe.io.pages import few_collections, reuse_freed_memory, small_pages
 from dedupe.io.progress import Progress
 from dedupe.io.records import to_json
 from dedupe.io.textio import check_writable, read_text, same_file, text_name, write_atomic
 from dedupe.io.walk import source_entries, source_files
 from dedupe.options import Options, ScanOptions, SourceOptions, add_arguments, from_flags
+
+if TYPE_CHECKING:
+    from dedupe.index.index import Index
+
+# Each command imports the parts of the package only it uses, where it
+# starts: ``dedupe clean`` of one page (a pre-commit hook) does not load
+# the check, the corpus scan or the index.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 #: What a shell reports for a command killed by SIGPIPE (128 + 13).
@@ -312,7 +310,11 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     src: SourceOptions = _options(SourceOptions, args, config)
     files = ["-"] if args.paths == ["-"] else [str(p) for p in _walk(args.paths, src)]
     _check_clean_targets(args, files)
-    model = load_model(args.boilerplate) if args.boilerplate else None
+    model = None
+    if args.boilerplate:
+        from dedupe.corpus.boilerplate import load_model
+
+        model = load_model(args.boilerplate)
     reports, changed, removed_chars = [], 0, 0
     progress = Progress(sys.stderr, label="clean")
     for path in files:
@@ -361,8 +363,11 @@ def _check_clean_targets(args: argparse.Namespace, files: list[str]) -> None:
 
 
 def _clean_one(path: str, text: str, options: Options, model: Any) -> Any:
-    result = clean_with_model(text, options, model) if model is not None else clean_text(text, options)
-    return honour_markers(text, result, path)
+    if model is None:
+        return honour_markers(text, clean_text(text, options), path)
+    from dedupe.corpus.boilerplate import clean_with_model
+
+    return honour_markers(text, clean_with_model(text, options, model), path)
 
 
 def _emit_clean(args: argparse.Namespace, path: str, old: str, new: str, encoding: str) -> None:
@@ -381,6 +386,11 @@ def _emit_clean(args: argparse.Namespace, path: str, old: str, new: str, encodin
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from dedupe.check.baseline import write as write_baseline
+    from dedupe.check.formats import render as render_report
+    from dedupe.check.formats.text import summary_text
+    from dedupe.check.run import fix_findings, run_check
+
     stdin_name = args.stdin_filename or "<stdin>"
     config_paths = [stdin_name if p == "-" and args.stdin_filename else p for p in args.paths]
     settings = build_settings(vars(args), _config(args, config_paths))
@@ -428,6 +438,11 @@ def _refuse_input(target: str, inputs: Sequence[str], hint: str) -> None:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
+    from dedupe.api import honour_scan_markers
+    from dedupe.corpus.boilerplate import save_model
+    from dedupe.corpus.scan import format_text, scan_paths
+    from dedupe.io.columnar import write_results
+
     config = _config(args, args.paths)
     options, scan_options = _options(Options, args, config), _options(ScanOptions, args, config)
     src: SourceOptions = _options(SourceOptions, args, config)
@@ -485,6 +500,8 @@ _MARKED = (".md", ".markdown", ".mdx", ".html", ".htm", ".txt", ".rst")
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
+    from dedupe.index.index import Index
+
     action: Callable[[Index, argparse.Namespace, Config], int] = _INDEX_ACTIONS[args.index_command]
     config = _config(args, getattr(args, "paths", None) or getattr(args, "files", None) or ["."])
     named = [p for p in getattr(args, "paths", None) or getattr(args, "files", None) or [] if p != "-"]
@@ -508,6 +525,8 @@ def _print_json(data: dict) -> None:
 
 
 def _index_add(index: Index, args: argparse.Namespace, config: Config) -> int:
+    from dedupe.index.index import add_paths
+
     res = add_paths(index, args.paths, _options(SourceOptions, args, config))
     for path, why in res.skipped:
         _warn(f"skipped {why}" if why.startswith(path) else f"skipped {path}: {why}")
@@ -614,7 +633,9 @@ def _stop(line: str, at_once: bool = False) -> int:
     """One error line, and no worker left behind to print a traceback or
     to hold the output pipes open after the command ended; ``at_once``
     ends the process here (from a helper thread, or after a broken pool)."""
-    children = multiprocessing.active_children()
+    # A command that started no worker never imported multiprocessing.
+    pool_module = sys.modules.get("multiprocessing")
+    children = pool_module.active_children() if pool_module is not None else []
     for child in children:
         child.terminate()
     _error(line)

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "dedupe"
 #: Layer of each top-level part of the package, bottom first. Parts on the
 #: same layer may not import each other.
 LAYERS = {
-    "_version": 0, "errors": 0,
+    "_version": 0, "_lazy": 0, "errors": 0,
     "options": 1,
     "io": 2,
     "core": 3,
@@ -137,3 +137,33 @@ def test_import_dedupe_loads_only_what_clean_needs():
     assert not loaded & {"corpus", "index", "check", "spark", "cli"}
     lazy = "import dedupe; assert dedupe.scan.__module__ == 'dedupe.corpus.scan'; dedupe.Index"
     subprocess.run([sys.executable, "-c", lazy], check=True)
+
+
+def test_dedupe_clean_of_one_page_loads_only_what_clean_needs(tmp_path):
+    """A pre-commit hook runs ``dedupe clean`` on one page at a time: the
+    command does not load the check's run, the corpus scan, the index or
+    the worker pool, which only other commands use."""
+    import subprocess
+    import sys
+
+    import dedupe
+
+    first = ("The release notes describe how the indexing pipeline handles malformed records, which retries "
+             "are attempted, and where the rejected lines are written so that operators can inspect them later.")
+    second = ("Each worker reports its progress to the coordinator every few seconds, and the coordinator "
+              "reassigns the shard of any worker that has been silent for longer than the configured timeout.")
+    text = f"# Title\n\n{first}\n\n{second}\n\n{first}\n\n{second}\n"  # a pasted run of paragraphs
+    page = tmp_path / "page.md"
+    page.write_text(text, encoding="utf-8")
+    code = ("import contextlib, io, sys\nfrom dedupe.cli import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()) as out:\n    main(['clean', {str(page)!r}])\n"
+            "print(repr(out.getvalue()))\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('dedupe.', 'multiprocessing', 'sqlite3'))))\n")
+    lines = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert ast.literal_eval(lines[0]) == dedupe.clean(text).text != text
+    loaded = set(ast.literal_eval(lines[1]))
+    assert "dedupe.core.clean" in loaded
+    # The rules' registry loads (the configuration names rules), not what they run on.
+    assert "dedupe.check.rules" in loaded
+    assert not {m for m in loaded if m.startswith(("dedupe.corpus", "dedupe.index", "dedupe.check.run",
+                                                    "dedupe.check.context", "multiprocessing", "sqlite3"))}

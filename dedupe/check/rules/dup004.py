@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from dedupe.check.findings import Finding, Location
 from dedupe.check.rules.base import Rule, where
-from dedupe.index.index import Index, IndexMatch
 from dedupe.io.textio import LineIndex
 from dedupe.options import Options
 
 if TYPE_CHECKING:
     from dedupe.check.context import CheckContext
+    from dedupe.index.index import Index, IndexMatch
 
 
 class CopyOfPublished(Rule):
@@ -29,6 +29,10 @@ class CopyOfPublished(Rule):
         if not ctx.check.index:
             return []
         out: list[Finding] = []
+        # Imported here: every command reads the rules' registry, and only
+        # a check with an index opens one.
+        from dedupe.index.index import Index
+
         with Index(ctx.check.index, None, read_only=True) as index:
             options = index.with_shingling(ctx.options)
             for path, text in ctx.texts.items():

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from dedupe.check.findings import Finding, Location
 from dedupe.check.rules.base import Rule, where
-from dedupe.corpus.scan import BoilerplateBlock, Occurrence, boilerplate_shares
 
 if TYPE_CHECKING:
     from dedupe.check.context import CheckContext
+    from dedupe.corpus.scan import BoilerplateBlock, Occurrence
 
 
 class MostlyBoilerplate(Rule):
@@ -26,6 +26,10 @@ class MostlyBoilerplate(Rule):
     def find(self, ctx: "CheckContext") -> list[Finding]:
         if len(ctx.texts) < 2 or not ctx.scan.boilerplate:
             return []
+        # Imported here, where the check's scan has loaded it: every command
+        # reads the rules' registry.
+        from dedupe.corpus.scan import boilerplate_shares
+
         out = []
         for path, share in boilerplate_shares(ctx.scan).items():
             if share <= ctx.check.boilerplate_limit:
