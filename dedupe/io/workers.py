@@ -64,8 +64,13 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
             yield fn(item, *args)
         return
     method = start_method()
+    slots = None
     # Only a forked worker has the shared memory: a spawned one would get a copy.
-    slots = ResultSlots(2 * jobs, slot_bytes) if slot_bytes and method == "fork" else None
+    if slot_bytes and method == "fork":
+        try:
+            slots = ResultSlots(2 * jobs, slot_bytes)
+        except OSError:  # the system grants no more shared memory: results come through the pipe
+            slots = None
     pool = _Executor(jobs, multiprocessing.get_context(method), _adopt, (slots,))
     with pool:
         yield from pool.in_order(fn, items, *args, slots=slots)

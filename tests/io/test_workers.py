@@ -274,3 +274,20 @@ def test_results_through_slots_arrive_in_order_from_workers(specs):
         want = _arrays_of(spec, 1)
         assert result["pid"] != os.getpid()
         _assert_same({k: result[k] for k in ("hashes", "text")}, {k: want[k] for k in ("hashes", "text")})
+
+
+def test_without_shared_memory_for_the_slots_results_come_through_the_pipe(monkeypatch):
+    import mmap
+
+    from dedupe.io import workers
+
+    def refused(*args, **kwargs):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(workers.mmap, "mmap", refused)
+    specs = [(seed, 2000) for seed in range(6)]
+    got = list(ordered_map(_arrays_of, specs, 2, 1, slot_bytes=1 << 20))
+    for spec, result in zip(specs, got, strict=True):
+        np.testing.assert_array_equal(result["hashes"], _arrays_of(spec, 1)["hashes"])
+        assert result["hashes"].flags.owndata or isinstance(result["hashes"].base, bytes)  # not a view of a slot
+    assert mmap.mmap is refused
