@@ -8,8 +8,9 @@ Stages (the same as for one text, over many documents):
    offsets, shingles of the digit-masked text (so that "2023" and "2024"
    are the same token), MinHash signatures and LSH band keys. The workers
    also parse JSONL inputs, a piece at a time. A batch comes back as numpy
-   arrays and its texts in UTF-8, which go to a temporary spool file, so
-   the corpus is never held in memory as Python strings.
+   arrays and its texts in UTF-8 (through memory shared with the workers),
+   and the texts go to a temporary spool file, so the corpus is never
+   held in memory as Python strings.
 2. **boilerplate candidates** (:mod:`dedupe.corpus.blocks`): paragraphs
    grouped at a lower Jaccard threshold (``boilerplate_threshold``) and
    found in at least ``min_documents`` documents and ``min_share`` of all.
