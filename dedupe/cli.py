@@ -364,10 +364,12 @@ def _check_clean_targets(args: argparse.Namespace, files: list[str]) -> None:
 
 def _clean_one(path: str, text: str, options: Options, model: Any) -> Any:
     if model is None:
-        return honour_markers(text, clean_text(text, options), path)
-    from dedupe.corpus.boilerplate import clean_with_model
+        result = clean_text(text, options)
+    else:
+        from dedupe.corpus.boilerplate import clean_with_model
 
-    return honour_markers(text, clean_with_model(text, options, model), path)
+        result = clean_with_model(text, options, model)
+    return honour_markers(text, result, path)
 
 
 def _emit_clean(args: argparse.Namespace, path: str, old: str, new: str, encoding: str) -> None:

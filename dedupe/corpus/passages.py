@@ -277,7 +277,7 @@ def _unit_sets(pool: ForkedPool[Analyzed], units: np.ndarray, ngram: int) -> Shi
 
 def _shingled(shared: Analyzed, task: tuple[np.ndarray, int]) -> ShingleSets:
     (units, ngram), c = task, shared.corpus
-    texts, which = shared.spool.documents_of(shared.corpus.sent_doc[units])
+    texts, which = shared.spool.documents_of(c.sent_doc[units])
     stream = bp.masked_stream(texts, which, c.sent_start[units], c.sent_end[units])
     return unique_sets(ngrams(*stream, ngram))
 
@@ -293,7 +293,7 @@ def _sentence_texts(shared: Analyzed, units: np.ndarray) -> list[str]:
     """The texts of the sentences ``units`` (sorted, so in document
     order), each document read once."""
     c = shared.corpus
-    texts, which = shared.spool.documents_of(shared.corpus.sent_doc[units])
+    texts, which = shared.spool.documents_of(c.sent_doc[units])
     return [texts[d][a:b] for d, a, b in zip(which.tolist(), c.sent_start[units].tolist(),
                                              c.sent_end[units].tolist())]
 

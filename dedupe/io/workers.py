@@ -69,8 +69,8 @@ def ordered_map(fn: Callable[..., R], items: Iterable[T], jobs: int, *args: Any,
     if slot_bytes and method == "fork":
         try:
             slots = ResultSlots(2 * jobs, slot_bytes)
-        except OSError:  # the system grants no more shared memory: results come through the pipe
-            slots = None
+        except OSError:
+            pass  # the system grants no more shared memory: results come through the pipe
     pool = _Executor(jobs, multiprocessing.get_context(method), _adopt, (slots,))
     with pool:
         yield from pool.in_order(fn, items, *args, slots=slots)
