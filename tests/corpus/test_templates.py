@@ -3,7 +3,7 @@ must find what trying every template in order finds."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedupe.corpus import templates as tp
@@ -18,3 +18,46 @@ _frame = st.lists(st.one_of(_token, st.just(tp.SLOT)), min_size=1, max_size=5).f
 def test_a_block_takes_the_first_template_it_fills(toks, frames):
     templates = [tp.Template(tuple(f), k, 1) for k, f in enumerate(frames)]
     assert tp.assign(toks, templates, tp.anchors(templates)) == tp.best_match(toks, templates)
+
+
+def _learned_by_definition(blocks, docs, need):
+    """:func:`tp.learn` as its docstring defines it: every block proposes,
+    every block tries the standing templates."""
+    df = tp.document_frequency(blocks, docs)
+    seen: dict[int, tuple[tp.Proposal, set[int]]] = {}
+    for toks, d in zip(blocks, docs):
+        for p in tp.proposals(toks, [df[t] for t in toks], need):
+            seen.setdefault(p.key, (p, set()))[1].add(d)
+    found = sorted((tp.Template(p.frame, k, len(ds)) for k, (p, ds) in seen.items() if len(ds) >= need),
+                   key=tp.rank_key)
+    standing = [t for t in found
+                if tp.holds(t.frame, len({d for b, d in zip(blocks, docs) if tp.match(b, t.frame)}), need, df)]
+    assigned = [tp.best_match(toks, standing) for toks in blocks]
+    taken: dict[int, set[int]] = {}
+    for (j, _), d in zip(assigned, docs):
+        if j >= 0:
+            taken.setdefault(j, set()).add(d)
+    kept = [j for j in range(len(standing)) if tp.holds(standing[j].frame, len(taken.get(j, ())), need, df)]
+    renumber = {j: k for k, j in enumerate(kept)}
+    return ([standing[j] for j in kept], [renumber.get(j, -1) for j, _ in assigned],
+            [pos if j in renumber else () for j, pos in assigned])
+
+
+# Blocks that share a frame of common tokens across documents, around
+# slot tokens of their own, and blocks of random tokens beside them.
+_common = st.sampled_from([tp.digit_hash(), 1, 2, 3, 4, 5])
+_framed = st.tuples(st.lists(_common, min_size=2, max_size=5), st.lists(st.integers(6, 40), min_size=1, max_size=3),
+                    st.lists(_common, max_size=3)).map(lambda t: [*t[0], *t[1], *t[2]])
+_block = st.one_of(_framed, st.lists(st.one_of(_common, st.integers(6, 40)), min_size=1, max_size=14))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_block, st.integers(0, 11)), max_size=40), st.integers(1, 5))
+@example([([1, 2, 3, 7], 0), ([1, 2, 3, 8], 1)], 2)  # frame tokens in exactly ``need`` documents
+def test_learning_finds_what_every_block_proposing_and_trying_finds(items, need):
+    """:func:`tp.learn` leaves out of its loops the blocks that cannot
+    propose a frame or fill a template; what it learns must not change."""
+    items.sort(key=lambda item: item[1])  # a scan's blocks come in document order
+    blocks, docs = [b for b, _ in items], [d for _, d in items]
+    learned = tp.learn(blocks, docs, need)
+    assert (learned.templates, learned.of, learned.positions) == _learned_by_definition(blocks, docs, need)
