@@ -77,7 +77,7 @@ def marks(text: str) -> Marks:
     NFKC case-folded form (so full-width digits equal ASCII ones), with
     white space removed (so a re-wrapped copy is the same)."""
     norm = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
-    salient = frozenset(_compact(m.group()) for m in salient_spans(norm))
+    salient = frozenset(_compact_span(m.group()) for m in salient_spans(norm))
     return Marks(salient - {""}, len(_NEGATION.findall(norm)), _compact(norm))
 
 
@@ -86,6 +86,17 @@ _SPACE_OR_TICK = regex.compile(r"[\s`]+")
 
 def _compact(text: str) -> str:
     return _SPACE_OR_TICK.sub("", text).strip(".,")
+
+
+def _compact_span(span: str) -> str:
+    """:func:`_compact` of a salient span. Only a code span or a link
+    (which start with a backtick or a bracket) can hold white space, and
+    only those or a URL a backtick: the others need only their ends
+    stripped, without a pass of the expression (a third of the time of
+    :func:`marks`)."""
+    if span[0] in "`]" or "`" in span:
+        return _compact(span)
+    return span.strip(".,")
 
 
 def conflict(a: Marks, b: Marks, shorter: bool) -> bool:

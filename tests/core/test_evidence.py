@@ -190,3 +190,23 @@ def test_salient_spans_are_what_the_whole_expression_finds(text):
     # Without a slash the expression leaves out the alternatives that need
     # one; the spans it finds, and their order, must not change.
     assert [m.span() for m in evidence.salient_spans(text)] == [m.span() for m in evidence._SALIENT.finditer(text)]
+
+
+# Salient pieces with white space of every kind and backticks inside what
+# would otherwise be a URL, a path or a number.
+_SPACED_PIECES = [*_SALIENT_PIECES, "\t", "\u3000", "\u2009", "http://a`b", "`a b`", "](x\ty)", "][a\u3000b]", "1.", ","]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SPACED_PIECES), max_size=12).map("".join))
+def test_a_salient_span_compacts_as_any_text_does(text):
+    for m in evidence.salient_spans(text):
+        assert evidence._compact_span(m.group()) == evidence._compact(m.group())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(mixed_text, paragraph(), st.lists(st.sampled_from(_SPACED_PIECES), max_size=12).map("".join)),
+       st.booleans())
+def test_a_text_never_conflicts_with_itself(text, shorter):
+    # The passage stage skips the marks of a pair of equal texts on this.
+    assert not conflict(marks(text), marks(text), shorter)
