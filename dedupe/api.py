@@ -58,12 +58,21 @@ def honour_scan_markers(result: ScanResult, text_of: Callable[[str], str]) -> Sc
     record, say)."""
     regions: dict[str, list[Region]] = {}
     starts: dict[str, int] = {}
+    # Each document read once, in the order the report names them (the
+    # first bad marker met is the one reported).
+    named = dict.fromkeys(p.id for p in result.passages)
+    named.update(dict.fromkeys(m for c in result.clusters for m in c.members[1:]))
+    named.update(dict.fromkeys(o.id for b in result.boilerplate for o in b.occurrences))
+    for doc_id in named:
+        text = text_of(doc_id)
+        if "dedupe" in text and (found := suppressed_regions(text, doc_id)):
+            regions[doc_id], starts[doc_id] = found, article_start(text)
+    if not regions:  # most scans: nothing to leave out, and nothing to rebuild
+        return result
 
     def off(doc_id: str, offset: int | None = None) -> bool:
         if doc_id not in regions:
-            text = text_of(doc_id)
-            regions[doc_id] = suppressed_regions(text, doc_id) if "dedupe" in text else []
-            starts[doc_id] = article_start(text) if regions[doc_id] else 0
+            return False
         return is_suppressed(starts[doc_id] if offset is None else offset, regions[doc_id])
 
     passages = tuple(p for p in result.passages if not off(p.id, p.start))
