@@ -1644,6 +1644,70 @@ static PyObject *intersections(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(m);
 }
 
+/* leader_groups(lo, hi, sims, threshold, canonical, sim_out) -> joined
+ *
+ * The leader rule of dedupe.core.groups over candidate pairs sorted by
+ * (hi, lo), lo < hi: each item hi, in order, joins the candidate lo of
+ * highest similarity (the earliest among equals) that is at least
+ * threshold and is not itself a member; canonical and sim_out (one per
+ * item, filled by the caller with each item itself and 1.0) receive the
+ * result. Returns the number of members. In Python the loop took 0.4 us
+ * a pair, 2 % of a scan of the 20 MB speed benchmark corpus. */
+static PyObject *leader_groups(PyObject *self, PyObject *args) {
+    PyObject *o[5];
+    Py_buffer v[5] = {{0}};
+    double threshold;
+    if (!PyArg_ParseTuple(args, "OOOdOO", &o[0], &o[1], &o[2], &threshold, &o[3], &o[4]))
+        return NULL;
+    static const char *names[5] = {"lo", "hi", "sims", "canonical", "sim_out"};
+    if (get_all(o, v, 5, NULL, 3, names) < 0)
+        return NULL;
+    const int64_t *lo = v[0].buf, *hi = v[1].buf;
+    const double *sims = v[2].buf;
+    int64_t *canonical = v[3].buf;
+    double *sim_out = v[4].buf;
+    Py_ssize_t m = N(v[0]), n = N(v[3]);
+    int bad = N(v[1]) != m || N(v[2]) != m || N(v[4]) != n;
+    for (Py_ssize_t p = 0; !bad && p < m; p++)
+        bad = lo[p] < 0 || lo[p] >= hi[p] || hi[p] >= n || (p > 0 && hi[p] < hi[p - 1]);
+    if (bad) {
+        release(v, 5);
+        PyErr_SetString(PyExc_ValueError, "leader_groups: inconsistent sizes, or pairs not sorted by their later item");
+        return NULL;
+    }
+    uint8_t *member = PyMem_RawCalloc((size_t)(n > 0 ? n : 1), 1);
+    if (member == NULL) {
+        release(v, 5);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t joined = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t a = 0; a < m;) {
+        int64_t j = hi[a], best = -1;
+        double best_sim = -1.0;
+        Py_ssize_t b = a;
+        for (; b < m && hi[b] == j; b++) {
+            if (member[lo[b]])
+                continue; /* a member of another group: no chaining */
+            if (sims[b] >= threshold && sims[b] > best_sim) {
+                best = lo[b];
+                best_sim = sims[b];
+            }
+        }
+        if (best >= 0) {
+            canonical[j] = best;
+            sim_out[j] = best_sim;
+            member[j] = 1;
+            joined++;
+        }
+        a = b;
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_RawFree(member);
+    release(v, 5);
+    return PyLong_FromSsize_t(joined);
+}
+
 /* XXH3-64 with the default seed and secret, as the published xxHash
  * specification describes it: the same digest as xxhash.xxh3_64, which
  * keys every paragraph and sentence by its token sequence. Here a whole
@@ -1863,6 +1927,7 @@ static PyMethodDef methods[] = {
     {"plain_paragraph_rows", plain_paragraph_rows, METH_VARARGS,
      "plain_paragraphs of many texts, as rows of int64 in bytes."},
     {"unique_sets", unique_sets, METH_VARARGS, "Each segment's values sorted, without repeats."},
+    {"leader_groups", leader_groups, METH_VARARGS, "The leader rule over candidate pairs sorted by their later item."},
     {"intersections", intersections, METH_VARARGS, "Sizes of the intersections of pairs of sorted sets."},
     {"tokens", tokens, METH_VARARGS, "Token hashes of NUL-joined code points and each text's first token."},
     {"ngrams", ngrams, METH_VARARGS, "Hashed token n-grams of each text."},

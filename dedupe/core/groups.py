@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedupe.core.shingle import KERNEL
+
 
 @dataclass(frozen=True)
 class Groups:
@@ -50,22 +52,35 @@ def leader_groups(
     if pairs.size:
         lo, hi = pairs.min(axis=1), pairs.max(axis=1)
         order = np.lexsort((lo, hi))
-        lo_l, hi_l, s_l = lo[order].tolist(), hi[order].tolist(), sims[order].tolist()
-        bounds = np.flatnonzero(np.r_[True, hi[order][1:] != hi[order][:-1], True]).tolist()
-        # An item joins a group only on its own turn, and every candidate
-        # canonical comes before it, so a canonical never joins a group
-        # later: one flag per item is the whole union-find.
-        member = [False] * n
-        for a, b in zip(bounds[:-1], bounds[1:]):
-            j = hi_l[a]
-            best, best_sim = -1, -1.0
-            for i, s in zip(lo_l[a:b], s_l[a:b]):
-                if member[i]:
-                    continue  # a member of another group: no chaining
-                if s >= threshold and s > best_sim:
-                    best, best_sim = i, s
-            if best >= 0:
-                canonical[j] = best
-                member[j] = True
-                sim_out[j] = best_sim
+        lo, hi, sims = lo[order], hi[order], sims[order]
+        if KERNEL is None:
+            _leader_loop(lo, hi, sims, threshold, canonical, sim_out)
+        else:
+            KERNEL.leader_groups(lo, hi, sims, float(threshold), canonical, sim_out)
     return Groups(canonical, sim_out)
+
+
+def _leader_loop(lo: np.ndarray, hi: np.ndarray, sims: np.ndarray, threshold: float,
+                 canonical: np.ndarray, sim_out: np.ndarray) -> None:
+    """The leader rule over pairs sorted by ``(hi, lo)``, into ``canonical``
+    and ``sim_out`` (the reference of the kernel's ``leader_groups``)."""
+    if lo.size == 0:
+        return
+    lo_l, hi_l, s_l = lo.tolist(), hi.tolist(), sims.tolist()
+    bounds = np.flatnonzero(np.r_[True, hi[1:] != hi[:-1], True]).tolist()
+    # An item joins a group only on its own turn, and every candidate
+    # canonical comes before it, so a canonical never joins a group
+    # later: one flag per item is the whole union-find.
+    member = [False] * canonical.size
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        j = hi_l[a]
+        best, best_sim = -1, -1.0
+        for i, s in zip(lo_l[a:b], s_l[a:b]):
+            if member[i]:
+                continue  # a member of another group: no chaining
+            if s >= threshold and s > best_sim:
+                best, best_sim = i, s
+        if best >= 0:
+            canonical[j] = best
+            member[j] = True
+            sim_out[j] = best_sim

@@ -406,3 +406,39 @@ def test_masked_span_tokens_equal_masking_and_tokenizing_each_span(texts, data):
     ref_th, ref_off = sh.token_stream_numpy(bp.mask_all([texts[d][a:b] for d, a, b in spans]))
     assert th.dtype == ref_th.dtype and np.array_equal(th, ref_th)
     assert np.array_equal(off, ref_off)
+
+
+@st.composite
+def _sorted_candidates(draw):
+    """Candidate pairs ``lo < hi`` sorted by ``(hi, lo)``, with similarities
+    that tie, sit on the threshold, or are not numbers."""
+    n = draw(st.integers(1, 30))
+    pairs = sorted({(lo, hi) for lo, hi in draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
+                                                         max_size=80)) if lo < hi}, key=lambda p: (p[1], p[0]))
+    sims = draw(st.lists(st.sampled_from([0.0, 0.5, 0.7, 0.7, 0.9, 1.0, float("nan")]) | st.floats(0, 1),
+                         min_size=len(pairs), max_size=len(pairs)))
+    lo = np.array([p[0] for p in pairs], dtype=np.int64)
+    hi = np.array([p[1] for p in pairs], dtype=np.int64)
+    return n, lo, hi, np.array(sims, dtype=np.float64)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_sorted_candidates(), st.sampled_from([0.0, 0.5, 0.7, 0.95]))
+def test_leader_groups_equal_the_reference(candidates_, threshold):
+    from dedupe.core import groups
+
+    n, lo, hi, sims = candidates_
+    want = (np.arange(n, dtype=np.int64), np.ones(n))
+    groups._leader_loop(lo, hi, sims, threshold, *want)
+    got = (np.arange(n, dtype=np.int64), np.ones(n))
+    joined = sh.KERNEL.leader_groups(lo, hi, sims, threshold, *got)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+    assert joined == int(np.count_nonzero(want[0] != np.arange(n)))
+
+
+def test_leader_groups_refuse_pairs_out_of_order_or_range():
+    canonical, sim = np.arange(3, dtype=np.int64), np.ones(3)
+    for lo, hi in (([0, 0], [2, 1]), ([1], [1]), ([0], [3]), ([-1], [2]), ([0, 1], [1])):
+        with pytest.raises(ValueError):
+            sh.KERNEL.leader_groups(np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64),
+                                    np.ones(len(lo)), 0.5, canonical, sim)
