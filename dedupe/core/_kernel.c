@@ -342,8 +342,9 @@ static Py_ssize_t bucket(const int64_t *m, Py_ssize_t s, Py_ssize_t max_bucket, 
  * (shift 0) and members the members. Members sharing a label form a
  * bucket (a member listed twice counts once); the pairs of each bucket
  * (see bucket()) go to out as lo * span + hi, bucket by bucket, repeats
- * across buckets included. scratch: int64, room for len(keys). With an
- * empty out only the count is returned. */
+ * across buckets included. scratch: int64, room for len(keys). The count
+ * of all pairs is returned; they are all in out only when it has room for
+ * them (an empty out: none written, only counted). */
 static PyObject *bucket_pairs(PyObject *self, PyObject *args) {
     PyObject *o[4];
     Py_buffer v[4] = {{0}};
@@ -367,7 +368,6 @@ static PyObject *bucket_pairs(PyObject *self, PyObject *args) {
     int64_t *m = v[2].buf, *out = N(v[3]) > 0 ? v[3].buf : NULL;
     uint64_t mask = (shift ? (1ULL << shift) : 1ULL) - 1;
     Py_ssize_t total = 0, cap = N(v[3]);
-    int overflow = 0;
     Py_BEGIN_ALLOW_THREADS
     Py_ssize_t i = 0;
     while (i < n) {
@@ -379,20 +379,12 @@ static PyObject *bucket_pairs(PyObject *self, PyObject *args) {
                 m[s++] = member;
         }
         Py_ssize_t c = bucket(m, s, max_bucket, reach, span, NULL);
-        if (out && total + c > cap) {
-            overflow = 1;
-            break;
-        }
-        if (out && c)
+        if (out && c && total + c <= cap)
             bucket(m, s, max_bucket, reach, span, out + total);
         total += c;
     }
     Py_END_ALLOW_THREADS
     release(v, 4);
-    if (overflow) {
-        PyErr_SetString(PyExc_ValueError, "bucket_pairs: out is too small");
-        return NULL;
-    }
     return PyLong_FromSsize_t(total);
 }
 

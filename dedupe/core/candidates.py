@@ -102,11 +102,17 @@ def bucket_keys(labels: np.ndarray, members: np.ndarray, span: int, max_bucket: 
         sorted_labels, given = _sorted_apart(labels, members.astype(np.int64))
         keys, shift = np.ascontiguousarray(sorted_labels).view(np.uint64), 0
     scratch = np.empty(keys.size, dtype=np.int64)
-    n = KERNEL.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, none)
-    key = np.empty(n, dtype=np.int64)
-    if n:
+    # Most buckets hold one member, so there are rarely more pairs than
+    # keys: with room for that many, one walk over the keys finds and
+    # writes them (counting them first took a second walk, 0.02 s of a
+    # scan of the 20 MB speed benchmark corpus). Only the pages written
+    # are touched.
+    key = np.empty(keys.size, dtype=np.int64)
+    n = KERNEL.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, key)
+    if n > key.size:  # counted, not all written: again with room for them all
+        key = np.empty(n, dtype=np.int64)
         KERNEL.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, key)
-    return sorted_unique(key, overwrite=True)
+    return sorted_unique(key[:n], overwrite=True)
 
 
 def split_keys(keys: np.ndarray, span: int) -> np.ndarray:
