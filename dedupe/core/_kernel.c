@@ -189,6 +189,28 @@ static PyObject *tokens(PyObject *self, PyObject *args) {
  * of 1..ngram-1 tokens gets one shingle of all of them, an empty text
  * none; every value then goes through fmix64. out needs room for as many
  * values as there are tokens; out_off for texts + 1. */
+/* The n-grams of one run of len >= ngram tokens, into out; their count.
+ * Each n-gram is independent of the others, so they are computed in
+ * vectors (trigrams, the scan's, written out). */
+MULTIVERSION
+static Py_ssize_t gram_run(const uint64_t *restrict th, Py_ssize_t len, const uint64_t *restrict mul,
+                           Py_ssize_t ngram, uint64_t *restrict out) {
+    Py_ssize_t m = len - ngram + 1;
+    if (ngram == 3) {
+        uint64_t m0 = mul[0], m1 = mul[1], m2 = mul[2];
+        for (Py_ssize_t i = 0; i < m; i++)
+            out[i] = fmix64(th[i] * m0 + th[i + 1] * m1 + th[i + 2] * m2);
+        return m;
+    }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        uint64_t h = 0;
+        for (Py_ssize_t k = 0; k < ngram; k++)
+            h += th[i + k] * mul[k];
+        out[i] = fmix64(h);
+    }
+    return m;
+}
+
 static PyObject *ngrams(PyObject *self, PyObject *args) {
     PyObject *o[5];
     Py_buffer v[5] = {{0}};
@@ -216,12 +238,7 @@ static PyObject *ngrams(PyObject *self, PyObject *args) {
     for (Py_ssize_t s = 0; s < n_texts; s++) {
         int64_t a = off[s], b = off[s + 1];
         if (b - a >= ngram) {
-            for (int64_t i = a; i + ngram <= b; i++) {
-                uint64_t h = 0;
-                for (Py_ssize_t k = 0; k < ngram; k++)
-                    h += th[i + k] * mul[k];
-                out[g++] = fmix64(h);
-            }
+            g += gram_run(th + a, b - a, mul, ngram, out + g);
         } else if (b > a) {
             uint64_t h = 0;
             for (int64_t i = a; i < b; i++)
