@@ -350,6 +350,55 @@ static void band_rows(const uint32_t *restrict sig, Py_ssize_t n, Py_ssize_t k, 
     }
 }
 
+MULTIVERSION
+static void min_rows(const uint32_t *restrict sig, const int64_t *restrict counts, Py_ssize_t groups,
+                     Py_ssize_t k, uint32_t *restrict out) {
+    const uint32_t *row = sig;
+    for (Py_ssize_t g = 0; g < groups; g++) {
+        uint32_t *o = out + g * k;
+        for (Py_ssize_t p = 0; p < k; p++)
+            o[p] = EMPTY;
+        for (int64_t r = 0; r < counts[g]; r++, row += k)
+            for (Py_ssize_t p = 0; p < k; p++)
+                o[p] = row[p] < o[p] ? row[p] : o[p];
+    }
+}
+
+/* union_signatures(sig, counts, out) -> groups
+ *
+ * sig: (n, k) uint32 signatures, taken counts[g] rows at a time (the
+ * counts sum to n); out: (groups, k), each group's element-wise minimum,
+ * the MinHash of the union of its sets (all 0xFFFFFFFF for a group of no
+ * rows). numpy's minimum.reduceat over rows took 0.25 ms a batch of the
+ * 20 MB speed benchmark corpus, 2 % of a scan. */
+static PyObject *union_signatures(PyObject *self, PyObject *args) {
+    PyObject *o[3];
+    Py_buffer v[3] = {{0}};
+    if (!PyArg_ParseTuple(args, "OOO", &o[0], &o[1], &o[2]))
+        return NULL;
+    static const Py_ssize_t size[3] = {4, 8, 4};
+    static const char *names[3] = {"sig", "counts", "out"};
+    if (get_all(o, v, 3, size, 2, names) < 0)
+        return NULL;
+    const int64_t *counts = v[1].buf;
+    Py_ssize_t groups = N(v[1]), k = groups > 0 ? N(v[2]) / groups : 0, rows = 0;
+    int bad = groups > 0 && N(v[2]) != groups * k;
+    for (Py_ssize_t g = 0; !bad && g < groups; g++) {
+        bad = counts[g] < 0;
+        rows += counts[g];
+    }
+    if (bad || (groups > 0 && N(v[0]) != rows * k) || (groups == 0 && N(v[0]) != 0)) {
+        release(v, 3);
+        PyErr_SetString(PyExc_ValueError, "union_signatures: inconsistent sizes");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    min_rows(v[0].buf, counts, groups, k, v[2].buf);
+    Py_END_ALLOW_THREADS
+    release(v, 3);
+    return PyLong_FromSsize_t(groups);
+}
+
 /* band_keys(sig, bands, rows, out) -> rows of sig
  *
  * sig: (n, k) uint32 signatures, k >= bands * rows; out: (n, bands)
@@ -1983,6 +2032,7 @@ static PyMethodDef methods[] = {
     {"plain_paragraph_rows", plain_paragraph_rows, METH_VARARGS,
      "plain_paragraphs of many texts, as rows of int64 in bytes."},
     {"unique_sets", unique_sets, METH_VARARGS, "Each segment's values sorted, without repeats."},
+    {"union_signatures", union_signatures, METH_VARARGS, "Element-wise minima of consecutive runs of signature rows."},
     {"leader_groups", leader_groups, METH_VARARGS, "The leader rule over candidate pairs sorted by their later item."},
     {"intersections", intersections, METH_VARARGS, "Sizes of the intersections of pairs of sorted sets."},
     {"tokens", tokens, METH_VARARGS, "Token hashes of NUL-joined code points and each text's first token."},

@@ -86,6 +86,29 @@ def minhash_numpy(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.n
     return out
 
 
+def union_signatures(sig: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The MinHash signature of each union of ``counts[g]`` consecutive
+    sets, from their rows of ``sig`` (the counts sum to its rows): the
+    element-wise minimum, since the MinHash of a union is the minimum of
+    the MinHashes; all ``0xFFFFFFFF`` for a union of no set."""
+    counts = np.ascontiguousarray(counts, dtype=np.int64)
+    if KERNEL is None or sig.dtype != np.uint32:
+        return union_signatures_numpy(sig, counts)
+    out = np.empty((counts.size, sig.shape[1]), dtype=np.uint32)
+    KERNEL.union_signatures(np.ascontiguousarray(sig), counts, out)
+    return out
+
+
+def union_signatures_numpy(sig: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """:func:`union_signatures` in numpy (the reference of the kernel)."""
+    out = np.full((counts.size, sig.shape[1]), EMPTY, dtype=np.uint32)
+    has = np.flatnonzero(counts > 0)
+    if has.size:
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[has]
+        out[has] = np.minimum.reduceat(sig, starts, axis=0)
+    return out
+
+
 def to_lean_minhash(signature: np.ndarray, seed: int = 1):
     """One signature row as a ``datasketch.LeanMinHash``."""
     from datasketch import LeanMinHash

@@ -21,7 +21,7 @@ from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
 from dedupe.core.evidence import long_spans
 from dedupe.core.segment import sentence_spans, span_table
 from dedupe.core.shingle import ShingleSets, ngrams, tables, unique_sets
-from dedupe.core.signature import EMPTY, minhash
+from dedupe.core.signature import EMPTY, minhash, union_signatures
 from dedupe.core.structure import prose_table
 from dedupe.corpus import boilerplate as bp
 from dedupe.errors import InputError
@@ -217,12 +217,7 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
     para_off, para_hash = sets.offsets, sets.hashes
     # A document's signature is the element-wise minimum of its
     # paragraphs' signatures: MinHash of a union is the min of MinHashes.
-    n_docs = len(texts)
-    doc_sig = np.full((n_docs, cfg.num_perm), EMPTY, dtype=np.uint32)
-    has = np.flatnonzero(doc_paras > 0)
-    if has.size:
-        starts = np.concatenate([[0], np.cumsum(doc_paras)[:-1]])[has]
-        doc_sig[has] = np.minimum.reduceat(sig, starts, axis=0)
+    doc_sig = union_signatures(sig, doc_paras)
     sent = _subsets(ngrams(th, tok_off, cfg.ngram), lay.sent_piece)
     sent_key, sent_tokens = sent.keys, sent.tokens
     sent_sig = minhash(sent, SENT_PERM, cfg.seed)

@@ -442,3 +442,20 @@ def test_leader_groups_refuse_pairs_out_of_order_or_range():
         with pytest.raises(ValueError):
             sh.KERNEL.leader_groups(np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64),
                                     np.ones(len(lo)), 0.5, canonical, sim)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 5), max_size=30), st.sampled_from([1, 16, 64, 128, 200]), st.integers(0, 2**32 - 1))
+def test_union_signatures_equal_the_reference(counts, k, seed):
+    rows = np.random.default_rng(seed).integers(0, 2**32, (sum(counts), k), dtype=np.uint64).astype(np.uint32)
+    counts_ = np.array(counts, dtype=np.int64)
+    got = sig.union_signatures(rows, counts_)
+    assert got.shape == (len(counts), k)
+    assert got.tolist() == sig.union_signatures_numpy(rows, counts_).tolist()
+
+
+def test_union_signatures_refuse_counts_that_do_not_sum_to_the_rows():
+    rows = np.zeros((4, 8), dtype=np.uint32)
+    for counts in ([1, 2], [5], [2, -1, 3]):
+        with pytest.raises(ValueError):
+            sh.KERNEL.union_signatures(rows, np.array(counts, dtype=np.int64), np.zeros((len(counts), 8), np.uint32))
