@@ -48,13 +48,18 @@ def hash32(hashes: np.ndarray) -> np.ndarray:
     return (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
-def minhash(sets: ShingleSets, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+def minhash(sets: ShingleSets, num_perm: int = 128, seed: int = 1,
+            drawn: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """A ``(len(sets), num_perm)`` uint32 array of MinHash signatures; a
     segment with no shingles gets the all-``0xFFFFFFFF`` signature, as an
-    empty datasketch MinHash does."""
+    empty datasketch MinHash does. ``drawn``: :func:`permutations` of
+    ``num_perm`` and ``seed``, from a caller that signs many batches (a
+    draw takes about 0.07 ms)."""
+    if drawn is not None and drawn[0].size != num_perm:
+        raise ValueError(f"minhash: {drawn[0].size} permutations drawn for num_perm={num_perm}")
     if KERNEL is None:
         return minhash_numpy(sets, num_perm, seed)
-    a, b = permutations(num_perm, seed)
+    a, b = drawn if drawn is not None else permutations(num_perm, seed)
     out = np.empty((len(sets), num_perm), dtype=np.uint32)
     KERNEL.minhash(sets.hashes, sets.offsets, a, b, out)
     return out

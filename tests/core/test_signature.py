@@ -1,7 +1,8 @@
 import numpy as np
+import pytest
 from datasketch import MinHash, MinHashLSH
 
-from dedupe.core.signature import hash32, minhash, to_lean_minhash
+from dedupe.core.signature import hash32, minhash, permutations, to_lean_minhash
 from dedupe.core.shingle import shingle
 
 TEXTS = [
@@ -44,3 +45,10 @@ def test_signatures_of_many_segments_span_blocks():
     sigs = minhash(sets, 32, 3)
     for i in (0, 2500, 4999):
         assert np.array_equal(sigs[i], _datasketch(sets, i, 32, 3).hashvalues)
+
+
+def test_permutations_drawn_once_sign_as_those_drawn_per_call():
+    sets = shingle(["The ferry leaves at nine.", "東京の天気は晴れです。", ""], 3)
+    assert (minhash(sets, 64, 7, permutations(64, 7)) == minhash(sets, 64, 7)).all()
+    with pytest.raises(ValueError, match="num_perm=128"):
+        minhash(sets, 128, 7, permutations(64, 7))
