@@ -159,3 +159,18 @@ def test_documents_read_together_are_those_read_one_at_a_time(texts, data, limit
             assert spool.texts(docs) == [spool.text(d) for d in docs] == [texts[d] for d in docs]
     finally:
         spool.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=25), st.integers(0, 3), st.data())
+def test_subsets_are_the_shingles_of_the_rows_chosen(lengths, start, data):
+    # Sets whose offsets may start past the first hash, as a view does.
+    offsets = np.cumsum([start, *lengths]).astype(np.int64)
+    hashes = np.arange(int(offsets[-1]) + 2, dtype=np.uint64) * np.uint64(7919)
+    sets = B.ShingleSets(hashes, offsets, np.arange(len(lengths), dtype=np.int64),
+                         np.arange(len(lengths), dtype=np.uint64) + np.uint64(100))
+    rows = np.array(sorted(data.draw(st.sets(st.integers(0, max(len(lengths) - 1, 0)), max_size=len(lengths)))
+                           if lengths else []), dtype=np.int64)
+    got = B._subsets(sets, rows)
+    assert [got.raw(i).tolist() for i in range(len(got))] == [sets.raw(int(r)).tolist() for r in rows]
+    assert got.tokens.tolist() == sets.tokens[rows].tolist() and got.keys.tolist() == sets.keys[rows].tolist()
