@@ -8,6 +8,9 @@ comparing every pair.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from types import ModuleType
+
 import numpy as np
 
 from dedupe.core.shingle import KERNEL, ShingleSets, fmix64, sorted_unique
@@ -93,14 +96,21 @@ def bucket_keys(labels: np.ndarray, members: np.ndarray, span: int, max_bucket: 
         p = pairs_from_buckets_numpy(labels, members, max_bucket, reach)
         return p[:, 0] * np.int64(span) + p[:, 1]
     packed = _packed(labels, members)
-    none = np.empty(0, dtype=np.int64)
     if packed is not None:
         keys, shift = packed
         keys.sort()
-        given = none
-    else:  # labels as wide as a word: sorted apart from their members
-        sorted_labels, given = _sorted_apart(labels, members.astype(np.int64))
-        keys, shift = np.ascontiguousarray(sorted_labels).view(np.uint64), 0
+        return _walked(KERNEL, keys, shift, np.empty(0, dtype=np.int64), span, max_bucket, reach)
+    # Labels as wide as a word: sorted apart from their members.
+    sorted_labels, given = _sorted_apart(labels, members.astype(np.int64))
+    return _walked(KERNEL, np.ascontiguousarray(sorted_labels).view(np.uint64), 0, given, span, max_bucket,
+                   reach)
+
+
+def _walked(kernel: ModuleType, keys: np.ndarray, shift: int, given: np.ndarray, span: int, max_bucket: int,
+            reach: int) -> np.ndarray:
+    """The pair keys of the buckets of ``keys``, sorted by label, then
+    member: labels above ``shift`` bits and members below, or labels alone
+    and the members ``given`` beside them."""
     scratch = np.empty(keys.size, dtype=np.int64)
     # Most buckets hold one member, so there are rarely more pairs than
     # keys: with room for that many, one walk over the keys finds and
@@ -108,11 +118,80 @@ def bucket_keys(labels: np.ndarray, members: np.ndarray, span: int, max_bucket: 
     # scan of the 20 MB speed benchmark corpus). Only the pages written
     # are touched.
     key = np.empty(keys.size, dtype=np.int64)
-    n = KERNEL.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, key)
+    n = kernel.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, key)
     if n > key.size:  # counted, not all written: again with room for them all
         key = np.empty(n, dtype=np.int64)
-        KERNEL.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, key)
+        kernel.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, key)
     return sorted_unique(key[:n], overwrite=True)
+
+
+@dataclass(frozen=True)
+class BandTable:
+    """The LSH band keys of ``size`` units, stored band by band: one array
+    of every unit's key per band (``columns``).
+
+    Every reader takes one band's keys of many units at a time
+    (:func:`table_keys`). From rows of all bands each key read brought in
+    a cache line of the row's other keys: at a million paragraphs, reading
+    the 21 sentence bands of 3.8 million sentences took 0.23-0.46 s from
+    rows and 0.05 s from columns."""
+
+    columns: tuple[np.ndarray, ...]
+    size: int
+
+    @classmethod
+    def of_rows(cls, keys: np.ndarray) -> BandTable:
+        """The table of ``(units, bands)`` keys."""
+        return cls(tuple(np.ascontiguousarray(keys[:, b]) for b in range(keys.shape[1])), keys.shape[0])
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.size, self.width
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.columns[0].dtype if self.columns else np.dtype(np.uint32)
+
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """The ``(len(rows), bands)`` keys of units ``rows``."""
+        out = np.empty((len(rows), self.width), dtype=self.dtype)
+        for b, column in enumerate(self.columns):
+            out[:, b] = column[rows]
+        return out
+
+
+def table_keys(table: BandTable, rows: np.ndarray, b0: int, b1: int, max_bucket: int = 1000,
+               reach: int = 1) -> np.ndarray:
+    """The pairs ``(i, j)``, ``i < j``, of positions in ``rows`` whose keys
+    agree in one of the bands ``b0`` to ``b1 - 1`` of ``table``, as
+    :func:`bucket_keys` gives them (keys ``i * len(rows) + j``)."""
+    n, width = rows.size, b1 - b0
+    if n == 0 or width <= 0:
+        return np.zeros(0, dtype=np.int64)
+    low, tag = (n - 1).bit_length(), (width - 1).bit_length()
+    if KERNEL is None or table.dtype.kind != "u" or table.dtype.itemsize > 4 or 32 + tag + low > 64:
+        labels = np.concatenate([table.columns[b][rows].astype(np.uint64) | np.uint64((b - b0) << 32)
+                                 for b in range(b0, b1)])
+        return bucket_keys(labels, np.tile(np.arange(n, dtype=np.int64), width), n, max_bucket, reach)
+    # Band, key and member packed as _packed packs them, into the one array
+    # the sort takes: the keys read, widened, tagged and shifted in place
+    # took 0.70-0.73 s of a million paragraphs' sentences against 0.78-0.87 s
+    # for labels and members made apart and then packed.
+    packed = np.empty(n * width, dtype=np.uint64)
+    members = np.arange(n, dtype=np.uint64)
+    for j, b in enumerate(range(b0, b1)):
+        part = packed[j * n : (j + 1) * n]
+        part[...] = table.columns[b][rows]
+        if j:
+            part |= np.uint64(j << 32)
+        part <<= np.uint64(low)
+        part |= members
+    packed.sort()
+    return _walked(KERNEL, packed, low, np.empty(0, dtype=np.int64), n, max_bucket, reach)
 
 
 def split_keys(keys: np.ndarray, span: int) -> np.ndarray:

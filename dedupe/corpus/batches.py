@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.core.candidates import LSH_MARGIN, band_keys, scan_banding
+from dedupe.core.candidates import LSH_MARGIN, BandTable, band_keys, scan_banding
 from dedupe.core.evidence import long_spans
 from dedupe.core.segment import sentence_spans, span_table
 from dedupe.core.shingle import ShingleSets, ngrams, tables, unique_sets
@@ -341,7 +341,7 @@ class Corpus:
     lengths: np.ndarray
     doc_para0: np.ndarray  # first paragraph of each document
     doc_paras: np.ndarray
-    doc_bands: np.ndarray
+    doc_bands: BandTable
     doc_empty: np.ndarray
     para_doc: np.ndarray
     para_start: np.ndarray
@@ -351,8 +351,8 @@ class Corpus:
     para_key: np.ndarray
     para_off: np.ndarray
     para_hash: np.ndarray
-    para_bands: np.ndarray
-    mask_bands: np.ndarray  # LSH keys for the boilerplate threshold
+    para_bands: BandTable
+    mask_bands: BandTable  # LSH keys for the boilerplate threshold
     sent_para: np.ndarray
     sent_doc: np.ndarray
     sent_start: np.ndarray
@@ -360,7 +360,7 @@ class Corpus:
     sent_tokens: np.ndarray
     sent_key: np.ndarray
     sent_long: np.ndarray  # a copy of a shorter sentence is no finding on its own
-    sent_bands: np.ndarray  # LSH keys of the sentence signatures
+    sent_bands: BandTable  # LSH keys of the sentence signatures
     para_sent0: np.ndarray  # first sentence of each paragraph (-1: none)
     para_sent1: np.ndarray  # last sentence of each paragraph
 
@@ -420,10 +420,9 @@ class _Column:
     the columns still touched a quarter more than they kept and took
     0.055 s of the 20 MB corpus's stage 1 (0.029 s now)."""
 
-    def __init__(self, dtype: Any, width: int = 0) -> None:
+    def __init__(self, dtype: Any) -> None:
         self._dtype = np.dtype(dtype)
-        self._width = width
-        self._row_bytes = self._dtype.itemsize * (width or 1)
+        self._row_bytes = self._dtype.itemsize
         self._map = _anonymous(mmap.PAGESIZE)
         self._size = 0
 
@@ -443,13 +442,12 @@ class _Column:
     def array(self) -> np.ndarray:
         """The column, trimmed to its rows; add nothing after this."""
         if self._size == 0:
-            return np.zeros((0, self._width) if self._width else 0, dtype=self._dtype)
+            return np.zeros(0, dtype=self._dtype)
         self._grow(self._size * self._row_bytes)
         return self._rows(0, self._size)
 
     def _rows(self, start: int, end: int) -> np.ndarray:
-        rows = np.frombuffer(self._map, self._dtype, (end - start) * (self._width or 1), start * self._row_bytes)
-        return rows.reshape(-1, self._width) if self._width else rows
+        return np.frombuffer(self._map, self._dtype, end - start, start * self._row_bytes)
 
     def _grow(self, size: int) -> None:
         """Make the map ``size`` bytes long (or shorter), keeping the rows."""
@@ -464,6 +462,25 @@ class _Column:
             self._map = moved
 
 
+class _Bands:
+    """A band table's columns (:class:`BandTable`), each grown as a
+    :class:`_Column`: a batch's keys come as rows, the corpus's are read
+    band by band."""
+
+    def __init__(self, dtype: Any, width: int) -> None:
+        self._columns = [_Column(dtype) for _ in range(width)]
+        self._size = 0
+
+    def add(self, part: np.ndarray, shift: int = 0) -> None:
+        for b, column in enumerate(self._columns):
+            column.add(part[:, b])
+        self._size += len(part)
+
+    def array(self) -> BandTable:
+        """The table; add nothing after this."""
+        return BandTable(tuple(column.array() for column in self._columns), self._size)
+
+
 class Merged:
     """Stage 1's batches, added in input order as they arrive, as one
     corpus with global indices (:meth:`corpus`)."""
@@ -472,8 +489,10 @@ class Merged:
         # A batch of no documents has every array's type and width (and
         # the first offset), so they are not written down twice.
         empty = _analyze([], cfg)
-        self._columns = {name: _Column(part.dtype, part.shape[1] if part.ndim == 2 else 0)
-                         for name, part in vars(empty).items()}
+        # The two-dimensional arrays are the band keys.
+        self._columns: dict[str, _Column | _Bands] = {
+            name: _Bands(part.dtype, part.shape[1]) if part.ndim == 2 else _Column(part.dtype)
+            for name, part in vars(empty).items()}
         self._columns["para_off"].add(empty.para_off)
         self._docs = self._paras = self._hashes = 0
 
@@ -491,7 +510,7 @@ class Merged:
     def corpus(self, ids: list[str], lengths: list[int]) -> Corpus:
         """The corpus of the batches added, whose documents have these ids
         and lengths; add nothing after this."""
-        arrays = {name: column.array() for name, column in self._columns.items()}
+        arrays: dict[str, Any] = {name: column.array() for name, column in self._columns.items()}
         self._columns = {}
         doc_para0 = np.zeros(arrays["doc_paras"].size, dtype=np.int64)
         np.cumsum(arrays["doc_paras"][:-1], out=doc_para0[1:])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.core.candidates import bucket_keys, split_keys
+from dedupe.core.candidates import BandTable, split_keys, table_keys
 from dedupe.core.groups import leader_groups
 from dedupe.core.shingle import ShingleSets, sorted_unique
 from dedupe.core.verify import set_intersections
@@ -46,34 +46,28 @@ def pair_jaccard(off: np.ndarray, hashes: np.ndarray, units: np.ndarray, pairs: 
 BAND_CHUNK = 500_000
 
 
-def band_pairs(bands: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def band_pairs(bands: BandTable, rows: np.ndarray) -> np.ndarray:
     """Candidate pairs ``(i, j)``, ``i < j``, of positions in ``rows`` whose
     band keys agree in some band."""
     return split_keys(band_keys(bands, rows, band_ranges(bands, rows.size)), rows.size)
 
 
-def band_ranges(bands: np.ndarray, n_rows: int) -> list[tuple[int, int]]:
+def band_ranges(bands: BandTable, n_rows: int) -> list[tuple[int, int]]:
     """The bands bucketed in one sort each, as ``[b0, b1)`` ranges: several
     bands per sort, each key tagged with its band number above its 32
     bits; not all of them at once, which would need several times the
     memory of the keys."""
     per = max(1, BAND_CHUNK // max(n_rows, 1)) if bands.dtype.kind == "u" and bands.dtype.itemsize <= 4 else 1
-    return [(b0, min(b0 + per, bands.shape[1])) for b0 in range(0, bands.shape[1], per)]
+    return [(b0, min(b0 + per, bands.width)) for b0 in range(0, bands.width, per)]
 
 
-def band_keys(bands: np.ndarray, rows: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+def band_keys(bands: BandTable, rows: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
     """The pairs of :func:`band_pairs` found in the bands of ``ranges``
     (:func:`band_ranges`), each as one key ``i * len(rows) + j``, sorted
     and unique. Each range's pairs are keyed as soon as they are found,
     and the keys sorted in place: a corpus of a million paragraphs has
     tens of millions of candidate sentence pairs before de-duplication."""
-    members = np.arange(rows.size, dtype=np.int64)
-    found = []
-    for b0, b1 in ranges:
-        keys = bands[rows, b0:b1].astype(np.uint64)
-        keys |= np.arange(keys.shape[1], dtype=np.uint64) << np.uint64(32)
-        found.append(bucket_keys(keys.ravel(), np.repeat(members, keys.shape[1]), rows.size))
-    return merged_keys(found)
+    return merged_keys([table_keys(bands, rows, b0, b1) for b0, b1 in ranges])
 
 
 def merged_keys(found: list[np.ndarray]) -> np.ndarray:
@@ -86,7 +80,7 @@ def merged_keys(found: list[np.ndarray]) -> np.ndarray:
 
 
 def near_groups(
-    items: np.ndarray, rank: np.ndarray, keys: np.ndarray, bands: np.ndarray,
+    items: np.ndarray, rank: np.ndarray, keys: np.ndarray, bands: BandTable,
     off: np.ndarray, hashes: np.ndarray, threshold: float,
 ) -> Grouped:
     """Groups of near-duplicate items: exact copies (equal keys) first,

@@ -1,6 +1,10 @@
 import numpy as np
+import pytest
 from datasketch.lsh import _optimal_param
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from dedupe.core import candidates
 from dedupe.core.candidates import lsh_pairs, lsh_params, overlap_pairs, pairs_from_buckets
 from dedupe.core.shingle import shingle
 from dedupe.core.signature import minhash
@@ -52,3 +56,29 @@ def test_pairs_of_a_huge_bucket_grow_linearly_with_its_size():
     for size in (1_000, 10_000):
         pairs = pairs_from_buckets(np.zeros(size, dtype=np.uint64), np.arange(size), max_bucket=64, reach=16)
         assert len(pairs) <= 17 * size
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 60), st.integers(1, 6), st.integers(1, 4), st.integers(2, 6), st.booleans(), st.data())
+def test_band_table_pairs_equal_those_of_its_rows(n, width, alphabet, max_bucket, kernel, data):
+    # Few distinct keys, so that buckets are shared and some pass
+    # max_bucket; any rows of the table, in any order, any range of bands.
+    rows_of = np.array(data.draw(st.lists(st.lists(st.integers(0, alphabet), min_size=width, max_size=width),
+                                          min_size=n, max_size=n)), dtype=np.uint32).reshape(n, width)
+    table = candidates.BandTable.of_rows(rows_of)
+    rows = np.array(data.draw(st.permutations(range(n)).map(lambda p: p[: len(p) // 2 + 1] if p else p)),
+                    dtype=np.int64)
+    b0 = data.draw(st.integers(0, width - 1))
+    b1 = data.draw(st.integers(b0 + 1, width))
+    assert table.shape == (n, width) and np.array_equal(table.rows(rows), rows_of[rows])
+    # The reference: every key of the rows' bands tagged with its band.
+    labels = (rows_of[rows, b0:b1].astype(np.uint64)
+              | (np.arange(b1 - b0, dtype=np.uint64) << np.uint64(32))).ravel()
+    members = np.repeat(np.arange(rows.size, dtype=np.int64), b1 - b0)
+    ref = candidates.pairs_from_buckets_numpy(labels, members, max_bucket)
+    with pytest.MonkeyPatch.context() as mp:
+        if not kernel:
+            mp.setattr(candidates, "KERNEL", None)
+        got = candidates.table_keys(table, rows, b0, b1, max_bucket)
+    span = max(rows.size, 1)
+    assert got.dtype == np.int64 and np.array_equal(candidates.split_keys(got, span), ref.reshape(-1, 2))
