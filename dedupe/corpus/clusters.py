@@ -11,7 +11,7 @@ from dedupe.core.groups import leader_groups
 from dedupe.core.shingle import ShingleSets, sorted_unique, unique_sets
 from dedupe.core.verify import set_intersections
 from dedupe.corpus.batches import Corpus
-from dedupe.corpus.grouping import band_pairs
+from dedupe.corpus.grouping import band_pairs, by_rank
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def document_pairs(c: Corpus, rank: np.ndarray, boilerplate: np.ndarray) -> Docu
     """Candidate pairs of documents and their similarity without the
     paragraphs ``boilerplate`` marks (:func:`document_similarities`)."""
     items = np.flatnonzero(~c.doc_empty)
-    order = items[np.argsort(rank[items], kind="stable")]
+    order = by_rank(items, rank)
     pairs = band_pairs(c.doc_bands, order)
     return DocumentPairs(order, pairs, document_similarities(c, boilerplate, order[pairs]))
 

@@ -86,17 +86,20 @@ def near_groups(
     """Groups of near-duplicate items: exact copies (equal keys) first,
     then LSH candidates among one representative of each exact group,
     verified against the group canonical."""
-    items = items[np.argsort(rank[items], kind="stable")]
+    items = by_rank(items, rank)
     n = items.size
     if n == 0:
         return Grouped(items, items.copy(), np.ones(0))
     k = keys[items]
-    by_key = np.lexsort((np.arange(n), k))
+    # Equal keys together in any order (a stable sort, which would keep
+    # them in canonical order, took 0.06-0.08 s for a million keys, this
+    # one 0.016 s): each key's most canonical position is its smallest.
+    by_key = np.argsort(k)
     kk = k[by_key]
     first = np.ones(n, dtype=bool)
     first[1:] = kk[1:] != kk[:-1]
     run = np.cumsum(first) - 1
-    rep_pos = by_key[first]  # the most canonical position of each key
+    rep_pos = np.minimum.reduceat(by_key, np.flatnonzero(first))  # the most canonical position of each key
     rep_of = np.empty(n, dtype=np.int64)
     rep_of[by_key] = rep_pos[run]
     reps = np.sort(rep_pos)
@@ -130,6 +133,14 @@ def doc_rank(ids: list[str], lengths: np.ndarray, keep: str,
     rank = np.empty(n, dtype=np.int64)
     rank[np.array(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
     return rank
+
+
+def by_rank(items: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """``items`` in canonical order: sorted by their ``rank``, which no two
+    items share (:func:`doc_rank`, :func:`unit_rank`), so that any sort
+    gives the one order, and the fastest is taken (for ranks in random
+    order, 0.13 s against a stable sort's 0.40 s for 3.75 million)."""
+    return items[np.argsort(rank[items])]
 
 
 def unit_rank(doc_rank: np.ndarray, doc: np.ndarray, start: np.ndarray) -> np.ndarray:

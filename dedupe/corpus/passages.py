@@ -19,7 +19,7 @@ from dedupe.core.verify import set_intersections
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Analyzed, Corpus
 from dedupe.corpus.blocks import RawBlock
-from dedupe.corpus.grouping import band_keys, band_ranges, merged_keys, near_groups, repeated, runs
+from dedupe.corpus.grouping import band_keys, band_ranges, by_rank, merged_keys, near_groups, repeated, runs
 from dedupe.io.workers import ForkedPool
 from dedupe.options import Options
 
@@ -134,7 +134,7 @@ def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
     items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para] & ~exclude)
     # In canonical order, so that a bucket over the fan-out cap links its
     # members to its most canonical sentence, whatever the input order.
-    items = items[np.argsort(s.sent_rank[items], kind="stable")]
+    items = by_rank(items, s.sent_rank)
     ranges = band_ranges(c.sent_bands, items.size) if items.size > 1 else []
     shares = [[ranges[i] for i in part.tolist()] for part in np.array_split(np.arange(len(ranges)), pool.jobs)]
     parts = [pool.submit(_sentence_keys, (items, share)) for share in shares if share]

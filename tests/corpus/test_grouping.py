@@ -8,6 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedupe.core.candidates import BandTable
 from dedupe.corpus import grouping
 from dedupe.corpus.grouping import unit_rank, unit_rank_by_sort
 
@@ -110,3 +111,20 @@ def test_doc_rank_orders_by_length_seniority_then_id(ids, keep, ages, data):
     expected = np.empty(len(ids), dtype=np.int64)
     expected[np.array(order, dtype=np.int64)] = np.arange(len(ids))
     assert grouping.doc_rank(ids, lengths, keep, seniority).tolist() == expected.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=0, max_size=40), st.randoms(use_true_random=False), st.data())
+def test_exact_copies_join_their_most_canonical_copy(keys, rnd, data):
+    # Keys with repeats, ranks in any order, any subset of items in any
+    # order; band keys that never collide, so only exact copies group.
+    n = len(keys)
+    rank = np.array(rnd.sample(range(n), n), dtype=np.int64)
+    items = np.array(data.draw(st.permutations(range(n))), dtype=np.int64)[: data.draw(st.integers(0, n))]
+    bands = BandTable.of_rows(np.arange(n, dtype=np.uint32).reshape(n, 1) * np.uint32(2) + np.uint32(1))
+    empty = np.zeros(n + 1, dtype=np.int64)
+    g = grouping.near_groups(items, rank, np.array(keys, dtype=np.uint64), bands, empty, np.zeros(0, np.uint64), 0.5)
+    assert g.items.tolist() == sorted(items.tolist(), key=lambda i: rank[i])
+    for i, canon, sim in zip(g.items.tolist(), g.canonical.tolist(), g.similarity.tolist()):
+        same = [j for j in items.tolist() if keys[j] == keys[i]]
+        assert canon == min(same, key=lambda j: rank[j]) and sim == 1.0
