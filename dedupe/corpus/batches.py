@@ -148,8 +148,12 @@ def _kept(batch: Batch, keep: np.ndarray) -> Batch:
 
 def _bands32(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """LSH band keys cut to 32 bits: half the memory, and the rare extra
-    collisions only add candidates, which verification then rejects."""
-    return band_keys(sig, bands, rows).astype(np.uint32)
+    collisions only add candidates, which verification then rejects.
+    Stored band by band (Fortran order), as the merged corpus keeps them
+    (:class:`BandTable`): cut and turned here, in the worker that made
+    them, each band is one plain copy for the process that merges the
+    batches."""
+    return np.asfortranarray(band_keys(sig, bands, rows), dtype=np.uint32)
 
 
 @dataclass
