@@ -159,6 +159,17 @@ def filled(buffer: np.ndarray, n: int) -> np.ndarray:
     return buffer
 
 
+def gather_runs(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``values[starts[i]:stops[i]]`` for every *i*, concatenated, and the
+    *i* each element came from."""
+    lengths = (stops - starts).astype(np.int64)
+    owner = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+    first = np.zeros(lengths.size, dtype=np.int64)
+    np.cumsum(lengths[:-1], out=first[1:])
+    idx = np.arange(int(lengths.sum()), dtype=np.int64) - first[owner] + starts.astype(np.int64)[owner]
+    return values[idx], owner
+
+
 def sorted_unique(values: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """``np.unique(values)`` by sorting. numpy 2.3+ answers ``np.unique``
     on integers with a hash table, which measures 6-20x slower than a sort

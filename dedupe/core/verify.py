@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.core.shingle import KERNEL, ShingleSets, sorted_unique
+from dedupe.core.shingle import KERNEL, ShingleSets, gather_runs, sorted_unique
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def jaccard_pairs(sets: ShingleSets, pairs: np.ndarray) -> tuple[np.ndarray, np.
     pairs = np.asarray(pairs, dtype=np.int64).reshape(m, 2)
     rows = sorted_unique(pairs.ravel())
     local = np.searchsorted(rows, pairs)
-    h, seg = _gather(sets.hashes, sets.offsets[rows], sets.offsets[rows + 1])
+    h, seg = gather_runs(sets.hashes, sets.offsets[rows], sets.offsets[rows + 1])
     seg_bits = max(1, int(rows.size - 1).bit_length())
     shift = np.uint64(64 - seg_bits)
     low = np.uint64((1 << (64 - seg_bits)) - 1)
@@ -82,7 +82,7 @@ def jaccard_pairs(sets: ShingleSets, pairs: np.ndarray) -> tuple[np.ndarray, np.
     a_small = size[a] <= size[b]
     small = np.where(a_small, a, b)
     large = np.where(a_small, b, a)
-    q_key, q_pair = _gather(key, offsets[small], offsets[small + 1])
+    q_key, q_pair = gather_runs(key, offsets[small], offsets[small + 1])
     q = (large[q_pair].astype(np.uint64) << shift) | (q_key & low)
     found = key[np.minimum(np.searchsorted(key, q), key.size - 1)] == q
     inter = np.bincount(q_pair[found], minlength=m).astype(np.int64)
@@ -117,17 +117,6 @@ def set_intersections(sets: ShingleSets, pairs: np.ndarray, threads: int = 1) ->
     for d in done:
         d.result()  # an error in a thread is raised here
     return out
-
-
-def _gather(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``values[starts[i]:stops[i]]`` for every *i*, concatenated, and the
-    *i* each element came from."""
-    lengths = (stops - starts).astype(np.int64)
-    owner = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
-    first = np.zeros(lengths.size, dtype=np.int64)
-    np.cumsum(lengths[:-1], out=first[1:])
-    idx = np.arange(int(lengths.sum()), dtype=np.int64) - first[owner] + starts.astype(np.int64)[owner]
-    return values[idx], owner
 
 
 def longest_new_run(raw: np.ndarray, pool: np.ndarray) -> int:

@@ -67,8 +67,7 @@ def template_groups(c: Corpus, para_rank: np.ndarray, spool: Spool, need: int) -
     short = np.flatnonzero((c.para_kind != HEADING) & (c.para_tokens > 0) & (c.para_tokens <= TEMPLATE_TOKENS))
     paras, texts = _eligible_blocks(c, short, spool)
     masked = bp.mask_all(texts)
-    toks = [t.tolist() for t in tp.block_tokens(masked)]
-    found = tp.learn(toks, c.para_doc[paras].tolist() if paras else [], need)
+    found = tp.learn(tp.TokenBlocks.of(masked), c.para_doc[paras].tolist() if paras else [], need)
     canon: dict[int, int] = {}  # template -> its most canonical paragraph
     forms: dict[int, str] = {}
     for k in sorted(range(len(paras)), key=lambda k: int(para_rank[paras[k]])):

@@ -54,6 +54,9 @@ _block = st.one_of(_framed, st.lists(st.one_of(_common, st.integers(6, 40)), min
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(_block, st.integers(0, 11)), max_size=40), st.integers(1, 5))
 @example([([1, 2, 3, 7], 0), ([1, 2, 3, 8], 1)], 2)  # frame tokens in exactly ``need`` documents
+# A block that holds a template's anchor without filling it does not
+# make the template stand.
+@example([([1, 2, tp.digit_hash(), 6], 0), ([1, 2, 2, 6], 1), ([1, 2], 2)], 1)
 def test_learning_finds_what_every_block_proposing_and_trying_finds(items, need):
     """:func:`tp.learn` leaves out of its loops the blocks that cannot
     propose a frame or fill a template; what it learns must not change."""
@@ -61,3 +64,28 @@ def test_learning_finds_what_every_block_proposing_and_trying_finds(items, need)
     blocks, docs = [b for b, _ in items], [d for _, d in items]
     learned = tp.learn(blocks, docs, need)
     assert (learned.templates, learned.of, learned.positions) == _learned_by_definition(blocks, docs, need)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_block, st.lists(st.integers(0, 11), min_size=1, max_size=6)), max_size=12),
+       st.integers(1, 5))
+def test_equal_blocks_learn_what_each_block_alone_would(items, need):
+    """:func:`tp.learn` proposes, matches and assigns each distinct block
+    once; a block repeated in many documents (a footer) must learn what
+    the definition learns block by block."""
+    pairs = sorted(((b, d) for b, ds in items for d in ds), key=lambda item: item[1])
+    blocks, docs = [b for b, _ in pairs], [d for _, d in pairs]
+    learned = tp.learn(blocks, docs, need)
+    assert (learned.templates, learned.of, learned.positions) == _learned_by_definition(blocks, docs, need)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["by Ann Lee 3 min read", "by Bo Chen 12 min read", "photo: Reuters",
+                                 "photo: AP 2024", "All rights reserved 2001", "read more"]), max_size=30),
+       st.integers(1, 4))
+def test_blocks_as_one_array_learn_what_blocks_as_lists_learn(texts, need):
+    docs = list(range(len(texts)))
+    as_lists = tp.learn([t.tolist() for t in tp.block_tokens(texts)], docs, need)
+    as_array = tp.learn(tp.TokenBlocks.of(texts), docs, need)
+    assert (as_array.templates, as_array.of, as_array.positions) == \
+        (as_lists.templates, as_lists.of, as_lists.positions)
