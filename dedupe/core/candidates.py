@@ -158,13 +158,6 @@ class BandTable:
     def dtype(self) -> np.dtype:
         return self.columns[0].dtype if self.columns else np.dtype(np.uint32)
 
-    def rows(self, rows: np.ndarray) -> np.ndarray:
-        """The ``(len(rows), bands)`` keys of units ``rows``."""
-        out = np.empty((len(rows), self.width), dtype=self.dtype)
-        for b, column in enumerate(self.columns):
-            out[:, b] = column[rows]
-        return out
-
 
 def table_keys(table: BandTable, rows: np.ndarray, b0: int, b1: int, max_bucket: int = 1000,
                reach: int = 1) -> np.ndarray:

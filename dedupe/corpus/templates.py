@@ -123,9 +123,9 @@ class TokenBlocks:
         for the 60,000 blocks of a million paragraphs that propose a
         template)."""
         at = np.asarray(rows, dtype=np.int64)
-        values = gather_runs(self.tokens, self.offsets[at], self.offsets[at + 1])[0].tolist()
-        ends = itertools.accumulate((self.offsets[at + 1] - self.offsets[at]).tolist(), initial=0)
-        bounds = list(ends)
+        starts, stops = self.offsets[at], self.offsets[at + 1]
+        values = gather_runs(self.tokens, starts, stops)[0].tolist()
+        bounds = list(itertools.accumulate((stops - starts).tolist(), initial=0))
         return {r: tuple(values[a:b]) for r, a, b in zip(at.tolist(), bounds[:-1], bounds[1:])}
 
 
@@ -401,18 +401,19 @@ def holds(frame: Frame, documents: int, need: int, df: Mapping[int, int]) -> boo
     return documents >= need and specific(frame, documents, df)
 
 
-def _stands(t: Template, held: Sequence[tuple[int, ...]], docs: Sequence[int], need: int,
-            df: Mapping[int, int]) -> bool:
-    """Whether ``t`` stands (:func:`holds`) with the blocks ``held`` (of
-    ``docs``) that hold its anchor: each distinct block is matched once,
-    since equal blocks fill a frame alike."""
+def _stands(t: Template, held: Sequence[int], seqs: Mapping[int, tuple[int, ...]], docs: Sequence[int],
+            need: int, df: Mapping[int, int]) -> bool:
+    """Whether ``t`` stands (:func:`holds`) with the blocks ``held`` that
+    hold its anchor (``seqs``: their tokens; ``docs``: every block's
+    document): each distinct block is matched once, since equal blocks
+    fill a frame alike."""
     fills: dict[tuple[int, ...], bool] = {}
     filled: set[int] = set()
-    for toks, d in zip(held, docs):
-        if toks not in fills:
-            fills[toks] = bool(match(toks, t.frame))
-        if fills[toks]:
-            filled.add(d)
+    for b in held:
+        if seqs[b] not in fills:
+            fills[seqs[b]] = bool(match(seqs[b], t.frame))
+        if fills[seqs[b]]:
+            filled.add(docs[b])
     return holds(t.frame, len(filled), need, df)
 
 
@@ -443,8 +444,7 @@ def learn(blocks: Sequence[Sequence[int]] | TokenBlocks, docs: Sequence[int], ne
     found = candidates([seqs[b] for b in proposing], [docs[b] for b in proposing], need, df)
     holders = flat.holders({anchor(t.frame, df) for t in found})
     seqs.update(blocks.tuples(sorted({b for held in holders.values() for b in held} - seqs.keys())))
-    standing = [t for t in found if _stands(t, [seqs[b] for b in holders[anchor(t.frame, df)]],
-                                            [docs[b] for b in holders[anchor(t.frame, df)]], need, df)]
+    standing = [t for t in found if _stands(t, holders[anchor(t.frame, df)], seqs, docs, need, df)]
     index = anchors(standing)
     holding = flat.holding(index.keys()).tolist() if index else []
     seqs.update(blocks.tuples(sorted(set(holding) - seqs.keys())))

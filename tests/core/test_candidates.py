@@ -70,7 +70,7 @@ def test_band_table_pairs_equal_those_of_its_rows(n, width, alphabet, max_bucket
                     dtype=np.int64)
     b0 = data.draw(st.integers(0, width - 1))
     b1 = data.draw(st.integers(b0 + 1, width))
-    assert table.shape == (n, width) and np.array_equal(table.rows(rows), rows_of[rows])
+    assert table.shape == (n, width) and np.array_equal(np.stack(table.columns, axis=1)[rows], rows_of[rows])
     # The reference: every key of the rows' bands tagged with its band.
     labels = (rows_of[rows, b0:b1].astype(np.uint64)
               | (np.arange(b1 - b0, dtype=np.uint64) << np.uint64(32))).ravel()
