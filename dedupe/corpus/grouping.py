@@ -186,8 +186,35 @@ def _rank_by_runs(doc_rank: np.ndarray, doc: np.ndarray) -> np.ndarray:
     return np.repeat(canonical_first - first, length) + np.arange(n, dtype=np.int64)
 
 
+#: Slots the keys are first counted in by :func:`repeated`.
+REPEAT_SLOTS = 1 << 16
+
+
 def repeated(keys: np.ndarray, times: int) -> np.ndarray:
-    """A mask of the ``keys`` that occur at least ``times`` times."""
+    """A mask of the ``keys`` (integers) that occur at least ``times`` times."""
+    if times <= 1:
+        return np.ones(keys.size, dtype=bool)
+    if keys.size < times:
+        return np.zeros(keys.size, dtype=bool)
+    if keys.size >= times * REPEAT_SLOTS // 4:
+        return _sorted_repeated(keys, times)
+    # Keys are first counted by their low bits: a key that occurs ``times``
+    # times fills its slot at least that much, and when ``times`` is well
+    # above the slots' load hardly any slot is that full, so only the keys
+    # of full slots are sorted. A million paragraphs' 3.8 million sentence
+    # keys, none in 2,000 documents, took 0.13-0.21 s to sort (the sort's
+    # fresh memory most of it) and 0.01-0.016 s to count.
+    slot = np.bitwise_and(keys.astype(np.uint64, copy=False), np.uint64(REPEAT_SLOTS - 1),
+                          out=np.empty(keys.size, dtype=np.intp), casting="unsafe")
+    maybe = (np.bincount(slot, minlength=REPEAT_SLOTS) >= times)[slot]
+    out = np.zeros(keys.size, dtype=bool)
+    if maybe.any():
+        out[maybe] = _sorted_repeated(keys[maybe], times)
+    return out
+
+
+def _sorted_repeated(keys: np.ndarray, times: int) -> np.ndarray:
+    """:func:`repeated` by sorting every key."""
     if keys.size == 0:
         return np.zeros(0, dtype=bool)
     ordered = np.sort(keys)

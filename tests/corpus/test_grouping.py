@@ -87,12 +87,18 @@ def test_distinct_counts_are_those_of_the_unique_rows(pairs, huge):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 12), max_size=50), st.integers(1, 4))
-def test_repeated_marks_the_keys_that_occur_often_enough(keys, times):
+@given(st.lists(st.tuples(st.integers(-2, 3), st.integers(0, 3)), max_size=50), st.integers(0, 5),
+       st.sampled_from([np.uint64, np.int64]))
+def test_repeated_marks_the_keys_that_occur_often_enough(parts, times, dtype):
     from collections import Counter
 
+    # Keys that share their low bits (a slot of the first count) without
+    # being equal, negative ones among the signed.
+    keys = [hi * grouping.REPEAT_SLOTS + lo for hi, lo in parts]
+    if dtype is np.uint64:
+        keys = [k % 2**64 for k in keys]
     counts = Counter(keys)
-    got = grouping.repeated(np.array(keys, dtype=np.uint64), times)
+    got = grouping.repeated(np.array(keys, dtype=dtype), times)
     assert got.tolist() == [counts[k] >= times for k in keys]
 
 
