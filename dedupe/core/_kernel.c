@@ -1696,6 +1696,23 @@ static PyObject *unique_sets(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(g);
 }
 
+/* The size of the intersection of two sorted, repeat-free runs. */
+static inline int64_t merged_count(const uint64_t *x, const uint64_t *xe, const uint64_t *y, const uint64_t *ye) {
+    int64_t both = 0;
+    while (x < xe && y < ye) {
+        if (*x < *y)
+            x++;
+        else if (*y < *x)
+            y++;
+        else {
+            both++;
+            x++;
+            y++;
+        }
+    }
+    return both;
+}
+
 /* intersections(hashes, offsets, pairs, out) -> pairs
  *
  * out[i] = |A & B| for the sorted, repeat-free sets A and B of segments
@@ -1739,24 +1756,149 @@ static PyObject *intersections(PyObject *self, PyObject *args) {
             __builtin_prefetch(h + off[pairs[2 * (p + AHEAD)]]);
             __builtin_prefetch(h + off[pairs[2 * (p + AHEAD) + 1]]);
         }
-        const uint64_t *x = h + off[pairs[2 * p]], *xe = h + off[pairs[2 * p] + 1];
-        const uint64_t *y = h + off[pairs[2 * p + 1]], *ye = h + off[pairs[2 * p + 1] + 1];
-        int64_t both = 0;
-        while (x < xe && y < ye) {
-            if (*x < *y)
-                x++;
-            else if (*y < *x)
-                y++;
-            else {
-                both++;
-                x++;
-                y++;
-            }
-        }
-        out[p] = both;
+        int64_t a = pairs[2 * p], b = pairs[2 * p + 1];
+        out[p] = merged_count(h + off[a], h + off[a + 1], h + off[b], h + off[b + 1]);
     }
     Py_END_ALLOW_THREADS
     release(v, 4);
+    return PyLong_FromSsize_t(m);
+}
+
+/* set_sketches(hashes, offsets, out) -> sets
+ *
+ * For each sorted, repeat-free set s (hashes[offsets[s]:offsets[s+1]]),
+ * how many of its values fall in each of 32 buckets (a value's top five
+ * bits), four bits a count: buckets 0-15 in out[2s], 16-31 in out[2s+1],
+ * bucket k at bits 4(k mod 16). A set with more than 15 values in one
+ * bucket gets 15 in every bucket (both words all ones): a count it cannot
+ * hold would make reaching_intersections' bound too low. */
+static PyObject *set_sketches(PyObject *self, PyObject *args) {
+    PyObject *o[3];
+    Py_buffer v[3] = {{0}};
+    if (!PyArg_ParseTuple(args, "OOO", &o[0], &o[1], &o[2]))
+        return NULL;
+    static const char *names[3] = {"hashes", "offsets", "out"};
+    if (get_all(o, v, 3, NULL, 2, names) < 0)
+        return NULL;
+    const uint64_t *h = v[0].buf;
+    const int64_t *off = v[1].buf;
+    uint64_t *out = v[2].buf;
+    Py_ssize_t n = N(v[1]) - 1;
+    int bad = n < 0 || N(v[2]) < 2 * n || (n >= 0 && (off[0] < 0 || off[n] > N(v[0])));
+    for (Py_ssize_t s = 0; !bad && s < n; s++)
+        bad = off[s + 1] < off[s];
+    if (bad) {
+        release(v, 3);
+        PyErr_SetString(PyExc_ValueError, "set_sketches: inconsistent sizes or offsets");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t s = 0; s < n; s++) {
+        uint8_t count[32] = {0};
+        int full = 0;
+        /* A count past 255 wraps, but full is set by then. */
+        for (int64_t i = off[s]; i < off[s + 1]; i++)
+            full |= ++count[h[i] >> 59] > 15;
+        uint64_t w[2] = {0, 0};
+        for (int k = 0; k < 32; k++)
+            w[k >> 4] |= (uint64_t)count[k] << (4 * (k & 15));
+        out[2 * s] = full ? ~0ULL : w[0];
+        out[2 * s + 1] = full ? ~0ULL : w[1];
+    }
+    Py_END_ALLOW_THREADS
+    release(v, 3);
+    return PyLong_FromSsize_t(n);
+}
+
+#define LANES 0x0101010101010101ULL
+
+/* The byte lanes' smaller values and their sum, of two words of byte
+ * lanes each at most 15: a lane of (a | 0x80) - b keeps its top bit
+ * where a >= b, and no lane borrows from the next. */
+static inline uint64_t lane_min_sum(uint64_t a, uint64_t b) {
+    uint64_t ge = ((((a | (LANES << 7)) - b) >> 7) & LANES) * 0xFF;
+    return (((b & ge) | (a & ~ge)) * LANES) >> 56;
+}
+
+/* Whether sets of sizes a and b sharing inter values reach Jaccard
+ * jaccard or containment of the smaller containment: dedupe.core.verify's
+ * reaches, in the same float64 arithmetic. */
+static inline int reaches(int64_t inter, int64_t a, int64_t b, double jaccard, double containment) {
+    if (inter <= 0 || a <= 0 || b <= 0)
+        return 0;
+    int64_t uni = a + b - inter, smaller = a < b ? a : b;
+    if (uni < 1)
+        uni = 1;
+    return (double)inter / (double)uni >= jaccard || (double)inter / (double)smaller >= containment;
+}
+
+/* reaching_intersections(hashes, offsets, sketches, pairs, jaccard,
+ *                        containment, out) -> pairs
+ *
+ * out[i] = |A & B| for the sets A and B of segments pairs[2i] and
+ * pairs[2i+1] (as intersections) where that reaches jaccard or
+ * containment, else 0. A pair is first tried on an upper bound of its
+ * intersection from the sets' sketches (set_sketches): a shared value is
+ * in the same bucket of both, so the sum over the buckets of the smaller
+ * count, which for a set whose counts fit is at most its size. Two sets
+ * whose counts did not fit are bounded by the smaller. The rule holds for
+ * a larger intersection when it holds for a smaller, so a pair that fails
+ * on its bound fails on its intersection, and is not merged. */
+static PyObject *reaching_intersections(PyObject *self, PyObject *args) {
+    PyObject *o[5];
+    Py_buffer v[5] = {{0}};
+    double jaccard, containment;
+    if (!PyArg_ParseTuple(args, "OOOOddO", &o[0], &o[1], &o[2], &o[3], &jaccard, &containment, &o[4]))
+        return NULL;
+    static const char *names[5] = {"hashes", "offsets", "sketches", "pairs", "out"};
+    if (get_all(o, v, 5, NULL, 4, names) < 0)
+        return NULL;
+    const uint64_t *h = v[0].buf, *sk = v[2].buf;
+    const int64_t *off = v[1].buf, *pairs = v[3].buf;
+    int64_t *out = v[4].buf;
+    Py_ssize_t n_seg = N(v[1]) - 1, m = N(v[4]);
+    int bad = n_seg < 0 || N(v[2]) < 2 * n_seg || N(v[3]) != 2 * m || off[0] < 0 || off[n_seg] > N(v[0]);
+    for (Py_ssize_t i = 0; !bad && i < 2 * m; i++)
+        bad = pairs[i] < 0 || pairs[i] >= n_seg;
+    if (bad) {
+        release(v, 5);
+        PyErr_SetString(PyExc_ValueError, "reaching_intersections: inconsistent sizes or a segment out of range");
+        return NULL;
+    }
+    const uint64_t nib = 0x0F0F0F0F0F0F0F0FULL;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t p = 0; p < m; p++) {
+        /* Sketches and sizes far apart in memory, fetched some pairs ahead
+         * (as in intersections). */
+        if (p + AHEAD < m) {
+            int64_t a = pairs[2 * (p + AHEAD)], b = pairs[2 * (p + AHEAD) + 1];
+            __builtin_prefetch(sk + 2 * a);
+            __builtin_prefetch(sk + 2 * b);
+            __builtin_prefetch(off + a);
+            __builtin_prefetch(off + b);
+        }
+        int64_t a = pairs[2 * p], b = pairs[2 * p + 1];
+        int64_t size_a = off[a + 1] - off[a], size_b = off[b + 1] - off[b];
+        const uint64_t *x = sk + 2 * a, *y = sk + 2 * b;
+        int64_t bound;
+        if ((x[0] & x[1]) == ~0ULL && (y[0] & y[1]) == ~0ULL) {
+            bound = size_a < size_b ? size_a : size_b;
+        } else {
+            uint64_t sum = 0;
+            for (int w = 0; w < 2; w++)
+                sum += lane_min_sum(x[w] & nib, y[w] & nib) + lane_min_sum((x[w] >> 4) & nib, (y[w] >> 4) & nib);
+            bound = (int64_t)sum;
+        }
+        int64_t inter = 0;
+        if (reaches(bound, size_a, size_b, jaccard, containment)) {
+            inter = merged_count(h + off[a], h + off[a + 1], h + off[b], h + off[b + 1]);
+            if (!reaches(inter, size_a, size_b, jaccard, containment))
+                inter = 0;
+        }
+        out[p] = inter;
+    }
+    Py_END_ALLOW_THREADS
+    release(v, 5);
     return PyLong_FromSsize_t(m);
 }
 
@@ -2046,6 +2188,9 @@ static PyMethodDef methods[] = {
     {"union_signatures", union_signatures, METH_VARARGS, "Element-wise minima of consecutive runs of signature rows."},
     {"leader_groups", leader_groups, METH_VARARGS, "The leader rule over candidate pairs sorted by their later item."},
     {"intersections", intersections, METH_VARARGS, "Sizes of the intersections of pairs of sorted sets."},
+    {"set_sketches", set_sketches, METH_VARARGS, "Counts of each set's values in 32 buckets, four bits each."},
+    {"reaching_intersections", reaching_intersections, METH_VARARGS,
+     "Sizes of the intersections of pairs of sorted sets that reach a Jaccard or a containment, else 0."},
     {"tokens", tokens, METH_VARARGS, "Token hashes of NUL-joined code points and each text's first token."},
     {"ngrams", ngrams, METH_VARARGS, "Hashed token n-grams of each text."},
     {"minhash", minhash, METH_VARARGS, "datasketch affine32 MinHash signatures of many segments."},

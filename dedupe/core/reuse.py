@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedupe.core.verify import reaches
+
 #: Jaccard of a sentence and its lightly edited copy: one changed token
 #: in a sentence of 15 tokens leaves 0.625 (3-grams), two leave about 0.45.
 WEAK_JACCARD = 0.45
@@ -66,16 +68,20 @@ def strength(inter: int, size_a: int, size_b: int, threshold: float, containment
     return NONE, 0.0
 
 
+def weakest(threshold: float, containment: float) -> tuple[float, float]:
+    """The Jaccard and the containment that :func:`strength`'s weakest
+    rule needs: a pair of sets that reaches neither
+    (:func:`dedupe.core.verify.reaches`) is ``NONE``."""
+    return min(threshold, WEAK_JACCARD), min(containment, WEAK_CONTAINMENT)
+
+
 def may_match(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray, threshold: float,
               containment: float) -> np.ndarray:
     """Which pairs :func:`strength` might not call ``NONE``: its weakest
     rule over whole arrays, in the same float arithmetic, so that the
     pairs it would reject need no call (they are almost all of an LSH's
     candidates)."""
-    union = np.maximum(size_a + size_b - inter, 1)
-    smaller = np.maximum(np.minimum(size_a, size_b), 1)
-    return (inter > 0) & (size_a > 0) & (size_b > 0) & (
-        (inter / union >= min(threshold, WEAK_JACCARD)) | (inter / smaller >= min(containment, WEAK_CONTAINMENT)))
+    return reaches(inter, size_a, size_b, *weakest(threshold, containment))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Jaccard ``|A∩B| / |A∪B|`` finds near-duplicates; containment
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -105,18 +106,102 @@ def set_intersections(sets: ShingleSets, pairs: np.ndarray, threads: int = 1) ->
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     if KERNEL is None:
         return jaccard_pairs(sets, pairs)[0]
+    offsets = np.ascontiguousarray(sets.offsets, dtype=np.int64)
+    return _in_threads(lambda part, out: KERNEL.intersections(sets.hashes, offsets, part, out), pairs, threads)
+
+
+def _in_threads(kernel: Callable[[np.ndarray, np.ndarray], object], pairs: np.ndarray, threads: int) -> np.ndarray:
+    """``kernel(pairs, out)`` filling one int64 per pair, on slices of the
+    pairs in up to ``threads`` threads (the kernel releases the
+    interpreter lock), each writing its slice of the result."""
     out = np.zeros(len(pairs), dtype=np.int64)
     threads = max(1, min(threads, len(pairs) // THREAD_PAIRS))
     if threads == 1:
-        KERNEL.intersections(sets.hashes, sets.offsets, pairs, out)
+        kernel(pairs, out)
         return out
     bounds = np.linspace(0, len(pairs), threads + 1).astype(np.int64).tolist()
     with ThreadPoolExecutor(threads) as run:
-        done = [run.submit(KERNEL.intersections, sets.hashes, sets.offsets, pairs[a:b], out[a:b])
-                for a, b in zip(bounds[:-1], bounds[1:])]
+        done = [run.submit(kernel, pairs[a:b], out[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
     for d in done:
         d.result()  # an error in a thread is raised here
     return out
+
+
+#: Buckets of a set's sketch (:func:`set_sketches`): a hash's top five bits.
+SKETCH_BITS = 5
+#: The largest count a bucket of a sketch holds (four bits).
+SKETCH_MAX = 15
+
+
+def set_sketches(sets: ShingleSets) -> np.ndarray:
+    """Each set's count of shingles in each of 32 buckets (a hash's top
+    five bits), four bits a count, buckets 0-15 in the first word of its
+    row and 16-31 in the second: ``(len(sets), 2)`` uint64, 16 bytes a
+    set where its shingles take 8 each. A set with more than
+    :data:`SKETCH_MAX` in one bucket has that many in every bucket (both
+    words all ones). What :func:`reaching_intersections` reads."""
+    if KERNEL is None:
+        return set_sketches_numpy(sets)
+    out = np.empty((len(sets), 2), dtype=np.uint64)
+    KERNEL.set_sketches(sets.hashes, np.ascontiguousarray(sets.offsets, dtype=np.int64), out)
+    return out
+
+
+def set_sketches_numpy(sets: ShingleSets) -> np.ndarray:
+    """:func:`set_sketches` in numpy (the reference of the kernel)."""
+    n, buckets = len(sets), 1 << SKETCH_BITS
+    values = sets.hashes[sets.offsets[0] : sets.offsets[-1]]
+    seg = np.repeat(np.arange(n, dtype=np.int64), np.diff(sets.offsets))
+    counts = np.bincount(seg * buckets + (values >> np.uint64(64 - SKETCH_BITS)).astype(np.int64),
+                         minlength=n * buckets).reshape(n, buckets)
+    counts[(counts > SKETCH_MAX).any(axis=1)] = SKETCH_MAX
+    words = counts.astype(np.uint64) << (np.uint64(4) * (np.arange(buckets, dtype=np.uint64) % np.uint64(16)))
+    return np.stack([np.bitwise_or.reduce(words[:, :16], axis=1), np.bitwise_or.reduce(words[:, 16:], axis=1)],
+                    axis=1).astype(np.uint64)
+
+
+def reaches(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray, jaccard: float,
+            containment: float) -> np.ndarray:
+    """Which pairs of sets of ``size_a`` and ``size_b`` shingles, ``inter``
+    of them shared, have a Jaccard of at least ``jaccard`` or the smaller
+    set a containment in the other of at least ``containment``; none with
+    an empty set or nothing shared. In float64, as the kernel computes it.
+    A pair that reaches with one intersection reaches with any larger."""
+    union = np.maximum(size_a + size_b - inter, 1)
+    smaller = np.maximum(np.minimum(size_a, size_b), 1)
+    return (inter > 0) & (size_a > 0) & (size_b > 0) & ((inter / union >= jaccard) | (inter / smaller >= containment))
+
+
+def reaching_intersections(sets: ShingleSets, sketches: np.ndarray, pairs: np.ndarray, jaccard: float,
+                           containment: float, threads: int = 1) -> np.ndarray:
+    """``|A∩B|`` of every pair ``(a, b)`` of ``sets`` that :func:`reaches`
+    ``jaccard`` or ``containment`` with it, and 0 for the others;
+    ``sketches`` are the sets' :func:`set_sketches`.
+
+    An LSH's candidate sentences mostly share a shingle or two: of the 9.6
+    million of a million paragraphs, 95 % fail on an upper bound of their
+    intersection read from the sketches (the sum over the buckets of the
+    smaller count: a shared shingle is in the same bucket of both), two
+    loads of 16 bytes, and are not merged. Their merges took 0.5-0.6 s,
+    the bounds 0.1 s. In ``threads`` threads as
+    :func:`set_intersections`."""
+    pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if KERNEL is None:
+        return reaching_intersections_numpy(sets, pairs, jaccard, containment)
+    tables = (sets.hashes, np.ascontiguousarray(sets.offsets, dtype=np.int64),
+              np.ascontiguousarray(sketches, dtype=np.uint64))
+    return _in_threads(lambda part, out: KERNEL.reaching_intersections(*tables, part, jaccard, containment, out),
+                       pairs, threads)
+
+
+def reaching_intersections_numpy(sets: ShingleSets, pairs: np.ndarray, jaccard: float,
+                                 containment: float) -> np.ndarray:
+    """:func:`reaching_intersections` from every pair's intersection (the
+    reference of the kernel)."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    inter = set_intersections(sets, pairs)
+    sizes = np.diff(sets.offsets)
+    return np.where(reaches(inter, sizes[pairs[:, 0]], sizes[pairs[:, 1]], jaccard, containment), inter, 0)
 
 
 def longest_new_run(raw: np.ndarray, pool: np.ndarray) -> int:

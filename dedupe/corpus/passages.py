@@ -15,7 +15,7 @@ import numpy as np
 
 from dedupe.core import evidence, reuse
 from dedupe.core.shingle import ShingleSets, ngrams, sorted_unique, unique_sets
-from dedupe.core.verify import set_intersections
+from dedupe.core.verify import reaching_intersections, set_sketches
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Analyzed, Corpus
 from dedupe.corpus.blocks import RawBlock
@@ -213,13 +213,14 @@ def _verified(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -
     units = np.flatnonzero(marked)
     del marked
     sets = _unit_sets(pool, units, options.ngram)
+    sketches = set_sketches(sets)
     at = np.zeros(c.sent_para.size, dtype=np.int64)  # each unit's place in ``units``
     at[units] = np.arange(units.size, dtype=np.int64)
 
     found: list[tuple[reuse.Part, float]] = []
     for lo in range(0, len(pairs), VERIFY_CHUNK):
         chunk = pairs[lo : lo + VERIFY_CHUNK]
-        strong = by_sets(sets, at[chunk], options, pool.jobs)
+        strong = by_sets(sets, sketches, at[chunk], options, pool.jobs)
         # The evidence rule reads and weighs texts in Python: the workers
         # share it (in the main process it was a third of the stage on the
         # speed benchmark's 20 MB corpus).
@@ -317,7 +318,7 @@ def judge(texts: Sequence[str], pairs: np.ndarray, options: Options) -> Verdicts
     Spark."""
     sets = unique_sets(bp.masked_sets(list(texts), options.ngram))
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    strong = by_sets(sets, pairs, options)
+    strong = by_sets(sets, set_sketches(sets), pairs, options)
     # The evidence rule reads only the texts of pairs the sets call copies.
     stands, weight = evidence_of(texts, pairs[strong.at], strong.shorter)
     return strong.verdicts(len(pairs), stands, weight)
@@ -344,28 +345,33 @@ class BySets:
         return out
 
 
-def by_sets(sets: ShingleSets, pairs: np.ndarray, options: Options, threads: int = 1) -> BySets:
-    """What the sorted shingle ``sets`` say of each pair of ``pairs``.
-    Every pair's intersection is a merge of two sorted runs: a search of
-    every shingle of one set in the other cost a million-paragraph scan
-    5 of its 16 seconds here. The merges run in ``threads`` threads: in
-    the main process, while the workers wait, they took 0.94 s of a
-    million-paragraph scan on one."""
-    sizes = np.diff(sets.offsets)
-    inter = set_intersections(sets, pairs, threads)
-    size_a, size_b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
-    # reuse.strength decides; may_match only spares it (and Python
-    # objects) the pairs it would reject.
-    maybe = np.flatnonzero(reuse.may_match(inter, size_a, size_b, options.threshold, options.containment))
-    at, strength, similarity = [], [], []
-    for i, n, a, b in zip(maybe.tolist(), inter[maybe].tolist(), size_a[maybe].tolist(), size_b[maybe].tolist()):
-        found, sim = reuse.strength(n, a, b, options.threshold, options.containment)
+def by_sets(sets: ShingleSets, sketches: np.ndarray, pairs: np.ndarray, options: Options,
+            threads: int = 1) -> BySets:
+    """What the sorted shingle ``sets`` (and their :func:`set_sketches`,
+    ``sketches``) say of each pair of ``pairs``. A pair's intersection is
+    a merge of two sorted runs, tried first on a bound
+    (:func:`reaching_intersections`): a search of every shingle of one
+    set in the other cost a million-paragraph scan 5 of its 16 seconds
+    here. The merges run in ``threads`` threads: in the main process,
+    while the workers wait, they took 0.94 s of a million-paragraph scan
+    on one."""
+    # reuse.strength decides; pairs that reach neither of its weakest
+    # rule's thresholds get 0 (almost all of an LSH's candidates), and
+    # neither it nor Python objects see them.
+    inter = reaching_intersections(sets, sketches, pairs, *reuse.weakest(options.threshold, options.containment),
+                                   threads)
+    maybe = np.flatnonzero(inter)
+    off, a, b = sets.offsets, pairs[maybe, 0], pairs[maybe, 1]
+    size_a, size_b = off[a + 1] - off[a], off[b + 1] - off[b]
+    local, strength, similarity = [], [], []
+    for k, (n, x, y) in enumerate(zip(inter[maybe].tolist(), size_a.tolist(), size_b.tolist())):
+        found, sim = reuse.strength(n, x, y, options.threshold, options.containment)
         if found != reuse.NONE:
-            at.append(i)
+            local.append(k)
             strength.append(found)
             similarity.append(sim)
-    kept = np.array(at, dtype=np.int64)
-    return BySets(kept, np.array(strength, dtype=np.int8), np.array(similarity, dtype=np.float64),
+    kept = np.array(local, dtype=np.int64)
+    return BySets(maybe[kept], np.array(strength, dtype=np.int8), np.array(similarity, dtype=np.float64),
                   size_a[kept] < size_b[kept])
 
 

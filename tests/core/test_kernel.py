@@ -270,6 +270,56 @@ def test_set_intersections_in_threads_equal_those_in_one(seed, n, m, threads, pe
     assert threading.active_count() == before  # none left behind to make a later fork unsafe
 
 
+def _crowded_sets(rng: np.random.Generator, n: int, crowd: int) -> sh.ShingleSets:
+    """Sets as :func:`_random_sets` makes them, their values shifted right
+    ``crowd`` bits: from five on, all in the first bucket of a sketch, so
+    that larger sets have more in one bucket than its four bits hold."""
+    raw = _random_sets(rng, n)
+    return sh.unique_sets(sh.ShingleSets(raw.hashes >> np.uint64(crowd), raw.offsets, raw.tokens, raw.keys))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(0, 7))
+def test_set_sketches_equal_the_reference(seed, n, crowd):
+    sets = _crowded_sets(np.random.default_rng(seed), n, crowd)
+    got = verify.set_sketches(sets)
+    assert got.dtype == np.uint64 and got.shape == (n, 2)
+    assert np.array_equal(got, verify.set_sketches_numpy(sets))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(0, 500), st.integers(0, 7),
+       st.floats(0.01, 1.0), st.floats(0.01, 1.0), st.integers(1, 3))
+def test_reaching_intersections_equal_the_reference(seed, n, m, crowd, jaccard, containment, threads):
+    """The kernel merges only the pairs whose sketches' bound reaches a
+    threshold: were a bound ever below the intersection, a pair that
+    reaches would get 0 here and its intersection from the reference."""
+    rng = np.random.default_rng(seed)
+    sets = _crowded_sets(rng, n, crowd)
+    # Pairs of a set with itself (its bound is exact) beside random pairs.
+    pairs = np.vstack([rng.integers(0, n, (m, 2)), np.repeat(rng.integers(0, n, (m // 4, 1)), 2, axis=1)])
+    old = verify.THREAD_PAIRS
+    verify.THREAD_PAIRS = 50
+    try:
+        got = verify.reaching_intersections(sets, verify.set_sketches(sets), pairs, jaccard, containment, threads)
+    finally:
+        verify.THREAD_PAIRS = old
+    expected = verify.reaching_intersections_numpy(sets, pairs, jaccard, containment)
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+    inter = verify.set_intersections(sets, pairs)
+    assert np.all((got == inter) | (got == 0))
+
+
+def test_sets_too_crowded_for_their_sketches_are_still_merged():
+    # 600 values in one bucket of a sketch, whose counts stop at 15.
+    values = np.arange(1, 601, dtype=np.uint64)
+    sets = sh.ShingleSets(np.concatenate([values, values, values[:400]]), np.array([0, 600, 1200, 1600]),
+                          np.zeros(3, np.int64), np.zeros(3, np.uint64))
+    pairs = np.array([[0, 1], [0, 2], [2, 1]])
+    got = verify.reaching_intersections(sets, verify.set_sketches(sets), pairs, 0.9, 0.9)
+    assert got.tolist() == verify.set_intersections(sets, pairs).tolist() == [600, 400, 400]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=3000), st.lists(st.integers(0, 3000), max_size=8))
 def test_xxh3_of_slices_equals_the_xxhash_package(data, cuts):
