@@ -19,7 +19,7 @@ from dedupe.core.verify import reaching_intersections, set_sketches
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Analyzed, Corpus
 from dedupe.corpus.blocks import RawBlock
-from dedupe.corpus.grouping import band_keys, band_ranges, by_rank, merged_keys, near_groups, repeated, runs
+from dedupe.corpus.grouping import band_keys, band_ranges, merged_keys, near_groups, rank_order, repeated, runs
 from dedupe.io.workers import ForkedPool
 from dedupe.options import Options
 
@@ -131,13 +131,17 @@ def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
     that copies a whole paragraph (``covered``, given to what this
     returns) is no copy again."""
     c = pool.shared.corpus
-    items = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para] & ~exclude)
-    # In canonical order, so that a bucket over the fan-out cap links its
-    # members to its most canonical sentence, whatever the input order.
-    items = by_rank(items, s.sent_rank)
+    ascending = np.flatnonzero((c.sent_tokens >= options.min_tokens) & ~s.boilerplate[c.sent_para] & ~exclude)
+    # Members in canonical order, so that a bucket over the fan-out cap
+    # links its members to its most canonical sentence, whatever the input
+    # order; their band keys read in ascending order (table_keys).
+    order = rank_order(ascending, s.sent_rank)
+    items = ascending[order]
+    place = np.empty(order.size, dtype=np.uint64)  # as table_keys packs it, not copied per band
+    place[order] = np.arange(order.size, dtype=np.uint64)
     ranges = band_ranges(c.sent_bands, items.size) if items.size > 1 else []
     shares = [[ranges[i] for i in part.tolist()] for part in np.array_split(np.arange(len(ranges)), pool.jobs)]
-    parts = [pool.submit(_sentence_keys, (items, share)) for share in shares if share]
+    parts = [pool.submit(_sentence_keys, (ascending, place, share)) for share in shares if share]
 
     def pairs(covered: np.ndarray) -> np.ndarray:
         # Pairs of positions i < j in ``items``, which is in canonical
@@ -165,9 +169,9 @@ def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
     return pairs
 
 
-def _sentence_keys(a: Analyzed, task: tuple[np.ndarray, list[tuple[int, int]]]) -> np.ndarray:
-    items, ranges = task
-    return band_keys(a.corpus.sent_bands, items, ranges)
+def _sentence_keys(a: Analyzed, task: tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]) -> np.ndarray:
+    ascending, place, ranges = task
+    return band_keys(a.corpus.sent_bands, ascending, ranges, place)
 
 
 def copied_sentences(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -> list[Match]:

@@ -70,16 +70,20 @@ def test_band_table_pairs_equal_those_of_its_rows(n, width, alphabet, max_bucket
                     dtype=np.int64)
     b0 = data.draw(st.integers(0, width - 1))
     b1 = data.draw(st.integers(b0 + 1, width))
+    # Each row a member of its own number, or of any number (rows read in
+    # one order, members numbered in another).
+    given = data.draw(st.none() | st.permutations(range(rows.size)))
+    members = np.arange(rows.size) if given is None else np.array(given, dtype=np.int64)
     assert table.shape == (n, width) and np.array_equal(np.stack(table.columns, axis=1)[rows], rows_of[rows])
     # The reference: every key of the rows' bands tagged with its band.
     labels = (rows_of[rows, b0:b1].astype(np.uint64)
               | (np.arange(b1 - b0, dtype=np.uint64) << np.uint64(32))).ravel()
-    members = np.repeat(np.arange(rows.size, dtype=np.int64), b1 - b0)
-    ref = candidates.pairs_from_buckets_numpy(labels, members, max_bucket)
+    ref = candidates.pairs_from_buckets_numpy(labels, np.repeat(members, b1 - b0), max_bucket)
     with pytest.MonkeyPatch.context() as mp:
         if not kernel:
             mp.setattr(candidates, "KERNEL", None)
-        got = candidates.table_keys(table, rows, b0, b1, max_bucket)
+        got = candidates.table_keys(table, rows, b0, b1, max_bucket,
+                                    members=None if given is None else members.astype(np.uint64))
     # In no order, a pair once per band it agrees in.
     span = max(rows.size, 1)
     assert got.dtype == np.int64 and got.size <= len(ref) * (b1 - b0)
