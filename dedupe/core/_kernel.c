@@ -26,6 +26,8 @@
 #define M2 0xC4CEB9FE1A85EC53ULL
 #define EMPTY 0xFFFFFFFFu
 #define OPH_DIST 0x9E3779B9u
+/* How many items ahead the loops over scattered memory fetch. */
+#define AHEAD 8
 
 /* Vectorized clones of the permutation and band loops where the compiler
  * and the platform support choosing one at load time; one generic build
@@ -441,6 +443,73 @@ static Py_ssize_t bucket(const int64_t *m, Py_ssize_t s, Py_ssize_t max_bucket, 
             if (out)
                 out[c] = m[k] * span + m[k + 1];
     return c;
+}
+
+/* later_pairs(keys, span, group, allowed, names, out) -> kept
+ *
+ * For each pair key i * span + j (keys ascending, i < j < span): when
+ * group[i] != group[j] and allowed[j], the row (names[j], names[i]) of
+ * int32 out (room for a row per key), in the keys' order. Returns the
+ * rows written. out may be the keys' own buffer: row n is written after
+ * key n is read, over it, and no later key is. i is followed as the keys
+ * rise instead of divided out. */
+static PyObject *later_pairs(PyObject *self, PyObject *args) {
+    PyObject *o[5];
+    Py_buffer v[5] = {{0}};
+    long long span;
+    if (!PyArg_ParseTuple(args, "OLOOOO", &o[0], &span, &o[1], &o[2], &o[3], &o[4]))
+        return NULL;
+    static const Py_ssize_t size[5] = {8, 8, 1, 8, 4};
+    static const char *names[5] = {"keys", "group", "allowed", "names", "out"};
+    if (get_all(o, v, 5, size, 4, names) < 0)
+        return NULL;
+    const int64_t *keys = v[0].buf, *group = v[1].buf, *name = v[3].buf;
+    const uint8_t *allowed = v[2].buf;
+    int32_t *out = v[4].buf;
+    Py_ssize_t m = N(v[0]);
+    int bad = span < 1 || span > INT32_MAX || N(v[1]) < span || N(v[2]) < span || N(v[3]) < span
+              || N(v[4]) < 2 * m;
+    Py_ssize_t n = 0;
+    Py_BEGIN_ALLOW_THREADS
+    int64_t i = 0, base = 0, last = (int64_t)span * span;
+    for (Py_ssize_t p = 0; !bad && p < m; p++) {
+        int64_t key = keys[p];  /* read once: its row may be written over it */
+        /* The later members' entries lie anywhere: fetched some keys
+         * ahead, taken to share this key's i (most do). */
+        if (p + AHEAD < m) {
+            int64_t ahead = keys[p + AHEAD] - base;
+            if (ahead >= 0 && ahead < span) {
+                __builtin_prefetch(group + ahead);
+                __builtin_prefetch(name + ahead);
+            }
+        }
+        if (key < base || key >= last) {
+            bad = 1;  /* descending, or past the last pair */
+            break;
+        }
+        while (key - base >= span) {
+            i++;
+            base += span;
+        }
+        int64_t j = key - base;
+        if (j <= i || name[i] < 0 || name[i] > INT32_MAX || name[j] < 0 || name[j] > INT32_MAX) {
+            bad = 1;
+            break;
+        }
+        if (group[i] != group[j] && allowed[j]) {
+            out[2 * n] = (int32_t)name[j];
+            out[2 * n + 1] = (int32_t)name[i];
+            n++;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    release(v, 5);
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError,
+                        "later_pairs: keys not ascending pairs i < j < span, a name past int32, or a table too small");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(n);
 }
 
 /* bucket_pairs(keys, shift, members, max_bucket, reach, span, scratch, out) -> pairs
@@ -1718,7 +1787,6 @@ static inline int64_t merged_count(const uint64_t *x, const uint64_t *xe, const 
  * out[i] = |A & B| for the sorted, repeat-free sets A and B of segments
  * pairs[2i] and pairs[2i+1] (hashes[offsets[s]:offsets[s+1]]), by merging
  * the two. */
-#define AHEAD 8
 
 static PyObject *intersections(PyObject *self, PyObject *args) {
     PyObject *o[4];
@@ -2197,6 +2265,7 @@ static PyMethodDef methods[] = {
     {"minhash_oph", minhash_oph, METH_VARARGS, "Densified one-permutation MinHash signatures."},
     {"band_keys", band_keys, METH_VARARGS, "LSH band keys of uint32 signatures."},
     {"bucket_pairs", bucket_pairs, METH_VARARGS, "Keys of the pairs of members sharing a label."},
+    {"later_pairs", later_pairs, METH_VARARGS, "The pairs of ascending pair keys whose members differ in group, named."},
     {"xxh3_slices", xxh3_slices, METH_VARARGS, "XXH3-64 digests of many slices of one buffer."},
     {NULL, NULL, 0, NULL},
 };

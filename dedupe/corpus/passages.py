@@ -14,6 +14,7 @@ from typing import cast
 import numpy as np
 
 from dedupe.core import evidence, reuse
+from dedupe.core.candidates import later_pairs
 from dedupe.core.shingle import ShingleSets, ngrams, sorted_unique, unique_sets
 from dedupe.core.verify import reaching_intersections, set_sketches
 from dedupe.corpus import boilerplate as bp
@@ -146,25 +147,11 @@ def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
     def pairs(covered: np.ndarray) -> np.ndarray:
         # Pairs of positions i < j in ``items``, which is in canonical
         # order: j's document comes later (documents of different clusters
-        # are different documents), so j's sentence is the copy. A million
-        # paragraphs have ten million candidates: they are filtered
-        # against arrays the size of ``items`` (a lookup in the
-        # sentence-sized arrays cost a second), a slice of keys at a time,
-        # into rows written once. Whole-size temporaries, each touching
-        # fresh memory, took 1.7 s there; the slices' are reused.
-        keys = merged_keys([part() for part in parts])
-        cluster = s.cluster_of[c.sent_doc[items]]
-        uncovered = ~covered[c.sent_para[items]]
-        out = np.empty((keys.size, 2), dtype=np.int64)
-        n = 0
-        for lo in range(0, keys.size, PAIR_SLICE):
-            source, copy = np.divmod(keys[lo : lo + PAIR_SLICE], np.int64(items.size))
-            keep = (cluster[source] != cluster[copy]) & uncovered[copy]
-            m = int(np.count_nonzero(keep))
-            out[n : n + m, 0] = items[copy[keep]]
-            out[n : n + m, 1] = items[source[keep]]
-            n += m
-        return out[:n]
+        # are different documents), so j's sentence is the copy. They are
+        # filtered against arrays the size of ``items``: a lookup in the
+        # sentence-sized arrays cost a million paragraphs a second.
+        return later_pairs(merged_keys([part() for part in parts]), items.size, s.cluster_of[c.sent_doc[items]],
+                           ~covered[c.sent_para[items]], items, overwrite=True)
 
     return pairs
 
@@ -248,8 +235,6 @@ def _verified(pool: ForkedPool[Analyzed], options: Options, pairs: np.ndarray) -
 #: bounded however many candidates the LSH finds (a corpus of a million
 #: paragraphs has millions of them, almost all not copies).
 VERIFY_CHUNK = 500_000
-#: Candidate sentence pairs filtered at a time, as keys.
-PAIR_SLICE = 1 << 20
 #: Characters of documents a worker holds at a time while it shingles
 #: their candidate sentences.
 SHINGLE_CHARS = 32_000_000

@@ -88,3 +88,37 @@ def test_band_table_pairs_equal_those_of_its_rows(n, width, alphabet, max_bucket
     span = max(rows.size, 1)
     assert got.dtype == np.int64 and got.size <= len(ref) * (b1 - b0)
     assert np.array_equal(candidates.split_keys(np.unique(got), span), ref.reshape(-1, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 40), st.integers(1, 4), st.data())
+def test_later_pairs_equal_the_reference(span, groups, data):
+    # Any set of pairs i < j as ascending keys, members in few groups so
+    # that some pairs share one, some later members not allowed.
+    keys = np.array(sorted(data.draw(st.sets(st.tuples(st.integers(0, span - 1), st.integers(0, span - 1))
+                                             .filter(lambda p: p[0] < p[1]).map(lambda p: p[0] * span + p[1])))),
+                    dtype=np.int64)
+    group = np.array(data.draw(st.lists(st.integers(0, groups - 1), min_size=span, max_size=span)), dtype=np.int64)
+    allowed = np.array(data.draw(st.lists(st.booleans(), min_size=span, max_size=span)), dtype=bool)
+    names = np.array(data.draw(st.permutations(range(100, 100 + span))), dtype=np.int64)
+    expected = [(names[k % span], names[k // span]) for k in keys.tolist()
+                if group[k // span] != group[k % span] and allowed[k % span]]
+    reference = candidates.later_pairs_numpy(keys, span, group, allowed, names)
+    got = candidates.later_pairs(keys, span, group, allowed, names)
+    over = candidates.later_pairs(keys.copy(), span, group, allowed, names, overwrite=True)  # rows over the keys
+    for rows in (got, reference, over):
+        assert rows.dtype == np.int32 and rows.shape == (len(expected), 2)
+        assert [tuple(r) for r in rows.tolist()] == expected
+
+
+def test_later_pairs_refuse_keys_out_of_order():
+    group, allowed, names = np.arange(4), np.ones(4, dtype=bool), np.arange(4)
+    for keys in ([2 * 4 + 3, 0 * 4 + 1], [1 * 4 + 1], [4 * 4 + 1]):  # descending, i == j, past the last pair
+        with pytest.raises(ValueError, match="ascending"):
+            candidates.later_pairs(np.array(keys, dtype=np.int64), 4, group, allowed, names)
+
+
+def test_later_pairs_of_names_past_int32_are_int64():
+    names = np.array([0, 2**40, 5])
+    rows = candidates.later_pairs(np.array([0 * 3 + 1, 1 * 3 + 2]), 3, np.arange(3), np.ones(3, dtype=bool), names)
+    assert rows.dtype == np.int64 and rows.tolist() == [[2**40, 0], [5, 2**40]]
