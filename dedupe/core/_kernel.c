@@ -512,6 +512,56 @@ static PyObject *later_pairs(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(n);
 }
 
+/* pack_keys(column, rows, members, tag, shift, out) -> rows
+ *
+ * out[k] = ((tag << 32 | column[rows[k]]) << shift) | member k, for the
+ * uint32 keys of one band: the sort key of bucket_pairs. Member k is
+ * members[k] (uint32 or uint64), or k when members is empty. One pass,
+ * where numpy took four and a temporary the size of the band. */
+static PyObject *pack_keys(PyObject *self, PyObject *args) {
+    PyObject *o[4];
+    Py_buffer v[4] = {{0}};
+    unsigned long long tag;
+    Py_ssize_t shift;
+    if (!PyArg_ParseTuple(args, "OOOKnO", &o[0], &o[1], &o[2], &tag, &shift, &o[3]))
+        return NULL;
+    static const char *names[4] = {"column", "rows", "members", "out"};
+    Py_buffer *col = &v[0], *rw = &v[1], *mb = &v[2], *ov = &v[3];
+    if (get(o[0], col, 4, 0, names[0]) < 0)
+        return NULL;
+    if (get(o[1], rw, 8, 0, names[1]) < 0 || PyObject_GetBuffer(o[2], mb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0
+        || get(o[3], ov, 8, 1, names[3]) < 0) {
+        release(v, 4);
+        return NULL;
+    }
+    const uint32_t *column = col->buf;
+    const int64_t *rows = rw->buf;
+    uint64_t *out = ov->buf;
+    Py_ssize_t n = N(*rw), n_col = N(*col), width = mb->len ? mb->itemsize : 0;
+    int tag_bits = tag ? 64 - __builtin_clzll(tag) : 0;
+    int bad = shift < 0 || 32 + tag_bits + shift > 64 || N(*ov) < n || (width && width != 4 && width != 8)
+              || (width && N(*mb) < n);
+    const uint32_t *m32 = mb->buf;
+    const uint64_t *m64 = mb->buf;
+    Py_BEGIN_ALLOW_THREADS
+    uint64_t high = tag << 32;
+    for (Py_ssize_t k = 0; !bad && k < n; k++) {
+        uint64_t member = width == 4 ? m32[k] : width == 8 ? m64[k] : (uint64_t)k;
+        if (rows[k] < 0 || rows[k] >= n_col || (shift < 64 && member >> shift)) {
+            bad = 1;
+            break;
+        }
+        out[k] = ((high | column[rows[k]]) << shift) | member;
+    }
+    Py_END_ALLOW_THREADS
+    release(v, 4);
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "pack_keys: bad arguments, a row out of range or a member past shift bits");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(n);
+}
+
 /* bucket_pairs(keys, shift, members, max_bucket, reach, span, scratch, out) -> pairs
  *
  * Items sorted by label, then member: with an empty members, keys are
@@ -2264,6 +2314,7 @@ static PyMethodDef methods[] = {
     {"minhash", minhash, METH_VARARGS, "datasketch affine32 MinHash signatures of many segments."},
     {"minhash_oph", minhash_oph, METH_VARARGS, "Densified one-permutation MinHash signatures."},
     {"band_keys", band_keys, METH_VARARGS, "LSH band keys of uint32 signatures."},
+    {"pack_keys", pack_keys, METH_VARARGS, "One band's keys, tag and members packed as bucket_pairs sorts them."},
     {"bucket_pairs", bucket_pairs, METH_VARARGS, "Keys of the pairs of members sharing a label."},
     {"later_pairs", later_pairs, METH_VARARGS, "The pairs of ascending pair keys whose members differ in group, named."},
     {"xxh3_slices", xxh3_slices, METH_VARARGS, "XXH3-64 digests of many slices of one buffer."},

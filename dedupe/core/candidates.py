@@ -108,18 +108,19 @@ def bucket_keys(labels: np.ndarray, members: np.ndarray, span: int, max_bucket: 
 
 
 def _walked(kernel: ModuleType, keys: np.ndarray, shift: int, given: np.ndarray, span: int, max_bucket: int,
-            reach: int) -> np.ndarray:
+            reach: int, room: np.ndarray | None = None) -> np.ndarray:
     """The pair keys of the buckets of ``keys``, sorted by label, then
     member: labels above ``shift`` bits and members below, or labels alone
     and the members ``given`` beside them; in no order, each pair once per
-    bucket that holds it."""
+    bucket that holds it. Written in ``room`` (int64, as many as ``keys``)
+    when given and large enough, else in a new array."""
     scratch = np.empty(keys.size, dtype=np.int64)
     # Most buckets hold one member, so there are rarely more pairs than
     # keys: with room for that many, one walk over the keys finds and
     # writes them (counting them first took a second walk, 0.02 s of a
     # scan of the 20 MB speed benchmark corpus). Only the pages written
     # are touched.
-    key = np.empty(keys.size, dtype=np.int64)
+    key = room if room is not None and room.size >= keys.size else np.empty(keys.size, dtype=np.int64)
     n = kernel.bucket_pairs(keys, shift, given, max_bucket, reach, span, scratch, key)
     if n > key.size:  # counted, not all written: again with room for them all
         key = np.empty(n, dtype=np.int64)
@@ -160,7 +161,7 @@ class BandTable:
 
 
 def table_keys(table: BandTable, rows: np.ndarray, b0: int, b1: int, max_bucket: int = 1000,
-               reach: int = 1, members: np.ndarray | None = None) -> np.ndarray:
+               reach: int = 1, members: np.ndarray | None = None, room: np.ndarray | None = None) -> np.ndarray:
     """The pairs ``(i, j)``, ``i < j``, of members whose keys agree in one
     of the bands ``b0`` to ``b1 - 1`` of ``table``, as keys
     ``i * len(rows) + j`` (:func:`bucket_keys`), in no order and a pair
@@ -174,32 +175,43 @@ def table_keys(table: BandTable, rows: np.ndarray, b0: int, b1: int, max_bucket:
     given): rows given ascending, with the members of an order of another
     kind (canonical order), are read in the order of memory. The sentence
     bands of the 20 MB speed benchmark corpus with its ids in random
-    order took 9-10 ms to read in canonical order, 3 ms ascending."""
+    order took 9-10 ms to read in canonical order, 3 ms ascending.
+
+    ``room`` (:func:`key_room`) is where the keys are packed, sorted and
+    walked: a caller bucketing band after band gives the same room to
+    each. For the 21 sentence bands of a million paragraphs, room made per
+    band touched 110 MB of fresh pages."""
     n, width = rows.size, b1 - b0
     if n == 0 or width <= 0:
         return np.zeros(0, dtype=np.int64)
-    member = np.arange(n, dtype=np.uint64) if members is None else members
     low, tag = (n - 1).bit_length(), (width - 1).bit_length()
-    if KERNEL is None or table.dtype.kind != "u" or table.dtype.itemsize > 4 or 32 + tag + low > 64:
+    if KERNEL is None or table.dtype != np.dtype(np.uint32) or 32 + tag + low > 64:
         labels = np.concatenate([table.columns[b][rows].astype(np.uint64) | np.uint64((b - b0) << 32)
                                  for b in range(b0, b1)])
-        return bucket_keys(labels, np.tile(member.astype(np.int64), width), n, max_bucket, reach)
+        member = np.arange(n, dtype=np.int64) if members is None else members.astype(np.int64)
+        return bucket_keys(labels, np.tile(member, width), n, max_bucket, reach)
     # Band, key and member packed as _packed packs them, into the one array
-    # the sort takes: the keys read, widened, tagged and shifted in place
-    # took 0.70-0.73 s of a million paragraphs' sentences against 0.78-0.87 s
-    # for labels and members made apart and then packed.
-    packed = np.empty(n * width, dtype=np.uint64)
+    # the sort takes, by the kernel in one pass: in numpy (read, widened,
+    # tagged, shifted and joined in place) a million paragraphs' sentence
+    # bands took 0.27 s, and each band's keys read a temporary of fresh
+    # memory, 330 MB of them in all.
+    room = key_room(n, width) if room is None else room
+    packed, walk = room[: n * width], room[n * width : 2 * n * width].view(np.int64)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    given = np.zeros(0, dtype=np.uint64) if members is None else np.ascontiguousarray(members)
     for j, b in enumerate(range(b0, b1)):
-        part = packed[j * n : (j + 1) * n]
-        part[...] = table.columns[b][rows]
-        if j:
-            part |= np.uint64(j << 32)
-        part <<= np.uint64(low)
-        part |= member
+        KERNEL.pack_keys(table.columns[b], rows, given, j, low, packed[j * n : (j + 1) * n])
     packed.sort()
     # A copy, not a view that would keep the walk's whole buffer (room
     # for a pair per key) while the other bands are bucketed.
-    return _walked(KERNEL, packed, low, np.empty(0, dtype=np.int64), n, max_bucket, reach).copy()
+    return _walked(KERNEL, packed, low, np.empty(0, dtype=np.int64), n, max_bucket, reach, walk).copy()
+
+
+def key_room(rows: int, width: int) -> np.ndarray:
+    """Room for :func:`table_keys` to pack, sort and walk the keys of
+    ``rows`` rows in ``width`` bands; only the pages it writes are
+    touched."""
+    return np.empty(2 * rows * width, dtype=np.uint64)
 
 
 def split_keys(keys: np.ndarray, span: int) -> np.ndarray:

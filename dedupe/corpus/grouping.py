@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.core.candidates import BandTable, split_keys, table_keys
+from dedupe.core.candidates import BandTable, key_room, split_keys, table_keys
 from dedupe.core.groups import leader_groups
 from dedupe.core.shingle import ShingleSets, sorted_unique
 from dedupe.core.verify import set_intersections
@@ -69,7 +69,8 @@ def band_keys(bands: BandTable, rows: np.ndarray, ranges: list[tuple[int, int]],
     Each range's pairs are keyed as soon as they are found, and the keys
     sorted in place: a corpus of a million paragraphs has tens of millions
     of candidate sentence pairs before de-duplication."""
-    return merged_keys([table_keys(bands, rows, b0, b1, members=members) for b0, b1 in ranges])
+    room = key_room(rows.size, max((b1 - b0 for b0, b1 in ranges), default=0))
+    return merged_keys([table_keys(bands, rows, b0, b1, members=members, room=room) for b0, b1 in ranges])
 
 
 def merged_keys(found: list[np.ndarray]) -> np.ndarray:

@@ -85,10 +85,16 @@ def test_band_table_pairs_equal_those_of_its_rows(n, width, alphabet, max_bucket
             mp.setattr(candidates, "KERNEL", None)
         got = candidates.table_keys(table, rows, b0, b1, max_bucket,
                                     members=None if given is None else members.astype(unsigned))
+        # Room another call left full of its keys gives the same pairs.
+        room = candidates.key_room(rows.size, b1 - b0 + 1)
+        room[:] = np.uint64(2**64 - 1)
+        again = candidates.table_keys(table, rows, b0, b1, max_bucket, room=room,
+                                      members=None if given is None else members.astype(unsigned))
     # In no order, a pair once per band it agrees in.
     span = max(rows.size, 1)
     assert got.dtype == np.int64 and got.size <= len(ref) * (b1 - b0)
     assert np.array_equal(candidates.split_keys(np.unique(got), span), ref.reshape(-1, 2))
+    assert np.array_equal(np.unique(again), np.unique(got))
 
 
 @settings(max_examples=300, deadline=None)
