@@ -121,13 +121,11 @@ def test_a_sentence_bucket_over_the_cap_links_copies_to_the_canonical_sentence(t
     assert all(docs[int(p["id"][3:])][1][p["start"] : p["end"]] == SHARED for p in first)
 
 
-@pytest.mark.parametrize("setting", [{"VERIFY_CHUNK": 7}, {"SHINGLE_CHARS": 300}, {"SHINGLE_CHARS": 1},
-                                     {"PAIR_SLICE": 5}])
+@pytest.mark.parametrize("setting", [{"VERIFY_CHUNK": 7}, {"SHINGLE_CHARS": 300}, {"SHINGLE_CHARS": 1}])
 def test_candidates_verified_in_small_pieces_find_the_same_passages(monkeypatch, setting):
-    # Candidates are filtered a slice of keys at a time and judged a chunk
-    # at a time, and their sentences shingled a run of documents at a
-    # time, to bound the memory; no size may change what is found (runs of
-    # one document included).
+    # Candidates are judged a chunk at a time, and their sentences
+    # shingled a run of documents at a time, to bound the memory; no size
+    # may change what is found (runs of one document included).
     docs = [*giant_bucket_corpus(200), ["a-source", " ".join(SOURCE) + "\n"],
             ["b-copy", OTHER + "\n\n" + " ".join(EDITED) + "\n"]]
     whole = dedupe.scan(docs, jobs=1, min_documents=100_000).passages
