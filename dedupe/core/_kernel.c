@@ -120,6 +120,18 @@ static int get_all(PyObject *const *o, Py_buffer *v, int n, const Py_ssize_t *si
     return 0;
 }
 
+/* Whether offsets[0..n] fail to cut runs out of ``limit`` items: n < 0,
+ * a start before 0, an end past ``limit``, or an offset below the one
+ * before it. */
+static int bad_offsets(const int64_t *off, Py_ssize_t n, Py_ssize_t limit) {
+    if (n < 0 || off[0] < 0 || off[n] > limit)
+        return 1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (off[i + 1] < off[i])
+            return 1;
+    return 0;
+}
+
 /* tokens(cp, classes, char_pow, seed, th_out, tok_off_out) -> tokens
  *
  * cp: uint32 normalized code points of the texts joined by NUL (class
@@ -1902,10 +1914,7 @@ static PyObject *set_sketches(PyObject *self, PyObject *args) {
     const int64_t *off = v[1].buf;
     uint64_t *out = v[2].buf;
     Py_ssize_t n = N(v[1]) - 1;
-    int bad = n < 0 || N(v[2]) < 2 * n || (n >= 0 && (off[0] < 0 || off[n] > N(v[0])));
-    for (Py_ssize_t s = 0; !bad && s < n; s++)
-        bad = off[s + 1] < off[s];
-    if (bad) {
+    if (N(v[2]) < 2 * n || bad_offsets(off, n, N(v[0]))) {
         release(v, 3);
         PyErr_SetString(PyExc_ValueError, "set_sketches: inconsistent sizes or offsets");
         return NULL;
@@ -2276,10 +2285,7 @@ static PyObject *xxh3_slices(PyObject *self, PyObject *args) {
     const int64_t *off = v[1].buf;
     uint64_t *out = v[2].buf;
     Py_ssize_t m = N(v[1]) - 1;
-    int bad = m < 0 || N(v[2]) != m || (m >= 0 && (off[0] < 0 || off[m] > v[0].len));
-    for (Py_ssize_t i = 0; !bad && i < m; i++)
-        bad = off[i + 1] < off[i];
-    if (bad) {
+    if (N(v[2]) != m || bad_offsets(off, m, v[0].len)) {
         release(v, 3);
         PyErr_SetString(PyExc_ValueError, "xxh3_slices: inconsistent sizes or offsets out of order");
         return NULL;
