@@ -134,3 +134,29 @@ def test_exact_copies_join_their_most_canonical_copy(keys, rnd, data):
     for i, canon, sim in zip(g.items.tolist(), g.canonical.tolist(), g.similarity.tolist()):
         same = [j for j in items.tolist() if keys[j] == keys[i]]
         assert canon == min(same, key=lambda j: rank[j]) and sim == 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 50), st.lists(st.integers(0, 40), min_size=1, max_size=8), st.integers(1, 60), st.data())
+def test_band_keys_bucketed_range_by_range_are_those_of_every_band_at_once(n, alphabets, chunk, data):
+    # Each band with keys of its own few (one band all one key, another
+    # all different), so that ranges find very different numbers of pairs
+    # in the room they share; any rows in any order, members numbered in
+    # any order.
+    width = len(alphabets)
+    keys = np.array([[data.draw(st.integers(0, a)) for a in alphabets] for _ in range(n)],
+                    dtype=np.uint32).reshape(n, width)
+    table = BandTable.of_rows(keys)
+    rows = np.array(data.draw(st.permutations(range(n))), dtype=np.int64)
+    members = np.array(data.draw(st.permutations(range(n))), dtype=np.uint32)
+    whole = grouping.band_keys(table, rows, [(0, width)], members)
+    old = grouping.BAND_CHUNK
+    grouping.BAND_CHUNK = chunk
+    try:
+        ranges = grouping.band_ranges(table, rows.size)
+        got = grouping.band_keys(table, rows, ranges, members)
+    finally:
+        grouping.BAND_CHUNK = old
+    assert [b0 for b0, _ in ranges] == sorted({b0 for b0, _ in ranges}) and ranges[-1][1] == width
+    assert got.tolist() == whole.tolist()
+    assert got.tolist() == sorted(set(got.tolist()))
