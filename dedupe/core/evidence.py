@@ -158,11 +158,18 @@ def long_spans(texts: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.n
     span, counted in one pass (one call per span was a tenth of a scan's
     first stage); the few spans that end in a colon take :func:`is_long`
     itself."""
+    return weighed_spans(texts, doc, starts, ends, evidence_tokens)[0]
+
+
+def weighed_spans(texts: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                  evidence_tokens: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`long_spans` and the spans' :func:`weighted_tokens`, from one
+    count."""
     weights, last = span_weights(texts, doc, starts, ends)
     out = weights >= evidence_tokens
     for i in np.flatnonzero(np.isin(last, _COLONS)).tolist():
         out[i] = is_long(texts[int(doc[i])][int(starts[i]) : int(ends[i])], evidence_tokens)
-    return out
+    return out, weights
 
 
 @dataclass(frozen=True)

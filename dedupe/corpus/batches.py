@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 
 from dedupe.core.candidates import LSH_MARGIN, BandTable, band_keys, scan_banding
-from dedupe.core.evidence import long_spans
+from dedupe.core.evidence import long_spans, weighed_spans
 from dedupe.core.segment import sentence_spans, span_table
 from dedupe.core.shingle import ShingleSets, ngrams, tables, unique_sets
 from dedupe.core.signature import EMPTY, minhash, permutations, union_signatures
 from dedupe.core.structure import prose_table
 from dedupe.corpus import boilerplate as bp
+from dedupe.corpus import templates as tp
 from dedupe.errors import InputError
 from dedupe.io.progress import Progress
 from dedupe.io.records import Document, Skipped
@@ -102,6 +103,7 @@ class Batch:
     para_start: np.ndarray
     para_end: np.ndarray
     para_kind: np.ndarray
+    para_light: np.ndarray  # weighs little enough to be a template block (templates.eligible)
     para_tokens: np.ndarray
     para_key: np.ndarray
     para_off: np.ndarray  # shingle set of paragraph i, sorted: para_hash[para_off[i]:para_off[i+1]]
@@ -170,6 +172,7 @@ class _Layout:
     para_start: np.ndarray
     para_end: np.ndarray
     para_kind: np.ndarray
+    para_light: np.ndarray
     sent_para: np.ndarray
     sent_start: np.ndarray
     sent_end: np.ndarray
@@ -194,8 +197,10 @@ def _layout(texts: list[str], cfg: BatchConfig) -> _Layout:
     para_doc, para_start, para_end = table.text, table.start, table.end
     doc_paras = np.bincount(para_doc, minlength=len(texts)).astype(np.int64)
     # Whether each paragraph, and then each sentence of the long ones, is
-    # long enough to stand as evidence: one count over all of them.
-    long = long_spans(texts, para_doc, para_start, para_end, cfg.evidence_tokens)
+    # long enough to stand as evidence: one count over all of them. The
+    # paragraphs' weights also say which may be template blocks, so that
+    # learning templates reads only the documents that hold those.
+    long, weight = weighed_spans(texts, para_doc, para_start, para_end, cfg.evidence_tokens)
     kind = np.where(table.kind == _KINDS.index("heading"), HEADING, np.where(long, PROSE, SHORT)).astype(np.int8)
     prose = np.flatnonzero(kind == PROSE)
     which, sent_start, sent_end = sentence_spans(texts, para_doc[prose], para_start[prose], para_end[prose])
@@ -209,7 +214,7 @@ def _layout(texts: list[str], cfg: BatchConfig) -> _Layout:
     place[order] = np.arange(order.size, dtype=np.int64)
     piece_para = piece_para[order]
     return _Layout(
-        doc_paras, para_doc, para_start, para_end, kind, sent_para, sent_start, sent_end,
+        doc_paras, para_doc, para_start, para_end, kind, weight <= tp.MAX_WEIGHT, sent_para, sent_start, sent_end,
         long_spans(texts, para_doc[sent_para], sent_start, sent_end, cfg.evidence_tokens),
         para_doc[piece_para], piece_start[order], np.concatenate([para_end[whole], sent_end])[order],
         np.searchsorted(piece_para, np.arange(kind.size + 1)), place[whole.size:],
@@ -242,6 +247,7 @@ def _analyze(texts: list[str], cfg: BatchConfig) -> Batch:
         para_start=lay.para_start,
         para_end=lay.para_end,
         para_kind=lay.para_kind,
+        para_light=lay.para_light,
         para_tokens=std.tokens.astype(np.int32),
         para_key=std.keys,
         para_off=para_off,
@@ -351,6 +357,7 @@ class Corpus:
     para_start: np.ndarray
     para_end: np.ndarray
     para_kind: np.ndarray
+    para_light: np.ndarray  # weighs little enough to be a template block (templates.eligible)
     para_tokens: np.ndarray
     para_key: np.ndarray
     para_off: np.ndarray

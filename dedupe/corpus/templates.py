@@ -39,7 +39,7 @@ from typing import TypeVar
 import numpy as np
 import xxhash
 
-from dedupe.core.evidence import span_weights, weighted_tokens
+from dedupe.core.evidence import weighted_tokens
 from dedupe.core.shingle import gather_runs, sorted_unique, token_hashes, tokens
 
 #: A run of slot tokens in a frame (no token hashes to 0 in practice).
@@ -73,12 +73,6 @@ def digit_hash() -> int:
 def eligible(text: str) -> bool:
     """Whether ``text`` is short enough to be a template block."""
     return weighted_tokens(text) <= MAX_WEIGHT
-
-
-def eligible_spans(texts: list[str], doc: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """:func:`eligible` of ``texts[doc[i]][starts[i]:ends[i]]`` for every
-    span, in one kernel call instead of one per block."""
-    return span_weights(texts, doc, starts, ends)[0] <= MAX_WEIGHT
 
 
 def block_tokens(masked: Sequence[str]) -> list[np.ndarray]:
