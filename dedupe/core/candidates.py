@@ -179,8 +179,9 @@ def table_keys(table: BandTable, rows: np.ndarray, b0: int, b1: int, max_bucket:
 
     ``room`` (:func:`key_room`) is where the keys are packed, sorted and
     walked: a caller bucketing band after band gives the same room to
-    each. For the 21 sentence bands of a million paragraphs, room made per
-    band touched 110 MB of fresh pages."""
+    each. For the 21 sentence bands of a million paragraphs, the walks'
+    buffers made band by band touched 82 MB of fresh pages, the room's
+    9 MB."""
     n, width = rows.size, b1 - b0
     if n == 0 or width <= 0:
         return np.zeros(0, dtype=np.int64)
