@@ -132,6 +132,14 @@ static int bad_offsets(const int64_t *off, Py_ssize_t n, Py_ssize_t limit) {
     return 0;
 }
 
+/* Whether a pair of pairs[0..2m) names no segment of 0..n_seg. */
+static int bad_pairs(const int64_t *pairs, Py_ssize_t m, Py_ssize_t n_seg) {
+    for (Py_ssize_t i = 0; i < 2 * m; i++)
+        if (pairs[i] < 0 || pairs[i] >= n_seg)
+            return 1;
+    return 0;
+}
+
 /* tokens(cp, classes, char_pow, seed, th_out, tok_off_out) -> tokens
  *
  * cp: uint32 normalized code points of the texts joined by NUL (class
@@ -1862,10 +1870,7 @@ static PyObject *intersections(PyObject *self, PyObject *args) {
     const int64_t *off = v[1].buf, *pairs = v[2].buf;
     int64_t *out = v[3].buf;
     Py_ssize_t n_seg = N(v[1]) - 1, m = N(v[3]);
-    int bad = n_seg < 0 || N(v[2]) != 2 * m || off[0] < 0 || off[n_seg] > N(v[0]);
-    for (Py_ssize_t i = 0; !bad && i < 2 * m; i++)
-        bad = pairs[i] < 0 || pairs[i] >= n_seg;
-    if (bad) {
+    if (N(v[2]) != 2 * m || bad_offsets(off, n_seg, N(v[0])) || bad_pairs(pairs, m, n_seg)) {
         release(v, 4);
         PyErr_SetString(PyExc_ValueError, "intersections: inconsistent sizes or a segment out of range");
         return NULL;
@@ -1984,10 +1989,7 @@ static PyObject *reaching_intersections(PyObject *self, PyObject *args) {
     const int64_t *off = v[1].buf, *pairs = v[3].buf;
     int64_t *out = v[4].buf;
     Py_ssize_t n_seg = N(v[1]) - 1, m = N(v[4]);
-    int bad = n_seg < 0 || N(v[2]) < 2 * n_seg || N(v[3]) != 2 * m || off[0] < 0 || off[n_seg] > N(v[0]);
-    for (Py_ssize_t i = 0; !bad && i < 2 * m; i++)
-        bad = pairs[i] < 0 || pairs[i] >= n_seg;
-    if (bad) {
+    if (N(v[2]) < 2 * n_seg || N(v[3]) != 2 * m || bad_offsets(off, n_seg, N(v[0])) || bad_pairs(pairs, m, n_seg)) {
         release(v, 5);
         PyErr_SetString(PyExc_ValueError, "reaching_intersections: inconsistent sizes or a segment out of range");
         return NULL;

@@ -203,8 +203,7 @@ def table_keys(table: BandTable, rows: np.ndarray, b0: int, b1: int, max_bucket:
     for j, b in enumerate(range(b0, b1)):
         KERNEL.pack_keys(table.columns[b], rows, given, j, low, packed[j * n : (j + 1) * n])
     packed.sort()
-    # A copy, not a view that would keep the walk's whole buffer (room
-    # for a pair per key) while the other bands are bucketed.
+    # A copy: the walk wrote into the room, which the next range reuses.
     return _walked(KERNEL, packed, low, np.empty(0, dtype=np.int64), n, max_bucket, reach, walk).copy()
 
 
