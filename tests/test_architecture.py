@@ -167,3 +167,33 @@ def test_dedupe_clean_of_one_page_loads_only_what_clean_needs(tmp_path):
     assert "dedupe.check.rules" in loaded
     assert not {m for m in loaded if m.startswith(("dedupe.corpus", "dedupe.index", "dedupe.check.run",
                                                     "dedupe.check.context", "multiprocessing", "sqlite3"))}
+
+
+def test_a_scan_with_workers_does_not_load_numpy_ma(tmp_path):
+    """``np.isin`` and ``np.unique`` load ``numpy.ma`` on their first call,
+    5 ms in every process of a scan, its workers included; the scan uses
+    sorted arrays instead, so neither the main process nor a worker loads it."""
+    import subprocess
+    import sys
+
+    seen = tmp_path / "loaded"
+    code = (
+        "import importlib.abc, os, sys\n"
+        "class Hook(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'numpy.ma':\n"
+        f"            open({str(seen)!r}, 'a').write(str(os.getpid()) + '\\n')\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Hook())\n"
+        "import random, dedupe\n"
+        "rng = random.Random(7)\n"
+        "words = ['river', 'stone', 'lamp', 'orbit', 'paper', 'garden', 'signal', 'copper', 'window', 'harbor']\n"
+        "def para():\n"
+        "    return ' '.join(rng.choice(words) for _ in range(40)).capitalize() + '.'\n"
+        "shared = 'The same closing paragraph about the subscription terms appears at the end of every issue.'\n"
+        "r = dedupe.scan([f'{para()}\\n\\n{para()}\\n\\n{shared}' for _ in range(40)], jobs=2, min_documents=3)\n"
+        "print(len(r.boilerplate))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["1"]  # the scan did its cross-document work: the shared paragraph is boilerplate
+    assert not seen.exists(), seen.read_text()

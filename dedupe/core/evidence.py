@@ -140,7 +140,7 @@ def is_long(text: str, evidence_tokens: float) -> bool:
     return weighted_tokens(stripped[:cut]) + weighted_tokens(stripped[cut:]) / 2 >= evidence_tokens
 
 
-_COLONS = np.array([ord(":"), ord("：")], dtype=np.int64)
+_COLONS = (ord(":"), ord("："))
 
 
 def span_weights(texts: list[str], doc: np.ndarray, starts: np.ndarray,
@@ -167,7 +167,9 @@ def weighed_spans(texts: list[str], doc: np.ndarray, starts: np.ndarray, ends: n
     count."""
     weights, last = span_weights(texts, doc, starts, ends)
     out = weights >= evidence_tokens
-    for i in np.flatnonzero(np.isin(last, _COLONS)).tolist():
+    # Two comparisons, not np.isin: at a million paragraphs its 2,830
+    # calls (two per batch) took 0.067 s.
+    for i in np.flatnonzero((last == _COLONS[0]) | (last == _COLONS[1])).tolist():
         out[i] = is_long(texts[int(doc[i])][int(starts[i]) : int(ends[i])], evidence_tokens)
     return out, weights
 

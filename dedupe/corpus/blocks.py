@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dedupe.core.shingle import among
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus import templates as tp
 from dedupe.corpus.batches import HEADING, Corpus, Spool
@@ -41,7 +42,7 @@ class Candidates:
     def paragraphs(self, n_paragraphs: int) -> np.ndarray:
         """A mask of the paragraphs in candidate groups."""
         mask = np.zeros(n_paragraphs, dtype=bool)
-        mask[self.grouped.items[np.isin(self.grouped.canonical, self.canonicals)]] = True
+        mask[self.grouped.items[among(self.grouped.canonical, self.canonicals)]] = True
         return mask
 
 
@@ -145,10 +146,10 @@ def blocks(c: Corpus, cand: Candidates, cluster_of: np.ndarray, need: int) -> tu
     para_bp = np.zeros(c.para_doc.size, dtype=bool)
     if cand.canonicals.size == 0:
         return para_bp, []
-    sel = np.flatnonzero(np.isin(g.canonical, cand.canonicals))
+    sel = np.flatnonzero(among(g.canonical, cand.canonicals))
     cans, distinct = distinct_counts(g.canonical[sel], cluster_of[c.para_doc[g.items[sel]]])
     confirmed = cans[distinct >= need]
-    sel = sel[np.isin(g.canonical[sel], confirmed)]
+    sel = sel[among(g.canonical[sel], confirmed)]
     para_bp[g.items[sel]] = True
     out: list[RawBlock] = []
     order, bounds = runs(g.canonical[sel])

@@ -15,7 +15,7 @@ import numpy as np
 
 from dedupe.core import evidence, reuse
 from dedupe.core.candidates import later_pairs
-from dedupe.core.shingle import ShingleSets, ngrams, sorted_unique, unique_sets
+from dedupe.core.shingle import ShingleSets, among, ngrams, sorted_unique, unique_sets
 from dedupe.core.verify import reaching_intersections, set_sketches
 from dedupe.corpus import boilerplate as bp
 from dedupe.corpus.batches import PROSE, Analyzed, Corpus
@@ -62,7 +62,7 @@ def copied_paragraphs(c: Corpus, options: Options, s: Shared) -> tuple[list[Matc
     covered = s.boilerplate.copy()
     items = np.flatnonzero((c.para_kind == PROSE) & (c.para_tokens >= options.min_tokens) & ~s.boilerplate)
     pg = near_groups(items, s.para_rank, c.para_key, c.para_bands, c.para_off, c.para_hash, options.threshold)
-    grp = np.flatnonzero(np.isin(pg.canonical, pg.canonical[pg.canonical != pg.items]))
+    grp = np.flatnonzero(among(pg.canonical, pg.canonical[pg.canonical != pg.items]))
     order, _ = runs(pg.canonical[grp])
     sel = grp[order]  # group by group, each in canonical order
     mine, src = pg.items[sel], pg.canonical[sel]
@@ -114,7 +114,7 @@ def sentence_blocks(c: Corpus, options: Options, s: Shared) -> tuple[list[RawBlo
     wide = distinct >= s.need
     for a, b, n_docs in zip(starts[wide].tolist(), ends[wide].tolist(), distinct[wide].tolist()):
         run = items[a:b]
-        if np.unique(s.cluster_of[docs_of[a:b]]).size >= s.need:
+        if sorted_unique(s.cluster_of[docs_of[a:b]]).size >= s.need:
             occ = [(int(c.sent_doc[x]), int(c.sent_start[x]), int(c.sent_end[x])) for x in run]
             found.append(("sentence", -1 - int(run[0]), occ, int(n_docs)))
             is_bp[run] = True

@@ -40,7 +40,7 @@ import numpy as np
 import xxhash
 
 from dedupe.core.evidence import weighted_tokens
-from dedupe.core.shingle import gather_runs, sorted_unique, token_hashes, tokens
+from dedupe.core.shingle import among, gather_runs, sorted_unique, token_hashes, tokens
 
 #: A run of slot tokens in a frame (no token hashes to 0 in practice).
 SLOT = 0
@@ -329,7 +329,7 @@ class _Flat:
 
     def among(self, tokens: Collection[int]) -> np.ndarray:
         """Which tokens of the blocks are among ``tokens``."""
-        return np.isin(self.tokens, np.fromiter(tokens, dtype=np.uint64, count=len(tokens)))
+        return among(self.tokens, np.fromiter(tokens, dtype=np.uint64, count=len(tokens)))
 
     def holders(self, tokens: set[int]) -> dict[int, list[int]]:
         """For each of ``tokens``, the blocks holding it, in block order."""

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.core.normalize import normalize
-from dedupe.core.shingle import normalized_code_points, shingle, sorted_unique
+from dedupe.core.shingle import among, normalized_code_points, shingle, sorted_unique
 
 
 def _reference(texts):
@@ -43,3 +43,16 @@ def test_shingles_ignore_width_case_and_spacing():
 def test_sorted_unique(values):
     x = np.array(values, dtype=np.uint64)
     assert np.array_equal(sorted_unique(x), np.array(sorted(set(values)), dtype=np.uint64))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([np.int64, np.uint64, np.int32]), st.data())
+def test_among_is_isin(dtype, data):
+    """``among`` answers what ``np.isin`` does, for members drawn near the
+    values and far from them, repeated or none at all."""
+    info = np.iinfo(dtype)
+    ints = st.integers(int(info.min), int(info.max)) | st.integers(-3, 3).map(lambda v: max(int(info.min), v))
+    values = np.array(data.draw(st.lists(ints, max_size=40)), dtype=dtype)
+    members = np.array(data.draw(st.lists(ints | st.sampled_from(values.tolist() or [0]), max_size=20)), dtype=dtype)
+    assert np.array_equal(among(values, members), np.isin(values, members))
+    assert among(values.reshape(-1, 1), members).shape == (values.size, 1)
