@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
+from dedupe._lazy import LazyPattern
 from dedupe.core.shingle import script_counts, span_counts
 
 #: Han, Kana and Hangul characters are one token each, yet a word of
@@ -43,12 +44,12 @@ _SALIENT_PARTS = (
     r"\b[\w-]+\.[a-z][a-z0-9]{0,4}\b",  # file names
     r"v?\d+(?:[.,:]\d+)*",  # numbers and versions
 )
-_SALIENT = regex.compile("|".join(_SALIENT_PARTS))
+_SALIENT = LazyPattern("|".join(_SALIENT_PARTS))
 # Without a "/" in the text no URL with a scheme and no path can match, so
 # the expression without them finds the same spans, in the same order,
 # two and a half times faster: the path alternative reads each word again
 # from each of its characters.
-_SALIENT_NO_SLASH = regex.compile("|".join(p for p in _SALIENT_PARTS if "/" not in p))
+_SALIENT_NO_SLASH = LazyPattern("|".join(p for p in _SALIENT_PARTS if "/" not in p))
 
 
 def salient_spans(text: str) -> Iterator[regex.Match[str]]:
@@ -57,7 +58,7 @@ def salient_spans(text: str) -> Iterator[regex.Match[str]]:
     return (_SALIENT if "/" in text else _SALIENT_NO_SLASH).finditer(text)
 
 
-_NEGATION = regex.compile(
+_NEGATION = LazyPattern(
     r"\b(?:not|no|never|none|nothing|nobody|nowhere|neither|nor|cannot|without)\b|n't\b"
     r"|[不没沒未無无非别別莫勿否]|ない|なく|なかっ|ません|없|않|못|아니"
 )
@@ -81,7 +82,7 @@ def marks(text: str) -> Marks:
     return Marks(salient - {""}, len(_NEGATION.findall(norm)), _compact(norm))
 
 
-_SPACE_OR_TICK = regex.compile(r"[\s`]+")
+_SPACE_OR_TICK = LazyPattern(r"[\s`]+")
 
 
 def _compact(text: str) -> str:
@@ -124,7 +125,7 @@ def weighted_tokens(text: str) -> float:
     return words + WIDE_TOKEN_WEIGHT * wide
 
 
-_LAST_END = regex.compile(r".*(?:[。！？]|[.!?](?=\s))", regex.DOTALL)
+_LAST_END = LazyPattern(r".*(?:[。！？]|[.!?](?=\s))", regex.DOTALL)
 
 
 def is_long(text: str, evidence_tokens: float) -> bool:

@@ -16,8 +16,8 @@ from itertools import accumulate, repeat
 from operator import add
 
 import numpy as np
-import regex
 
+from dedupe._lazy import LazyPattern
 from dedupe.core import structure
 from dedupe.core.shingle import KERNEL
 
@@ -45,29 +45,29 @@ class Line:
     text: str
 
 
-FENCE = regex.compile(r"^ {0,3}(`{3,}|~{3,})")
-_HEADING = regex.compile(r"^ {0,3}#{1,6}(?:\s|$)")
-_RULE = regex.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_TABLE = regex.compile(r"^\s*\|")
-_LIST = regex.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
-_SETEXT = regex.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
+_RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_TABLE = LazyPattern(r"^\s*\|")
+_LIST = LazyPattern(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
+_SETEXT = LazyPattern(r"^ {0,3}(?:=+|-+)[ \t]*$")
 # A line that none of the block patterns below can match: at most three
 # spaces, then a character that starts none of them (fences, indented code,
 # structure.block_end and line_kind, headings, rules, tables, list items).
 # Most lines of prose are answered by this one match.
-_PLAIN = regex.compile(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.\d]")
+_PLAIN = LazyPattern(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.\d]")
 
 # A sentence ends at CJK terminal punctuation (no space needed after it) or
 # at Latin terminal punctuation followed by white space or the end, in both
 # cases with any closing quotes or brackets that follow.
 _CLOSERS = r"[\"'”’」』）】〕〉》\)\]]*"
-_SENTENCE_END = regex.compile(
+_SENTENCE_END = LazyPattern(
     r"(?:[。！？]+|[!?]+(?=[^\p{L}\p{N}]|$))" + _CLOSERS + r"|[.…]+" + _CLOSERS + r"(?=\s|$)"
 )
 
 # "!" or "." inside a code span or a tag ends no sentence.
-_INERT = regex.compile(structure.CODE_SPAN + r"|<[^<>\n]+>|!?\[[^\]\n]*\]\([^)\n]*\)")
-_INERT_HINT = regex.compile(r"[`<\[]")
+_INERT = LazyPattern(structure.CODE_SPAN + r"|<[^<>\n]+>|!?\[[^\]\n]*\]\([^)\n]*\)")
+_INERT_HINT = LazyPattern(r"[`<\[]")
 
 
 def lines(text: str) -> list[Line]:

@@ -34,6 +34,7 @@ import numpy as np
 import regex
 import xxhash
 
+from dedupe._lazy import LazyPattern
 from dedupe.core.normalize import normalize
 from dedupe.io.tablecache import cached_tables
 
@@ -72,7 +73,7 @@ _SINGLE_SCRIPTS = (
 _PLANES = ((0, 0x40000), (0xE0000, 0xE1000))
 
 
-def property_runs(patterns: Sequence[str | regex.Pattern | re.Pattern[str]]) -> list[list[tuple[int, int]]]:
+def property_runs(patterns: Sequence[str | LazyPattern | regex.Pattern | re.Pattern[str]]) -> list[list[tuple[int, int]]]:
     """For each pattern, the ``(start, end)`` code-point ranges of its runs
     over every assigned plane (the planes' text is built once for all)."""
     out: list[list[tuple[int, int]]] = [[] for _ in patterns]
@@ -475,8 +476,8 @@ def sequence_keys_xxhash(th: np.ndarray, tok_off: np.ndarray) -> np.ndarray:
 # words, 2 for the characters of the space-less scripts, which count one by
 # one. The marks the token classes add to those scripts (ー々〆〻) count
 # as the scripts' regular expressions place them.
-_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
-_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
+_WIDE = LazyPattern(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+_WORD = LazyPattern(r"[\p{L}\p{N}\p{M}]+")
 
 
 def _count_table(classes: np.ndarray) -> np.ndarray:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 import numpy as np
 import regex
 
+from dedupe._lazy import LazyPattern
 from dedupe.core.shingle import KERNEL, property_runs, table_sources
 from dedupe.io.tablecache import cached_tables
 
@@ -44,41 +45,41 @@ _BLOCK_TAGS = (
     "summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul|img|picture|source|video|audio|svg|"
     "script|style|pre|textarea|br|object|embed|canvas|math"
 )
-_HTML_BLOCK = regex.compile(rf"^ {{0,3}}</?(?:{_BLOCK_TAGS})(?=[\s/>]|$)", regex.IGNORECASE)
+_HTML_BLOCK = LazyPattern(rf"^ {{0,3}}</?(?:{_BLOCK_TAGS})(?=[\s/>]|$)", regex.IGNORECASE)
 # A line that is one tag (any name, JSX components included) and nothing else.
-_TAG_ONLY = regex.compile(r"^ {0,3}</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>\s*$")
-_COMMENT_OPEN = regex.compile(r"^ {0,3}<!--")
-_DIRECTIVE = regex.compile(r"^\.\.\s+(?:[\w:.+-]+::|_[^:]*:|\|[^|]+\|\s+[\w-]+::|\[[^\]]+\])")
-_LINK_LABEL = regex.compile(r"^ {0,3}\[[^\]]+\]:\s*$")
-_SNIPPET = regex.compile(r"^\s*-{1,2}8<-{1,2}")
+_TAG_ONLY = LazyPattern(r"^ {0,3}</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>\s*$")
+_COMMENT_OPEN = LazyPattern(r"^ {0,3}<!--")
+_DIRECTIVE = LazyPattern(r"^\.\.\s+(?:[\w:.+-]+::|_[^:]*:|\|[^|]+\|\s+[\w-]+::|\[[^\]]+\])")
+_LINK_LABEL = LazyPattern(r"^ {0,3}\[[^\]]+\]:\s*$")
+_SNIPPET = LazyPattern(r"^\s*-{1,2}8<-{1,2}")
 
-_LINE_KINDS: tuple[tuple[str, regex.Pattern], ...] = (
+_LINE_KINDS: tuple[tuple[str, LazyPattern], ...] = (
     # mdBook {{#include}} / {{#rustdoc_include}} / {{#playground}}, Hugo
     # {{< >}} and {{% %}} shortcodes, Liquid {{ }} / {% %} tags and the
     # {* path *} include of some docs sites, each alone on its line.
-    ("include", regex.compile(r"^\s*(?:\{\{[#<%]?.*?[>%]?\}\}|\{%.*?%\}|\{\*.*?\*\})\s*$")),
+    ("include", LazyPattern(r"^\s*(?:\{\{[#<%]?.*?[>%]?\}\}|\{%.*?%\}|\{\*.*?\*\})\s*$")),
     ("include", _SNIPPET),
     # MDX module lines.
-    ("include", regex.compile(
+    ("include", LazyPattern(
         r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"][^'\"]+['\"];?"
         r"|export\s+(?:default\s+|const\s+|let\s+|function\s+|\{|\*))")),
     # mkdocs-material / pymdown admonitions and collapsible blocks, pymdown
     # "///" blocks, Docusaurus / VitePress / markdown-it ":::" containers.
-    ("admonition", regex.compile(r"^ {0,3}(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s.*)?$")),
-    ("admonition", regex.compile(r"^ {0,3}/{3,}(?:\s.*)?$")),
-    ("container", regex.compile(r"^ {0,3}:{3,}(?:\s*[\w{].*)?$")),
+    ("admonition", LazyPattern(r"^ {0,3}(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s.*)?$")),
+    ("admonition", LazyPattern(r"^ {0,3}/{3,}(?:\s.*)?$")),
+    ("container", LazyPattern(r"^ {0,3}:{3,}(?:\s*[\w{].*)?$")),
     # [label]: url "title"
-    ("link_def", regex.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+(?:\s+[\"'(].*[\"')])?\s*$")),
+    ("link_def", LazyPattern(r"^ {0,3}\[[^\]]+\]:\s*\S+(?:\s+[\"'(].*[\"')])?\s*$")),
     # A line that is one image, possibly linked: ![alt](src), [![alt](src)](href), ![alt][ref].
-    ("image", regex.compile(r"^\s*\[?!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\]\([^)]*\))?\s*$")),
+    ("image", LazyPattern(r"^\s*\[?!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\]\([^)]*\))?\s*$")),
     ("html", _TAG_ONLY),
 )
 
 
 # What every pattern of _LINE_KINDS, or of block_end, needs at the start
 # of a line: most lines are prose and are answered by this one match.
-_LINE_START = regex.compile(r"\s*(?:[{\-!?/:\[<]|import\s|export\s)")
-_BLOCK_START = regex.compile(r"\s*[<\[\-]|\.\.")
+_LINE_START = LazyPattern(r"\s*(?:[{\-!?/:\[<]|import\s|export\s)")
+_BLOCK_START = LazyPattern(r"\s*[<\[\-]|\.\.")
 
 
 def line_kind(text: str) -> str | None:
@@ -154,7 +155,7 @@ def is_indented_code(text: str) -> bool:
 CODE_SPAN = (r"`(?:[^`\n.!?。！？\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[.!?](?=\S)){1,80}`")
 
 # Markup and non-prose spans, removed before prose is weighed.
-_NON_PROSE = regex.compile(
+_NON_PROSE = LazyPattern(
     r"<[^<>]*>"  # HTML tags (attributes may wrap), JSX components
     rf"|{CODE_SPAN}"  # code spans
     r"|\]\([^)\s]*\)"  # link targets
@@ -164,12 +165,12 @@ _NON_PROSE = regex.compile(
     r"|\b\w+(?:_\w+|::\w+)+\b"  # snake_case, a::b identifiers
     r"|&\w+;"  # entities
 )
-_NOT_LETTER = regex.compile(r"\P{L}+")
-_SPACE = regex.compile(r"\s+")
-_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_NOT_LETTER = LazyPattern(r"\P{L}+")
+_SPACE = LazyPattern(r"\s+")
+_WIDE = LazyPattern(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 # Every non-prose span above contains one of these; text without any (most
 # prose paragraphs) skips the slow alternation.
-_MARKUP_HINT = regex.compile(r"[<`/_&\]:]|\w\.\w")
+_MARKUP_HINT = LazyPattern(r"[<`/_&\]:]|\w\.\w")
 
 #: A block is markup when less than this share of its visible characters
 #: is prose. The Rust book's captions ("Filename: src/main.rs" in a span,
