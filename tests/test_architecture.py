@@ -158,17 +158,21 @@ def test_dedupe_clean_of_one_page_loads_only_what_clean_needs(tmp_path):
     code = ("import contextlib, io, sys\nfrom dedupe.cli import main\n"
             f"with contextlib.redirect_stdout(io.StringIO()) as out:\n    main(['clean', {str(page)!r}])\n"
             "print(repr(out.getvalue()))\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('dedupe.', 'multiprocessing', 'sqlite3', 'numpy.random'))))\n")
+            "print(sorted(m for m in sys.modules if m.startswith(('dedupe.', 'multiprocessing', 'sqlite3', 'numpy.random',\n"
+            "                                                 'subprocess', 'concurrent', 'logging'))))\n")
     lines = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert ast.literal_eval(lines[0]) == dedupe.clean(text).text != text
     loaded = set(ast.literal_eval(lines[1]))
     assert "dedupe.core.clean" in loaded
     # The rules' registry loads (the configuration names rules), not what they run on.
     assert "dedupe.check.rules" in loaded
-    # Nor numpy.random: 8 ms of the start, for parameters drawn without it.
+    # Nor what only other paths need, each a few ms of the start: numpy.random
+    # (the permutations are drawn without it), subprocess (git history),
+    # concurrent.futures and logging (threads for many pairs, the notice of
+    # a missing kernel).
     assert not {m for m in loaded if m.startswith(("dedupe.corpus", "dedupe.index", "dedupe.check.run",
                                                     "dedupe.check.context", "multiprocessing", "sqlite3",
-                                                    "numpy.random"))}
+                                                    "numpy.random", "subprocess", "concurrent", "logging"))}
 
 
 def test_a_scan_with_workers_does_not_load_numpy_ma_or_random(tmp_path):

@@ -7,7 +7,6 @@ Jaccard ``|A∩B| / |A∪B|`` finds near-duplicates; containment
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,6 +118,10 @@ def _in_threads(kernel: Callable[[np.ndarray, np.ndarray], object], pairs: np.nd
     if threads == 1:
         kernel(pairs, out)
         return out
+    # Imported here: concurrent.futures (and logging behind it) was 2 ms of
+    # the start of commands that never compare enough pairs to need threads.
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
     bounds = np.linspace(0, len(pairs), threads + 1).astype(np.int64).tolist()
     with ThreadPoolExecutor(threads) as run:
         done = [run.submit(kernel, pairs[a:b], out[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
