@@ -10,7 +10,6 @@ error or bad input (:attr:`DedupeError.exit_code`), 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import difflib
 import errno
 import gc
 import os
@@ -117,6 +116,8 @@ class _Parser(argparse.ArgumentParser):
         parsed, extra = self.parse_known_args(args, namespace)
         if extra:
             flags = _flags_of(self, parsed)
+            import difflib  # noqa: PLC0415  (errors and --diff only: off the start of every command)
+
             near = difflib.get_close_matches(extra[0], flags, n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""
             self.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
@@ -375,6 +376,8 @@ def _clean_one(path: str, text: str, options: Options, model: Any) -> Any:
 def _emit_clean(args: argparse.Namespace, path: str, old: str, new: str, encoding: str) -> None:
     if args.diff:
         if new != old:
+            import difflib  # noqa: PLC0415
+
             sys.stdout.writelines(difflib.unified_diff(
                 old.splitlines(keepends=True), new.splitlines(keepends=True), path, path))
     elif args.in_place:

@@ -15,7 +15,6 @@ key is an error that names it. Paths in the file (``index``,
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -85,6 +84,8 @@ def load(path: str | os.PathLike) -> Config:
     where = f"{p} [tool.dedupe]" if p.name == "pyproject.toml" else str(p)
     for key, value in table.items():
         if key not in KEYS:
+            import difflib  # noqa: PLC0415  (a mistyped key only: off the start of every command)
+
             hint = difflib.get_close_matches(key.replace("_", "-"), list(KEYS), n=1)
             did = f" (did you mean '{hint[0]}'?)" if hint else f" (known keys: {', '.join(KEYS)})"
             raise ConfigError(f"{where}: unknown key '{key}'{did}")
