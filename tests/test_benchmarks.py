@@ -22,6 +22,7 @@ sys.path.insert(0, str(BENCH))
 
 import _data  # noqa: E402
 import quality  # noqa: E402
+import scale  # noqa: E402
 import speed  # noqa: E402
 
 from dedupe.core.shingle import shingle  # noqa: E402
@@ -149,6 +150,19 @@ def test_speed_benchmark_smoke(tmp_path, capsys):
     assert processes[0] == "dedupe scan, kernel, --jobs 1" and any(p.startswith("datasketch pipeline") for p in processes)
     assert all(r["cpu_s"] > 0 for r in result["processes"])
     assert "speed-up" in capsys.readouterr().out
+
+
+def test_scale_benchmark_smoke(tmp_path, capsys):
+    """Two small sizes, one worker: the runs' user and system time and page
+    faults are reported, and the ratios between the sizes printed."""
+    out = tmp_path / "scale.json"
+    assert scale.main(["--sizes", "200", "400", "--jobs", "1", "--workdir", str(tmp_path), "--json", str(out)]) == 0
+    rows = json.loads(out.read_text())
+    assert [r["target_paragraphs"] for r in rows] == [200, 400]
+    for r in rows:
+        assert r["user_seconds"] > 0 and r["system_seconds"] >= 0 and r["page_faults"] > 0
+        assert r["cpu_seconds"] == pytest.approx(r["user_seconds"] + r["system_seconds"], abs=0.011)
+    assert "x user" in capsys.readouterr().out
 
 
 def test_speed_data_truth_marks_copies_after_their_originals():
