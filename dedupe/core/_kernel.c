@@ -2299,6 +2299,49 @@ static PyObject *xxh3_slices(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(m);
 }
 
+/* twister(seed, out)
+ *
+ * The first len(out) 32-bit outputs of the Mersenne Twister (MT19937)
+ * seeded with init_genrand(seed), as numpy's RandomState(seed) draws
+ * them: the permutation parameters of datasketch, for every signature
+ * call of a clean (signature._twister is the reference). */
+#define MT_N 624
+#define MT_M 397
+static PyObject *twister(PyObject *self, PyObject *args) {
+    unsigned long long seed;
+    PyObject *o;
+    Py_buffer v = {0};
+    if (!PyArg_ParseTuple(args, "KO", &seed, &o))
+        return NULL;
+    if (seed > 0xFFFFFFFFull) {
+        PyErr_SetString(PyExc_ValueError, "twister: seed must be between 0 and 2**32 - 1");
+        return NULL;
+    }
+    if (get(o, &v, 4, 1, "out") < 0)
+        return NULL;
+    uint32_t mt[MT_N], *out = v.buf;
+    mt[0] = (uint32_t)seed;
+    for (int i = 1; i < MT_N; i++)
+        mt[i] = 1812433253u * (mt[i - 1] ^ (mt[i - 1] >> 30)) + (uint32_t)i;
+    int k = MT_N;
+    for (Py_ssize_t j = 0; j < N(v); j++) {
+        if (k == MT_N) {
+            for (int i = 0; i < MT_N; i++) {
+                uint32_t y = (mt[i] & 0x80000000u) | (mt[(i + 1) % MT_N] & 0x7FFFFFFFu);
+                mt[i] = mt[(i + MT_M) % MT_N] ^ (y >> 1) ^ ((y & 1u) ? 0x9908B0DFu : 0u);
+            }
+            k = 0;
+        }
+        uint32_t y = mt[k++];
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9D2C5680u;
+        y ^= (y << 15) & 0xEFC60000u;
+        out[j] = y ^ (y >> 18);
+    }
+    PyBuffer_Release(&v);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"script_counts", script_counts, METH_VARARGS, "Words and space-less-script characters of a str."},
     {"masked_unsafe", masked_unsafe, METH_VARARGS, "Which spans, masked, need the full Unicode normalization."},
@@ -2326,6 +2369,7 @@ static PyMethodDef methods[] = {
     {"bucket_pairs", bucket_pairs, METH_VARARGS, "Keys of the pairs of members sharing a label."},
     {"later_pairs", later_pairs, METH_VARARGS, "The pairs of ascending pair keys whose members differ in group, named."},
     {"xxh3_slices", xxh3_slices, METH_VARARGS, "XXH3-64 digests of many slices of one buffer."},
+    {"twister", twister, METH_VARARGS, "The first outputs of the Mersenne Twister seeded as numpy's RandomState."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,7 +1,8 @@
 """The compiled kernel gives bit for bit what the numpy reference gives:
 token hashes, shingle sets and both kinds of signatures, on generated
 multilingual text and at several n-gram sizes, permutation counts and
-seeds; the prose share of a block exactly what the regular expressions
+seeds, with the generator of their permutation parameters; the prose
+share of a block exactly what the regular expressions
 give, on generated Markdown; sorted sets and the intersections of pairs
 of them what numpy gives; and without the kernel the library says so once
 and gives the same results."""
@@ -329,6 +330,23 @@ def test_xxh3_of_slices_equals_the_xxhash_package(data, cuts):
     out = np.zeros(bounds.size - 1, dtype=np.uint64)
     assert sh.KERNEL.xxh3_slices(np.frombuffer(data, dtype=np.uint8), bounds, out) == bounds.size - 1
     assert out.tolist() == [xxhash.xxh3_64_intdigest(data[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**32 - 1) | st.sampled_from([0, 1, 5489, 2**32 - 1]), st.integers(0, 1900))
+def test_twister_equals_the_reference(seed, count):
+    """The generator of the permutation parameters, past several of its
+    624-word refills."""
+    out = np.empty(count, dtype=np.uint32)
+    sh.KERNEL.twister(seed, out)
+    assert np.array_equal(out, np.array(sig._twister(seed, count), dtype=np.uint32))
+
+
+def test_twister_refuses_a_seed_out_of_range_and_a_wrong_buffer():
+    with pytest.raises(ValueError, match="seed"):
+        sh.KERNEL.twister(2**32, np.empty(4, dtype=np.uint32))
+    with pytest.raises(TypeError, match="out"):
+        sh.KERNEL.twister(1, np.empty(4, dtype=np.uint64))
 
 
 @settings(max_examples=100, deadline=None)

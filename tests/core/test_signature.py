@@ -4,7 +4,7 @@ from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.core.signature import hash32, minhash, permutations, to_lean_minhash
+from dedupe.core.signature import _twister, hash32, minhash, permutations, to_lean_minhash
 from dedupe.core.shingle import shingle
 
 TEXTS = [
@@ -68,6 +68,8 @@ def test_permutations_are_what_datasketch_draws(seed, num_perm):
     x, y = permutations(num_perm, np.int64(seed) if seed % 2 else seed)
     assert x.dtype == y.dtype == np.uint32
     assert np.array_equal(x, a) and np.array_equal(y, b)
+    words = np.array(_twister(seed, 2 * num_perm), dtype=np.uint32)  # without the kernel
+    assert np.array_equal(words[num_perm:], b) and np.array_equal((words[:num_perm] & 0x7FFFFFFF) * 2 + 1, a)
     assert np.array_equal(MinHash(num_perm=num_perm, seed=seed).permutations, np.stack([x, y]).astype(np.uint64))
 
 
