@@ -175,6 +175,29 @@ def test_dedupe_clean_of_one_page_loads_only_what_clean_needs(tmp_path):
                                                     "numpy.random", "subprocess", "concurrent", "logging"))}
 
 
+def test_dedupe_check_of_one_page_loads_neither_the_corpus_scan_nor_workers(tmp_path):
+    """A pre-commit hook also runs ``dedupe check`` on one page: the
+    cross-file rules have nothing to compare it with, so the corpus scan
+    and the worker pool they would use are not loaded."""
+    import subprocess
+    import sys
+
+    sentence = ("Each worker reports its progress to the coordinator every few seconds, and the coordinator "
+                "reassigns the shard of any worker that has been silent for longer than the configured timeout.")
+    page = tmp_path / "page.md"
+    page.write_text(f"# Title\n\n{sentence}\n\nA different closing paragraph.\n\n{sentence}\n", encoding="utf-8")
+    code = ("import contextlib, io, sys\nfrom dedupe.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            f"    code = main(['check', {str(page)!r}, '--no-config', '--format', 'json'])\n"
+            "print(code)\nprint(repr(out.getvalue()))\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('dedupe.corpus', 'dedupe.io.workers',\n"
+            "                                                    'multiprocessing', 'concurrent'))))\n")
+    lines = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert lines[0] != "0"  # the repeated paragraph is found
+    assert "DUP001" in ast.literal_eval(lines[1])
+    assert ast.literal_eval(lines[2]) == []
+
+
 def test_a_scan_with_workers_does_not_load_numpy_ma_or_random(tmp_path):
     """``np.isin`` and ``np.unique`` load ``numpy.ma`` on their first call,
     5 ms in every process of a scan, its workers included; the scan uses

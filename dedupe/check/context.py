@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dedupe.check.findings import Finding
 from dedupe.check.options import CheckOptions
-from dedupe.corpus.scan import ScanResult, scan
 from dedupe.io.history import first_commit_times
 from dedupe.io.textio import LineIndex
-from dedupe.io.workers import ordered_map
 from dedupe.options import Options, ScanOptions, resolve_jobs
+
+if TYPE_CHECKING:
+    from dedupe.corpus.scan import ScanResult
 
 #: Below this many files a worker pool costs more than it saves (starting
 #: a worker imports numpy and the Unicode tables: about half a second).
@@ -50,6 +51,12 @@ class CheckContext:
             jobs = 1
         size = max(1, len(items) // (jobs * 8))
         chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        if jobs == 1:
+            return [f for chunk in chunks for f in _apply(chunk, fn, *args)]
+        # Imported for a pool only: the worker machinery (multiprocessing
+        # behind it) was 10 ms of a pre-commit check of one page.
+        from dedupe.io.workers import ordered_map  # noqa: PLC0415
+
         return [f for part in ordered_map(_apply, chunks, jobs, fn, *args) for f in part]
 
     @cached_property
@@ -57,6 +64,11 @@ class CheckContext:
         """The corpus scan of the checked files, with the check's own
         detection and corpus options. Strict: every checked file is a
         document; none may be skipped quietly."""
+        # Imported when a rule asks for the scan: the cross-file rules do
+        # not for one file, and the corpus scan's modules were 20 ms of a
+        # pre-commit check of one page.
+        from dedupe.corpus.scan import scan  # noqa: PLC0415
+
         # Of two near-duplicate articles the original is the one committed
         # first (then the first path), not whichever path sorts first.
         age = first_commit_times(self.texts)
