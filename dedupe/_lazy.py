@@ -1,9 +1,9 @@
-"""Names of a package imported on first use."""
+"""Names of a package imported, and regular expressions compiled, on first use."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 
@@ -51,3 +51,34 @@ class LazyPattern:
 
     def __repr__(self) -> str:
         return f"LazyPattern({self._source[0]!r})"
+
+
+class LazyAlternation:
+    """An alternation of regular expressions that reads each text with only
+    the alternatives the text can match: ``parts`` are ``(expression,
+    needs)`` in the alternation's order, where ``needs`` names strings of
+    which a text must hold one for the expression to match it (``()``: no
+    such test). An alternative that matches nowhere in a text changes
+    nothing of what the others match there, so :meth:`for_text` finds the
+    same spans as the whole alternation; it skips the costly alternatives
+    that would try, and fail, at every character. Each variant is compiled
+    on first use (:class:`LazyPattern`)."""
+
+    def __init__(self, parts: Sequence[tuple[str, Sequence[str]]], flags: int = 0) -> None:
+        self._parts = tuple((expression, tuple(needs)) for expression, needs in parts)
+        self._flags = flags
+        self._variants: dict[int, LazyPattern] = {}
+        self.whole = LazyPattern("|".join(expression for expression, _ in self._parts), flags)
+
+    def for_text(self, text: str) -> LazyPattern:
+        """The alternation of the parts that can match ``text``."""
+        mask = 0
+        for bit, (_, needs) in enumerate(self._parts):
+            if not needs or any(s in text for s in needs):
+                mask |= 1 << bit
+        variant = self._variants.get(mask)
+        if variant is None:
+            chosen = [expression for bit, (expression, _) in enumerate(self._parts) if mask >> bit & 1]
+            # With no alternative left, one that never matches.
+            variant = self._variants[mask] = LazyPattern("|".join(chosen) or "(?!)", self._flags)
+        return variant

@@ -8,7 +8,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe._lazy import LazyPattern
+from dedupe._lazy import LazyAlternation, LazyPattern
 
 EXPRESSIONS = [(r"[\p{L}\p{N}]+", 0), (r"^ {0,3}#{1,6}(?:\s|$)", regex.MULTILINE), (r"a.b", regex.DOTALL),
                (r"</?(?:div|p)(?=[\s/>]|$)", regex.IGNORECASE)]
@@ -61,3 +61,22 @@ def test_a_used_lazy_pattern_still_pickles():
     lazy = LazyPattern(r"\d+")
     lazy.match("1")
     assert pickle.loads(pickle.dumps(lazy)).match("42").group() == "42"
+
+
+def test_an_alternation_reads_a_text_with_the_parts_it_can_match():
+    alt = LazyAlternation([(r"\d+", ()), (r"[a-z]+/[a-z]+", ("/",)), (r"_\w+", ("_",))])
+    assert alt.for_text("x 12 a/b").pattern == r"\d+|[a-z]+/[a-z]+"
+    assert alt.for_text("plain 12").pattern == r"\d+"
+    assert alt.for_text("a/b _c") is alt.for_text("d/e _f")  # one variant per set of parts
+    assert [m.group() for m in alt.for_text("1 a/b _c").finditer("1 a/b _c")] == ["1", "a/b", "_c"]
+    assert alt.whole.pattern == r"\d+|[a-z]+/[a-z]+|_\w+"
+    never = LazyAlternation([(r"x/y", ("/",))])
+    assert never.for_text("no slash").findall("no slash") == []
+
+
+@given(st.text(alphabet="ab12/_ :.", max_size=30))
+def test_an_alternation_finds_what_the_whole_finds(text):
+    alt = LazyAlternation([(r"[a-z]+:\S+", (":",)), (r"\w*(?:/\w+)+", ("/",)), (r"\b\w+_\w+\b", ("_",)), (r"\d+", ())],
+                          regex.IGNORECASE)
+    whole = regex.compile(alt.whole.pattern, regex.IGNORECASE)
+    assert [m.span() for m in alt.for_text(text).finditer(text)] == [m.span() for m in whole.finditer(text)]

@@ -27,7 +27,7 @@ from collections.abc import Callable
 import numpy as np
 import regex
 
-from dedupe._lazy import LazyPattern
+from dedupe._lazy import LazyAlternation, LazyPattern
 from dedupe.core.shingle import KERNEL, property_runs, table_sources
 from dedupe.io.tablecache import cached_tables
 
@@ -154,17 +154,21 @@ def is_indented_code(text: str) -> bool:
 #: into code.
 CODE_SPAN = (r"`(?:[^`\n.!?。！？\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[.!?](?=\S)){1,80}`")
 
-# Markup and non-prose spans, removed before prose is weighed.
-_NON_PROSE = LazyPattern(
-    r"<[^<>]*>"  # HTML tags (attributes may wrap), JSX components
-    rf"|{CODE_SPAN}"  # code spans
-    r"|\]\([^)\s]*\)"  # link targets
-    r"|(?:https?|ftp|file|mailto):\S+|www\.\S+"  # URLs
-    r"|[\w.~-]*(?:/[\w.~*@:+-]+)+/?"  # paths (a/b, ./x, /usr/bin)
-    r"|\b[\w-]+\.(?:[a-z]{1,5}\d?)\b(?=[\s:;,)\]]|$)"  # file names
-    r"|\b\w+(?:_\w+|::\w+)+\b"  # snake_case, a::b identifiers
-    r"|&\w+;"  # entities
-)
+# Markup and non-prose spans, removed before prose is weighed. A text is
+# read with the alternatives it can match: the URL, path and identifier
+# ones try at every word and fail without a ":", a "/" or a "_"; on the
+# Rust book's 2,698 paragraphs that reach this expression it took 0.13 s
+# whole and takes 0.074 s so (with three tests, eight variants at most).
+_NON_PROSE = LazyAlternation((
+    (r"<[^<>]*>", ()),  # HTML tags (attributes may wrap), JSX components
+    (CODE_SPAN, ()),  # code spans
+    (r"\]\([^)\s]*\)", ()),  # link targets
+    (r"(?:https?|ftp|file|mailto):\S+|www\.\S+", (":", "www.")),  # URLs
+    (r"[\w.~-]*(?:/[\w.~*@:+-]+)+/?", ("/",)),  # paths (a/b, ./x, /usr/bin)
+    (r"\b[\w-]+\.(?:[a-z]{1,5}\d?)\b(?=[\s:;,)\]]|$)", ()),  # file names
+    (r"\b\w+(?:_\w+|::\w+)+\b", ("_", "::")),  # snake_case, a::b identifiers
+    (r"&\w+;", ()),  # entities
+))
 _NOT_LETTER = LazyPattern(r"\P{L}+")
 _SPACE = LazyPattern(r"\s+")
 _WIDE = LazyPattern(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
@@ -219,7 +223,7 @@ def _share(text: str, prose_counts: Callable[[str, np.ndarray], tuple[int, int, 
         return 0.0
     if hint:
         # Only text that may hold markup pays for the alternation.
-        _, letters, rest_wide, _, _ = prose_counts(_NON_PROSE.sub(" ", text), prose_table())
+        _, letters, rest_wide, _, _ = prose_counts(_NON_PROSE.for_text(text).sub(" ", text), prose_table())
         letters += rest_wide
     else:
         letters += wide
@@ -231,7 +235,7 @@ def prose_share_regex(text: str) -> float:
     visible = len(_SPACE.sub("", text))
     if visible == 0:
         return 0.0
-    rest = _NON_PROSE.sub(" ", text) if _MARKUP_HINT.search(text) else text
+    rest = _NON_PROSE.whole.sub(" ", text) if _MARKUP_HINT.search(text) else text
     wide = len(_WIDE.findall(text))
     letters = len(_NOT_LETTER.sub("", rest)) + (len(_WIDE.findall(rest)) if rest is not text else wide)
     return letters / (visible + wide)
