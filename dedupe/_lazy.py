@@ -58,14 +58,16 @@ class LazyAlternation:
     the alternatives the text can match: ``parts`` are ``(expression,
     needs)`` in the alternation's order, where ``needs`` names strings of
     which a text must hold one for the expression to match it (``()``: no
-    such test). An alternative that matches nowhere in a text changes
+    such test), or is a :class:`LazyPattern` that a text must match
+    somewhere for it. An alternative that matches nowhere in a text changes
     nothing of what the others match there, so :meth:`for_text` finds the
     same spans as the whole alternation; it skips the costly alternatives
     that would try, and fail, at every character. Each variant is compiled
     on first use (:class:`LazyPattern`)."""
 
-    def __init__(self, parts: Sequence[tuple[str, Sequence[str]]], flags: int = 0) -> None:
-        self._parts = tuple((expression, tuple(needs)) for expression, needs in parts)
+    def __init__(self, parts: Sequence[tuple[str, Sequence[str] | LazyPattern]], flags: int = 0) -> None:
+        self._parts = tuple((expression, needs if isinstance(needs, LazyPattern) else tuple(needs))
+                            for expression, needs in parts)
         self._flags = flags
         self._variants: dict[int, LazyPattern] = {}
         self.whole = LazyPattern("|".join(expression for expression, _ in self._parts), flags)
@@ -74,7 +76,10 @@ class LazyAlternation:
         """The alternation of the parts that can match ``text``."""
         mask = 0
         for bit, (_, needs) in enumerate(self._parts):
-            if not needs or any(s in text for s in needs):
+            if isinstance(needs, LazyPattern):
+                if needs.search(text) is not None:
+                    mask |= 1 << bit
+            elif not needs or any(s in text for s in needs):
                 mask |= 1 << bit
         variant = self._variants.get(mask)
         if variant is None:

@@ -70,6 +70,8 @@ def test_an_alternation_reads_a_text_with_the_parts_it_can_match():
     assert alt.for_text("a/b _c") is alt.for_text("d/e _f")  # one variant per set of parts
     assert [m.group() for m in alt.for_text("1 a/b _c").finditer("1 a/b _c")] == ["1", "a/b", "_c"]
     assert alt.whole.pattern == r"\d+|[a-z]+/[a-z]+|_\w+"
+    probed = LazyAlternation([(r"\w+\.[a-z]+", LazyPattern(r"\.[a-z]")), (r"\d+", ())])
+    assert probed.for_text("end. 12").pattern == r"\d+" and probed.for_text("a.md").findall("a.md 1") == ["a.md", "1"]
     never = LazyAlternation([(r"x/y", ("/",))])
     assert never.for_text("no slash").findall("no slash") == []
 
