@@ -289,6 +289,56 @@ def test_proposals_are_every_acceptable_frame_of_every_level(toks, freqs, need):
         lone = [keep[i] and 0 < i < n - 1 and not keep[i - 1] and not keep[i + 1] for i in range(n)]
         for k in (keep, [a and not b for a, b in zip(keep, lone)]):
             frame = tp._collapse(toks, k, tp.SLOT)
-            if tp._acceptable(frame, k):
+            if _acceptable(frame, k):
                 expected.setdefault(tp.frame_key(frame), frame)
     assert {p.key: p.frame for p in tp.proposals(toks, df, need)} == expected
+
+
+def _acceptable(frame, keep):
+    """A frame with a slot, ``MIN_FRAME`` words, ``MIN_SHARE`` of the
+    block's tokens and no slot longer than ``MAX_SLOT`` tokens."""
+    n, digit = len(keep), tp.digit_hash()
+    literal = [i for i in range(n) if keep[i]]
+    gaps = [b - a - 1 for a, b in zip([-1, *literal], [*literal, n]) if b - a > 1]
+    words = sum(1 for t in frame if t != tp.SLOT and t != digit)
+    return (tp.SLOT in frame and words >= tp.MIN_FRAME and len(literal) >= tp.MIN_SHARE * n
+            and max(gaps, default=0) <= tp.MAX_SLOT)
+
+
+def _proposals_by_definition(toks, df, need):
+    """:func:`tp.proposals` as its docstring defines it, a level at a time,
+    each frame checked on its own."""
+    n, digit = len(toks), tp.digit_hash()
+    out = {}
+    for s in sorted({d for d in df if d >= need}):
+        keep = [d >= s for d in df]
+        if sum(keep) < tp.MIN_SHARE * n or sum(k and t != digit for k, t in zip(keep, toks)) < tp.MIN_FRAME:
+            break
+        lone = [keep[i] and 0 < i < n - 1 and not keep[i - 1] and not keep[i + 1] for i in range(n)]
+        for k in (keep, [a and not b for a, b in zip(keep, lone)]):
+            frame = tp._collapse(toks, k, tp.SLOT)
+            if _acceptable(frame, k):
+                key = tp.frame_key(frame)
+                out.setdefault(key, tp.Proposal(frame, key, sum(k)))
+    return list(out.values())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_proposals_are_what_the_definition_gives(data):
+    """Tokens that repeat, the slot and digit tokens among them, blocks
+    longer than the longest slot, and frequencies on both sides of every
+    level."""
+    pool = [1, 2, 3, 4, 5, tp.SLOT, tp.digit_hash()]
+    toks = data.draw(st.lists(st.sampled_from(pool), max_size=40))
+    df = data.draw(st.lists(st.integers(0, 6), min_size=len(toks), max_size=len(toks)))
+    need = data.draw(st.integers(1, 4))
+    assert tp.proposals(toks, df, need) == _proposals_by_definition(toks, df, need)
+
+
+def test_a_slot_of_the_longest_length_is_proposed_and_a_longer_one_is_not():
+    for gap, proposed in ((tp.MAX_SLOT, True), (tp.MAX_SLOT + 1, False)):
+        toks = [1, 2, 3] + [4] * gap + [5, 1, 2]
+        df = [5, 5, 5] + [1] * gap + [5, 5, 5]
+        assert bool(tp.proposals(toks, df, 2)) is proposed
+        assert tp.proposals(toks, df, 2) == _proposals_by_definition(toks, df, 2)
