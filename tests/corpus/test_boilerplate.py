@@ -342,3 +342,12 @@ def test_a_slot_of_the_longest_length_is_proposed_and_a_longer_one_is_not():
         df = [5, 5, 5] + [1] * gap + [5, 5, 5]
         assert bool(tp.proposals(toks, df, 2)) is proposed
         assert tp.proposals(toks, df, 2) == _proposals_by_definition(toks, df, 2)
+
+
+def test_a_lone_token_made_slot_is_not_proposed_when_the_slot_it_makes_is_too_long():
+    # Slots of six either side of a lone frame token: the frame with it is
+    # acceptable, the frame with it made slot has one slot of thirteen.
+    toks = [1, 2, 3] + [4] * 6 + [5] + [4] * 6 + [1, 2, 3]
+    df = [5, 5, 5] + [1] * 6 + [5] + [1] * 6 + [5, 5, 5]
+    assert [p.frame for p in tp.proposals(toks, df, 2)] == [(1, 2, 3, tp.SLOT, 5, tp.SLOT, 1, 2, 3)]
+    assert tp.proposals(toks, df, 2) == _proposals_by_definition(toks, df, 2)
