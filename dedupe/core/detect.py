@@ -21,6 +21,7 @@ one on the rest).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -34,7 +35,14 @@ from dedupe.core.segment import Unit, units
 from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
-from dedupe.core.verify import Similarity, compare, longest_new_run, set_intersections
+from dedupe.core.verify import (
+    Similarity,
+    compare,
+    longest_new_run,
+    reaching_intersections,
+    set_intersections,
+    set_sketches,
+)
 from dedupe.options import Options
 
 # Above this many units, candidates come from MinHash LSH instead of the
@@ -219,7 +227,7 @@ class _Candidates:
 
     def __init__(self, pairs: np.ndarray, sets: ShingleSets, keys: np.ndarray, containment: float) -> None:
         pairs = pairs.reshape(-1, 2)
-        inter = set_intersections(sets, pairs)
+        inter = _intersections(sets, pairs, containment)
         size = np.diff(sets.offsets)
         same = keys[pairs[:, 0]] == keys[pairs[:, 1]]
         # Each pair once per direction, a -> b (copy -> source) first.
@@ -256,6 +264,29 @@ class _Candidates:
 
     def forget_remainders(self) -> None:
         self._later.clear()
+
+
+#: With at least this many candidate pairs, :func:`_intersections` bounds
+#: each pair's intersection before merging it.
+BOUND_PAIRS = 1_000
+
+
+def _intersections(sets: ShingleSets, pairs: np.ndarray, containment: float) -> np.ndarray:
+    """``|A∩B|`` of every pair that either direction of may need (a copy
+    holds ``containment`` of its set in the other's), and 0 for the rest,
+    whose intersections are never read.
+
+    A direction a -> b that reaches ``containment`` of a's set reaches it
+    of the smaller set too, so :func:`reaching_intersections` gives it
+    exactly. Most pairs of a page of Chinese or Japanese (a token a
+    character) share a few common shingles and no more: on the Japanese
+    Rust book, 7,086 of 404,379 pairs reach, and bounding them first took
+    0.073 s where merging them all took 0.153 s. A page of few pairs, most
+    of which reach (5,000 generated pages: 145,220 of 179,140), merges
+    them at once."""
+    if len(pairs) < BOUND_PAIRS:
+        return set_intersections(sets, pairs)
+    return reaching_intersections(sets, set_sketches(sets), pairs, math.inf, containment)
 
 
 def _better(m: _Match, best: _Match, units: list[Unit]) -> bool:

@@ -251,3 +251,45 @@ def test_every_candidate_pair_is_compared_exactly_as_its_two_sets(text, ngram):
     for i in range(len(doc.units)):
         for c, sim in doc.compared(i, everything):
             assert sim == compare(doc.sets.unique(i), doc.sets.unique(c))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_candidates_bounded_first_are_those_of_every_pair_merged(data):
+    """With many pairs a page's candidates bound each pair's intersection
+    before merging it; what they keep of each direction (the sources a
+    unit may copy, with their intersections) is what merging every pair
+    keeps, for every containment."""
+    import numpy as np
+
+    from dedupe.core import detect
+    from dedupe.core.shingle import ShingleSets, unique_sets
+
+    # Hashes spread over the sketches' buckets (their top bits), few enough
+    # that sets share many; sets crowded past a bucket's count too.
+    pool = np.array(data.draw(st.lists(st.integers(0, 2**64 - 1), min_size=2, max_size=40, unique=True)),
+                    dtype=np.uint64)
+    raw = [data.draw(st.lists(st.integers(0, len(pool) - 1), max_size=60)) for _ in range(data.draw(st.integers(2, 12)))]
+    # Some units repeat another's tokens: equal keys, as on a page, only
+    # for equal contents.
+    raw += [raw[i] for i in data.draw(st.lists(st.integers(0, len(raw) - 1), max_size=3))]
+    lengths = np.array([len(r) for r in raw], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    hashes = pool[np.array([i for r in raw for i in r], dtype=np.int64)] if lengths.sum() else np.zeros(0, np.uint64)
+    sets = unique_sets(ShingleSets(hashes, offsets, lengths, np.zeros(len(raw), np.uint64)))
+    n = len(raw)
+    pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
+        lambda p: p[0] != p[1]), min_size=1, max_size=50)), dtype=np.int64)
+    keys = np.array([hash(tuple(r)) % 2**63 for r in raw], dtype=np.uint64)
+    containment = data.draw(st.sampled_from([0.01, 0.5, 0.85, 1.0]))
+    saved = detect.BOUND_PAIRS
+    try:
+        detect.BOUND_PAIRS = 0
+        bounded = detect._Candidates(pairs.copy(), sets, keys, containment)
+        detect.BOUND_PAIRS = 10**9
+        merged = detect._Candidates(pairs.copy(), sets, keys, containment)
+    finally:
+        detect.BOUND_PAIRS = saved
+    for u in range(n):
+        assert list(bounded.sources_of(u)) == list(merged.sources_of(u))
+        assert bounded.of(u) == merged.of(u)
