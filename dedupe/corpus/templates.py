@@ -129,39 +129,29 @@ def frame_key(frame: Frame) -> int:
     return xxhash.xxh3_64_intdigest(np.array(frame, dtype=np.uint64).tobytes()) >> 1
 
 
-def _collapse(toks: Sequence[T], keep: Sequence[bool], slot: T) -> tuple[T, ...]:
-    """``toks`` with each run of tokens not kept replaced by one ``slot``."""
-    out: list[T] = []
-    for t, k in zip(toks, keep):
-        if k:
-            out.append(t)
-        elif not out or out[-1] != slot:
-            out.append(slot)
-    return tuple(out)
-
-
 def _gaps(positions: Sequence[int], n: int) -> list[int]:
     """Lengths of the runs of ``n`` tokens outside ``positions`` (sorted)."""
     edges = [-1, *positions, n]
     return [b - a - 1 for a, b in zip(edges[:-1], edges[1:]) if b - a > 1]
 
 
-def _framed(toks: Sequence[int], keep: Sequence[bool], digit: int) -> tuple[Frame, int, int, int]:
-    """``_collapse(toks, keep, SLOT)`` and, from the same pass, what makes
-    it an acceptable frame: the tokens kept, those of them that are words
-    (neither ``SLOT`` nor the ``digit`` token), and the longest run of
-    tokens not kept."""
-    frame: list[int] = []
+def _framed(toks: Sequence[T], keep: Sequence[bool], slot: T,
+            digit: object = None) -> tuple[tuple[T, ...], int, int, int]:
+    """``toks`` with each run of tokens not kept replaced by one ``slot``,
+    and, from the same pass, what makes it an acceptable frame: the tokens
+    kept, those of them that are words (neither ``slot`` nor the ``digit``
+    token), and the longest run of tokens not kept."""
+    frame: list[T] = []
     literal = words = run = longest = 0
     for t, k in zip(toks, keep):
         if k:
             frame.append(t)
             literal += 1
-            words += t != SLOT and t != digit
+            words += t != slot and t != digit
             run = 0
         else:
-            if not frame or frame[-1] != SLOT:
-                frame.append(SLOT)
+            if not frame or frame[-1] != slot:
+                frame.append(slot)
             run += 1
             if run > longest:  # not max(): a call per token was a sixth of this loop
                 longest = run
@@ -207,7 +197,7 @@ def proposals(toks: Sequence[int], df: Sequence[int], need: int) -> list[Proposa
                 merged[i] = False
             variants.append(merged)
         for k in variants:
-            frame, literal, words, longest = _framed(toks, k, digit)
+            frame, literal, words, longest = _framed(toks, k, SLOT, digit)
             if SLOT in frame and words >= MIN_FRAME and literal >= MIN_SHARE * n and longest <= MAX_SLOT:
                 key = frame_key(frame)
                 out.setdefault(key, Proposal(frame, key, literal))
@@ -311,7 +301,7 @@ def template_text(masked: str, positions: Sequence[int]) -> str:
     keep = [False] * len(toks)
     for p in positions:
         keep[p] = True
-    return " ".join(_collapse(toks, keep, SLOT_TEXT))
+    return " ".join(_framed(toks, keep, SLOT_TEXT)[0])
 
 
 def parse_frame(text: str) -> Frame:

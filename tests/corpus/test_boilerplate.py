@@ -288,11 +288,21 @@ def test_proposals_are_every_acceptable_frame_of_every_level(toks, freqs, need):
         keep = [d >= s for d in df]
         lone = [keep[i] and 0 < i < n - 1 and not keep[i - 1] and not keep[i + 1] for i in range(n)]
         for k in (keep, [a and not b for a, b in zip(keep, lone)]):
-            frame = tp._collapse(toks, k, tp.SLOT)
+            frame = _collapsed(toks, k)
             if _acceptable(frame, k):
                 expected.setdefault(tp.frame_key(frame), frame)
     assert {p.key: p.frame for p in tp.proposals(toks, df, need)} == expected
 
+
+def _collapsed(toks, keep):
+    """``toks`` with each run of tokens not kept made one slot."""
+    out = []
+    for t, k in zip(toks, keep):
+        if k:
+            out.append(t)
+        elif not out or out[-1] != tp.SLOT:
+            out.append(tp.SLOT)
+    return tuple(out)
 
 def _acceptable(frame, keep):
     """A frame with a slot, ``MIN_FRAME`` words, ``MIN_SHARE`` of the
@@ -316,7 +326,7 @@ def _proposals_by_definition(toks, df, need):
             break
         lone = [keep[i] and 0 < i < n - 1 and not keep[i - 1] and not keep[i + 1] for i in range(n)]
         for k in (keep, [a and not b for a, b in zip(keep, lone)]):
-            frame = tp._collapse(toks, k, tp.SLOT)
+            frame = _collapsed(toks, k)
             if _acceptable(frame, k):
                 key = tp.frame_key(frame)
                 out.setdefault(key, tp.Proposal(frame, key, sum(k)))
