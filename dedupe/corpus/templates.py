@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import itertools
 from bisect import bisect_left
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -126,7 +126,12 @@ class TokenBlocks:
 
 def frame_key(frame: Frame) -> int:
     """A 63-bit key of a frame (fits a signed 64-bit column)."""
-    return xxhash.xxh3_64_intdigest(np.array(frame, dtype=np.uint64).tobytes()) >> 1
+    return _key(np.array(frame, dtype=np.uint64).tobytes())
+
+
+def _key(frame: bytes) -> int:
+    """:func:`frame_key` of a frame's tokens as bytes (``uint64`` each)."""
+    return xxhash.xxh3_64_intdigest(frame) >> 1
 
 
 def _gaps(positions: Sequence[int], n: int) -> list[int]:
@@ -204,6 +209,193 @@ def proposals(toks: Sequence[int], df: Sequence[int], need: int) -> list[Proposa
     return list(out.values())
 
 
+#: :func:`block_proposals` expands every level of a block into a copy of
+#: its tokens: blocks are taken in chunks of at most this many (a block's
+#: levels times its tokens, bounded by its tokens squared).
+PROPOSAL_CHUNK = 1 << 21
+
+
+def block_proposals(blocks: TokenBlocks, df: np.ndarray, need: int) -> list[list[Proposal]]:
+    """:func:`proposals` of each block of ``blocks``, ``df`` the document
+    frequency of each of their tokens, from :func:`proposed`."""
+    frames = proposed(blocks, df, need)
+    keys = frames.keys(range(len(frames)))
+    out: list[dict[int, Proposal]] = [{} for _ in range(len(blocks))]
+    for i, (b, key) in enumerate(zip(frames.block.tolist(), keys)):
+        out[b].setdefault(key, Proposal(frames.frame(i), key, int(frames.literal[i])))
+    return [list(p.values()) for p in out]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Frames proposed by blocks (:func:`proposed`): frame ``i`` is
+    ``values[offsets[i]:offsets[i + 1]]``, proposed by block ``block[i]``
+    and keeping ``literal[i]`` of its tokens. A block's frames are in the
+    order :func:`proposals` makes them, and may repeat."""
+
+    block: np.ndarray
+    literal: np.ndarray
+    values: np.ndarray  # uint64
+    offsets: np.ndarray
+
+    def __len__(self) -> int:
+        return self.block.size
+
+    def frame(self, i: int) -> Frame:
+        return tuple(self.values[self.offsets[i]:self.offsets[i + 1]].tolist())
+
+    def keys(self, rows: Iterable[int]) -> list[int]:
+        """The :func:`frame_key` of the frames ``rows``."""
+        raw, width, bounds = self.values.tobytes(), self.values.itemsize, self.offsets.tolist()
+        return [_key(raw[bounds[i] * width:bounds[i + 1] * width]) for i in rows]
+
+    def sketches(self) -> np.ndarray:
+        """A 64-bit hash of each frame, in a few array calls: equal frames
+        have equal sketches, so a frame whose sketch is proposed by too
+        few documents is proposed by too few itself."""
+        lengths = np.diff(self.offsets)
+        owner = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+        place = np.arange(self.values.size, dtype=np.int64) - self.offsets[:-1][owner]
+        power = np.cumprod(np.full(int(lengths.max(initial=0)) + 1, _SKETCH, dtype=np.uint64))
+        out = lengths.astype(np.uint64) * np.uint64(_SKETCH)
+        np.add.at(out, owner, (self.values ^ (self.values >> np.uint64(29))) * power[place])
+        return out.view(np.int64)
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[tuple[int, Frames]]) -> Frames:
+        """The frames of ``parts``, each ``(first block, frames)``, in turn."""
+        ends = list(itertools.accumulate((int(p.offsets[-1]) for _, p in parts), initial=0))
+        return cls(np.concatenate([p.block + lo for lo, p in parts] or [np.zeros(0, np.int64)]),
+                   np.concatenate([p.literal for _, p in parts] or [np.zeros(0, np.int64)]),
+                   np.concatenate([p.values for _, p in parts] or [np.zeros(0, np.uint64)]),
+                   np.concatenate([np.zeros(1, np.int64)] + [p.offsets[1:] + at for (_, p), at in zip(parts, ends)]))
+
+
+#: An odd 64-bit multiplier (the golden ratio's): the base of :meth:`Frames.sketches`.
+_SKETCH = 0x9E3779B97F4A7C15
+
+
+def proposed(blocks: TokenBlocks, df: np.ndarray, need: int) -> Frames:
+    """The frames :func:`proposals` makes of each block of ``blocks``,
+    ``df`` the document frequency of each of their tokens: every level of
+    every block in a few array calls, where :func:`proposals` reads each
+    level's tokens in a Python loop. That loop was most of the time
+    Chinese and Japanese docs took to learn templates: a character is a
+    token, so a short block has some forty tokens and as many levels."""
+    df = np.asarray(df, dtype=np.int64)
+    lengths = np.diff(blocks.offsets)
+    cost = np.cumsum(lengths * lengths)
+    parts: list[tuple[int, Frames]] = []
+    lo = 0
+    while lo < len(blocks):
+        base = int(cost[lo - 1]) if lo else 0
+        hi = max(lo + 1, int(np.searchsorted(cost, base + PROPOSAL_CHUNK, side="right")))
+        a, b = int(blocks.offsets[lo]), int(blocks.offsets[hi])
+        parts.append((lo, _Levels(TokenBlocks(blocks.tokens[a:b], blocks.offsets[lo:hi + 1] - a), df[a:b], need).frames()))
+        lo = hi
+    return Frames.concatenate(parts)
+
+
+class _Levels:
+    """Every level :func:`proposals` reads of some blocks, each a row of
+    the block's tokens: ``row`` (of each element), ``pos`` (in its
+    block), ``tok`` and ``keep`` (the level keeps it)."""
+
+    def __init__(self, blocks: TokenBlocks, df: np.ndarray, need: int) -> None:
+        off = blocks.offsets
+        lengths = np.diff(off)
+        block = np.repeat(np.arange(len(blocks), dtype=np.int64), lengths)
+        # A block's levels are its distinct frequencies of at least need,
+        # ascending; each keeps the block's tokens from its place in the
+        # block's sorted frequencies on (and so the words).
+        span = int(df.max()) + 1 if df.size else 1
+        key = block * span + df
+        levels = sorted_unique(key[df >= need])
+        self.block, level = levels // span, levels % span
+        kept = off[1:][self.block] - np.searchsorted(np.sort(key), levels)
+        word = blocks.tokens != digit_hash()
+        word_end = np.cumsum(np.bincount(block[word], minlength=len(blocks)))
+        kept_words = word_end[self.block] - np.searchsorted(np.sort(key[word]), levels)
+        # A level keeps fewer than the one below it: proposals stops at the
+        # first with too few, so those after it are not read either.
+        read = (kept >= MIN_SHARE * lengths[self.block]) & (kept_words >= MIN_FRAME)
+        self.block, level = self.block[read], level[read]
+        self.n = lengths[self.block]
+        flat, self.row = gather_runs(np.arange(df.size, dtype=np.int64), off[self.block], off[self.block + 1])
+        self.pos = flat - off[self.block][self.row]
+        self.tok = blocks.tokens[flat]
+        self.keep = df[flat] >= level[self.row]
+
+    def shifted(self, values: np.ndarray, by: int, fill: bool | int) -> np.ndarray:
+        """``values`` of the element ``by`` before (1) or after (-1) each,
+        ``fill`` past the block's ends."""
+        out = np.full_like(values, fill)
+        if by > 0:
+            out[1:] = values[:-1]
+            out[self.pos == 0] = fill
+        else:
+            out[:-1] = values[1:]
+            out[self.pos == self.n[self.row] - 1] = fill
+        return out
+
+    def frames(self) -> Frames:
+        """The acceptable frames of every level, as :func:`proposals`
+        orders them: by level, the level's frame before the one with its
+        lone frame tokens made slot."""
+        keep = self.keep
+        alone = (keep & ~self.shifted(keep, 1, True) & ~self.shifted(keep, -1, True)
+                 & (self.pos > 0) & (self.pos < self.n[self.row] - 1))
+        found = [self.acceptable(keep, np.ones(self.n.size, dtype=bool)),
+                 self.acceptable(keep & ~alone, np.bincount(self.row[alone], minlength=self.n.size) > 0)]
+        row, literal, values, counts = (np.concatenate(column) for column in zip(*found))
+        order = np.lexsort((np.repeat([0, 1], [found[0][0].size, found[1][0].size]), row))
+        ends = np.cumsum(counts)
+        values = gather_runs(values, (ends - counts)[order], ends[order])[0]
+        offsets = np.zeros(order.size + 1, dtype=np.int64)
+        np.cumsum(counts[order], out=offsets[1:])
+        return Frames(self.block[row[order]], literal[order], values, offsets)
+
+    def acceptable(self, keep: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The rows (of ``rows``) whose tokens ``keep`` marks make an
+        acceptable frame (:func:`_framed`), the tokens each keeps, and the
+        frames: their tokens one after the other, and how many each has."""
+        tok, row, n = self.tok, self.row, self.n
+        first = self.pos == 0
+        before = self.shifted(keep, 1, False)
+        # A run of tokens not kept is one slot, unless the token before it
+        # is kept and is the slot token itself (a frame's last token is
+        # what the next run is compared with).
+        slot = ~keep & (first | (before & (self.shifted(tok, 1, SLOT) != SLOT)))
+        starts = np.flatnonzero(~keep & (first | before))
+        ends = np.flatnonzero(~keep & self.shifted(keep, -1, True))
+        longest = np.zeros(n.size, dtype=np.int64)
+        np.maximum.at(longest, row[starts], ends - starts + 1)
+        literal = np.bincount(row[keep], minlength=n.size)
+        words = np.bincount(row[keep & (tok != SLOT) & (tok != digit_hash())], minlength=n.size)
+        has_slot = np.bincount(row[slot | (keep & (tok == SLOT))], minlength=n.size) > 0
+        ok = rows & has_slot & (words >= MIN_FRAME) & (literal >= MIN_SHARE * n) & (longest <= MAX_SLOT)
+        emit = (keep | slot) & ok[row]
+        accepted = np.flatnonzero(ok)
+        return (accepted, literal[accepted], np.where(keep, tok, np.uint64(SLOT))[emit],
+                np.bincount(row[emit], minlength=n.size)[accepted])
+
+
+def _find(toks: Sequence[int], run: list[int], pos: int) -> int:
+    """The first place at ``pos`` or after where ``toks`` holds ``run``,
+    or -1. Only the places of the run's first token are compared (a
+    comparison at every place was a third of what matching took)."""
+    m, stop = len(run), len(toks) - len(run) + 1
+    while pos < stop:
+        try:
+            pos = toks.index(run[0], pos, stop)
+        except ValueError:
+            return -1
+        if list(toks[pos:pos + m]) == run:
+            return pos
+        pos += 1
+    return -1
+
+
 def match(toks: Sequence[int], frame: Frame) -> tuple[int, ...]:
     """Positions in ``toks`` of the frame's tokens when ``toks`` fills the
     frame (every slot with at least one token); ``()`` when it does not."""
@@ -226,7 +418,7 @@ def match(toks: Sequence[int], frame: Frame) -> tuple[int, ...]:
         elif last and not trail:
             at = n - m if n - m >= pos and list(toks[n - m:]) == run else -1
         else:
-            at = next((i for i in range(pos, n - m + 1) if list(toks[i:i + m]) == run), -1)
+            at = _find(toks, run, pos)
         if at < 0:
             return ()
         out.extend(range(at, at + m))
@@ -375,19 +567,54 @@ def candidates(blocks: Sequence[Sequence[int]], docs: Sequence[int], need: int,
                df: Mapping[int, int]) -> list[Template]:
     """Every frame proposed by blocks of at least ``need`` documents, in
     :func:`rank_key` order."""
-    seen: dict[int, tuple[Proposal, set[int]]] = {}
     # Equal blocks propose the same frames, so each is proposed once: a
     # footer repeated in 30 % of 200,000 documents, its digits masked,
     # is one block 60,000 times over.
-    proposed: dict[tuple[int, ...], list[Proposal]] = {}
-    for toks, d in zip(blocks, docs):
-        key = tuple(toks)
-        if key not in proposed:
-            proposed[key] = proposals(toks, [df[t] for t in toks], need)
-        for p in proposed[key]:
-            seen.setdefault(p.key, (p, set()))[1].add(d)
-    found = [Template(p.frame, k, len(ds)) for k, (p, ds) in seen.items() if len(ds) >= need]
-    return sorted(found, key=rank_key)
+    distinct: dict[tuple[int, ...], int] = {}
+    which = np.array([distinct.setdefault(tuple(toks), len(distinct)) for toks in blocks], dtype=np.int64)
+    tokens = TokenBlocks.of_lists(list(distinct))
+    frequency = np.fromiter(map(df.__getitem__, tokens.tokens.tolist()), dtype=np.int64, count=tokens.tokens.size)
+    frames = proposed(tokens, frequency, need)
+    if not len(frames):
+        return []
+    # Most frames are proposed in one document: counted first by their
+    # sketches, only the frames that may have support enough are keyed.
+    holders = _Holders(which, np.asarray(docs, dtype=np.int64))
+    maybe = np.flatnonzero(holders.support(frames.sketches(), frames.block) >= need)
+    keys = np.array(frames.keys(maybe.tolist()), dtype=np.int64)
+    support = holders.support(keys, frames.block[maybe])
+    found: dict[int, Template] = {}
+    for i, key, n in zip(maybe.tolist(), keys.tolist(), support.tolist()):
+        if n >= need and key not in found:
+            found[key] = Template(frames.frame(i), key, n)
+    return sorted(found.values(), key=rank_key)
+
+
+class _Holders:
+    """The documents of each block (``which``: the block of each
+    occurrence, ``docs``: its document)."""
+
+    def __init__(self, which: np.ndarray, docs: np.ndarray) -> None:
+        order = np.argsort(which, kind="stable")
+        self.block, self.doc = which[order], docs[order]
+
+    def support(self, keys: np.ndarray, block: np.ndarray) -> np.ndarray:
+        """For each frame (its key, the block proposing it), the
+        documents whose blocks propose a frame of that key."""
+        if keys.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        doc, owner = gather_runs(self.doc, np.searchsorted(self.block, block),
+                                 np.searchsorted(self.block, block, side="right"))
+        key = keys[owner]
+        order = np.lexsort((doc, key))
+        key, doc = key[order], doc[order]
+        pair = np.ones(key.size, dtype=bool)
+        pair[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
+        key = key[pair]
+        run = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        counts = np.diff(np.append(run, key.size))
+        return counts[np.searchsorted(key[run], keys)]
+
 
 
 @dataclass(frozen=True)

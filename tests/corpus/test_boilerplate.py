@@ -7,6 +7,8 @@ import json
 
 import random
 
+import numpy as np
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -361,3 +363,76 @@ def test_a_lone_token_made_slot_is_not_proposed_when_the_slot_it_makes_is_too_lo
     df = [5, 5, 5] + [1] * 6 + [5] + [1] * 6 + [5, 5, 5]
     assert [p.frame for p in tp.proposals(toks, df, 2)] == [(1, 2, 3, tp.SLOT, 5, tp.SLOT, 1, 2, 3)]
     assert tp.proposals(toks, df, 2) == _proposals_by_definition(toks, df, 2)
+
+
+_pool = st.sampled_from([1, 2, 3, 4, 5, tp.SLOT, tp.digit_hash()])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.lists(st.lists(_pool, max_size=40), max_size=8), st.integers(1, 4), st.sampled_from([40, 1 << 21]))
+def test_block_proposals_are_each_blocks_proposals(data, blocks, need, chunk):
+    """Every level of every block at once, in chunks of blocks or in one,
+    gives what :func:`tp.proposals` gives block by block, in its order."""
+    dfs = [data.draw(st.lists(st.integers(0, 6), min_size=len(b), max_size=len(b))) for b in blocks]
+    flat = np.array([d for df in dfs for d in df], dtype=np.int64)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tp, "PROPOSAL_CHUNK", chunk)
+        got = tp.block_proposals(tp.TokenBlocks.of_lists(blocks), flat, need)
+    assert got == [tp.proposals(b, df, need) for b, df in zip(blocks, dfs)]
+
+
+def _candidates_by_definition(blocks, docs, need, df):
+    """:func:`tp.candidates` by its definition: every block's proposals,
+    each frame supported by the documents whose blocks propose it."""
+    seen = {}
+    for toks, d in zip(blocks, docs):
+        for p in tp.proposals(toks, [df[t] for t in toks], need):
+            seen.setdefault(p.key, (p, set()))[1].add(d)
+    found = [tp.Template(p.frame, k, len(ds)) for k, (p, ds) in seen.items() if len(ds) >= need]
+    return sorted(found, key=tp.rank_key)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(_pool, min_size=1, max_size=16), st.integers(0, 6)), max_size=40),
+       st.integers(1, 4))
+def test_candidates_are_the_frames_proposed_in_enough_documents(items, need):
+    blocks, docs = [b for b, _ in items], [d for _, d in items]
+    df = tp.document_frequency(blocks, docs) if items else {}
+    assert tp.candidates(blocks, docs, need, df) == _candidates_by_definition(blocks, docs, need, df)
+
+
+def _match_by_definition(toks, frame):
+    """:func:`tp.match` comparing the frame's runs at every place."""
+    runs = [[]]
+    for t in frame:
+        if t == tp.SLOT:
+            runs.append([])
+        else:
+            runs[-1].append(t)
+    n, pos, out = len(toks), 0, []
+    for r, run in enumerate(runs):
+        if not run:
+            continue
+        m = len(run)
+        if r == 0:
+            at = 0 if list(toks[:m]) == run else -1
+        elif r == len(runs) - 1 and frame[-1] != tp.SLOT:
+            at = n - m if n - m >= pos and list(toks[n - m:]) == run else -1
+        else:
+            at = next((i for i in range(pos, n - m + 1) if list(toks[i:i + m]) == run), -1)
+        if at < 0:
+            return ()
+        out.extend(range(at, at + m))
+        pos = at + m + 1
+    if (frame[0] == tp.SLOT and out and out[0] == 0) or (frame[-1] == tp.SLOT and out and out[-1] >= n - 1):
+        return ()
+    gaps = [b - a - 1 for a, b in zip([-1, *out], [*out, n]) if b - a > 1]
+    return tuple(out) if len(out) >= tp.MIN_SHARE * n and max(gaps, default=0) <= tp.MAX_SLOT else ()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.integers(0, 4), max_size=30), st.lists(st.integers(0, 4), min_size=1, max_size=10), st.booleans())
+def test_match_finds_each_run_where_the_definition_does(toks, frame, as_tuple):
+    """Runs that repeat, overlap and share first tokens, in a list or a
+    tuple of tokens."""
+    assert tp.match(tuple(toks) if as_tuple else toks, tuple(frame)) == _match_by_definition(toks, tuple(frame))
