@@ -55,8 +55,11 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None,
         accepted = baseline_mod.load(settings.check.baseline)  # before any work: a missing file is an error
     root = os.path.dirname(os.path.abspath(settings.check.baseline)) if settings.check.baseline else "."
     texts = read_files(paths, settings, stdin_name)
-    ctx = CheckContext(texts, settings.options, settings.scan, settings.check)
-    found = [f for rid in sorted(settings.rules) for f in RULES[rid].find(ctx)]
+    with CheckContext(texts, settings.options, settings.scan, settings.check) as ctx:
+        # Every rule is started before any is collected: a rule's work in
+        # workers runs beside the others' here.
+        started = [RULES[rid].start(ctx) for rid in sorted(settings.rules)]
+        found = [f for findings in started for f in findings()]
     report = CheckReport(files=len(texts), fail_on=settings.check.fail_on, rules=settings.rules, texts=texts,
                          baseline_file=settings.check.baseline)
     regions = _regions(texts, report)

@@ -407,6 +407,18 @@ def pool_jobs(jobs: int, characters: int) -> int:
     return jobs
 
 
+def in_process(jobs: int, documents: int, characters: int) -> bool:
+    """Whether a scan of this many documents and characters with ``jobs``
+    starts no worker, neither in stage 1 (at most ``IN_PROCESS_CHARS //
+    BATCH_CHARS`` batches with ``jobs=0``; a batch is full at
+    ``BATCH_CHARS`` characters or ``BATCH_DOCS`` documents) nor after it
+    (:func:`pool_jobs`)."""
+    if jobs == 1:
+        return True
+    batches = characters // BATCH_CHARS + documents // BATCH_DOCS + 1
+    return jobs == 0 and batches <= IN_PROCESS_CHARS // BATCH_CHARS and pool_jobs(jobs, characters) == 1
+
+
 def _anonymous(size: int) -> mmap.mmap:
     """``size`` bytes of memory of this process's own, which the system
     zeroes on first touch: private, so that forked workers that write to

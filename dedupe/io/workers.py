@@ -132,21 +132,71 @@ class _Executor:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
         if kind is not None:
-            # After an error a worker may never finish (out of memory
-            # itself), and one left waiting for work would keep the process
-            # from exiting (multiprocessing joins its children at exit).
-            # The executor stops them when a worker dies, unless its
-            # management thread fails first (CPython 3.11 can, when a task
-            # cannot be pickled for lack of memory while a worker dies), so
-            # they are stopped here. The executor's own list of them is
-            # private; the public way (terminate_workers) is Python 3.14+.
-            processes = getattr(self._pool, "_processes", None) or {}
-            for process in list(processes.values()):
-                process.terminate()
-        # Waiting after an error could hang: the error goes on at once.
-        self._pool.shutdown(wait=kind is None, cancel_futures=True)
+            self.abandon()
+        else:
+            self._pool.shutdown(wait=True, cancel_futures=True)
         if isinstance(exc, BrokenProcessPool):
             raise WorkerError() from exc
+
+    def abandon(self) -> None:
+        """Stop the workers now, their tasks unfinished."""
+        # After an error a worker may never finish (out of memory itself),
+        # and one left waiting for work would keep the process from
+        # exiting (multiprocessing joins its children at exit). The
+        # executor stops them when a worker dies, unless its management
+        # thread fails first (CPython 3.11 can, when a task cannot be
+        # pickled for lack of memory while a worker dies), so they are
+        # stopped here. The executor's own list of them is private; the
+        # public way (terminate_workers) is Python 3.14+.
+        processes = getattr(self._pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.terminate()
+        # Waiting after an error could hang: the error goes on at once.
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Started(Generic[R]):
+    """``fn(item, *args)`` for every item, started at once in ``workers``
+    forked worker processes, so that this process can do other work
+    meanwhile (:meth:`results` gives them in input order and stops the
+    workers). One worker is worth starting: this process is the other.
+
+    With no workers, or where workers may not be forked (another thread
+    alive, no fork, a daemonic process), nothing starts: the items run in
+    this process when their results are asked for. Use it as a context
+    manager: leaving it before the results are asked for (an error
+    elsewhere) stops the workers."""
+
+    def __init__(self, fn: Callable[..., R], items: Iterable[T], workers: int, *args: Any) -> None:
+        self._work = (fn, list(items), args)
+        self._pool: _Executor | None = None
+        self._futures: list[Future[R]] = []
+        if workers >= 1 and start_method() == "fork" and may_start_workers():
+            self._pool = _Executor(workers, multiprocessing.get_context("fork"))
+            try:
+                self._futures = [self._pool.submit(fn, item, *args) for item in self._work[1]]
+            except BaseException:
+                self._pool.abandon()
+                raise
+
+    def results(self) -> list[R]:
+        """Every item's result, in input order (a worker's error is raised
+        here); ask once."""
+        fn, items, args = self._work
+        if self._pool is None:
+            return [fn(item, *args) for item in items]
+        with self._pool:
+            results = [future.result() for future in self._futures]
+        self._pool = None
+        return results
+
+    def __enter__(self) -> Started[R]:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        if self._pool is not None:
+            self._pool.abandon()
+            self._pool = None
 
 
 class ForkedPool(Generic[S]):

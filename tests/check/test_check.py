@@ -215,6 +215,14 @@ def test_jobs_do_not_change_the_result(tmp_path):
     two = run_check([str(docs)], CheckSettings(rules=frozenset({"DUP001"}), scan=ScanOptions(jobs=2)))
     assert len(one.findings) == 14
     assert one.findings == two.findings
+    # Every rule, the files' own in a worker while the corpus scan runs here.
+    for i in range(3):
+        (docs / f"copy{i}.md").write_text((docs / f"p{i:03d}.md").read_text())
+    every = frozenset({"DUP001", "DUP002", "DUP003", "DUP005"})
+    alone = run_check([str(docs)], CheckSettings(rules=every, scan=ScanOptions(jobs=1)))
+    beside = run_check([str(docs)], CheckSettings(rules=every, scan=ScanOptions(jobs=0)))
+    assert {f.rule for f in alone.findings} >= {"DUP001", "DUP002"}
+    assert alone.findings == beside.findings
 
 
 def test_speed_benchmark_runs_on_a_tiny_site(tmp_path, capsys):

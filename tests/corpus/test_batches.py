@@ -174,3 +174,22 @@ def test_subsets_are_the_shingles_of_the_rows_chosen(lengths, start, data):
     got = B._subsets(sets, rows)
     assert [got.raw(i).tolist() for i in range(len(got))] == [sets.raw(int(r)).tolist() for r in rows]
     assert got.tokens.tolist() == sets.tokens[rows].tolist() and got.keys.tolist() == sets.keys[rows].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 3 * B.BATCH_CHARS), max_size=12), st.integers(0, 9 * B.BATCH_DOCS),
+       st.sampled_from([0, 1, 2]))
+def test_a_scan_said_to_run_in_process_starts_no_worker(lengths, tiny, jobs):
+    """Documents of these lengths and ``tiny`` one-character ones, in any
+    order the stream gives them: where :func:`B.in_process` says so, stage
+    1 is at most the batches ``ordered_map`` runs here and the later
+    stages take no pool."""
+    from dedupe.io.records import Document
+
+    docs = [Document(f"d{i}", "x" * n) for i, n in enumerate(lengths)] + [Document(f"t{i}", "y") for i in range(tiny)]
+    chars = sum(len(d.text) for d in docs)
+    if B.in_process(jobs, len(docs), chars):
+        batches = sum(1 for _ in B.batch_stream(docs))
+        assert jobs == 1 or (batches <= B.IN_PROCESS_CHARS // B.BATCH_CHARS and B.pool_jobs(jobs, chars) == 1)
+    if jobs == 2:
+        assert not B.in_process(jobs, len(docs), chars)

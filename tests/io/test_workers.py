@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dedupe.io.workers import PIPE_BYTES, ResultSlots, _Executor, ordered_map, widen_pipe
+from dedupe.io.workers import PIPE_BYTES, ResultSlots, Started, _Executor, ordered_map, widen_pipe
 
 
 def _pid_and_square(x: int, offset: int) -> tuple[int, int]:
@@ -291,3 +291,87 @@ def test_without_shared_memory_for_the_slots_results_come_through_the_pipe(monke
         np.testing.assert_array_equal(result["hashes"], _arrays_of(spec, 1)["hashes"])
         assert result["hashes"].flags.owndata or isinstance(result["hashes"].base, bytes)  # not a view of a slot
     assert mmap.mmap is refused
+
+
+# ---------------------------------------------------------------- Started
+
+
+def test_started_work_runs_in_a_worker_while_this_process_goes_on():
+    with Started(_pid_and_square, range(12), 1, 2) as started:
+        here = sum(x * x for x in range(1000))  # this process's own work, meanwhile
+        out = started.results()
+    assert here == 332833500
+    assert [v for _, v in out] == [x * x + 2 for x in range(12)]
+    assert {pid for pid, _ in out} != {os.getpid()}
+
+
+def test_started_work_with_no_worker_runs_here_when_its_results_are_asked_for():
+    values = [1, 2]
+    with Started(_pid_and_square, values, 0, 0) as started:
+        values.append(3)  # taken at the start: the items are what they were then
+        assert started.results() == [(os.getpid(), 1), (os.getpid(), 4)]
+
+
+def _fail_on_three(x: int) -> int:
+    if x == 3:
+        raise ValueError("three")
+    return x
+
+
+def test_an_error_of_started_work_is_raised_when_its_results_are_asked_for():
+    with Started(_fail_on_three, range(6), 2) as started, pytest.raises(ValueError, match="three"):
+        started.results()
+
+
+def _record_pid_and_wait(path: str) -> None:
+    import time
+
+    with open(path, "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    time.sleep(60)
+
+
+_LEAVE = """
+import os, sys, time
+from dedupe.io.workers import Started
+from tests.io.test_workers import _record_pid_and_wait
+marks = sys.argv[1]
+try:
+    with Started(_record_pid_and_wait, [marks] * 2, 2):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if os.path.exists(marks) and len(open(marks).read().split()) == 2:
+                break
+            time.sleep(0.01)
+        raise RuntimeError("an error elsewhere")
+except RuntimeError:
+    pass
+pids = [int(p) for p in open(marks).read().split()]
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline and not all(_ended(p) for p in pids):
+    time.sleep(0.01)
+print("ended" if all(_ended(p) for p in pids) else "running", len(pids))
+"""
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads process states from /proc (Linux)")
+def test_leaving_started_work_before_its_results_stops_the_workers(tmp_path):
+    import subprocess
+    import sys
+
+    # In a process of its own: with another thread alive (a pool of an
+    # earlier test winding down) no worker may be forked.
+    code = "from tests.io.test_workers import _ended\n" + _LEAVE
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "pids")], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["ended", "2"]

@@ -9,6 +9,7 @@ given, so selecting more rules does not repeat it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 import xxhash
@@ -55,6 +56,13 @@ class Rule:
     def find(self, ctx: "CheckContext") -> list[Finding]:
         """This rule's findings in the checked files."""
         raise NotImplementedError
+
+    def start(self, ctx: "CheckContext") -> Callable[[], list[Finding]]:
+        """What gives this rule's findings once called. A rule whose work
+        can run in workers while the other rules run starts it here; this
+        one finds them at once."""
+        found = self.find(ctx)
+        return lambda: found
 
     def content(self, f: Finding, text: str) -> str:
         """What of the copied text goes into the fingerprint."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from dedupe.check.findings import Finding, Location
@@ -29,6 +30,9 @@ class RepeatedText(Rule):
 
     def find(self, ctx: "CheckContext") -> list[Finding]:
         return ctx.map_files(findings_in_file, ctx.options)
+
+    def start(self, ctx: "CheckContext") -> Callable[[], list[Finding]]:
+        return ctx.start_files(findings_in_file, ctx.options)
 
 
 def findings_in_file(path: str, text: str, options: Options) -> list[Finding]:
