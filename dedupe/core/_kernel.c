@@ -1244,8 +1244,9 @@ static inline int markup_char(Py_UCS4 c, uint8_t k) {
  *
  * risk bounds the letters and wide characters that expression can
  * remove. Every match holds a character where span_start fires. A tag
- * or a code span may hold white space: with a "<" or "`" all letters are
- * at risk. A link target or a URL holds no white space: one that starts
+ * or a code span may hold white space: one that starts at a "<" or "`"
+ * puts what lies up to the character that closes it at risk (enclosed).
+ * A link target or a URL holds no white space: one that starts
  * there puts its run of non-space characters at risk. A path, file name,
  * identifier or entity holds only markup_char characters: one that
  * starts there puts its run of those at risk (in Chinese or Japanese
@@ -1255,12 +1256,35 @@ typedef struct {
     int hint;
 } prose_t;
 
+/* The letters and wide characters of text[i+1:b) that a tag or a code
+ * span starting at text[i] ("<" or "`") could remove: those before the
+ * character that would close it, none when nothing can. A tag
+ * (<[^<>]*>) ends at the first ">", and there is none if a "<" comes
+ * first; a code span (structure.CODE_SPAN) ends at the next "`", which
+ * must come after one to 80 characters and before any line break. Until
+ * the Rust book's paragraphs with a code span had all their letters at
+ * risk, and half of those the segmenter met took the non-prose
+ * expression. */
+static Py_ssize_t enclosed(int kind, const void *data, Py_ssize_t i, Py_ssize_t b, Py_UCS4 open,
+                           const uint8_t *tab) {
+    Py_ssize_t lw = 0, end = open == '`' && b - i > 82 ? i + 82 : b;
+    for (Py_ssize_t j = i + 1; j < end; j++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, j);
+        if (c == (open == '`' ? '`' : '>'))
+            return lw;
+        if (c == (open == '`' ? '\n' : '<'))
+            return 0;
+        lw += ((tab[c] & P_LETTER) != 0) + ((tab[c] & P_WIDE) != 0);
+    }
+    return 0;
+}
+
 static prose_t count_prose(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, const uint8_t *tab) {
     Py_ssize_t visible = 0, letters = 0, wide = 0, risk = 0;
     /* Letters of the current run of non-space and of markup characters,
      * and whether a span may start in it. */
     Py_ssize_t run = 0, mrun = 0;
-    int hint = 0, span = 0, run_span = 0, mrun_span = 0, spaced = 0;
+    int hint = 0, span = 0, run_span = 0, mrun_span = 0;
     /* Classes of the two characters before this one, for "\w\.\w". */
     uint8_t k1 = 0, k2 = 0;
     Py_UCS4 c1 = 0;
@@ -1282,7 +1306,8 @@ static prose_t count_prose(int kind, const void *data, Py_ssize_t a, Py_ssize_t 
             run += lw;
             if (span_start(kind, data, a, b, i, c, tab)) {
                 span = 1;
-                spaced |= c == '<' || c == '`';
+                if (c == '<' || c == '`')
+                    risk += enclosed(kind, data, i, b, c, tab);
                 /* A URL's ":" or "www.", or a link's "]": the whole run. */
                 if (c == ']' || (c == ':' && c1 != ':') || (c == '.' && ends_with(kind, data, a, i, "www", 3)))
                     run_span = 1;
@@ -1298,8 +1323,6 @@ static prose_t count_prose(int kind, const void *data, Py_ssize_t a, Py_ssize_t 
         c1 = c;
     }
     risk += (run_span ? run : 0) + (mrun_span ? mrun : 0);
-    if (spaced)
-        risk = letters + wide;
     prose_t out = {visible, letters, wide, risk, hint && span};
     return out;
 }

@@ -131,6 +131,10 @@ _MARKUP_PIECES = [
     "ａ.ｍｄ", "é.md", "3.x", ".md", "http", "s:",
     # URLs and link targets run on through characters no path or name holds
     "www.例（え）かな", "http://x（y）z", "](（a）b)", "a::b（c）",
+    # Tags and code spans at their limits: the longest code span, one too
+    # long, a line break or CJK inside one, a "<" before the ">".
+    "`" + "y" * 80 + "`", "`" + "y" * 81 + "`", "`" + "y " * 40 + "`", "`" + "y " * 40 + "y`", "`a\nb`", "`日本`", "`a. b`", "`a`b`", "<a <b>", "< open",
+    "<span class='x'>text</span>", "``", "` `",
 ]
 _MARKUP = st.sampled_from(_MARKUP_PIECES)
 markdownish = st.lists(st.one_of(_MARKUP, st.text(st.sampled_from(_MIXED), max_size=12), document()),
@@ -157,6 +161,20 @@ def test_markup_decision_equals_the_regular_expressions_near_the_line():
                          "日本語" * words + piece + "。", piece + "中文" * words + piece, f"「{piece}」中文" * words):
                 want = structure.prose_share_regex(text) < structure.PROSE_SHARE
                 assert structure.mostly_markup(text) == want, text
+
+
+_enclosing = st.lists(st.one_of(st.sampled_from(["`", "<", ">", "\n", " ", "a_b", "x/y", "日本", "prose ", "."]),
+                                st.integers(0, 90).map(lambda n: "y" * n), st.integers(0, 45).map(lambda n: "y " * n)),
+                      max_size=24).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_enclosing)
+def test_markup_decision_with_tags_and_code_spans_of_any_length(text):
+    """What a tag or a code span could remove is bounded by what lies up
+    to the character that would close it: the decision is still the
+    expression's, whatever the spans' lengths and what they hold."""
+    assert structure.mostly_markup(text) == (structure.prose_share_regex(text) < structure.PROSE_SHARE)
 
 
 @settings(max_examples=400, deadline=None)
