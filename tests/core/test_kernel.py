@@ -134,7 +134,9 @@ _MARKUP_PIECES = [
     # Tags and code spans at their limits: the longest code span, one too
     # long, a line break or CJK inside one, a "<" before the ">".
     "`" + "y" * 80 + "`", "`" + "y" * 81 + "`", "`" + "y " * 40 + "`", "`" + "y " * 40 + "y`", "`a\nb`", "`日本`", "`a. b`", "`a`b`", "<a <b>", "< open",
-    "<span class='x'>text</span>", "``", "` `",
+    "<span class='x'>text</span>", "``", "` `", "`" + "y.y" * 26 + "`", "`a。b`", "`a! b`", "`a!b`", "`中`",
+    # Link targets: closed before white space or not at all, in CJK text.
+    "[x](a b)", "[x](" + "y" * 40 + ")中文", "](a", "文字](ab)文字", "[文](ab", "](" + "y-" * 30 + ")",
 ]
 _MARKUP = st.sampled_from(_MARKUP_PIECES)
 markdownish = st.lists(st.one_of(_MARKUP, st.text(st.sampled_from(_MIXED), max_size=12), document()),
@@ -163,7 +165,8 @@ def test_markup_decision_equals_the_regular_expressions_near_the_line():
                 assert structure.mostly_markup(text) == want, text
 
 
-_enclosing = st.lists(st.one_of(st.sampled_from(["`", "<", ">", "\n", " ", "a_b", "x/y", "日本", "prose ", "."]),
+_enclosing = st.lists(st.one_of(st.sampled_from(["`", "<", ">", "\n", " ", "a_b", "x/y", "日本", "prose ", ".", "](",
+                                                 ")", "。", "! ", "!", "y.y", "中文字"]),
                                 st.integers(0, 90).map(lambda n: "y" * n), st.integers(0, 45).map(lambda n: "y " * n)),
                       max_size=24).map("".join)
 
