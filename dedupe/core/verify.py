@@ -134,18 +134,24 @@ def _in_threads(kernel: Callable[[np.ndarray, np.ndarray], object], pairs: np.nd
 SKETCH_BITS = 5
 #: The largest count a bucket of a sketch holds (four bits).
 SKETCH_MAX = 15
+#: Buckets of a sketch's bitmap: a hash's low eight bits.
+BITMAP_BITS = 8
+#: Words of a sketch: two of counts, four of the bitmap.
+SKETCH_WORDS = 2 + (1 << BITMAP_BITS) // 64
 
 
 def set_sketches(sets: ShingleSets) -> np.ndarray:
     """Each set's count of shingles in each of 32 buckets (a hash's top
     five bits), four bits a count, buckets 0-15 in the first word of its
-    row and 16-31 in the second: ``(len(sets), 2)`` uint64, 16 bytes a
-    set where its shingles take 8 each. A set with more than
-    :data:`SKETCH_MAX` in one bucket has that many in every bucket (both
-    words all ones). What :func:`reaching_intersections` reads."""
+    row and 16-31 in the second; then a bitmap of the 256 buckets of a
+    hash's low eight bits that hold any of its shingles, bucket ``k`` at
+    bit ``k % 64`` of word ``2 + k // 64``: ``(len(sets), SKETCH_WORDS)``
+    uint64. A set with more than :data:`SKETCH_MAX` in one bucket has that
+    many in every bucket (both count words all ones). What
+    :func:`reaching_intersections` reads."""
     if KERNEL is None:
         return set_sketches_numpy(sets)
-    out = np.empty((len(sets), 2), dtype=np.uint64)
+    out = np.empty((len(sets), SKETCH_WORDS), dtype=np.uint64)
     KERNEL.set_sketches(sets.hashes, np.ascontiguousarray(sets.offsets, dtype=np.int64), out)
     return out
 
@@ -159,8 +165,12 @@ def set_sketches_numpy(sets: ShingleSets) -> np.ndarray:
                          minlength=n * buckets).reshape(n, buckets)
     counts[(counts > SKETCH_MAX).any(axis=1)] = SKETCH_MAX
     words = counts.astype(np.uint64) << (np.uint64(4) * (np.arange(buckets, dtype=np.uint64) % np.uint64(16)))
-    return np.stack([np.bitwise_or.reduce(words[:, :16], axis=1), np.bitwise_or.reduce(words[:, 16:], axis=1)],
-                    axis=1).astype(np.uint64)
+    out = np.zeros((n, SKETCH_WORDS), dtype=np.uint64)
+    out[:, 0] = np.bitwise_or.reduce(words[:, :16], axis=1)
+    out[:, 1] = np.bitwise_or.reduce(words[:, 16:], axis=1)
+    bucket = (values & np.uint64((1 << BITMAP_BITS) - 1)).astype(np.int64)
+    np.bitwise_or.at(out, (seg, 2 + bucket // 64), np.uint64(1) << (bucket % 64).astype(np.uint64))
+    return out
 
 
 def reaches(inter: np.ndarray, size_a: np.ndarray, size_b: np.ndarray, jaccard: float,
@@ -186,7 +196,9 @@ def reaching_intersections(sets: ShingleSets, sketches: np.ndarray, pairs: np.nd
     intersection read from the sketches (the sum over the buckets of the
     smaller count: a shared shingle is in the same bucket of both), two
     loads of 16 bytes, and are not merged. Their merges took 0.5-0.6 s,
-    the bounds 0.1 s. In ``threads`` threads as
+    the bounds 0.1 s. The bitmaps bound a small set against a large one,
+    where the counts cannot: the shingles of either set in buckets the
+    other leaves empty are not shared. In ``threads`` threads as
     :func:`set_intersections`."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     if KERNEL is None:

@@ -10,6 +10,7 @@ and gives the same results."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -305,7 +306,7 @@ def _crowded_sets(rng: np.random.Generator, n: int, crowd: int) -> sh.ShingleSet
 def test_set_sketches_equal_the_reference(seed, n, crowd):
     sets = _crowded_sets(np.random.default_rng(seed), n, crowd)
     got = verify.set_sketches(sets)
-    assert got.dtype == np.uint64 and got.shape == (n, 2)
+    assert got.dtype == np.uint64 and got.shape == (n, verify.SKETCH_WORDS)
     assert np.array_equal(got, verify.set_sketches_numpy(sets))
 
 
@@ -330,6 +331,37 @@ def test_reaching_intersections_equal_the_reference(seed, n, m, crowd, jaccard, 
     assert got.dtype == expected.dtype and np.array_equal(got, expected)
     inter = verify.set_intersections(sets, pairs)
     assert np.all((got == inter) | (got == 0))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.lists(st.tuples(st.integers(1, 60), st.integers(0, 400), st.integers(0, 60)),
+                                           min_size=1, max_size=40), st.floats(0.3, 1.0))
+def test_reaching_intersections_of_small_sets_inside_large_ones(seed, shapes, containment):
+    """A small set sharing all, most or a few of its values with a large
+    one (the pairs the bitmaps bound, and the counts cannot), near every
+    containment: the kernel's bounds never drop a pair that reaches."""
+    rng = np.random.default_rng(seed)
+    parts, sizes = [], []
+    for shared, extra, own in shapes:
+        common = rng.integers(1, 2**64, shared, dtype=np.uint64)
+        parts += [np.concatenate([common, rng.integers(1, 2**64, own, dtype=np.uint64)]),
+                  np.concatenate([common, rng.integers(1, 2**64, extra, dtype=np.uint64)])]
+    sizes = [p.size for p in parts]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    sets = sh.unique_sets(sh.ShingleSets(np.concatenate(parts), offsets, np.zeros(len(parts), np.int64),
+                                         np.zeros(len(parts), np.uint64)))
+    pairs = np.array([[2 * k, 2 * k + 1] for k in range(len(shapes))] + [[2 * k + 1, 2 * k] for k in range(len(shapes))])
+    sketches = verify.set_sketches(sets)
+    got = verify.reaching_intersections(sets, sketches, pairs, math.inf, containment)
+    assert np.array_equal(got, verify.reaching_intersections_numpy(sets, pairs, math.inf, containment))
+    # Each pair at the containment it has exactly, where a bound one too
+    # low would drop it.
+    inter = verify.set_intersections(sets, pairs)
+    sizes = np.diff(sets.offsets)
+    for (a, b), i in zip(pairs.tolist(), inter.tolist()):
+        exact = i / max(1, min(sizes[a], sizes[b]))
+        if i:
+            assert verify.reaching_intersections(sets, sketches, np.array([[a, b]]), math.inf, exact).tolist() == [i]
 
 
 def test_sets_too_crowded_for_their_sketches_are_still_merged():
