@@ -100,8 +100,10 @@ def bucket_keys(labels: np.ndarray, members: np.ndarray, span: int, max_bucket: 
         keys, shift = packed
         keys.sort()
         found = _walked(KERNEL, keys, shift, np.empty(0, dtype=np.int64), span, max_bucket, reach)
-    else:  # labels as wide as a word: sorted apart from their members
-        sorted_labels, given = _sorted_apart(labels, members.astype(np.int64))
+    else:  # labels as wide as a word: grouped by their low bits, or sorted apart from their members
+        members = members.astype(np.int64, copy=False)
+        grouped = _grouped_by_low_bits(labels, members)
+        sorted_labels, given = grouped if grouped is not None else _sorted_apart(labels, members)
         found = _walked(KERNEL, np.ascontiguousarray(sorted_labels).view(np.uint64), 0, given, span,
                         max_bucket, reach)
     return sorted_unique(found, overwrite=True)
@@ -322,6 +324,29 @@ def _by_label_then_member(labels: np.ndarray, members: np.ndarray) -> tuple[np.n
         mask = np.uint64((1 << low) - 1)
         return (packed >> shift).astype(labels.dtype), (packed & mask).astype(np.int64)
     return _sorted_apart(labels, members)
+
+
+def _grouped_by_low_bits(labels: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Labels as wide as a word and their members (in member order), put
+    with equal labels together and their members in order, as the bucket
+    walk reads them (:func:`_sorted_apart` sorts the labels too): one sort
+    of each label's low 32 bits above its place, where the two stable
+    sorts took an eighth of the check of a page of Chinese or Japanese.
+    None when the members are not in order, or when two labels share
+    their low bits (a hash's 32 bits, rarely)."""
+    n = labels.size
+    if n >= 1 << 32 or (n > 1 and not bool(np.all(members[1:] >= members[:-1]))):
+        return None
+    low_mask = np.uint64(0xFFFFFFFF)
+    keys = (labels.view(np.uint64) & low_mask) << np.uint64(32)
+    keys |= np.arange(n, dtype=np.uint64)
+    keys.sort()
+    order = (keys & low_mask).astype(np.int64)
+    grouped = labels[order]
+    low = keys >> np.uint64(32)
+    if bool(np.any((low[1:] == low[:-1]) & (grouped[1:] != grouped[:-1]))):
+        return None
+    return grouped, members[order]
 
 
 def _sorted_apart(labels: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -476,6 +476,22 @@ def test_band_keys_equal_the_reference(rows, banding, seed):
 
 
 @settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 40)), max_size=300),
+       st.sampled_from([1, 2, 1000]), st.sampled_from([1, 16]), st.booleans())
+def test_pairs_from_buckets_of_word_wide_labels_in_member_order(items, max_bucket, reach, signed):
+    """Labels as wide as a word, members in order (a page's shingles):
+    grouped by the labels' low bits, and sorted when two labels share
+    them, the same pairs as the reference."""
+    items = sorted(items, key=lambda t: t[2])
+    labels = np.array([(high << 40) | low for high, low, _ in items], dtype=np.uint64)
+    if signed:
+        labels = labels.view(np.int64)
+    members = np.array([m for _, _, m in items], dtype=np.int64)
+    got = candidates.pairs_from_buckets(labels, members, max_bucket, reach)
+    assert np.array_equal(got, candidates.pairs_from_buckets_numpy(labels, members, max_bucket, reach))
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 40)), max_size=300),
        st.sampled_from([1, 2, 3, 5, 1000]), st.sampled_from([1, 2, 16]), st.sampled_from([0, 32, 50, 60]),
        st.booleans())
