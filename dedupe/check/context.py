@@ -73,8 +73,10 @@ class CheckContext:
         for runs beside them on the last core: on the Rust book's 112 pages
         the two took 0.14 and 0.20 s one after the other, and the whole
         check 0.44 s; with two workers beside the scan on two cores it took
-        0.38-0.39 s, with one 0.32 s. Elsewhere the files are mapped when
-        asked for."""
+        0.38-0.39 s, with one 0.32 s. This process takes its share of the
+        files no worker has begun once it asks for the findings (no rule
+        asked for the scan, or the scan ended first). Elsewhere the files
+        are mapped when asked for."""
         chunks, jobs = self._chunks()
         if jobs > 1 and self._scan_in_process():
             from dedupe.io.workers import Started  # noqa: PLC0415

@@ -159,7 +159,8 @@ class Started(Generic[R]):
     """``fn(item, *args)`` for every item, started at once in ``workers``
     forked worker processes, so that this process can do other work
     meanwhile (:meth:`results` gives them in input order and stops the
-    workers). One worker is worth starting: this process is the other.
+    workers). One worker is worth starting: this process is the other,
+    and once it asks for the results it takes its share of what is left.
 
     With no workers, or where workers may not be forked (another thread
     alive, no fork, a daemonic process), nothing starts: the items run in
@@ -181,14 +182,27 @@ class Started(Generic[R]):
 
     def results(self) -> list[R]:
         """Every item's result, in input order (a worker's error is raised
-        here); ask once."""
+        here); ask once. The items no worker has begun by then run here
+        too, taken from the last back while the workers go on from the
+        front (an item a worker has begun cannot be cancelled), so that
+        with nothing else to do this process is one more worker."""
         fn, items, args = self._work
         if self._pool is None:
             return [fn(item, *args) for item in items]
-        with self._pool:
-            results = [future.result() for future in self._futures]
-        self._pool = None
-        return results
+        pool, self._pool = self._pool, None
+        here: dict[int, R] = {}
+        try:
+            for i in range(len(items) - 1, -1, -1):
+                if not self._futures[i].cancel():
+                    break
+                here[i] = fn(items[i], *args)
+        except BaseException:
+            # An item's error here: the workers are sound, and finish the
+            # items they began before it goes on.
+            pool.__exit__(None, None, None)
+            raise
+        with pool:
+            return [here[i] if i in here else future.result() for i, future in enumerate(self._futures)]
 
     def __enter__(self) -> Started[R]:
         return self

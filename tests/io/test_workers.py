@@ -305,6 +305,26 @@ def test_started_work_runs_in_a_worker_while_this_process_goes_on():
     assert {pid for pid, _ in out} != {os.getpid()}
 
 
+def _pid_after_a_while(x: int) -> tuple[int, int]:
+    import time
+
+    time.sleep(0.02)
+    return os.getpid(), x
+
+
+def test_asking_for_started_results_at_once_makes_this_process_one_more_worker():
+    """Items no worker has begun run here, from the last back: with one
+    worker and nothing else to do, both processes take items, each a run
+    of them (the worker from the front), in input order."""
+    with Started(_pid_after_a_while, range(40), 1) as started:
+        out = started.results()
+    assert [x for _, x in out] == list(range(40))
+    pids = [pid for pid, _ in out]
+    assert pids[0] != os.getpid() and pids[-1] == os.getpid()
+    here = pids.index(os.getpid())
+    assert set(pids[:here]) == {pids[0]} and set(pids[here:]) == {os.getpid()}
+
+
 def test_started_work_with_no_worker_runs_here_when_its_results_are_asked_for():
     values = [1, 2]
     with Started(_pid_and_square, values, 0, 0) as started:
