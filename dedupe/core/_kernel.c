@@ -1243,14 +1243,12 @@ static inline int markup_char(Py_UCS4 c, uint8_t k) {
  * non-prose expression would remove nothing.
  *
  * risk bounds the letters and wide characters that expression can
- * remove. Every match holds a character where span_start fires. A tag
- * or a code span may hold white space: one that starts at a "<" or "`"
- * puts what lies up to the character that closes it at risk (enclosed),
- * and nothing else: no other match holds either character; of the gaps
- * between backticks, no two in a row are both code spans.
- * A link target ends at its first ")" (link_target). A URL holds no
- * white space: one that starts there puts its run of non-space
- * characters at risk. A path, file name,
+ * remove. Every match holds a character where span_start fires. A tag,
+ * a link target or a code span that starts at a "<", "]" or "`" puts
+ * what lies up to the character that closes it at risk (enclosed), and
+ * nothing else; of the gaps between backticks, no two in a row are both
+ * code spans. A URL holds no white space: one that starts there puts its
+ * run of non-space characters at risk. A path, file name,
  * identifier or entity holds only markup_char characters: one that
  * starts there puts its run of those at risk (in Chinese or Japanese
  * without spaces, a few characters instead of the whole paragraph). */
@@ -1259,53 +1257,46 @@ typedef struct {
     int hint;
 } prose_t;
 
-/* The letters and wide characters of text[i+1:b) that a tag or a code
- * span starting at text[i] ("<" or "`") could remove: those before the
- * character that would close it, none when nothing can. A tag
- * (<[^<>]*>) ends at the first ">", and there is none if a "<" comes
- * first; a code span (structure.CODE_SPAN) ends at the next "`", which
- * must come after one to 80 characters that are no line break, no
- * Han/Kana/Hangul character, no "。！？" and no ".!?" before white space.
- * Until the Rust book's paragraphs with a code span had all their
- * letters at risk, and half of those the segmenter met took the
- * non-prose expression. */
-static Py_ssize_t enclosed(int kind, const void *data, Py_ssize_t i, Py_ssize_t b, Py_UCS4 open,
+/* Whether c, at text[j] inside a span that open started, ends it without
+ * closing it: a "<" in a tag; white space in a link target; in a code
+ * span a line break, a Han/Kana/Hangul character, a CJK sentence end or a
+ * ".!?" before white space (structure.CODE_SPAN). */
+static inline int unclosed(int kind, const void *data, Py_ssize_t j, Py_ssize_t b, Py_UCS4 open, Py_UCS4 c,
                            const uint8_t *tab) {
-    Py_ssize_t lw = 0, end = open == '`' && b - i > 82 ? i + 82 : b;
-    for (Py_ssize_t j = i + 1; j < end; j++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, j);
-        if (open == '<') {
-            if (c == '>')
-                return lw;
-            if (c == '<')
-                return 0;
-        } else {
-            if (c == '`')
-                return lw;
-            if (c == '\n' || (tab[c] & P_WIDE) || c == 0x3002 || c == 0xFF01 || c == 0xFF1F)
-                return 0;
-            if ((c == '.' || c == '!' || c == '?') && j + 1 < b && (tab[PyUnicode_READ(kind, data, j + 1)] & P_SPACE))
-                return 0;
-        }
-        lw += ((tab[c] & P_LETTER) != 0) + ((tab[c] & P_WIDE) != 0);
+    switch (open) {
+    case '<':
+        return c == '<';
+    case ']':
+        return (tab[c] & P_SPACE) != 0;
+    default:
+        return c == '\n' || (tab[c] & P_WIDE) || c == 0x3002 || c == 0xFF01 || c == 0xFF1F ||
+               ((c == '.' || c == '!' || c == '?') && j + 1 < b && (tab[PyUnicode_READ(kind, data, j + 1)] & P_SPACE));
     }
-    return 0;
 }
 
-/* The letters and wide characters a link target (\]\([^)\s]*\))
- * starting at the "]" text[i] could remove: those between its "(" and
- * the ")" that closes it before any white space, none when there is no
- * such target. Until this counted the run of non-space characters around
- * the "]", which in Chinese or Japanese is most of a paragraph. */
-static Py_ssize_t link_target(int kind, const void *data, Py_ssize_t i, Py_ssize_t b, const uint8_t *tab) {
-    if (i + 1 >= b || PyUnicode_READ(kind, data, i + 1) != '(')
-        return 0;
-    Py_ssize_t lw = 0;
-    for (Py_ssize_t j = i + 2; j < b; j++) {
+/* The letters and wide characters that a tag (<[^<>]*>), a code span
+ * (structure.CODE_SPAN) or a link target (\]\([^)\s]*\)) starting at
+ * text[i] ("<", "`" or "]") could remove: those before the character that
+ * would close it (the first ">", the next "`" one to 80 characters on,
+ * the first ")" after the "](" ), none when something ends it first
+ * (unclosed) or nothing closes it. Until the Rust book's paragraphs with
+ * a code span had all their letters at risk, and a "]" its whole run of
+ * non-space characters, most of a paragraph in Chinese or Japanese; half
+ * the paragraphs the segmenter met took the non-prose expression. */
+static Py_ssize_t enclosed(int kind, const void *data, Py_ssize_t i, Py_ssize_t b, Py_UCS4 open,
+                           const uint8_t *tab) {
+    Py_UCS4 close = open == '<' ? '>' : open == ']' ? ')' : '`';
+    Py_ssize_t lw = 0, first = i + 1, end = open == '`' && b - i > 82 ? i + 82 : b;
+    if (open == ']') {
+        if (i + 1 >= b || PyUnicode_READ(kind, data, i + 1) != '(')
+            return 0;
+        first = i + 2;
+    }
+    for (Py_ssize_t j = first; j < end; j++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, j);
-        if (c == ')')
+        if (c == close)
             return lw;
-        if (tab[c] & P_SPACE)
+        if (unclosed(kind, data, j, b, open, c, tab))
             return 0;
         lw += ((tab[c] & P_LETTER) != 0) + ((tab[c] & P_WIDE) != 0);
     }
@@ -1340,23 +1331,21 @@ static prose_t count_prose(int kind, const void *data, Py_ssize_t a, Py_ssize_t 
             run += lw;
             if (span_start(kind, data, a, b, i, c, tab)) {
                 span = 1;
-                /* A tag or a code span: what it encloses. No other
-                 * alternative starts at a "<" or "`" or holds one. Code
-                 * spans run from a backtick to the next: two that share
-                 * one cannot both be matches, so the most they remove is
-                 * the heaviest choice of gaps between backticks with no
-                 * two in a row (ticks: the best choice up to the gap
-                 * before this one, and up to the one before that). */
-                if (c == '<') {
+                /* A tag, a link target or a code span: what it encloses.
+                 * No other alternative starts at a "<", "]" or "`" (nor
+                 * holds a "<" or "`"). Code spans run from a backtick to
+                 * the next: two that share one cannot both be matches, so
+                 * the most they remove is the heaviest choice of gaps
+                 * between backticks with no two in a row (ticks: the best
+                 * choice up to the gap before this one, and up to the one
+                 * before that). */
+                if (c == '<' || c == ']') {
                     risk += enclosed(kind, data, i, b, c, tab);
                 } else if (c == '`') {
                     Py_ssize_t with = ticks[1] + enclosed(kind, data, i, b, c, tab);
                     ticks[1] = ticks[0];
                     ticks[0] = with > ticks[0] ? with : ticks[0];
                 }
-                /* A link target: what it encloses. */
-                else if (c == ']')
-                    risk += link_target(kind, data, i, b, tab);
                 /* A URL's ":" or "www.": the whole run. */
                 else if ((c == ':' && c1 != ':') || (c == '.' && ends_with(kind, data, a, i, "www", 3)))
                     run_span = 1;

@@ -40,6 +40,9 @@ BATCH_DOCS = 1_000
 #: With ``jobs=0`` a corpus of at most this many characters is analyzed in
 #: the calling process: starting workers does not pay for less.
 IN_PROCESS_CHARS = 2_000_000
+#: With ``jobs=0`` stage 1 runs at most this many batches in the calling
+#: process (about that many characters); one more, and workers take them all.
+IN_PROCESS_BATCHES = IN_PROCESS_CHARS // BATCH_CHARS
 #: A batch's arrays and texts come back from a worker through shared memory
 #: of this size (:class:`dedupe.io.workers.ResultSlots`). They take 0.9-1.3 MB
 #: for the English, Chinese and Japanese corpora of the benchmarks; a larger
@@ -409,14 +412,14 @@ def pool_jobs(jobs: int, characters: int) -> int:
 
 def in_process(jobs: int, documents: int, characters: int) -> bool:
     """Whether a scan of this many documents and characters with ``jobs``
-    starts no worker, neither in stage 1 (at most ``IN_PROCESS_CHARS //
-    BATCH_CHARS`` batches with ``jobs=0``; a batch is full at
+    starts no worker, neither in stage 1 (at most :data:`IN_PROCESS_BATCHES`
+    batches with ``jobs=0``; a batch is full at
     ``BATCH_CHARS`` characters or ``BATCH_DOCS`` documents) nor after it
     (:func:`pool_jobs`)."""
     if jobs == 1:
         return True
     batches = characters // BATCH_CHARS + documents // BATCH_DOCS + 1
-    return jobs == 0 and batches <= IN_PROCESS_CHARS // BATCH_CHARS and pool_jobs(jobs, characters) == 1
+    return jobs == 0 and batches <= IN_PROCESS_BATCHES and pool_jobs(jobs, characters) == 1
 
 
 def _anonymous(size: int) -> mmap.mmap:
@@ -674,7 +677,7 @@ def run_batches(work: Iterable[Loaded | JsonlChunk], cfg: BatchConfig, jobs: int
     prose_table()
     bp.digit_table()
     merged = Merged(cfg)
-    for analysis in ordered_map(_read_and_analyze, work, jobs, cfg, in_process=IN_PROCESS_CHARS // BATCH_CHARS,
+    for analysis in ordered_map(_read_and_analyze, work, jobs, cfg, in_process=IN_PROCESS_BATCHES,
                                 slot_bytes=SLOT_BYTES):
         merged.add(intake.take(analysis))
     return merged

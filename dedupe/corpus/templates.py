@@ -209,7 +209,7 @@ def proposals(toks: Sequence[int], df: Sequence[int], need: int) -> list[Proposa
     return list(out.values())
 
 
-#: :func:`block_proposals` expands every level of a block into a copy of
+#: :func:`proposed` expands every level of a block into a copy of
 #: its tokens: blocks are taken in chunks of at most this many (a block's
 #: levels times its tokens, bounded by its tokens squared).
 PROPOSAL_CHUNK = 1 << 21
@@ -217,7 +217,9 @@ PROPOSAL_CHUNK = 1 << 21
 
 def block_proposals(blocks: TokenBlocks, df: np.ndarray, need: int) -> list[list[Proposal]]:
     """:func:`proposals` of each block of ``blocks``, ``df`` the document
-    frequency of each of their tokens, from :func:`proposed`."""
+    frequency of each of their tokens, from :func:`proposed` (what the
+    Spark job reads; a local scan counts the frames' support on the
+    arrays themselves, :func:`candidates`)."""
     frames = proposed(blocks, df, need)
     keys = frames.keys(range(len(frames)))
     out: list[dict[int, Proposal]] = [{} for _ in range(len(blocks))]

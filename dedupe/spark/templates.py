@@ -102,10 +102,15 @@ def _proposal_partition(batches: Iterable[pa.RecordBatch], need: int) -> Iterato
 
     for rb in batches:
         out: dict[str, list[Any]] = {name: [] for name in PROPOSAL_NAMES}
-        for doc, seq in zip(_column(rb, "id"), _column(rb, "seq")):
-            toks = _unsigned([x["token"] for x in seq])
-            df = dict(zip(toks, (int(x["df"]) for x in seq)))
-            for p in tp.proposals(toks, [df[t] for t in toks], need):
+        seqs = _column(rb, "seq")
+        blocks = [_unsigned([x["token"] for x in seq]) for seq in seqs]
+        dfs = [dict(zip(toks, (int(x["df"]) for x in seq))) for toks, seq in zip(blocks, seqs)]
+        # Every block of the batch at once, as the local scan proposes them.
+        frequency = np.fromiter((df[t] for toks, df in zip(blocks, dfs) for t in toks), dtype=np.int64,
+                                count=sum(map(len, blocks)))
+        proposed = tp.block_proposals(tp.TokenBlocks.of_lists(blocks), frequency, need)
+        for doc, df, found in zip(_column(rb, "id"), dfs, proposed):
+            for p in found:
                 row = (p.key, doc, _signed(p.frame), [df.get(t, 0) for t in p.frame], tp.anchor(p.frame, df),
                        next(t for t in p.frame if t != tp.SLOT))
                 for name, value in zip(PROPOSAL_NAMES, row):

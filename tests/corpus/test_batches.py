@@ -190,6 +190,6 @@ def test_a_scan_said_to_run_in_process_starts_no_worker(lengths, tiny, jobs):
     chars = sum(len(d.text) for d in docs)
     if B.in_process(jobs, len(docs), chars):
         batches = sum(1 for _ in B.batch_stream(docs))
-        assert jobs == 1 or (batches <= B.IN_PROCESS_CHARS // B.BATCH_CHARS and B.pool_jobs(jobs, chars) == 1)
+        assert jobs == 1 or (batches <= B.IN_PROCESS_BATCHES and B.pool_jobs(jobs, chars) == 1)
     if jobs == 2:
         assert not B.in_process(jobs, len(docs), chars)
