@@ -2388,6 +2388,242 @@ static PyObject *xxh3_slices(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(m);
 }
 
+/* One frame of templates._framed: block tokens tok[0..n) with those not
+ * kept replaced, each run of them, by one slot, written at out; the
+ * number of values written when the frame is acceptable (it has a slot,
+ * at least min_frame words, at least min_share of the block's tokens and
+ * no run of slot tokens longer than max_slot), else 0. */
+typedef struct {
+    uint64_t digit, slot;
+    double min_share;
+    long long min_frame, max_slot;
+} frame_rules;
+
+static Py_ssize_t framed(const uint64_t *tok, const uint8_t *keep, Py_ssize_t n, const frame_rules *r,
+                         uint64_t *out, int64_t *literal_out) {
+    Py_ssize_t len = 0;
+    int64_t literal = 0, words = 0, run = 0, longest = 0;
+    int has_slot = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (keep[i]) {
+            out[len++] = tok[i];
+            literal++;
+            words += tok[i] != r->slot && tok[i] != r->digit;
+            has_slot |= tok[i] == r->slot;
+            run = 0;
+        } else {
+            if (len == 0 || out[len - 1] != r->slot)
+                out[len++] = r->slot;
+            has_slot = 1;
+            if (++run > longest)
+                longest = run;
+        }
+    }
+    *literal_out = literal;
+    int ok = has_slot && words >= r->min_frame && (double)literal >= r->min_share * (double)n
+             && longest <= r->max_slot;
+    return ok ? len : 0;
+}
+
+/* level_frames(tokens, offsets, df, need, digit, slot, min_share, min_frame,
+ *              max_slot, block_out, literal_out, values_out, offsets_out) -> frames
+ *
+ * The frames templates.proposals makes of each block
+ * (tokens[offsets[b]:offsets[b+1]], df[i] the document frequency of
+ * token i), in its order and with its repeats: at each distinct frequency
+ * s >= need of the block's tokens, ascending, until one keeps fewer than
+ * min_share of them or fewer than min_frame words, the frame of the tokens
+ * found in s documents or more, then the same with each lone kept token
+ * between two not kept made slot, each when acceptable (framed). Frame f
+ * is values_out[offsets_out[f]:offsets_out[f+1]], of block block_out[f],
+ * keeping literal_out[f] tokens. A block of n tokens makes at most 2n
+ * frames of at most n values each: the outputs hold at least 2 * sum(n)
+ * frames and 2 * sum(n * n) values. (templates._Levels makes the same
+ * level by level in numpy arrays, a few dozen passes over every level of
+ * every block; this reads each level once.) */
+static PyObject *level_frames(PyObject *self, PyObject *args) {
+    PyObject *o[7];
+    Py_buffer v[7] = {{0}};
+    long long need;
+    frame_rules r;
+    if (!PyArg_ParseTuple(args, "OOOLKKdLLOOOO", &o[0], &o[1], &o[2], &need, &r.digit, &r.slot, &r.min_share,
+                          &r.min_frame, &r.max_slot, &o[3], &o[4], &o[5], &o[6]))
+        return NULL;
+    static const char *names[7] = {"tokens", "offsets", "df", "block_out", "literal_out", "values_out",
+                                   "offsets_out"};
+    if (get_all(o, v, 7, NULL, 3, names) < 0)
+        return NULL;
+    const uint64_t *tok = v[0].buf;
+    const int64_t *off = v[1].buf, *df = v[2].buf;
+    int64_t *block_out = v[3].buf, *literal_out = v[4].buf, *offsets_out = v[6].buf;
+    uint64_t *values = v[5].buf;
+    Py_ssize_t nb = N(v[1]) - 1, longest = 1, frames_cap = 0, values_cap = 0;
+    int bad = N(v[2]) != N(v[0]) || bad_offsets(off, nb, N(v[0]));
+    for (Py_ssize_t b = 0; !bad && b < nb; b++) {
+        Py_ssize_t n = (Py_ssize_t)(off[b + 1] - off[b]);
+        longest = n > longest ? n : longest;
+        frames_cap += 2 * n;
+        values_cap += 2 * n * n;
+    }
+    if (bad || N(v[3]) < frames_cap || N(v[4]) < frames_cap || N(v[6]) < frames_cap + 1 || N(v[5]) < values_cap) {
+        release(v, 7);
+        PyErr_SetString(PyExc_ValueError, "level_frames: inconsistent sizes or offsets out of order");
+        return NULL;
+    }
+    /* A block's levels, what a level keeps, and the same with its lone
+     * kept tokens made slot. */
+    int64_t *levels = PyMem_RawMalloc((size_t)longest * sizeof(int64_t));
+    uint8_t *keep = PyMem_RawMalloc((size_t)longest * 2);
+    if (levels == NULL || keep == NULL) {
+        PyMem_RawFree(levels);
+        PyMem_RawFree(keep);
+        release(v, 7);
+        return PyErr_NoMemory();
+    }
+    uint8_t *merged = keep + longest;
+    Py_ssize_t f = 0, g = 0;
+    Py_BEGIN_ALLOW_THREADS
+    offsets_out[0] = 0;
+    for (Py_ssize_t b = 0; b < nb; b++) {
+        const uint64_t *t = tok + off[b];
+        const int64_t *d = df + off[b];
+        Py_ssize_t n = (Py_ssize_t)(off[b + 1] - off[b]), m = 0;
+        /* An insertion sort: a short block has a few dozen tokens, and
+         * each of its levels reads all of them anyway. */
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (d[i] < need)
+                continue;
+            Py_ssize_t j = m++;
+            while (j > 0 && levels[j - 1] > d[i]) {
+                levels[j] = levels[j - 1];
+                j--;
+            }
+            levels[j] = d[i];
+        }
+        for (Py_ssize_t l = 0; l < m; l++) {
+            if (l > 0 && levels[l] == levels[l - 1])
+                continue;
+            int64_t kept = 0, words = 0;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                keep[i] = d[i] >= levels[l];
+                kept += keep[i];
+                words += keep[i] && t[i] != r.digit;
+            }
+            /* Each level keeps fewer tokens than the one before: once too
+             * few are left for a frame, no later one has enough. */
+            if ((double)kept < r.min_share * (double)n || words < r.min_frame)
+                break;
+            int alone = 0;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                merged[i] = keep[i] && !(i > 0 && i < n - 1 && !keep[i - 1] && !keep[i + 1]);
+                alone |= merged[i] != keep[i];
+            }
+            for (int variant = 0; variant <= alone; variant++) {
+                Py_ssize_t len = framed(t, variant ? merged : keep, n, &r, values + g, literal_out + f);
+                if (len) {
+                    block_out[f] = b;
+                    g += len;
+                    offsets_out[++f] = g;
+                }
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_RawFree(levels);
+    PyMem_RawFree(keep);
+    release(v, 7);
+    return PyLong_FromSsize_t(f);
+}
+
+/* The first place p >= pos where t[p:p+m] is run[0:m] (m >= 1), or -1. */
+static Py_ssize_t run_at(const uint64_t *t, Py_ssize_t n, const uint64_t *run, Py_ssize_t m, Py_ssize_t pos) {
+    for (Py_ssize_t p = pos; p + m <= n; p++)
+        if (t[p] == run[0] && memcmp(t + p, run, (size_t)m * sizeof(uint64_t)) == 0)
+            return p;
+    return -1;
+}
+
+/* Whether block t[0..n) fills frame fr[0..nf) as templates.match has it:
+ * the frame's runs of tokens between slots found in order (the first at
+ * the block's start unless the frame starts with a slot, the last at its
+ * end unless it ends with one), every slot holding at least one token,
+ * the runs holding at least min_share of the block's tokens and no slot
+ * more than max_slot of them. */
+static int fills(const uint64_t *t, Py_ssize_t n, const uint64_t *fr, Py_ssize_t nf, uint64_t slot,
+                 double min_share, long long max_slot) {
+    int lead = nf > 0 && fr[0] == slot, trail = nf > 0 && fr[nf - 1] == slot;
+    Py_ssize_t pos = 0, count = 0, first = -1, last = -1, gap = 0;
+    for (Py_ssize_t a = 0, r = 0; a <= nf; a++, r++) {
+        Py_ssize_t e = a;
+        while (e < nf && fr[e] != slot)
+            e++;
+        Py_ssize_t m = e - a, at;
+        if (m > 0) {
+            if (r == 0)
+                at = m <= n && memcmp(t, fr, (size_t)m * sizeof(uint64_t)) == 0 ? 0 : -1;
+            else if (e == nf && !trail)
+                at = n - m >= pos && memcmp(t + n - m, fr + a, (size_t)m * sizeof(uint64_t)) == 0 ? n - m : -1;
+            else
+                at = run_at(t, n, fr + a, m, pos);
+            if (at < 0)
+                return 0;
+            if (at - last - 1 > gap)
+                gap = at - last - 1;
+            first = first < 0 ? at : first;
+            last = at + m - 1;
+            count += m;
+            pos = at + m + 1; /* the slot after this run holds a token at least */
+        }
+        a = e;
+    }
+    if (count == 0 || (lead && first == 0) || (trail && last >= n - 1))
+        return 0;
+    if (n - last - 1 > gap)
+        gap = n - last - 1;
+    return (double)count >= min_share * (double)n && gap <= max_slot;
+}
+
+/* frame_fills(tokens, offsets, rows, frame, slot, min_share, max_slot, out) -> rows
+ *
+ * out[i] = 1 when block rows[i] (tokens[offsets[b]:offsets[b+1]]) fills
+ * the frame (fills), else 0: what templates._stands asks of every block
+ * holding a candidate template's rarest token. */
+static PyObject *frame_fills(PyObject *self, PyObject *args) {
+    PyObject *o[5];
+    Py_buffer v[5] = {{0}};
+    unsigned long long slot;
+    double min_share;
+    long long max_slot;
+    if (!PyArg_ParseTuple(args, "OOOOKdLO", &o[0], &o[1], &o[2], &o[3], &slot, &min_share, &max_slot, &o[4]))
+        return NULL;
+    static const char *names[5] = {"tokens", "offsets", "rows", "frame", "out"};
+    static const Py_ssize_t size[5] = {8, 8, 8, 8, 1};
+    if (get_all(o, v, 5, size, 4, names) < 0)
+        return NULL;
+    const uint64_t *tok = v[0].buf, *fr = v[3].buf;
+    const int64_t *off = v[1].buf, *rows = v[2].buf;
+    uint8_t *out = v[4].buf;
+    Py_ssize_t nb = N(v[1]) - 1, m = N(v[2]);
+    if (N(v[4]) != m || bad_offsets(off, nb, N(v[0]))) {
+        release(v, 5);
+        PyErr_SetString(PyExc_ValueError, "frame_fills: inconsistent sizes or offsets out of order");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < m; i++)
+        if (rows[i] < 0 || rows[i] >= nb) {
+            release(v, 5);
+            PyErr_SetString(PyExc_ValueError, "frame_fills: a row out of range");
+            return NULL;
+        }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < m; i++)
+        out[i] = (uint8_t)fills(tok + off[rows[i]], (Py_ssize_t)(off[rows[i] + 1] - off[rows[i]]), fr, N(v[3]), slot,
+                                min_share, max_slot);
+    Py_END_ALLOW_THREADS
+    release(v, 5);
+    return PyLong_FromSsize_t(m);
+}
+
 /* twister(seed, out)
  *
  * The first len(out) 32-bit outputs of the Mersenne Twister (MT19937)
@@ -2458,6 +2694,8 @@ static PyMethodDef methods[] = {
     {"bucket_pairs", bucket_pairs, METH_VARARGS, "Keys of the pairs of members sharing a label."},
     {"later_pairs", later_pairs, METH_VARARGS, "The pairs of ascending pair keys whose members differ in group, named."},
     {"xxh3_slices", xxh3_slices, METH_VARARGS, "XXH3-64 digests of many slices of one buffer."},
+    {"level_frames", level_frames, METH_VARARGS, "The frames each short block proposes at each of its levels."},
+    {"frame_fills", frame_fills, METH_VARARGS, "Whether each of some blocks fills a template's frame."},
     {"twister", twister, METH_VARARGS, "The first outputs of the Mersenne Twister seeded as numpy's RandomState."},
     {NULL, NULL, 0, NULL},
 };

@@ -424,6 +424,22 @@ def test_the_kernel_refuses_inconsistent_arrays():
     for bounds in ([0, 9], [4, 2], [-1, 3]):  # past the end, backwards, before the start
         with pytest.raises(ValueError):
             sh.KERNEL.xxh3_slices(data, np.array(bounds, dtype=np.int64), np.zeros(1, np.uint64))
+    tokens, one = np.arange(1, 5, dtype=np.uint64), np.ones(4, dtype=np.int64)
+    offsets = np.array([0, 4], dtype=np.int64)
+
+    def frames(df, room):
+        return sh.KERNEL.level_frames(tokens, offsets, df, 1, 7, 0, 0.25, 3, 12, np.zeros(8, np.int64),
+                                      np.zeros(8, np.int64), np.zeros(room, np.uint64), np.zeros(9, np.int64))
+
+    assert frames(one, 32) >= 0
+    with pytest.raises(ValueError):  # a frequency short
+        frames(one[:3], 32)
+    with pytest.raises(ValueError):  # less room than a block's levels may take
+        frames(one, 31)
+    for rows in ([1], [-1]):  # past the blocks, before them
+        with pytest.raises(ValueError):
+            sh.KERNEL.frame_fills(tokens, offsets, np.array(rows, dtype=np.int64), tokens, 0, 0.25, 12,
+                                  np.zeros(1, np.uint8))
 
 
 _CHILD = """

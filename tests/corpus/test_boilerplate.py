@@ -10,7 +10,7 @@ import random
 import numpy as np
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import dedupe
@@ -369,14 +369,18 @@ _pool = st.sampled_from([1, 2, 3, 4, 5, tp.SLOT, tp.digit_hash()])
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.data(), st.lists(st.lists(_pool, max_size=40), max_size=8), st.integers(1, 4), st.sampled_from([40, 1 << 21]))
-def test_block_proposals_are_each_blocks_proposals(data, blocks, need, chunk):
+@given(st.data(), st.lists(st.lists(_pool, max_size=40), max_size=8), st.integers(1, 4), st.sampled_from([40, 1 << 21]),
+       st.booleans())
+def test_block_proposals_are_each_blocks_proposals(data, blocks, need, chunk, kernel):
     """Every level of every block at once, in chunks of blocks or in one,
-    gives what :func:`tp.proposals` gives block by block, in its order."""
+    from the kernel or from the numpy arrays, gives what
+    :func:`tp.proposals` gives block by block, in its order."""
     dfs = [data.draw(st.lists(st.integers(0, 6), min_size=len(b), max_size=len(b))) for b in blocks]
     flat = np.array([d for df in dfs for d in df], dtype=np.int64)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tp, "PROPOSAL_CHUNK", chunk)
+        if not kernel:
+            mp.setattr(tp, "KERNEL", None)
         got = tp.block_proposals(tp.TokenBlocks.of_lists(blocks), flat, need)
     assert got == [tp.proposals(b, df, need) for b, df in zip(blocks, dfs)]
 
@@ -436,3 +440,29 @@ def test_match_finds_each_run_where_the_definition_does(toks, frame, as_tuple):
     """Runs that repeat, overlap and share first tokens, in a list or a
     tuple of tokens."""
     assert tp.match(tuple(toks) if as_tuple else toks, tuple(frame)) == _match_by_definition(toks, tuple(frame))
+
+
+def _slot_of(length):
+    return [1, 2] + [3] * length + [1, 2]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 3), max_size=30), min_size=1, max_size=6),
+       st.lists(st.integers(0, 5), max_size=10), st.lists(st.integers(0, 3), min_size=1, max_size=10), st.booleans())
+@example([[1, 2]], [0], [tp.SLOT, 1, tp.SLOT], True)  # a frame that starts with a slot, its run at the start
+@example([[2, 1]], [0], [tp.SLOT, 1, tp.SLOT], True)  # and one that ends with a slot, its run at the end
+@example([_slot_of(tp.MAX_SLOT), _slot_of(tp.MAX_SLOT + 1)], [0, 1], [1, 2, tp.SLOT, 1, 2], True)  # the longest slot
+@example([[1, 2, 1, 2, 1] + [3] * tp.MAX_SLOT + [1, 2, 1, 2, 1] + [3] * (tp.MAX_SLOT + 1)], [0],
+         [1, 2, 1, 2, 1, tp.SLOT, 1, 2, 1, 2, 1, tp.SLOT], True)  # a last slot one longer
+def test_blocks_fill_a_frame_where_match_says(blocks, rows, frame, kernel):
+    """:func:`tp.filling` of some blocks, repeats among them, with the
+    kernel or block by block, is whether :func:`tp.match` finds the frame:
+    slots at either end or side by side, runs that repeat, and the slot
+    token inside blocks."""
+    rows = [r % len(blocks) for r in rows]
+    seqs = {r: tuple(blocks[r]) for r in rows}
+    with pytest.MonkeyPatch.context() as mp:
+        if not kernel:
+            mp.setattr(tp, "KERNEL", None)
+        got = tp.filling(tp.TokenBlocks.of_lists(blocks), rows, seqs, tuple(frame))
+    assert got == [bool(tp.match(blocks[r], tuple(frame))) for r in rows]

@@ -3,6 +3,7 @@ must find what trying every template in order finds."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -59,10 +60,15 @@ _block = st.one_of(_framed, st.lists(st.one_of(_common, st.integers(6, 40)), min
 @example([([1, 2, tp.digit_hash(), 6], 0), ([1, 2, 2, 6], 1), ([1, 2], 2)], 1)
 def test_learning_finds_what_every_block_proposing_and_trying_finds(items, need):
     """:func:`tp.learn` leaves out of its loops the blocks that cannot
-    propose a frame or fill a template; what it learns must not change."""
+    propose a frame or fill a template; what it learns must not change,
+    with the kernel or without it."""
     items.sort(key=lambda item: item[1])  # a scan's blocks come in document order
     blocks, docs = [b for b, _ in items], [d for _, d in items]
     learned = tp.learn(blocks, docs, need)
+    assert (learned.templates, learned.of, learned.positions) == _learned_by_definition(blocks, docs, need)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tp, "KERNEL", None)
+        learned = tp.learn(blocks, docs, need)
     assert (learned.templates, learned.of, learned.positions) == _learned_by_definition(blocks, docs, need)
 
 
