@@ -95,3 +95,12 @@ def test_blocks_as_one_array_learn_what_blocks_as_lists_learn(texts, need):
     as_array = tp.learn(tp.TokenBlocks.of(texts), docs, need)
     assert (as_array.templates, as_array.of, as_array.positions) == \
         (as_lists.templates, as_lists.of, as_lists.positions)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([1, 2, tp.SLOT, 2**64 - 1]), max_size=6), min_size=1, max_size=8),
+       st.lists(st.integers(0, 20), max_size=12))
+def test_blocks_as_tuples_are_their_tokens(blocks, rows):
+    """Equal blocks, empty ones and the largest token value among them."""
+    rows = [r % len(blocks) for r in rows]
+    assert tp.TokenBlocks.of_lists(blocks).tuples(rows) == {r: tuple(blocks[r]) for r in rows}
