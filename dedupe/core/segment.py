@@ -51,6 +51,8 @@ _RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = LazyPattern(r"^\s*\|")
 _LIST = LazyPattern(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
 _SETEXT = LazyPattern(r"^ {0,3}(?:=+|-+)[ \t]*$")
+# The first characters (after white space) each of the four can match.
+_FENCE_HEADS, _HEADING_HEADS, _RULE_HEADS, _TABLE_HEADS = "`~", "#", "-*_", "|"
 # A line that none of the block patterns below can match: at most three
 # spaces, then a character that starts none of them (fences, indented code,
 # structure.block_end and line_kind, headings, rules, tables, list items).
@@ -152,7 +154,11 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
     """Kind and last line of the block that starts at non-blank line ``i``."""
     t = texts[i]
     n = len(texts)
-    m = FENCE.match(t)
+    # Each pattern below needs a given first character (after white space
+    # as str.isspace() has it, which holds every \s of the expressions):
+    # a line is tried only against those its first character can start.
+    head = t.lstrip()[:1]
+    m = FENCE.match(t) if head in _FENCE_HEADS else None
     if m:
         fence = m.group(1)
         j = i + 1
@@ -169,11 +175,11 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
     multi = structure.block_end(texts, i)
     if multi is not None:
         return multi
-    if _HEADING.match(t):
+    if head in _HEADING_HEADS and _HEADING.match(t):
         return "heading", i
-    if _RULE.match(t):
+    if head in _RULE_HEADS and _RULE.match(t):
         return "rule", i
-    if _TABLE.match(t):
+    if head in _TABLE_HEADS and _TABLE.match(t):
         j = i
         while j + 1 < n and _TABLE.match(texts[j + 1]):
             j += 1

@@ -53,41 +53,50 @@ _DIRECTIVE = LazyPattern(r"^\.\.\s+(?:[\w:.+-]+::|_[^:]*:|\|[^|]+\|\s+[\w-]+::|\
 _LINK_LABEL = LazyPattern(r"^ {0,3}\[[^\]]+\]:\s*$")
 _SNIPPET = LazyPattern(r"^\s*-{1,2}8<-{1,2}")
 
-_LINE_KINDS: tuple[tuple[str, LazyPattern], ...] = (
+# Each syntax with the characters its lines can start with (after white
+# space): a line is tried only against the patterns its first character
+# can start (:func:`line_kind`), in this order.
+_LINE_KINDS: tuple[tuple[str, str, LazyPattern], ...] = (
     # mdBook {{#include}} / {{#rustdoc_include}} / {{#playground}}, Hugo
     # {{< >}} and {{% %}} shortcodes, Liquid {{ }} / {% %} tags and the
     # {* path *} include of some docs sites, each alone on its line.
-    ("include", LazyPattern(r"^\s*(?:\{\{[#<%]?.*?[>%]?\}\}|\{%.*?%\}|\{\*.*?\*\})\s*$")),
-    ("include", _SNIPPET),
+    ("include", "{", LazyPattern(r"^\s*(?:\{\{[#<%]?.*?[>%]?\}\}|\{%.*?%\}|\{\*.*?\*\})\s*$")),
+    ("include", "-", _SNIPPET),
     # MDX module lines.
-    ("include", LazyPattern(
+    ("include", "ie", LazyPattern(
         r"^(?:import\s+(?:[\w*{}\s,]+\s+from\s+)?['\"][^'\"]+['\"];?"
         r"|export\s+(?:default\s+|const\s+|let\s+|function\s+|\{|\*))")),
     # mkdocs-material / pymdown admonitions and collapsible blocks, pymdown
     # "///" blocks, Docusaurus / VitePress / markdown-it ":::" containers.
-    ("admonition", LazyPattern(r"^ {0,3}(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s.*)?$")),
-    ("admonition", LazyPattern(r"^ {0,3}/{3,}(?:\s.*)?$")),
-    ("container", LazyPattern(r"^ {0,3}:{3,}(?:\s*[\w{].*)?$")),
+    ("admonition", "!?", LazyPattern(r"^ {0,3}(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s.*)?$")),
+    ("admonition", "/", LazyPattern(r"^ {0,3}/{3,}(?:\s.*)?$")),
+    ("container", ":", LazyPattern(r"^ {0,3}:{3,}(?:\s*[\w{].*)?$")),
     # [label]: url "title"
-    ("link_def", LazyPattern(r"^ {0,3}\[[^\]]+\]:\s*\S+(?:\s+[\"'(].*[\"')])?\s*$")),
+    ("link_def", "[", LazyPattern(r"^ {0,3}\[[^\]]+\]:\s*\S+(?:\s+[\"'(].*[\"')])?\s*$")),
     # A line that is one image, possibly linked: ![alt](src), [![alt](src)](href), ![alt][ref].
-    ("image", LazyPattern(r"^\s*\[?!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\]\([^)]*\))?\s*$")),
-    ("html", _TAG_ONLY),
+    ("image", "[!", LazyPattern(r"^\s*\[?!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])(?:\]\([^)]*\))?\s*$")),
+    ("html", "<", _TAG_ONLY),
 )
 
 
 # What every pattern of _LINE_KINDS, or of block_end, needs at the start
-# of a line: most lines are prose and are answered by this one match.
-_LINE_START = LazyPattern(r"\s*(?:[{\-!?/:\[<]|import\s|export\s)")
-_BLOCK_START = LazyPattern(r"\s*[<\[\-]|\.\.")
+# of a line, and the character each starts with: most lines are prose and
+# are answered by this one match, and a line of markup is tried only
+# against the patterns its first character can start (a line that starts
+# with a link took some twenty expressions, now six).
+_LINE_START = LazyPattern(r"\s*([{\-!?/:\[<]|(?=import\s|export\s)[ie])")
+_BLOCK_START = LazyPattern(r"\s*([<\[\-])|\.\.")
+_KINDS_BY_START = {c: tuple((kind, pattern) for kind, starts, pattern in _LINE_KINDS if c in starts)
+                   for c in "{-!?/:[<ie"}
 
 
 def line_kind(text: str) -> str | None:
     """The structural kind of one line by its syntax, or ``None`` for a line
     that is not markup by syntax alone."""
-    if not _LINE_START.match(text):
+    m = _LINE_START.match(text)
+    if m is None:
         return None
-    for kind, pattern in _LINE_KINDS:
+    for kind, pattern in _KINDS_BY_START[m.group(1)]:
         if pattern.match(text):
             return kind
     return None
@@ -103,25 +112,27 @@ def block_end(lines: list[str], i: int) -> tuple[str, int] | None:
     directives take the indented body that follows; a snippet block runs to
     its closing ``--8<--``."""
     t = lines[i]
-    if not _BLOCK_START.match(t):
+    m = _BLOCK_START.match(t)
+    if m is None:
         return None
+    start = m.group(1) or "."  # "<" comments and HTML, "[" labels, "-" snippets, ".." directives
     n = len(lines)
-    if _COMMENT_OPEN.match(t):
+    if start == "<" and _COMMENT_OPEN.match(t):
         j = i
         while j < n - 1 and "-->" not in (lines[j][t.index("<!--") + 4:] if j == i else lines[j]):
             j += 1
         return "comment", j
-    if _HTML_BLOCK.match(t):
+    if start == "<" and _HTML_BLOCK.match(t):
         j = i
         while j + 1 < n and lines[j + 1].strip():
             j += 1
         # <p>, <li> or <td> around prose (an HTML page) is prose.
         return ("html" if mostly_markup("\n".join(lines[i : j + 1])) else "prose"), j
-    if _DIRECTIVE.match(t):
+    if start == "." and _DIRECTIVE.match(t):
         return "directive", _indented_body_end(lines, i)
-    if _LINK_LABEL.match(t) and i + 1 < n and regex.match(r"^\s*\S+(?:\s+[\"'(].*)?$", lines[i + 1]):
+    if start == "[" and _LINK_LABEL.match(t) and i + 1 < n and regex.match(r"^\s*\S+(?:\s+[\"'(].*)?$", lines[i + 1]):
         return "link_def", i + 1  # CommonMark lets the destination go on the next line
-    if _SNIPPET.match(t) and regex.fullmatch(r"\s*-{1,2}8<-{1,2}\s*", t):
+    if start == "-" and _SNIPPET.match(t) and regex.fullmatch(r"\s*-{1,2}8<-{1,2}\s*", t):
         j = i + 1
         while j < n and not _SNIPPET.match(lines[j]):
             j += 1

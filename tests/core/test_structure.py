@@ -2,6 +2,7 @@
 removed, and each syntax is recognised as a protected block."""
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -136,7 +137,8 @@ _LINE_PIECES = st.sampled_from([
     "{{#include a.rs}}", "{% raw %}", "{* ./x.py *}", "--8<-- \"a.md\"", "-8<-", "import x from 'y'",
     "export const a", "!!! note", "??? tip", "???+ x", "/// details", ":::: tip", "[a]: ./b", "[a]:",
     "![alt](a.png)", "[![a](b)](c)", "<div>", "</p>", "<Tabs>", "<!-- c -->", ".. note::", ".. _x:",
-    "..", "- item", "# h", " ", "   ", "\t", "\u3000", "\u00a0", "text", "日本語", "<", "[", "!", "-", "{",
+    "..", "- item", "# h", " ", "   ", "\t", "\u3000", "\u00a0", "\x1c", "text", "日本語", "<", "[", "!", "-", "{",
+    "-->", "",
 ])
 _lines = st.lists(_LINE_PIECES, min_size=1, max_size=4).map("".join)
 
@@ -146,10 +148,46 @@ _lines = st.lists(_LINE_PIECES, min_size=1, max_size=4).map("".join)
 def test_the_line_start_filter_never_hides_a_kind(line):
     # line_kind skips the patterns for lines that cannot start any of them:
     # the answer is the first pattern that matches, as without the filter.
-    assert structure.line_kind(line) == next((k for k, p in structure._LINE_KINDS if p.match(line)), None)
+    assert structure.line_kind(line) == next((k for k, _, p in structure._LINE_KINDS if p.match(line)), None)
     if not structure._BLOCK_START.match(line):  # block_end answers None without trying them
         assert not any(p.match(line) for p in (structure._COMMENT_OPEN, structure._HTML_BLOCK,
                                                structure._DIRECTIVE, structure._LINK_LABEL, structure._SNIPPET))
+
+
+def _block_end_by_definition(lines, i):
+    """:func:`structure.block_end` trying every multi-line form in turn."""
+    t, n = lines[i], len(lines)
+    if structure._COMMENT_OPEN.match(t):
+        j = i
+        while j < n - 1 and "-->" not in (lines[j][t.index("<!--") + 4:] if j == i else lines[j]):
+            j += 1
+        return "comment", j
+    if structure._HTML_BLOCK.match(t):
+        j = i
+        while j + 1 < n and lines[j + 1].strip():
+            j += 1
+        return ("html" if structure.mostly_markup("\n".join(lines[i : j + 1])) else "prose"), j
+    if structure._DIRECTIVE.match(t):
+        return "directive", structure._indented_body_end(lines, i)
+    if structure._LINK_LABEL.match(t) and i + 1 < n and regex.match(r"^\s*\S+(?:\s+[\"'(].*)?$", lines[i + 1]):
+        return "link_def", i + 1
+    if structure._SNIPPET.match(t) and regex.fullmatch(r"\s*-{1,2}8<-{1,2}\s*", t):
+        j = i + 1
+        while j < n and not structure._SNIPPET.match(lines[j]):
+            j += 1
+        return "include", min(j, n - 1)
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_lines, min_size=1, max_size=4), st.data())
+def test_a_block_is_tried_only_against_the_forms_its_first_character_starts(lines, data):
+    """Each multi-line form tried by the line's first character gives
+    what trying every form in turn gives: comments and HTML blocks at
+    "<", labels at "[", snippets at "-", directives at "..", and none for
+    white space the expressions and ``str.isspace`` see alike."""
+    i = data.draw(st.integers(0, len(lines) - 1))
+    assert structure.block_end(lines, i) == _block_end_by_definition(lines, i)
 
 
 _NON_PROSE_PIECES = ["<b>", "<", ">", "`x`", "`", "](a)", "](", "http://a.b", "https:", "file:x", ":", "::",
