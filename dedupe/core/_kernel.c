@@ -132,12 +132,17 @@ static int bad_offsets(const int64_t *off, Py_ssize_t n, Py_ssize_t limit) {
     return 0;
 }
 
-/* Whether a pair of pairs[0..2m) names no segment of 0..n_seg. */
-static int bad_pairs(const int64_t *pairs, Py_ssize_t m, Py_ssize_t n_seg) {
-    for (Py_ssize_t i = 0; i < 2 * m; i++)
-        if (pairs[i] < 0 || pairs[i] >= n_seg)
+/* Whether one of index[0..count) names no item of 0..limit. */
+static int bad_indices(const int64_t *index, Py_ssize_t count, Py_ssize_t limit) {
+    for (Py_ssize_t i = 0; i < count; i++)
+        if (index[i] < 0 || index[i] >= limit)
             return 1;
     return 0;
+}
+
+/* Whether a pair of pairs[0..2m) names no segment of 0..n_seg. */
+static int bad_pairs(const int64_t *pairs, Py_ssize_t m, Py_ssize_t n_seg) {
+    return bad_indices(pairs, 2 * m, n_seg);
 }
 
 /* tokens(cp, classes, char_pow, seed, th_out, tok_off_out) -> tokens
@@ -2604,17 +2609,11 @@ static PyObject *frame_fills(PyObject *self, PyObject *args) {
     const int64_t *off = v[1].buf, *rows = v[2].buf;
     uint8_t *out = v[4].buf;
     Py_ssize_t nb = N(v[1]) - 1, m = N(v[2]);
-    if (N(v[4]) != m || bad_offsets(off, nb, N(v[0]))) {
+    if (N(v[4]) != m || bad_offsets(off, nb, N(v[0])) || bad_indices(rows, m, nb)) {
         release(v, 5);
-        PyErr_SetString(PyExc_ValueError, "frame_fills: inconsistent sizes or offsets out of order");
+        PyErr_SetString(PyExc_ValueError, "frame_fills: inconsistent sizes, offsets out of order or a row out of range");
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < m; i++)
-        if (rows[i] < 0 || rows[i] >= nb) {
-            release(v, 5);
-            PyErr_SetString(PyExc_ValueError, "frame_fills: a row out of range");
-            return NULL;
-        }
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < m; i++)
         out[i] = (uint8_t)fills(tok + off[rows[i]], (Py_ssize_t)(off[rows[i] + 1] - off[rows[i]]), fr, N(v[3]), slot,
