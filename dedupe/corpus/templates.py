@@ -319,8 +319,9 @@ def _kernel_frames(blocks: TokenBlocks, df: np.ndarray, need: int) -> Frames:
     1,277 distinct short blocks of the Chinese Rust book took 0.041 s in
     the arrays, 0.006 s here."""
     lengths = np.diff(blocks.offsets)
-    block, literal = np.empty(2 * int(lengths.sum()), dtype=np.int64), np.empty(2 * int(lengths.sum()), dtype=np.int64)
-    # Room for every level's frames; only what is written is touched.
+    # Room for two frames a level, a level per token; only what is
+    # written is touched.
+    block, literal = (np.empty(2 * int(lengths.sum()), dtype=np.int64) for _ in range(2))
     values = np.empty(2 * int((lengths * lengths).sum()), dtype=np.uint64)
     offsets = np.empty(block.size + 1, dtype=np.int64)
     count = KERNEL.level_frames(blocks.tokens, blocks.offsets, df, need, digit_hash(), SLOT, MIN_SHARE,  # type: ignore[union-attr]
