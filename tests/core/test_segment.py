@@ -246,3 +246,11 @@ def test_a_span_table_is_the_spans_of_each_text(texts, kinds):
 def test_a_span_table_takes_only_strings():
     with pytest.raises(TypeError, match="not a str"):
         segment.span_table(["fine", b"bytes"], ("paragraph",))  # type: ignore[list-item]
+
+
+def test_every_white_space_of_the_expressions_is_white_space_to_str():
+    # The segmenter reads a line's first character after str.lstrip() to
+    # choose the patterns it tries, which skip white space as \s has it:
+    # that must be no more than what str.lstrip() skips.
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert all(c.isspace() for c in regex.findall(r"\s", every))
