@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import itertools
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -41,7 +41,7 @@ import numpy as np
 import xxhash
 
 from dedupe.core.evidence import weighted_tokens
-from dedupe.core.shingle import KERNEL, among, gather_runs, sorted_unique, token_hashes, tokens
+from dedupe.core.shingle import KERNEL, among, gather_runs, sequence_keys, sorted_unique, token_hashes, tokens
 
 #: A run of slot tokens in a frame (no token hashes to 0 in practice).
 SLOT = 0
@@ -136,12 +136,7 @@ class TokenBlocks:
 
 def frame_key(frame: Frame) -> int:
     """A 63-bit key of a frame (fits a signed 64-bit column)."""
-    return _key(np.array(frame, dtype=np.uint64).tobytes())
-
-
-def _key(frame: bytes) -> int:
-    """:func:`frame_key` of a frame's tokens as bytes (``uint64`` each)."""
-    return xxhash.xxh3_64_intdigest(frame) >> 1
+    return xxhash.xxh3_64_intdigest(np.array(frame, dtype=np.uint64).tobytes()) >> 1
 
 
 def _gaps(positions: Sequence[int], n: int) -> list[int]:
@@ -232,7 +227,7 @@ def block_proposals(blocks: TokenBlocks, df: np.ndarray, need: int) -> list[list
     Spark job reads; a local scan counts the frames' support on the
     arrays themselves, :func:`candidates`)."""
     frames = proposed(blocks, df, need)
-    keys = frames.keys(range(len(frames)))
+    keys = frames.keys(np.arange(len(frames))).tolist()
     out: list[dict[int, Proposal]] = [{} for _ in range(len(blocks))]
     for i, (b, key) in enumerate(zip(frames.block.tolist(), keys)):
         out[b].setdefault(key, Proposal(frames.frame(i), key, int(frames.literal[i])))
@@ -257,10 +252,14 @@ class Frames:
     def frame(self, i: int) -> Frame:
         return tuple(self.values[self.offsets[i]:self.offsets[i + 1]].tolist())
 
-    def keys(self, rows: Iterable[int]) -> list[int]:
-        """The :func:`frame_key` of the frames ``rows``."""
-        raw, width, bounds = self.values.tobytes(), self.values.itemsize, self.offsets.tolist()
-        return [_key(raw[bounds[i] * width:bounds[i + 1] * width]) for i in rows]
+    def keys(self, rows: np.ndarray) -> np.ndarray:
+        """The :func:`frame_key` of the frames ``rows`` (int64), the digests
+        of all of them in one call (:func:`sequence_keys`)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, stops = self.offsets[rows], self.offsets[rows + 1]
+        offsets = np.zeros(rows.size + 1, dtype=np.int64)
+        np.cumsum(stops - starts, out=offsets[1:])
+        return (sequence_keys(gather_runs(self.values, starts, stops)[0], offsets) >> np.uint64(1)).view(np.int64)
 
     def sketches(self) -> np.ndarray:
         """A 64-bit hash of each frame, in a few array calls: equal frames
@@ -614,7 +613,7 @@ def candidates(blocks: Sequence[Sequence[int]], docs: Sequence[int], need: int,
     # sketches, only the frames that may have support enough are keyed.
     holders = _Holders(which, np.asarray(docs, dtype=np.int64))
     maybe = np.flatnonzero(holders.support(frames.sketches(), frames.block) >= need)
-    keys = np.array(frames.keys(maybe.tolist()), dtype=np.int64)
+    keys = frames.keys(maybe)
     support = holders.support(keys, frames.block[maybe])
     found: dict[int, Template] = {}
     for i, key, n in zip(maybe.tolist(), keys.tolist(), support.tolist()):
@@ -671,26 +670,25 @@ def holds(frame: Frame, documents: int, need: int, df: Mapping[int, int]) -> boo
     return documents >= need and specific(frame, documents, df)
 
 
-def _stands(t: Template, held: Sequence[int], blocks: TokenBlocks, seqs: Mapping[int, tuple[int, ...]],
-            docs: Sequence[int], need: int, df: Mapping[int, int]) -> bool:
+def _stands(t: Template, held: Sequence[int], blocks: TokenBlocks, docs: Sequence[int], need: int,
+            df: Mapping[int, int]) -> bool:
     """Whether ``t`` stands (:func:`holds`) with the blocks ``held`` that
-    hold its anchor (``seqs``: their tokens; ``docs``: every block's
-    document)."""
-    return holds(t.frame, len({docs[b] for b, ok in zip(held, filling(blocks, held, seqs, t.frame)) if ok}),
-                 need, df)
+    hold its anchor (``docs``: every block's document)."""
+    return holds(t.frame, len({docs[b] for b, ok in zip(held, filling(blocks, held, t.frame)) if ok}), need, df)
 
 
-def filling(blocks: TokenBlocks, rows: Sequence[int], seqs: Mapping[int, tuple[int, ...]], frame: Frame) -> list[bool]:
-    """Whether each block of ``rows`` fills ``frame`` (:func:`match`;
-    ``seqs``: their tokens). The kernel matches every block (the 17
-    candidates of the Chinese Rust book over 5,345 blocks: 0.0002 s, and
-    0.013 s by :func:`match`); without it each distinct block is matched
-    once, since equal blocks fill a frame alike."""
+def filling(blocks: TokenBlocks, rows: Sequence[int], frame: Frame) -> list[bool]:
+    """Whether each block of ``rows`` fills ``frame`` (:func:`match`). The
+    kernel matches every block (the 17 candidates of the Chinese Rust book
+    over 5,345 blocks: 0.0002 s, and 0.013 s by :func:`match`); without it
+    each distinct block is matched once, since equal blocks fill a frame
+    alike."""
     if KERNEL is not None:
         out = np.empty(len(rows), dtype=np.uint8)
         KERNEL.frame_fills(blocks.tokens, blocks.offsets, np.asarray(rows, dtype=np.int64),
                            np.array(frame, dtype=np.uint64), SLOT, MIN_SHARE, MAX_SLOT, out)
         return out.astype(bool).tolist()
+    seqs = blocks.tuples(rows)
     fills: dict[tuple[int, ...], bool] = {}
     for b in rows:
         if seqs[b] not in fills:
@@ -724,8 +722,7 @@ def learn(blocks: Sequence[Sequence[int]] | TokenBlocks, docs: Sequence[int], ne
     seqs = blocks.tuples(proposing)
     found = candidates([seqs[b] for b in proposing], [docs[b] for b in proposing], need, df)
     holders = flat.holders({anchor(t.frame, df) for t in found})
-    seqs.update(blocks.tuples(sorted({b for held in holders.values() for b in held} - seqs.keys())))
-    standing = [t for t in found if _stands(t, holders[anchor(t.frame, df)], blocks, seqs, docs, need, df)]
+    standing = [t for t in found if _stands(t, holders[anchor(t.frame, df)], blocks, docs, need, df)]
     index = anchors(standing)
     holding = flat.holding(index.keys()).tolist() if index else []
     seqs.update(blocks.tuples(sorted(set(holding) - seqs.keys())))

@@ -460,9 +460,8 @@ def test_blocks_fill_a_frame_where_match_says(blocks, rows, frame, kernel):
     slots at either end or side by side, runs that repeat, and the slot
     token inside blocks."""
     rows = [r % len(blocks) for r in rows]
-    seqs = {r: tuple(blocks[r]) for r in rows}
     with pytest.MonkeyPatch.context() as mp:
         if not kernel:
             mp.setattr(tp, "KERNEL", None)
-        got = tp.filling(tp.TokenBlocks.of_lists(blocks), rows, seqs, tuple(frame))
+        got = tp.filling(tp.TokenBlocks.of_lists(blocks), rows, tuple(frame))
     assert got == [bool(tp.match(blocks[r], tuple(frame))) for r in rows]
