@@ -77,6 +77,9 @@ class Spec:
     flag: str | None = None
     #: Short flag, such as ``-j``.
     short: str | None = None
+    #: What help and the README say the default is, where the value would
+    #: mislead (an empty rule selection selects every rule).
+    shown: str | None = None
 
 
 def option(default: Any, help: str, **spec: Any) -> Any:
@@ -259,8 +262,7 @@ class SourceOptions:
     """How paths and records become texts."""
 
     include: tuple[str, ...] = option(
-        DEFAULT_INCLUDE, "file pattern to take from folders (repeatable; default: Markdown, text, "
-        "reST, HTML)", metavar="GLOB")
+        DEFAULT_INCLUDE, "file pattern to take from folders (repeatable)", metavar="GLOB")
     exclude: tuple[str, ...] = option(
         (), "file pattern to skip (repeatable); in a configuration file a pattern with a / is "
         "relative to the file's folder", metavar="GLOB", path=True)
@@ -298,7 +300,7 @@ def add_arguments(parser: argparse.ArgumentParser | Any, cls: type, title: str,
             continue
         s = spec_of(f)
         flags = [flag_of(f)] + ([s.short] if s.short else [])
-        help_ = f"{s.help} (default {_shown(f.default)})"
+        help_ = f"{s.help} (default {s.shown or _shown(f.default)})"
         if isinstance(f.default, bool):
             group.add_argument(*flags, dest=f.name, action=argparse.BooleanOptionalAction,
                                default=None, help=help_)
@@ -356,6 +358,6 @@ def markdown_table(cls: type) -> str:
             flag = f"{flag} / --no-{flag[2:]}"
         if s.short:
             flag = f"{s.short}, {flag}"
-        default = "" if f.default is MISSING else _shown(f.default)
+        default = "" if f.default is MISSING else s.shown or _shown(f.default)
         rows.append(f"| `{flag}` | `{key_of(f)}` | {default} | {s.help} |")
     return "\n".join(rows) + "\n"

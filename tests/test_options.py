@@ -22,6 +22,7 @@ from dedupe.options import (
     from_flags,
     markdown_table,
     option,
+    spec_of,
     validate,
 )
 from tests.sites import prose
@@ -97,6 +98,22 @@ def test_every_option_has_a_configuration_key():
 
     for cls in GROUPS.values():
         assert {f.name.replace("_", "-") for f in fields(cls)} <= set(KEYS)
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_help_names_each_default_once(group, capsys):
+    """The default is added to each flag's help from its value (or its
+    ``shown`` text), so no help text says it again: ``--select`` once read
+    "(default: all) (default none)"."""
+    for f in fields(GROUPS[group]):
+        assert "default" not in spec_of(f).help, f.name
+    parser = argparse.ArgumentParser()
+    add_arguments(parser, GROUPS[group], group)
+    helps = {a.dest: a.help for a in parser._actions}
+    for f in fields(GROUPS[group]):
+        assert helps[f.name].count("default") == 1, helps[f.name]
+    if group == "check":
+        assert helps["select"].endswith("(default all rules)")
 
 
 @pytest.mark.parametrize("group", sorted(GROUPS))

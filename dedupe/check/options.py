@@ -17,7 +17,7 @@ class CheckOptions:
     source options are shared with every command)."""
 
     select: tuple[str, ...] = option(
-        (), "rule ids or prefixes to run, comma-separated (default: all)", metavar="RULES")
+        (), "rule ids or prefixes to run, comma-separated", metavar="RULES", shown="all rules")
     ignore: tuple[str, ...] = option(
         (), "rule ids or prefixes not to run, comma-separated", metavar="RULES")
     severity: tuple[str, ...] = option(
