@@ -253,25 +253,19 @@ def test_every_candidate_pair_is_compared_exactly_as_its_two_sets(text, ngram):
             assert sim == compare(doc.sets.unique(i), doc.sets.unique(c))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.data())
-def test_candidates_bounded_first_are_those_of_every_pair_merged(data):
-    """With many pairs a page's candidates bound each pair's intersection
-    before merging it; what they keep of each direction (the sources a
-    unit may copy, with their intersections) is what merging every pair
-    keeps, for every containment."""
+def _candidate_inputs(data):
+    """Shingle sets, candidate pairs, keys and a containment for
+    :class:`_Candidates`: hashes spread over the sketches' buckets (their
+    top bits), few enough that sets share many; sets crowded past a
+    bucket's count too; some units repeating another's tokens (equal keys,
+    as on a page, only for equal contents)."""
     import numpy as np
 
-    from dedupe.core import detect
     from dedupe.core.shingle import ShingleSets, unique_sets
 
-    # Hashes spread over the sketches' buckets (their top bits), few enough
-    # that sets share many; sets crowded past a bucket's count too.
     pool = np.array(data.draw(st.lists(st.integers(0, 2**64 - 1), min_size=2, max_size=40, unique=True)),
                     dtype=np.uint64)
     raw = [data.draw(st.lists(st.integers(0, len(pool) - 1), max_size=60)) for _ in range(data.draw(st.integers(2, 12)))]
-    # Some units repeat another's tokens: equal keys, as on a page, only
-    # for equal contents.
     raw += [raw[i] for i in data.draw(st.lists(st.integers(0, len(raw) - 1), max_size=3))]
     lengths = np.array([len(r) for r in raw], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
@@ -281,7 +275,19 @@ def test_candidates_bounded_first_are_those_of_every_pair_merged(data):
     pairs = np.array(data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
         lambda p: p[0] != p[1]), min_size=1, max_size=50)), dtype=np.int64)
     keys = np.array([hash(tuple(r)) % 2**63 for r in raw], dtype=np.uint64)
-    containment = data.draw(st.sampled_from([0.01, 0.5, 0.85, 1.0]))
+    return sets, pairs, keys, data.draw(st.sampled_from([0.01, 0.5, 0.85, 1.0]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_candidates_bounded_first_are_those_of_every_pair_merged(data):
+    """With many pairs a page's candidates bound each pair's intersection
+    before merging it; what they keep of each direction (the sources a
+    unit may copy, with their intersections) is what merging every pair
+    keeps, for every containment."""
+    from dedupe.core import detect
+
+    sets, pairs, keys, containment = _candidate_inputs(data)
     saved = detect.BOUND_PAIRS
     try:
         detect.BOUND_PAIRS = 0
@@ -290,6 +296,38 @@ def test_candidates_bounded_first_are_those_of_every_pair_merged(data):
         merged = detect._Candidates(pairs.copy(), sets, keys, containment)
     finally:
         detect.BOUND_PAIRS = saved
-    for u in range(n):
+    for u in range(len(sets)):
         assert list(bounded.sources_of(u)) == list(merged.sources_of(u))
-        assert bounded.of(u) == merged.of(u)
+        assert sorted(bounded.of(u)) == sorted(merged.of(u))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.booleans())
+def test_candidates_are_each_pair_in_both_directions(data, bounded):
+    """What a unit may copy is each pair it is in, in pair order, whose
+    other unit holds ``containment`` of its set (or whose text is the
+    same), with their intersection; every candidate of a unit is every
+    other unit of its pairs. Only the pairs that may copy are turned into
+    directions, and the candidates are listed when first asked for."""
+    from dedupe.core import detect
+
+    sets, pairs, keys, containment = _candidate_inputs(data)
+    saved = detect.BOUND_PAIRS
+    try:
+        detect.BOUND_PAIRS = 0 if bounded else 10**9
+        found = detect._Candidates(pairs.copy(), sets, keys, containment)
+    finally:
+        detect.BOUND_PAIRS = saved
+    for u in range(len(sets)):
+        expected, others = [], []
+        for a, b in pairs.tolist():
+            if u not in (a, b):
+                continue
+            v = b if a == u else a
+            others.append(v)
+            mine, theirs = set(sets.unique(u).tolist()), set(sets.unique(v).tolist())
+            shared = len(mine & theirs)
+            if keys[u] == keys[v] or (mine and shared / len(mine) >= containment):
+                expected.append((v, shared))
+        assert list(found.sources_of(u)) == expected
+        assert sorted(found.of(u)) == sorted(others)
