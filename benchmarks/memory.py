@@ -1,10 +1,15 @@
 """Peak memory of ``dedupe scan`` and ``dedupe check`` as the input grows,
-and of ``dedupe check`` on a long changelog of short, similar items.
+of ``dedupe check`` on a long changelog of short, similar items, and of
+``dedupe clean`` of one long document in each language.
 
 Inputs are generated: for ``scan``, the JSONL corpus of ``scale.py``; for
 ``check``, the Markdown site of ``check_speed.py`` (pages of real and
 made-up paragraphs with a footer); and a changelog of about 700 KB whose
-items differ in a file name, a number or a verb, under version headings.
+items differ in a file name, a number or a verb, under version headings;
+the long documents are each translation of the Rust book in
+``../shared/corpus/docs/`` (MIT or Apache-2.0) as one Markdown file, its
+pages in name order, when it is there, and generated pages of the same
+size otherwise.
 Each run is ``python -m dedupe ...`` in a child process; the peak is the
 largest memory of the process tree (the sum of its processes'
 proportional set sizes, so that pages forked workers share count once),
@@ -28,6 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from _data import SHARED, synthetic_sources  # noqa: E402
 from check_speed import make_site  # noqa: E402
 from scale import generate, watch  # noqa: E402
 
@@ -58,6 +64,25 @@ def changelog(path: Path, target_bytes: int = 700_000, seed: int = 1) -> int:
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path.stat().st_size
+
+
+def long_documents(work: Path) -> list[tuple[str, Path]]:
+    """One Markdown file per translation of the shared Rust book, its pages
+    joined in name order; without the book, one file of about 2 MB of
+    generated paragraphs per language."""
+    books = sorted(p for p in (SHARED / "corpus" / "docs").glob("rust-book-*") if p.is_dir())
+    out = []
+    for book in books:
+        path = work / f"{book.name}.md"
+        path.write_text("\n\n".join(p.read_text(encoding="utf-8") for p in sorted(book.glob("*.md"))),
+                        encoding="utf-8")
+        out.append((book.name.removeprefix("rust-book-"), path))
+    for lang in ("ja", "zh", "en") if not books else ():
+        path = work / f"long-{lang}.md"
+        paragraphs = [p for s in synthetic_sources(lang, n=900) for p in s.paragraphs]
+        path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+        out.append((lang, path))
+    return out
 
 
 def measure(cmd: list[str]) -> dict:
@@ -110,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     log = work / "CHANGELOG.md"
     size = changelog(log)
     report("changelog", size, measure([*dedupe, "check", "--no-config", "-q", str(log)]))
+    for lang, path in long_documents(work):
+        report(f"clean {lang}", path.stat().st_size,
+               measure([*dedupe, "clean", "--no-config", str(path), "-o", str(path.with_suffix(".clean.md"))]))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
     return 0
