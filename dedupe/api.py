@@ -1,9 +1,10 @@
 """The public functions, taking options as keywords, and the whole-file
-clean that the command line and ``check --fix`` share."""
+clean that the command line and ``check --fix`` share (:func:`clean_files`,
+:func:`honour_markers`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -13,9 +14,10 @@ from dedupe.core.markers import Region, article_start, is_suppressed, suppressed
 from dedupe.core.results import CleanResult, Removal
 from dedupe.core.tidy import delete_spans
 from dedupe.errors import InputError
-from dedupe.options import Options
+from dedupe.options import Options, file_chunks
 
 if TYPE_CHECKING:  # the corpus scan is imported only by those who scan
+    from dedupe.corpus.boilerplate import BoilerplateModel
     from dedupe.corpus.scan import ScanResult
 
 
@@ -47,6 +49,41 @@ def honour_markers(text: str, result: CleanResult, name: str = "<text>") -> Clea
     if len(kept) == len(result.removed):
         return result
     return CleanResult(delete_spans(text, [(r.start, r.end) for r in kept]), kept)
+
+
+def clean_files(files: list[tuple[str, str]], options: Options, model: BoilerplateModel | None = None,
+                jobs: int = 0) -> Iterator[tuple[str, CleanResult]]:
+    """Each ``(name, text)`` of ``files`` with its :func:`clean` result, in
+    order: inline markers honoured (:func:`honour_markers`), and the blocks
+    of a boilerplate ``model`` (``dedupe scan --save-boilerplate``) removed
+    too when one is given. Many files are cleaned in worker processes
+    (``jobs`` as :attr:`ScanOptions.jobs`: 0 starts one per CPU for more
+    than 64 files); the results do not depend on the workers."""
+    chunks, workers = file_chunks(files, jobs)
+    if workers == 1:
+        for chunk in chunks:
+            yield from _cleaned(chunk, options, model)
+        return
+    # Imported for a pool only: the worker machinery (multiprocessing
+    # behind it) was 10 ms of a pre-commit run on one page.
+    from dedupe.io.workers import ordered_map  # noqa: PLC0415
+
+    for part in ordered_map(_cleaned, chunks, workers, options, model):
+        yield from part
+
+
+def _cleaned(files: list[tuple[str, str]], options: Options,
+             model: BoilerplateModel | None) -> list[tuple[str, CleanResult]]:
+    out = []
+    for name, text in files:
+        if model is None:
+            result = _clean.clean(text, options)
+        else:
+            from dedupe.corpus.boilerplate import clean_with_model  # noqa: PLC0415  (only with a model)
+
+            result = clean_with_model(text, options, model)
+        out.append((name, honour_markers(text, result, name)))
+    return out
 
 
 def honour_scan_markers(result: ScanResult, text_of: Callable[[str], str]) -> ScanResult:

@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from dedupe._version import __version__
-from dedupe.api import honour_markers
+from dedupe.api import clean_files
 from dedupe.check.config import Config, build_settings
 from dedupe.check.config import discover as discover_config
 from dedupe.check.config import load as load_config
 from dedupe.check.options import CheckOptions
-from dedupe.core.clean import clean as clean_text
 from dedupe.core.markers import article_start, is_suppressed, suppressed_regions
 from dedupe.errors import DedupeError, InputError, UsageError, WorkerError
 from dedupe.io.pages import few_collections, reuse_freed_memory, small_pages
@@ -170,6 +169,7 @@ def _add_clean_parser(sub: Any) -> None:
     talk.add_argument("-v", "--verbose", action="store_true", help="also name each file that changes")
     add_arguments(c, Options, "detection")
     add_arguments(c, SourceOptions, "files and input", _FILES + _INPUT)
+    add_arguments(c, ScanOptions, "workers", ("jobs",))
     _add_config_flags(c)
 
 
@@ -309,6 +309,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     config = _config(args, args.paths)
     options: Options = _options(Options, args, config)
     src: SourceOptions = _options(SourceOptions, args, config)
+    jobs = _options(ScanOptions, args, config).jobs
     files = ["-"] if args.paths == ["-"] else [str(p) for p in _walk(args.paths, src)]
     _check_clean_targets(args, files)
     model = None
@@ -316,11 +317,13 @@ def _cmd_clean(args: argparse.Namespace) -> int:
         from dedupe.corpus.boilerplate import load_model
 
         model = load_model(args.boilerplate)
+    # Every file is read before any is written: one that cannot be read
+    # stops the command with nothing changed.
+    texts = [(path, read_text(path, src.encoding, src.errors, src.max_line_length, allow_empty=True))
+             for path in files]
     reports, changed, removed_chars = [], 0, 0
     progress = Progress(sys.stderr, label="clean")
-    for path in files:
-        text = read_text(path, src.encoding, src.errors, src.max_line_length, allow_empty=True)
-        result = _clean_one(path, text, options, model)
+    for (path, text), (_, result) in zip(texts, clean_files(texts, options, model, jobs)):
         progress.update(1, len(text))
         reports.append({"path": path, "removed": [r.to_dict() for r in result.removed]})
         changed += result.text != text
@@ -361,16 +364,6 @@ def _check_clean_targets(args: argparse.Namespace, files: list[str]) -> None:
     for target in [*(files if args.in_place else []), args.output, args.report]:
         if target:
             check_writable(target)
-
-
-def _clean_one(path: str, text: str, options: Options, model: Any) -> Any:
-    if model is None:
-        result = clean_text(text, options)
-    else:
-        from dedupe.corpus.boilerplate import clean_with_model
-
-        result = clean_with_model(text, options, model)
-    return honour_markers(text, result, path)
 
 
 def _emit_clean(args: argparse.Namespace, path: str, old: str, new: str, encoding: str) -> None:

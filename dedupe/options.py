@@ -192,6 +192,26 @@ def resolve_jobs(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
+#: Up to this many files a worker pool costs more than it saves (starting
+#: a worker imports numpy and the Unicode tables: about half a second).
+POOL_ABOVE_FILES = 64
+#: A worker is worth starting for at least this many files.
+FILES_PER_WORKER = 16
+
+
+def file_chunks(items: list[T], jobs: int) -> tuple[list[list[T]], int]:
+    """Independent files (``items``) cut into chunks for workers, and how
+    many workers take them (1: none, the chunks run in this process):
+    ``jobs`` (0: one per CPU), at most one per :data:`FILES_PER_WORKER`
+    files, none for :data:`POOL_ABOVE_FILES` files or fewer. Eight chunks
+    per worker, so that a chunk of slow files holds the others up little."""
+    workers = min(resolve_jobs(jobs), max(1, len(items) // FILES_PER_WORKER))
+    if len(items) <= POOL_ABOVE_FILES:
+        workers = 1
+    size = max(1, len(items) // (workers * 8))
+    return [items[i:i + size] for i in range(0, len(items), size)], workers
+
+
 # ---------------------------------------------------------------- the options
 
 
@@ -250,7 +270,8 @@ class ScanOptions:
         "paragraphs one boilerplate block", metavar="J", low=0.0, high=1.0, low_open=True)
     jobs: int = option(
         0, "worker processes (0: one per CPU once the work pays for them: a scan of more than "
-        "2 million characters or 2 MB of JSONL, a check of more than 64 files); results do not depend on it",
+        "2 million characters or 2 MB of JSONL, a check or a clean of more than 64 files); results do not "
+        "depend on it",
         metavar="N", low=0, short="-j")
 
     def __post_init__(self) -> None:

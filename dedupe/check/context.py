@@ -14,14 +14,10 @@ from dedupe.check.findings import Finding
 from dedupe.check.options import CheckOptions
 from dedupe.io.history import first_commit_times
 from dedupe.io.textio import LineIndex
-from dedupe.options import Options, ScanOptions, resolve_jobs
+from dedupe.options import Options, ScanOptions, file_chunks
 
 if TYPE_CHECKING:
     from dedupe.corpus.scan import ScanResult
-
-#: Below this many files a worker pool costs more than it saves (starting
-#: a worker imports numpy and the Unicode tables: about half a second).
-POOL_ABOVE_FILES = 64
 
 
 def _apply(chunk: list[tuple[str, str]], fn: Callable[..., list[Finding]], *args: Any) -> list[Finding]:
@@ -87,12 +83,7 @@ class CheckContext:
 
     def _chunks(self) -> tuple[list[list[tuple[str, str]]], int]:
         """The files in chunks for workers, and how many workers take them (1: none)."""
-        items = list(self.texts.items())
-        jobs = min(resolve_jobs(self.scan_options.jobs), max(1, len(items) // 16))
-        if len(items) <= POOL_ABOVE_FILES:
-            jobs = 1
-        size = max(1, len(items) // (jobs * 8))
-        return [items[i:i + size] for i in range(0, len(items), size)], jobs
+        return file_chunks(list(self.texts.items()), self.scan_options.jobs)
 
     def _scan_in_process(self) -> bool:
         """Whether the corpus scan of the checked files would start no

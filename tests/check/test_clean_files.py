@@ -97,3 +97,52 @@ def test_verbose_names_each_changed_file_and_quiet_says_nothing(site, capsys):
     assert "dedupe: content/loop.md: 2 removal(s)" in err and "fine.md" not in err
     assert main(["clean", "content", "--diff", "-q"]) == 1
     assert capsys.readouterr().err == ""
+
+
+def _many(root, n=None):
+    """More files than one process cleans alone: every fifth page loops."""
+    from dedupe.options import POOL_ABOVE_FILES
+
+    root.mkdir()
+    for i in range(n or POOL_ABOVE_FILES + 10):
+        paras = [f"# Page {i}", prose(100 + i), prose(300 + i)]
+        if i % 5 == 0:
+            paras += paras[1:]
+        (root / f"p{i:03d}.md").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+    return root
+
+
+def test_many_files_are_cleaned_by_workers_as_by_one_process(tmp_path, capsys):
+    one, two = _many(tmp_path / "one"), _many(tmp_path / "two")
+    assert main(["clean", "--no-config", str(one), "--diff", "--jobs", "1"]) == 1
+    diff_one = capsys.readouterr().out
+    assert main(["clean", "--no-config", str(one), "--diff", "--jobs", "2"]) == 1
+    assert capsys.readouterr().out == diff_one and diff_one.count("+++") == 15
+    for root, jobs in ((one, "1"), (two, "2")):
+        code = main(["clean", "--no-config", str(root), "--in-place", "--jobs", jobs,
+                     "--report", str(tmp_path / f"{root.name}.json")])
+        assert code == 0
+    capsys.readouterr()
+    assert [p.read_text(encoding="utf-8") for p in sorted(one.iterdir())] == \
+        [p.read_text(encoding="utf-8") for p in sorted(two.iterdir())]
+    reports = [json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8")) for name in ("one", "two")]
+    assert [f["removed"] for f in reports[0]["files"]] == [f["removed"] for f in reports[1]["files"]]
+    assert sum(bool(f["removed"]) for f in reports[0]["files"]) == 15
+
+
+def test_a_file_that_cannot_be_read_stops_the_clean_with_nothing_changed(tmp_path, capsys):
+    root = _many(tmp_path / "site")
+    (root / "p050.md").write_bytes(b"# Page\n\n\xff\xfe not text\n")
+    before = {p: p.read_bytes() for p in root.iterdir()}
+    assert main(["clean", "--no-config", str(root), "--in-place"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dedupe: error:") and "p050.md" in err and err.count("\n") == 1
+    assert {p: p.read_bytes() for p in root.iterdir()} == before
+
+
+def test_a_bad_marker_in_a_worker_is_one_line_naming_its_file(tmp_path, capsys):
+    root = _many(tmp_path / "site")
+    (root / "p060.md").write_text(f"{prose(1)}\n\n<!-- dedupe: offf -->\n\n{prose(1)}\n", encoding="utf-8")
+    assert main(["clean", "--no-config", str(root), "--diff", "--jobs", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dedupe: error:") and "p060.md:3: unknown dedupe marker" in err and err.count("\n") == 1
