@@ -16,6 +16,8 @@ Measured, in one run:
 
 - ``dedupe check DIR`` as a user runs it (a subprocess: start-up included),
   with all rules, and with ``--select DUP001`` only;
+- ``dedupe clean DIR --diff``, the same clean of every file as a user
+  runs it over a folder (``--in-place`` writes what ``--diff`` prints);
 - a plain loop: ``dedupe.clean(text)`` in one process over every file
   (the per-file work alone, no start-up), and ``dedupe clean FILE`` as a
   subprocess per file, on a sample of files, scaled to the whole folder
@@ -163,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         summary = json.loads(proc.stdout)["summary"]
         t_dup001, c_dup001, _ = _timed(_dedupe() + ["check", str(site), "--select", "DUP001", "--no-config"])
+        t_clean_dir, c_clean_dir, proc = _timed(_dedupe() + ["clean", str(site), "--diff", "--no-config"])
+        if proc.returncode not in (0, 1):
+            print(proc.stderr, file=sys.stderr)
+            return 2
         t_start, c_start, _ = _timed(_dedupe() + ["--version"])
 
         c, t = time.process_time(), time.perf_counter()
@@ -180,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("dedupe check DIR (all rules)", t_all, c_all),
         ("dedupe check DIR --select DUP001", t_dup001, c_dup001),
+        ("dedupe clean DIR --diff", t_clean_dir, c_clean_dir),
         ("dedupe.clean(text) loop, one process", t_loop, c_loop),
         (f"dedupe clean FILE loop (scaled from {len(sample)} files)", t_cli_loop, c_cli_loop),
         ("start-up alone (dedupe --version)", t_start, c_start),
