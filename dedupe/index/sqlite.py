@@ -7,8 +7,8 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import repeat
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -17,6 +17,8 @@ from dedupe.index.record import LOOKUP_CAP, DocumentRecord
 
 # SQLite allows 999 bound parameters in old builds; stay below it.
 _CHUNK = 900
+# SQLite joins at most 500 SELECTs into one statement; two parameters each.
+_COMPOUND = 400
 # Seconds a writer waits for another process's transaction to finish.
 _BUSY_TIMEOUT_MS = 60_000
 
@@ -184,9 +186,17 @@ class SQLiteStorage:
     def put_many(self, records: Iterable[DocumentRecord]) -> int:
         """Store ``records`` in one transaction; each replaces its id."""
         n = 0
+        # The postings of the whole batch go in at the end, in key order:
+        # their keys are hashes, and inserted a document at a time they
+        # landed all over the table's B-tree, a cost that grew with the
+        # index (5,000 pages took 14.8 s, 3 ms a page, against 1.6 ms a
+        # page for the first 500).
+        pending: dict[int, np.ndarray] = {}
         with self._write():
             for rec in records:
-                self._delete(rec.id)
+                replaced = self._delete(rec.id)
+                if replaced is not None:
+                    pending.pop(replaced, None)  # an id twice in the batch: the first is gone
                 blobs = rec.blobs()
                 cur = self._conn.execute(
                     "INSERT INTO documents (id, hash, length, lines, "
@@ -196,19 +206,28 @@ class SQLiteStorage:
                     + ")",
                     (rec.id, rec.content_hash, rec.length, rec.lines, *(blobs[c] for c in _BLOB_COLUMNS)),
                 )
-                num = cur.lastrowid
-                post = rec.posting_array()
-                self._conn.executemany(
-                    "INSERT OR IGNORE INTO postings (key, doc, unit) VALUES (?, ?, ?)",
-                    zip(post["key"].astype("<u8").view("<i8").tolist(), repeat(num), post["unit"].tolist()),
-                )
+                pending[cast(int, cur.lastrowid)] = rec.posting_array()
                 n += 1
+            self._insert_postings(pending)
         return n
 
-    def _delete(self, doc_id: str) -> bool:
+    def _insert_postings(self, pending: dict[int, np.ndarray]) -> None:
+        """The postings of documents ``num -> posting_array()``, in key order."""
+        if not pending:
+            return
+        key = np.concatenate([p["key"].astype("<u8").view("<i8") for p in pending.values()])
+        doc = np.concatenate([np.full(p.size, num, dtype=np.int64) for num, p in pending.items()])
+        unit = np.concatenate([p["unit"].astype(np.int64) for p in pending.values()])
+        order = np.lexsort((unit, doc, key))
+        self._conn.executemany("INSERT OR IGNORE INTO postings (key, doc, unit) VALUES (?, ?, ?)",
+                               zip(key[order].tolist(), doc[order].tolist(), unit[order].tolist()))
+
+    def _delete(self, doc_id: str) -> int | None:
+        """Delete ``doc_id`` and its postings; the number it had, or None
+        when it was not there."""
         row = self._conn.execute("SELECT num, bands, unit_bands FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
-            return False
+            return None
         num, bands, unit_bands = row
         try:
             keys = {_signed(k) for k in np.frombuffer(bands, "<u8").tolist()}
@@ -224,11 +243,11 @@ class SQLiteStorage:
             self._conn.executemany("DELETE FROM postings WHERE key = ? AND doc = ?",
                                    ((k, num) for k in sorted(keys)))
         self._conn.execute("DELETE FROM documents WHERE num = ?", (num,))
-        return True
+        return int(num)
 
     def remove(self, doc_id: str) -> bool:
         with self._write():
-            return self._delete(doc_id)
+            return self._delete(doc_id) is not None
 
     def get_many(self, ids: Iterable[str]) -> dict[str, DocumentRecord]:
         ids = sorted(set(ids))
@@ -251,19 +270,21 @@ class SQLiteStorage:
         most ``cap`` per key (the oldest documents')."""
         keys = sorted({_signed(k) for k in keys})
         out: list[tuple[int, str, int]] = []
+        # Each key reads its first ``cap`` postings in the primary key's
+        # order and stops. Numbering every posting of the keys and keeping
+        # the first ``cap`` of each read them all: a footer on every page
+        # of a 5,000-page index has 5,000 under each of its keys, and a
+        # query of one page took 0.19 s.
+        one = ("SELECT * FROM (SELECT p.key, d.id, p.unit FROM postings p JOIN documents d ON d.num = p.doc"
+               " WHERE p.key = ? ORDER BY p.doc, p.unit LIMIT ?)")
         # One read transaction, so that every chunk sees the same snapshot.
         with self._reading():
             self._conn.execute("BEGIN")
             try:
-                for i in range(0, len(keys), _CHUNK):
-                    chunk = keys[i : i + _CHUNK]
-                    rows = self._conn.execute(
-                        "SELECT p.key, d.id, p.unit FROM ("
-                        "  SELECT key, doc, unit, row_number() OVER (PARTITION BY key ORDER BY doc, unit) AS n"
-                        f"  FROM postings WHERE key IN ({', '.join('?' * len(chunk))})"
-                        ") p JOIN documents d ON d.num = p.doc WHERE p.n <= ?",
-                        (*chunk, cap),
-                    ).fetchall()
+                for i in range(0, len(keys), _COMPOUND):
+                    chunk = keys[i : i + _COMPOUND]
+                    rows = self._conn.execute(" UNION ALL ".join([one] * len(chunk)),
+                                              [x for k in chunk for x in (k, cap)]).fetchall()
                     out.extend(_posting(k, d, u, self.location) for k, d, u in rows)
             finally:
                 if self._conn.in_transaction:  # an error may have ended it

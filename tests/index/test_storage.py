@@ -119,6 +119,43 @@ def test_replacing_and_removing_leave_no_orphaned_postings(location):
     _postings_consistent(location)
 
 
+def test_an_id_twice_in_one_batch_keeps_the_last_and_no_orphaned_postings(location):
+    """A batch's postings are written at its end, in key order: the
+    postings of an entry the same batch replaced are never written."""
+    a, b, c, d = _texts(4, 2)
+    with Index(location) as index:
+        assert index.add_many([("x", a), ("y", b), ("x", c), ("z", d), ("x", a)]) == 5
+        assert sorted(index.ids()) == ["x", "y", "z"]
+        _postings_consistent(location)
+        assert [m.duplicate_of.id for m in index.query(a) if m.kind == "near-duplicate"] == ["x"]
+        assert not [m for m in index.query(c) if m.duplicate_of.id == "x"]
+
+
+@pytest.mark.parametrize("cap", [1, 3, 256])
+def test_lookup_of_many_keys_is_each_keys_first_postings(location, cap):
+    """More keys than one statement reads (several hundred) give, for
+    each key, its ``cap`` postings of the oldest documents, as a lookup of
+    that key alone does."""
+    texts = _texts(30, 4)
+    with Index(location) as index:
+        index.add_many((f"d{i:02d}", texts[i % 12] + "\n\n" + texts[12 + i % 18]) for i in range(30))
+    storage = open_storage(location, create=False)
+    try:
+        records = storage.get_many(storage.ids())
+        keys = sorted({int(k) for r in records.values() for k in [*r.bands.tolist(), *r.unit_bands.ravel().tolist()]})
+        assert len(keys) > 800
+        alone = sorted(p for k in keys[::40] for p in storage.lookup([k], cap=cap))
+        together = storage.lookup(keys, cap=cap)
+        assert sorted(p for p in together if p[0] in set(keys[::40])) == alone
+        per_key: dict[int, int] = {}
+        for k, _, _ in together:
+            per_key[k] = per_key.get(k, 0) + 1
+        assert set(per_key) == set(keys) and max(per_key.values()) <= cap
+        assert cap == 1 or max(per_key.values()) > 1
+    finally:
+        storage.close()
+
+
 def test_lookup_finds_document_and_unit_postings(location):
     with Index(location) as index:
         index.add("d", _texts(1, 3)[0])
