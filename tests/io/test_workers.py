@@ -375,10 +375,12 @@ print("ended" if all(_ended(p) for p in pids) else "running", len(pids))
 
 
 def _ended(pid: int) -> bool:
+    # A process reaped between the open and the read makes the read fail
+    # with ESRCH (ProcessLookupError): it has ended too.
     try:
         with open(f"/proc/{pid}/stat") as fh:
             return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return True
 
 
