@@ -147,7 +147,7 @@ def _pss(pid: int) -> int:
                 for line in fh:
                     if line.startswith(field):
                         return int(line.split()[1]) * 1024
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # the process ended, before the open or during the read
             continue
     return 0
 
