@@ -61,8 +61,15 @@ _DEFAULT_BANDING = {128: (25, 5)}
 #: Text whose shingles fingerprint the tokenizer: an index built by a
 #: version of dedupe that tokenizes differently cannot be queried.
 _PROBE = "Index probe: naïve café, ＦＵＬＬ width, 日本語のテキスト、中文文本。Ünïcödé 123 — end."
-#: Documents written per transaction by :meth:`Index.add_many`.
-BATCH_SIZE = 100
+#: Documents written per transaction by :meth:`Index.add_many`. A batch's
+#: postings go in sorted by key (:meth:`SQLiteStorage.put_many`), so larger
+#: batches write the table in fewer, more local passes: 5,000 generated
+#: pages took 12.5 s in batches of 100 and 8.1 s in batches of 500, for
+#: about 70 MB more at the peak.
+BATCH_SIZE = 500
+#: ... and at most this many characters, so that a batch of long pages
+#: holds no more than one of short ones.
+BATCH_CHARS = 2_000_000
 #: Indexed units verified per query unit (those sharing the most LSH bands
 #: first), and indexed documents per query: a block found in thousands of
 #: indexed articles costs a bounded number of reads.
@@ -202,20 +209,23 @@ class Index:
     def add_many(self, documents: Iterable[tuple[str, str]], batch_size: int = BATCH_SIZE) -> int:
         """Index ``(id, text)`` pairs; returns how many were written.
 
-        With SQLite each batch of ``batch_size`` documents is one
-        transaction: if the process dies, or the iterable raises, the
-        current batch is not written and earlier ones are.
+        With SQLite each batch of ``batch_size`` documents (fewer when
+        they hold :data:`BATCH_CHARS` characters) is one transaction: if
+        the process dies, or the iterable raises, the current batch is not
+        written and earlier ones are.
         """
         if batch_size < 1:
             raise InputError(f"batch_size must be positive, got {batch_size!r}")
         n = 0
         batch: list[tuple[str, str]] = []
+        chars = 0
         for doc_id, text in documents:
             _check_document(doc_id, text)
             batch.append((doc_id, text))
-            if len(batch) >= batch_size:
+            chars += len(text)
+            if len(batch) >= batch_size or chars >= BATCH_CHARS:
                 n += self._storage.put_many(_analyze(batch, self._options, self._banding))
-                batch = []
+                batch, chars = [], 0
         if batch:
             n += self._storage.put_many(_analyze(batch, self._options, self._banding))
         return n

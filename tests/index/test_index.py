@@ -172,6 +172,31 @@ def test_readding_an_id_replaces_it(location):
         assert [m.duplicate_of.id for m in index.query(new) if m.kind == "near-duplicate"] == ["post.md"]
 
 
+def test_a_batch_ends_at_its_documents_or_its_characters(tmp_path, monkeypatch):
+    """Each batch is one transaction: ``batch_size`` documents, or fewer
+    that hold :data:`BATCH_CHARS` characters, so long pages never make a
+    batch larger than short ones do."""
+    from dedupe.index import index as index_mod
+
+    texts = [_md(f"T{i}", PUBLISHED[i % len(PUBLISHED)]) for i in range(9)]
+    written: list[list[int]] = []
+    with Index(tmp_path / "x.db") as index:
+        put_many = index._storage.put_many
+        monkeypatch.setattr(index._storage, "put_many",
+                            lambda recs: written.append([r.length for r in recs]) or put_many(recs))
+        assert index.add_many([(f"a{i}", t) for i, t in enumerate(texts)], batch_size=4) == 9
+        assert [len(b) for b in written] == [4, 4, 1]
+        written.clear()
+        limit = 2 * max(len(t) for t in texts)
+        monkeypatch.setattr(index_mod, "BATCH_CHARS", limit)
+        assert index.add_many([(f"b{i}", t) for i, t in enumerate(texts)], batch_size=100) == 9
+        # A batch ends with the document that brings it to the limit.
+        assert [n for b in written for n in b] == [len(t) for t in texts] and len(written) >= 3
+        assert all(sum(b) >= limit and sum(b[:-1]) < limit for b in written[:-1])
+        assert sum(written[-1][:-1]) < limit
+        assert len(index) == 18
+
+
 def test_remove_and_container_protocol(location):
     with Index(location) as index:
         index.add("a.md", _md("A", PUBLISHED[0]))
