@@ -1,6 +1,7 @@
 """The public functions, taking options as keywords, and the whole-file
-clean that the command line and ``check --fix`` share (:func:`clean_files`,
-:func:`honour_markers`)."""
+clean of ``dedupe clean`` (:func:`clean_files`), which honours inline
+markers as ``dedupe check`` does (:func:`honour_markers`), so that it
+removes what the check reports and ``check --fix`` fixes."""
 
 from __future__ import annotations
 
