@@ -15,7 +15,8 @@ from dedupe.core.markers import Region, article_start, is_suppressed, suppressed
 from dedupe.core.results import CleanResult, Removal
 from dedupe.core.tidy import delete_spans
 from dedupe.errors import InputError
-from dedupe.options import Options, file_chunks
+from dedupe.io.chunks import file_chunks, map_chunks
+from dedupe.options import Options
 
 if TYPE_CHECKING:  # the corpus scan is imported only by those who scan
     from dedupe.corpus.boilerplate import BoilerplateModel
@@ -61,15 +62,7 @@ def clean_files(files: list[tuple[str, str]], options: Options, model: Boilerpla
     (``jobs`` as :attr:`ScanOptions.jobs`: 0 starts one per CPU for more
     than 64 files); the results do not depend on the workers."""
     chunks, workers = file_chunks(files, jobs)
-    if workers == 1:
-        for chunk in chunks:
-            yield from _cleaned(chunk, options, model)
-        return
-    # Imported for a pool only: the worker machinery (multiprocessing
-    # behind it) was 10 ms of a pre-commit run on one page.
-    from dedupe.io.workers import ordered_map  # noqa: PLC0415
-
-    for part in ordered_map(_cleaned, chunks, workers, options, model):
+    for part in map_chunks(_cleaned, chunks, workers, options, model):
         yield from part
 
 

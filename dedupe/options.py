@@ -192,26 +192,6 @@ def resolve_jobs(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
-#: Up to this many files a worker pool costs more than it saves (starting
-#: a worker imports numpy and the Unicode tables: about half a second).
-POOL_ABOVE_FILES = 64
-#: A worker is worth starting for at least this many files.
-FILES_PER_WORKER = 16
-
-
-def file_chunks(items: list[T], jobs: int) -> tuple[list[list[T]], int]:
-    """Independent files (``items``) cut into chunks for workers, and how
-    many workers take them (1: none, the chunks run in this process):
-    ``jobs`` (0: one per CPU), at most one per :data:`FILES_PER_WORKER`
-    files, none for :data:`POOL_ABOVE_FILES` files or fewer. Eight chunks
-    per worker, so that a chunk of slow files holds the others up little."""
-    workers = min(resolve_jobs(jobs), max(1, len(items) // FILES_PER_WORKER))
-    if len(items) <= POOL_ABOVE_FILES:
-        workers = 1
-    size = max(1, len(items) // (workers * 8))
-    return [items[i:i + size] for i in range(0, len(items), size)], workers
-
-
 # ---------------------------------------------------------------- the options
 
 

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from dedupe.check.findings import Finding
 from dedupe.check.options import CheckOptions
+from dedupe.io.chunks import file_chunks, map_chunks
 from dedupe.io.history import first_commit_times
 from dedupe.io.textio import LineIndex
-from dedupe.options import Options, ScanOptions, file_chunks
+from dedupe.options import Options, ScanOptions
 
 if TYPE_CHECKING:
     from dedupe.corpus.scan import ScanResult
@@ -53,13 +54,7 @@ class CheckContext:
         order; in worker processes when there are many files (each file is
         independent, so the result does not depend on the workers)."""
         chunks, jobs = self._chunks()
-        if jobs == 1:
-            return [f for chunk in chunks for f in _apply(chunk, fn, *args)]
-        # Imported for a pool only: the worker machinery (multiprocessing
-        # behind it) was 10 ms of a pre-commit check of one page.
-        from dedupe.io.workers import ordered_map  # noqa: PLC0415
-
-        return [f for part in ordered_map(_apply, chunks, jobs, fn, *args) for f in part]
+        return [f for part in map_chunks(_apply, chunks, jobs, fn, *args) for f in part]
 
     def start_files(self, fn: Callable[..., list[Finding]], *args: Any) -> Callable[[], list[Finding]]:
         """:meth:`map_files`, and what gives its findings once called.

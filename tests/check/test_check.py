@@ -201,7 +201,7 @@ def test_index_rule_flags_a_copy_of_a_published_article(tmp_path, capsys):
 
 
 def test_jobs_do_not_change_the_result(tmp_path):
-    from dedupe.options import POOL_ABOVE_FILES
+    from dedupe.io.chunks import POOL_ABOVE_FILES
     from dedupe.options import ScanOptions
 
     docs = tmp_path / "many"

@@ -101,7 +101,7 @@ def test_verbose_names_each_changed_file_and_quiet_says_nothing(site, capsys):
 
 def _many(root, n=None):
     """More files than one process cleans alone: every fifth page loops."""
-    from dedupe.options import POOL_ABOVE_FILES
+    from dedupe.io.chunks import POOL_ABOVE_FILES
 
     root.mkdir()
     for i in range(n or POOL_ABOVE_FILES + 10):
