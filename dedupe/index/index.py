@@ -43,14 +43,13 @@ from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.signature import SCHEME, minhash
 from dedupe.core.verify import compare
 from dedupe.errors import IndexFormatError, InputError
-from dedupe.index.record import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord
+from dedupe.index.record import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, Storage
 from dedupe.index.storage import open_storage
 from dedupe.io.records import Record, Skipped
 from dedupe.io.textio import LineIndex, read_text, text_name
 from dedupe.io.walk import source_entries
 from dedupe.options import Options, SourceOptions
 
-FORMAT_VERSION = 1
 #: LSH is tuned below the Jaccard threshold so that truncated copies and
 #: copies inside longer passages (low Jaccard, high containment) still
 #: become candidates; exact verification decides.
@@ -152,8 +151,9 @@ class Index:
                     # New metadata would claim shingling these documents may not have.
                     raise IndexFormatError(f"{self._storage.location}: index metadata is missing but documents "
                                            "are there; rebuild the index")
-                meta = self._storage.init_meta(_meta_for(options if options is not None else Options()))
-            self._options, self._banding = _adopt(self._storage.location, meta, options)
+                meta = self._storage.init_meta(_meta_for(options if options is not None else Options(),
+                                                          self._storage.format_version))
+            self._options, self._banding = _adopt(self._storage, meta, options)
         except BaseException:
             self._storage.close()
             raise
@@ -194,7 +194,7 @@ class Index:
         return {
             "location": self.location,
             "backend": type(self._storage).__name__.replace("Storage", "").lower(),
-            "format_version": FORMAT_VERSION,
+            "format_version": self._storage.format_version,
             "documents": len(self),
             "options": {k: getattr(self._options, k) for k in _SHINGLE_OPTIONS},
             "lsh": {"threshold": LSH_THRESHOLD, "bands": bands, "rows": rows},
@@ -330,10 +330,10 @@ def _mismatch(location: str, built: Options, asked: Options, keys: list[str]) ->
     return f"{location}: index was built with {have}, not {want} (use the same options or rebuild the index)"
 
 
-def _meta_for(options: Options) -> dict[str, str]:
+def _meta_for(options: Options, format_version: int) -> dict[str, str]:
     bands, rows = _banding_for(options.num_perm)
     return {
-        "format_version": str(FORMAT_VERSION),
+        "format_version": str(format_version),
         "ngram": str(options.ngram),
         "num_perm": str(options.num_perm),
         "seed": str(options.seed),
@@ -349,14 +349,14 @@ def _banding_for(num_perm: int) -> tuple[int, int]:
     return _DEFAULT_BANDING.get(num_perm) or lsh_params(LSH_THRESHOLD, num_perm)
 
 
-def _adopt(location: str, meta: dict[str, str], options: Options | None) -> tuple[Options, tuple[int, int]]:
+def _adopt(storage: Storage, meta: dict[str, str], options: Options | None) -> tuple[Options, tuple[int, int]]:
     """The index's options and banding, after checking that this version
-    of dedupe can read it and that ``options`` agree with it."""
-    version = meta.get("format_version")
-    if version != str(FORMAT_VERSION):
-        raise IndexFormatError(
-            f"{location}: index format version {version}, this dedupe reads version {FORMAT_VERSION}; rebuild the index"
-        )
+    of dedupe can read the store's layout and that ``options`` agree with
+    it."""
+    location, version = storage.location, meta.get("format_version")
+    if version != str(storage.format_version):
+        raise IndexFormatError(f"{location}: index format version {version}, this dedupe reads version "
+                               f"{storage.format_version}; rebuild the index")
     try:
         built = Options.build(None, **{k: int(meta[k]) for k in _SHINGLE_OPTIONS})
         banding = (int(meta["bands"]), int(meta["rows"]))

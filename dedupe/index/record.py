@@ -145,6 +145,9 @@ class Storage(Protocol):
     """What :class:`dedupe.Index` needs from a backend."""
 
     location: str
+    #: The version of the backend's layout, recorded in the metadata: an
+    #: index in another layout is refused, not misread.
+    format_version: int
 
     def read_meta(self) -> dict[str, str]: ...
     def init_meta(self, meta: dict[str, str]) -> dict[str, str]: ...

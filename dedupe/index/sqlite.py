@@ -78,6 +78,8 @@ class SQLiteStorage:
     never wait).
     """
 
+    format_version = 1
+
     def __init__(self, path: str | os.PathLike, create: bool = True, read_only: bool = False) -> None:
         p = Path(path)
         self.location = str(p)

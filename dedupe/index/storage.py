@@ -32,7 +32,14 @@ Redis layout, every key under a prefix (``dedupe:`` unless the URL says
     {p}hash:{hex}       set    ids of documents with this content hash
     {p}bands:{k[:2]}    hash   postings: field ``k[2:]`` (``k`` the band key, 8
                                bytes big-endian), value the concatenated
-                               ``unit (4 bytes LE) + id length (2 bytes BE) + id``
+                               ``unit (4 bytes LE) + id length (2 bytes BE) + id``,
+                               or empty when they moved to ``{p}spill:{k}``
+    {p}spill:{k}        zset   the postings of a band key whose list outgrew
+                               64 bytes, scored in the order they were added
+
+Each backend records the version of its layout in the metadata
+(``format_version``: 1 for SQLite; 2 for Redis, whose version 1 kept
+every list in its bucket) and refuses an index of another.
 
 A Redis write is one MULTI/EXEC transaction guarded by WATCH on the
 document's key, retried when another client changed it in between; the

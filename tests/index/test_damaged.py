@@ -203,6 +203,19 @@ def _buckets_replaced(url: str) -> None:
     r.close()
 
 
+def _lists_moved_to_strings(url: str) -> None:
+    """Every posting list marked as moved to its sorted set, which is a
+    string instead."""
+    import redis
+
+    r = redis.Redis.from_url(url)
+    for bucket in list(r.scan_iter(match=b"dedupe:bands:*")):
+        for field in r.hkeys(bucket):
+            r.hset(bucket, field, b"")
+            r.set(b"dedupe:spill:" + bucket[len(b"dedupe:bands:"):] + field, "x")
+    r.close()
+
+
 REDIS_CASES: dict[str, tuple[Callable[[str], None], frozenset[str], str]] = {
     "meta of the wrong type": (_redis(("DEL", "dedupe:meta"), ("SET", "dedupe:meta", "x")), ALL,
                                "damaged index"),
@@ -223,6 +236,10 @@ REDIS_CASES: dict[str, tuple[Callable[[str], None], frozenset[str], str]] = {
                                  "damaged index"),
     "posting lists garbled": (_bucket_garbled, READS, "damaged index"),
     "posting buckets of the wrong type": (_buckets_replaced, ALL - {"info"}, "damaged index"),
+    "moved posting lists of the wrong type": (_lists_moved_to_strings, REPLACES, "damaged index"),
+    # Version 1 kept every posting list in its bucket.
+    "the earlier layout": (_redis(("HSET", "dedupe:meta", "format_version", "1")), OPENS,
+                           "format version 1, this dedupe reads version 2"),
 }
 
 

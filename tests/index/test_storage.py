@@ -41,10 +41,15 @@ def _texts(n: int, seed: int) -> list[str]:
     return out
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def location(request, tmp_path):
+@pytest.fixture(params=["sqlite", "redis", "redis-spilling"])
+def location(request, tmp_path, monkeypatch):
+    """Each store; ``redis-spilling`` moves every posting list of more
+    than one posting to its sorted set, as a key on every page of a large
+    site moves."""
     if request.param == "sqlite":
         return str(tmp_path / "i.db")
+    if request.param == "redis-spilling":
+        monkeypatch.setattr("dedupe.index.redis.SPILL_BYTES", 0)
     return request.getfixturevalue("redis_server")
 
 
@@ -74,13 +79,19 @@ def _postings_consistent(location: str) -> None:
             r = redis.Redis.from_url(location)
             got = set()
             n_rows = 0
+            spilled = set()
             for bucket in r.scan_iter(match=b"dedupe:bands:*"):
                 high = bucket[len(b"dedupe:bands:"):]
                 for field, value in r.hgetall(bucket).items():
-                    assert value, "an emptied posting list must be deleted"
-                    rows = list(_parse_postings(int.from_bytes(high + field, "big"), value))
+                    key = high + field
+                    if not value:  # moved to its sorted set
+                        spilled.add(key)
+                        value = b"".join(r.zrange(b"dedupe:spill:" + key, 0, -1))
+                        assert value, "an emptied posting list must be deleted"
+                    rows = list(_parse_postings(int.from_bytes(key, "big"), value))
                     n_rows += len(rows)
                     got.update(rows)
+            assert {k[len(b"dedupe:spill:"):] for k in r.scan_iter(match=b"dedupe:spill:*")} == spilled
             r.close()
             assert n_rows == len(got)
         assert got == expected
@@ -182,6 +193,31 @@ def test_lookup_reads_at_most_cap_postings_per_key_oldest_first(location):
         assert [d for _, d, _ in storage.lookup([key], cap=2)] == ["d1", "d2"]
     finally:
         storage.close()
+
+
+def test_redis_keeps_a_long_posting_list_in_order_once_moved(redis_server):
+    """A key on every page outgrows its bucket (at the real threshold) and
+    moves to a sorted set: lookups still read the oldest postings first, a
+    re-added page goes last, and removing every page leaves no key behind."""
+    shared = _texts(1, 6)[0]
+    names = [f"p{(i * 37) % 300:03d}" for i in range(300)]  # not in sorted order
+    with Index(redis_server) as index:
+        index.add_many((n, shared) for n in names)
+        index.add(names[0], shared)
+        storage = open_storage(redis_server, create=False)
+        try:
+            key = int(storage.get_many([names[0]])[names[0]].bands[0])
+            assert list(storage._r.scan_iter(match=b"dedupe:spill:*"))
+            assert [d for _, d, _ in storage.lookup([key], cap=3)] == names[1:4]
+            assert [d for _, d, _ in storage.lookup([key], cap=300)] == names[1:] + names[:1]
+            _postings_consistent(redis_server)
+            for n in names[:-1]:
+                index.remove(n)
+            assert [d for _, d, _ in storage.lookup([key])] == names[-1:]
+            index.remove(names[-1])
+            assert not [*storage._r.scan_iter(match=b"dedupe:spill:*"), *storage._r.scan_iter(match=b"dedupe:bands:*")]
+        finally:
+            storage.close()
 
 
 def test_first_metadata_wins(location):
