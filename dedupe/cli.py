@@ -323,7 +323,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
              for path in files]
     reports, changed, removed_chars = [], 0, 0
     progress = Progress(sys.stderr, label="clean")
-    for (path, text), (_, result) in zip(texts, clean_files(texts, options, model, jobs)):
+    # strict: zip then takes the results to their end, so that workers
+    # are shut down as finished rather than abandoned at the last file.
+    for (path, text), (_, result) in zip(texts, clean_files(texts, options, model, jobs), strict=True):
         progress.update(1, len(text))
         reports.append({"path": path, "removed": [r.to_dict() for r in result.removed]})
         changed += result.text != text

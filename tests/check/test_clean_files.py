@@ -130,6 +130,21 @@ def test_many_files_are_cleaned_by_workers_as_by_one_process(tmp_path, capsys):
     assert sum(bool(f["removed"]) for f in reports[0]["files"]) == 15
 
 
+def test_workers_that_cleaned_every_file_are_shut_down_not_abandoned(tmp_path, capsys, monkeypatch):
+    """Every result is taken, so the pool ends as a finished one does.
+    A pool abandoned with its last result untaken raced the interpreter's
+    exit, which now and then printed an ignored EBADF traceback."""
+    from dedupe.io.workers import _Executor
+
+    abandoned = []
+    abandon = _Executor.abandon
+    monkeypatch.setattr(_Executor, "abandon", lambda self: abandoned.append(self) or abandon(self))
+    root = _many(tmp_path / "site")
+    assert main(["clean", "--no-config", str(root), "--diff", "--jobs", "2"]) == 1
+    assert capsys.readouterr().out.count("+++") == 15
+    assert not abandoned
+
+
 def test_a_file_that_cannot_be_read_stops_the_clean_with_nothing_changed(tmp_path, capsys):
     root = _many(tmp_path / "site")
     (root / "p050.md").write_bytes(b"# Page\n\n\xff\xfe not text\n")
