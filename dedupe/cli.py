@@ -527,7 +527,8 @@ def _print_json(data: dict) -> None:
 def _index_add(index: Index, args: argparse.Namespace, config: Config) -> int:
     from dedupe.index.index import add_paths
 
-    res = add_paths(index, args.paths, _options(SourceOptions, args, config))
+    with Progress(sys.stderr, label="index add") as progress:
+        res = add_paths(index, args.paths, _options(SourceOptions, args, config), progress)
     for path, why in res.skipped:
         _warn(f"skipped {why}" if why.startswith(path) else f"skipped {path}: {why}")
     if args.format == "json":

@@ -45,6 +45,7 @@ from dedupe.core.verify import compare
 from dedupe.errors import IndexFormatError, InputError
 from dedupe.index.record import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, Storage
 from dedupe.index.storage import open_storage
+from dedupe.io.progress import Progress
 from dedupe.io.records import Record, Skipped
 from dedupe.io.textio import LineIndex, read_text, text_name
 from dedupe.io.walk import source_entries
@@ -666,9 +667,11 @@ def _files_to_add(paths: Iterable[str], o: SourceOptions, skipped: list[tuple[st
     return files
 
 
-def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None = None) -> AddResult:
+def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None = None,
+              progress: Progress | None = None) -> AddResult:
     """Index every file under ``paths`` with its path (POSIX form, as
-    ``dedupe check`` names it) as its id.
+    ``dedupe check`` names it) as its id; ``progress`` counts the files
+    as they are read (a batch is written after its last file is read).
 
     A missing, unreadable, binary or undecodable file, and a folder that
     cannot be listed, is skipped and listed in the result; with
@@ -694,6 +697,8 @@ def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None 
                 skipped.append((path, str(exc)))
                 continue
             added.append(text_name(path))
+            if progress is not None:
+                progress.update(1, len(text))
             yield text_name(path), text
 
     index.add_many(documents())

@@ -53,3 +53,18 @@ def test_scan_reports_progress_to_a_terminal():
     text = out.getvalue()
     assert "5 documents" in text
     assert text.endswith("\r")  # erased when done
+
+
+def test_index_add_reports_the_files_it_reads_to_a_terminal(tmp_path):
+    from dedupe.index.index import Index, add_paths
+
+    texts = [f"Page {i}: some words here, not many of them at all.\n" for i in range(4)]
+    for i, text in enumerate(texts):
+        (tmp_path / f"p{i}.md").write_text(text, encoding="utf-8")
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01")  # skipped, not counted
+    out = _Tty()
+    with Index(tmp_path / "i.db") as index, Progress(out, rate=1e9, label="index add") as p:
+        res = add_paths(index, [str(tmp_path)], progress=p)
+    assert len(res.added) == 4 and len(res.skipped) == 1
+    assert (p.documents, p.bytes) == (4, sum(map(len, texts)))
+    assert "index add: 4 documents" in out.getvalue() and out.getvalue().endswith("\r")
