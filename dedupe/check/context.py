@@ -27,7 +27,8 @@ def _apply(chunk: list[tuple[str, str]], fn: Callable[..., list[Finding]], *args
 
 class CheckContext:
     """Use it as a context manager: leaving it stops the workers of work
-    started (:meth:`start_files`) and not collected."""
+    started (:meth:`start_files`, :meth:`start_file_chunks`) and not
+    collected."""
 
     def __init__(self, texts: dict[str, str], options: Options, scan_options: ScanOptions,
                  check: CheckOptions) -> None:
@@ -53,8 +54,14 @@ class CheckContext:
         """``fn(path, text, *args)`` over every file, concatenated in file
         order; in worker processes when there are many files (each file is
         independent, so the result does not depend on the workers)."""
+        return self.map_file_chunks(_apply, fn, *args)
+
+    def map_file_chunks(self, fn: Callable[..., list[Finding]], *args: Any) -> list[Finding]:
+        """``fn(chunk, *args)`` over the files cut into chunks (lists of
+        ``(path, text)``), as :meth:`map_files`: for a rule that needs
+        something for its files (an index to open) once per chunk."""
         chunks, jobs = self._chunks()
-        return [f for part in map_chunks(_apply, chunks, jobs, fn, *args) for f in part]
+        return [f for part in map_chunks(fn, chunks, jobs, *args) for f in part]
 
     def start_files(self, fn: Callable[..., list[Finding]], *args: Any) -> Callable[[], list[Finding]]:
         """:meth:`map_files`, and what gives its findings once called.
@@ -68,13 +75,21 @@ class CheckContext:
         files no worker has begun once it asks for the findings (no rule
         asked for the scan, or the scan ended first). Elsewhere the files
         are mapped when asked for."""
+        return self.start_file_chunks(_apply, fn, *args)
+
+    def start_file_chunks(self, fn: Callable[..., list[Finding]], *args: Any) -> Callable[[], list[Finding]]:
+        """:meth:`start_files` of a function of a chunk (:meth:`map_file_chunks`).
+        Workers another rule started keep this one from forking its own
+        (their threads are alive): its files are then mapped when asked
+        for, in workers again once that rule's findings were collected."""
         chunks, jobs = self._chunks()
         if jobs > 1 and self._scan_in_process():
             from dedupe.io.workers import Started  # noqa: PLC0415
 
-            started = self._started.enter_context(Started(_apply, chunks, jobs - 1, fn, *args))
-            return lambda: [f for part in started.results() for f in part]
-        return lambda: self.map_files(fn, *args)
+            started = self._started.enter_context(Started(fn, chunks, jobs - 1, *args))
+            if started.running:
+                return lambda: [f for part in started.results() for f in part]
+        return lambda: self.map_file_chunks(fn, *args)
 
     def _chunks(self) -> tuple[list[list[tuple[str, str]]], int]:
         """The files in chunks for workers, and how many workers take them (1: none)."""

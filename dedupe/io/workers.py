@@ -180,6 +180,11 @@ class Started(Generic[R]):
                 self._pool.abandon()
                 raise
 
+    @property
+    def running(self) -> bool:
+        """Whether workers started (their results not yet asked for)."""
+        return self._pool is not None
+
     def results(self) -> list[R]:
         """Every item's result, in input order (a worker's error is raised
         here); ask once. The items no worker has begun by then run here

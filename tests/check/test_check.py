@@ -5,11 +5,13 @@ site with planted repeats, a copied article and a boilerplate-heavy page
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from dedupe.check.rules import RULES
+from dedupe.check.rules.dup004 import findings_in_chunk as _findings_in_chunk
 from dedupe.check.run import CheckSettings, run_check
 from dedupe.cli import main
 from tests.sites import FOOTER, make_site, page, prose  # noqa: F401
@@ -223,6 +225,51 @@ def test_jobs_do_not_change_the_result(tmp_path):
     beside = run_check([str(docs)], CheckSettings(rules=every, scan=ScanOptions(jobs=0)))
     assert {f.rule for f in alone.findings} >= {"DUP001", "DUP002"}
     assert alone.findings == beside.findings
+
+
+def _chunk_where(chunk, location, options):
+    """DUP004's chunk function, noting the process it ran in."""
+    with open(os.environ["DEDUPE_TEST_PIDS"], "a", encoding="utf-8") as fh:
+        fh.write(f"{os.getpid()}\n")
+    return _findings_in_chunk(chunk, location, options)
+
+
+def test_index_rule_runs_in_workers_beside_the_files_rule(tmp_path, monkeypatch):
+    """Many files are checked against the index in worker processes, with
+    the findings of one process, also when DUP001's workers started first
+    (its pool keeps DUP004 from forking its own until it is collected)."""
+    from dedupe.check.options import CheckOptions
+    from dedupe.check.rules import dup004
+    from dedupe.io.chunks import POOL_ABOVE_FILES
+    from dedupe.options import ScanOptions, resolve_jobs
+
+    published, drafts = tmp_path / "published", tmp_path / "drafts"
+    published.mkdir()
+    drafts.mkdir()
+    for i in range(20):
+        (published / f"a{i:02d}.md").write_text(f"{prose(3000 + i)}\n\n{prose(4000 + i)}\n")
+    db = str(tmp_path / "published.db")
+    assert main(["index", "add", "--no-config", "--db", db, str(published)]) == 0
+    for i in range(POOL_ABOVE_FILES + 6):
+        paras = [prose(5000 + i), prose(4000 + i % 20) if i % 4 == 0 else prose(6000 + i)]
+        if i % 5 == 0:
+            paras.append(paras[0])
+        (drafts / f"p{i:03d}.md").write_text("\n\n".join(paras) + "\n")
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("DEDUPE_TEST_PIDS", str(pids))
+    monkeypatch.setattr(dup004, "findings_in_chunk", _chunk_where)
+    rules = frozenset({"DUP001", "DUP004"})
+    found = {}
+    # jobs=0 on a corpus this small: DUP001's workers start beside the scan.
+    for jobs in (1, 0):
+        pids.write_text("")
+        found[jobs] = run_check([str(drafts)], CheckSettings(rules=rules, scan=ScanOptions(jobs=jobs),
+                                                             check=CheckOptions(index=db)))
+        ran_in = set(pids.read_text().split())
+        assert (ran_in == {str(os.getpid())}) == (resolve_jobs(jobs) == 1), ran_in
+    assert found[1].findings == found[0].findings
+    assert sum(f.rule == "DUP004" for f in found[1].findings) == 18
+    assert sum(f.rule == "DUP001" for f in found[1].findings) == 14
 
 
 def test_speed_benchmark_runs_on_a_tiny_site(tmp_path, capsys):

@@ -3,6 +3,7 @@ recorded in the index given with ``--index``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from dedupe.check.findings import Finding, Location
@@ -26,21 +27,33 @@ class CopyOfPublished(Rule):
             "published one, update the index.")
 
     def find(self, ctx: "CheckContext") -> list[Finding]:
+        return self.start(ctx)()
+
+    def start(self, ctx: "CheckContext") -> Callable[[], list[Finding]]:
         if not ctx.check.index:
-            return []
-        out: list[Finding] = []
+            return list
         # Imported here: every command reads the rules' registry, and only
         # a check with an index opens one.
         from dedupe.index.index import Index
 
+        # Opened here first, so that a missing or mismatched index stops
+        # the check before any worker starts; each chunk of files then
+        # opens its own (a connection does not cross a fork).
         with Index(ctx.check.index, None, read_only=True) as index:
             options = index.with_shingling(ctx.options)
-            for path, text in ctx.texts.items():
-                out.extend(findings_against_index(index, path, text, options))
-        return out
+        return ctx.start_file_chunks(findings_in_chunk, ctx.check.index, options)
 
     def content(self, f: Finding, text: str) -> str:
         return "" if f.kind == "near-duplicate" else super().content(f, text)
+
+
+def findings_in_chunk(chunk: list[tuple[str, str]], location: str, options: Options) -> list[Finding]:
+    """DUP004 findings for a chunk of ``(path, text)``, against the index
+    at ``location`` opened once for them all."""
+    from dedupe.index.index import Index
+
+    with Index(location, None, read_only=True) as index:
+        return [f for path, text in chunk for f in findings_against_index(index, path, text, options)]
 
 
 def findings_against_index(index: Index, path: str, text: str, options: Options | None = None) -> list[Finding]:
