@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dedupe.errors import OptionsError
 from dedupe.check.rules import RULES, SEVERITIES, select_rules, severities, severity_rank
@@ -42,3 +44,35 @@ def test_severity_overrides():
     with pytest.raises(OptionsError, match="DUP042"):
         severities({"DUP042": "info"})
     assert severity_rank("info") < severity_rank("warning") < severity_rank("error")
+
+
+def _other_occurrence(blocks, path):
+    """The definition: the largest block found in ``path`` and in another
+    article (the first such on ties), and its first other occurrence by id
+    and offset."""
+    best = None
+    for b in blocks:
+        if not any(o.id == path for o in b.occurrences):
+            continue
+        others = sorted((o for o in b.occurrences if o.id != path), key=lambda o: (o.id, o.start))
+        if others and (best is None or len(b.text) > best[0]):
+            best = (len(b.text), others[0])
+    return None if best is None else best[1]
+
+
+@st.composite
+def _blocks(draw):
+    from dedupe.corpus.scan import BoilerplateBlock, Occurrence
+
+    ids = st.sampled_from(["a.md", "b.md", "c.md", "d.md", "e.md"])
+    occurrence = st.builds(Occurrence, ids, st.integers(0, 50), st.just(60))
+    return [BoilerplateBlock("x" * draw(st.integers(1, 4)), 2, tuple(draw(st.lists(occurrence, min_size=1, max_size=6))))
+            for _ in range(draw(st.integers(0, 6)))]
+
+
+@given(_blocks(), st.sets(st.sampled_from(["a.md", "b.md", "c.md", "f.md"])))
+def test_dup005_names_the_other_occurrence_of_the_largest_shared_block(blocks, paths):
+    from dedupe.check.rules.dup005 import other_occurrences
+
+    found = other_occurrences(blocks, paths)
+    assert found == {p: o for p in paths if (o := _other_occurrence(blocks, p)) is not None}

@@ -30,12 +30,13 @@ class MostlyBoilerplate(Rule):
         # reads the rules' registry.
         from dedupe.corpus.scan import boilerplate_shares
 
+        shares = {path: share for path, share in boilerplate_shares(ctx.scan).items()
+                  if share > ctx.check.boilerplate_limit}
+        others = other_occurrences(ctx.scan.boilerplate, shares.keys())
         out = []
-        for path, share in boilerplate_shares(ctx.scan).items():
-            if share <= ctx.check.boilerplate_limit:
-                continue
+        for path, share in shares.items():
             end = len(ctx.texts[path])
-            other = other_occurrence(ctx.scan.boilerplate, path)
+            other = others.get(path)
             dup = (Location.of(other.id, other.start, other.end, ctx.lines(other.id))
                    if other is not None else Location(path, 0, 0, 1))
             message = (f"{share:.0%} of the article is boilerplate that recurs across the checked "
@@ -45,14 +46,26 @@ class MostlyBoilerplate(Rule):
         return out
 
 
-def other_occurrence(blocks: Iterable[BoilerplateBlock], path: str) -> Occurrence | None:
-    """An occurrence, in another article, of the largest boilerplate block
-    found in ``path``: where the reader can see the shared text."""
-    best: tuple[int, Occurrence] | None = None
+def other_occurrences(blocks: Iterable[BoilerplateBlock], paths: Iterable[str]) -> dict[str, Occurrence]:
+    """For each of ``paths`` with a boilerplate block shared with another
+    article, an occurrence in another article of the largest such block
+    (the first of them on ties): where the reader can see the shared text.
+    The first other occurrence by id and offset, found with one sort per
+    block: a site of 25,000 pages had some 220 mostly boilerplate pages and
+    blocks on thousands of pages, and sorting each block's occurrences for
+    each page took 4.7 s."""
+    wanted = set(paths)
+    best: dict[str, tuple[int, Occurrence]] = {}
     for b in blocks:
-        if not any(o.id == path for o in b.occurrences):
+        here = wanted.intersection(o.id for o in b.occurrences)
+        if not here:
             continue
-        others = sorted((o for o in b.occurrences if o.id != path), key=lambda o: (o.id, o.start))
-        if others and (best is None or len(b.text) > best[0]):
-            best = (len(b.text), others[0])
-    return None if best is None else best[1]
+        size = len(b.text)
+        ordered = sorted(b.occurrences, key=lambda o: (o.id, o.start))
+        for path in here:
+            if path in best and best[path][0] >= size:
+                continue
+            other = next((o for o in ordered if o.id != path), None)
+            if other is not None:
+                best[path] = (size, other)
+    return {path: occ for path, (_, occ) in best.items()}
