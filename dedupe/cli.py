@@ -399,7 +399,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.output_file:
         _refuse_input(args.output_file, args.paths, "write the report elsewhere")
         check_writable(args.output_file)
-    report = run_check(args.paths, settings, stdin_name)
+    with Progress(sys.stderr, label="check") as progress:
+        report = run_check(args.paths, settings, stdin_name, progress)
     if args.fix:
         fixed = fix_findings(report, settings.sources.encoding)
         print(f"dedupe: fixed {fixed} finding(s)", file=sys.stderr)

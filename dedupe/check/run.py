@@ -21,31 +21,37 @@ from dedupe.check.settings import CheckSettings
 from dedupe.core.markers import Region, article_start, is_suppressed, suppressed_regions
 from dedupe.core.tidy import delete_spans
 from dedupe.errors import InputError
+from dedupe.io.progress import Progress
 from dedupe.io.textio import read_text, write_atomic
 from dedupe.io.walk import source_files
 
 __all__ = ["CheckReport", "CheckSettings", "Finding", "Location", "fix_findings", "read_files", "run_check"]
 
 
-def read_files(paths: Iterable[str], settings: CheckSettings, stdin_name: str = "<stdin>") -> dict[str, str]:
+def read_files(paths: Iterable[str], settings: CheckSettings, stdin_name: str = "<stdin>",
+               progress: Progress | None = None) -> dict[str, str]:
     """The text of every file under ``paths`` that the settings select;
-    ``-`` is standard input, named ``stdin_name``. Nothing to check is an
-    error: a pre-publish check that checked nothing must not pass."""
+    ``-`` is standard input, named ``stdin_name``; ``progress`` counts them.
+    Nothing to check is an error: a pre-publish check that checked nothing
+    must not pass."""
     s = settings.sources
     paths = list(paths)
     texts = {}
     if "-" in paths:
         texts[stdin_name] = read_text("-", s.encoding, s.errors, s.max_line_length, allow_empty=True)
     for p in source_files([p for p in paths if p != "-"], s):
-        texts[str(p)] = read_text(p, s.encoding, s.errors, s.max_line_length, allow_empty=True)
+        texts[str(p)] = text = read_text(p, s.encoding, s.errors, s.max_line_length, allow_empty=True)
+        if progress is not None:
+            progress.update(1, len(text))
     if not texts:
         raise InputError(f"nothing to check: no file under {', '.join(paths)} matches the include patterns")
     return texts
 
 
 def run_check(paths: Iterable[str], settings: CheckSettings | None = None,
-              stdin_name: str = "<stdin>") -> CheckReport:
-    """Check every file under ``paths`` with ``settings``.
+              stdin_name: str = "<stdin>", progress: Progress | None = None) -> CheckReport:
+    """Check every file under ``paths`` with ``settings``; ``progress``
+    counts the files read, then says that the rules run.
 
     Raises ``InputError`` for missing paths and unreadable files (and, with
     a baseline that does not exist, unless ``update_baseline``)."""
@@ -54,7 +60,9 @@ def run_check(paths: Iterable[str], settings: CheckSettings | None = None,
     if settings.check.baseline and not settings.update_baseline:
         accepted = baseline_mod.load(settings.check.baseline)  # before any work: a missing file is an error
     root = os.path.dirname(os.path.abspath(settings.check.baseline)) if settings.check.baseline else "."
-    texts = read_files(paths, settings, stdin_name)
+    texts = read_files(paths, settings, stdin_name, progress)
+    if progress is not None:
+        progress.stage("check: comparing")
     with CheckContext(texts, settings.options, settings.scan, settings.check) as ctx:
         # Every rule is started before any is collected: a rule's work in
         # workers runs beside the others' here.

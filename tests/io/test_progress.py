@@ -68,3 +68,16 @@ def test_index_add_reports_the_files_it_reads_to_a_terminal(tmp_path):
     assert len(res.added) == 4 and len(res.skipped) == 1
     assert (p.documents, p.bytes) == (4, sum(map(len, texts)))
     assert "index add: 4 documents" in out.getvalue() and out.getvalue().endswith("\r")
+
+
+def test_check_reports_the_files_it_reads_then_that_it_compares(tmp_path):
+    from dedupe.check.run import CheckSettings, run_check
+
+    for i in range(3):
+        (tmp_path / f"p{i}.md").write_text(f"Page {i}: some words here, not many of them at all.\n", encoding="utf-8")
+    out = _Tty()
+    with Progress(out, rate=1e9, label="check") as p:
+        report = run_check([str(tmp_path)], CheckSettings(), progress=p)
+    assert report.files == 3 and p.documents == 3
+    text = out.getvalue()
+    assert "check: 3 documents" in text and "check: comparing: 3 documents" in text and text.endswith("\r")
