@@ -12,14 +12,15 @@ import numpy as np
 from dedupe.errors import IndexFormatError, InputError, MissingExtraError, OutputError
 from dedupe.index.record import LOOKUP_CAP, DocumentRecord
 
-_UNIT = struct.Struct("<i")
 _RETRIES = 50
 
 # Postings live in hashes, not in a Redis key per band key (whose fixed
 # cost made the index about 60 times the size of the text): the first two
 # bytes of a band key name the bucket, the other six are the field, and
-# the value is the concatenation of its postings, each ``unit (4 bytes,
-# little-endian) + id length (2 bytes, big-endian) + id``.
+# the value is the concatenation of its postings, each 8 bytes: the unit
+# and the document's number (4 bytes each, little-endian). A number, not
+# the id: ids of a docs site run to 30-40 bytes, and a posting that held
+# one made the postings of 5,000 pages 250 MB of Redis memory.
 #
 # A list grows with every document that shares the key (a footer on every
 # page), and a Lua string is rewritten whole to change it: 5,000 such pages
@@ -28,8 +29,7 @@ _RETRIES = 50
 # whose adds and removals cost log n; its field in the bucket is then
 # empty (an inline list never is). 64 bytes is the longest value Redis
 # keeps a hash compact for (hash-max-listpack-value): buckets holding
-# longer lists took 1.7 times the memory, and 5,000 pages took 466 MB in
-# Redis instead of 636 MB, in the same time.
+# longer lists took 1.7 times the memory.
 #
 # Thousands of postings per document travel as one blob of 12-byte records
 # (8-byte band key, 4-byte unit) and are applied by one server-side script
@@ -39,27 +39,14 @@ _APPLY_POSTINGS = """
 local prefix, spill, member, cmd, blob = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local limit = tonumber(ARGV[6])
 local function find(cur, rec)
-  -- Most lookups find nothing (a document added anew): the plain search
-  -- says so at C speed. A hit may straddle two postings, so it is
-  -- confirmed posting by posting.
-  if not string.find(cur, rec, 1, true) then return nil end
-  local j = 1
-  while j <= #cur do
-    local stop = j + 5 + string.byte(cur, j + 4) * 256 + string.byte(cur, j + 5)
-    if string.sub(cur, j, stop) == rec then return j, stop end
-    j = stop + 1
-  end
-  return nil
+  -- The plain search runs at C speed; a hit must start a posting.
+  local j = string.find(cur, rec, 1, true)
+  while j and (j - 1) % 8 ~= 0 do j = string.find(cur, rec, j + 1, true) end
+  return j
 end
 local function spill_to(key, cur)
-  local j, n = 1, 0
-  while j <= #cur do
-    local stop = j + 5 + string.byte(cur, j + 4) * 256 + string.byte(cur, j + 5)
-    n = n + 1
-    redis.call('ZADD', key, n, string.sub(cur, j, stop))
-    j = stop + 1
-  end
-  return n
+  for j = 1, #cur, 8 do redis.call('ZADD', key, (j + 7) / 8, string.sub(cur, j, j + 7)) end
+  return #cur / 8
 end
 for i = 1, #blob, 12 do
   local bucket = prefix .. string.sub(blob, i, i + 1)
@@ -88,9 +75,9 @@ for i = 1, #blob, 12 do
       end
     end
   elseif cur then
-    local a, b = find(cur, rec)
-    if a then
-      local rest = string.sub(cur, 1, a - 1) .. string.sub(cur, b + 1)
+    local j = find(cur, rec)
+    if j then
+      local rest = string.sub(cur, 1, j - 1) .. string.sub(cur, j + 8)
       if #rest == 0 then
         redis.call('HDEL', bucket, field)
       else
@@ -111,12 +98,7 @@ for i = 1, #blob, 8 do
   if v == '' then
     v = table.concat(redis.call('ZRANGE', spill .. string.sub(blob, i, i + 7), 0, cap - 1))
   elseif v then
-    local j, n = 1, 0
-    while j <= #v and n < cap do
-      j = j + 6 + string.byte(v, j + 4) * 256 + string.byte(v, j + 5)
-      n = n + 1
-    end
-    v = string.sub(v, 1, j - 1)
+    v = string.sub(v, 1, 8 * cap)
   end
   if v then
     out[#out + 1] = string.sub(blob, i, i + 7)
@@ -125,54 +107,44 @@ for i = 1, #blob, 8 do
 end
 return out
 """
-_ID_LEN = struct.Struct(">H")
+#: One posting as stored: the unit, and the number of its document.
+_POSTING = np.dtype([("unit", "<i4"), ("num", "<u4")])
+_NUM = struct.Struct("<I")
 #: Words of Redis errors that mean a key holds something other than what
 #: this layout put there (a Lua error is the scripts meeting such a value).
 _DAMAGE = ("WRONGTYPE", "attempt to perform arithmetic", "attempt to compare", "attempt to concatenate")
 
 
-def _member(doc_id: str) -> bytes:
-    raw = doc_id.encode()
-    if len(raw) > 0xFFFF:
-        raise InputError(f"document id of {len(raw):,} bytes is too long for a Redis index (64 KiB at most)")
-    return _ID_LEN.pack(len(raw)) + raw
+def parse_postings(key: int, value: bytes, location: str = "index") -> np.ndarray:
+    """The postings of one band key (:data:`_POSTING` records), refused
+    whole when the list does not parse (cut short)."""
+    if len(value) % _POSTING.itemsize:
+        raise IndexFormatError(f"{location}: damaged index (postings of band key {key:016x}: "
+                               f"{len(value)} bytes, not whole postings); rebuild the index")
+    return np.frombuffer(value, dtype=_POSTING)
 
 
-def _parse_postings(key: int, value: bytes, location: str = "index") -> list[tuple[int, str, int]]:
-    """The postings of one band key, refused whole when the list does
-    not parse (a record cut short, an id that is not UTF-8)."""
-    out = []
-    j = 0
-    try:
-        while j < len(value):
-            (unit,) = _UNIT.unpack_from(value, j)
-            (n,) = _ID_LEN.unpack_from(value, j + 4)
-            if j + 6 + n > len(value):
-                raise ValueError("a posting runs past the end of its list")
-            out.append((key, value[j + 6 : j + 6 + n].decode(), unit))
-            j += 6 + n
-    except (struct.error, ValueError) as exc:
-        raise IndexFormatError(f"{location}: damaged index (postings of band key {key:016x}: {exc}); "
-                               "rebuild the index") from None
-    return out
-
-
-def _from_hash(doc_id: str, raw: dict[bytes, bytes], location: str) -> DocumentRecord:
+def _from_hash(doc_id: str, raw: dict[bytes, bytes], location: str) -> tuple[DocumentRecord, int]:
+    """The record kept under ``doc_id``, and its document number."""
     try:
         f = {k.decode(): v for k, v in raw.items()}
         fields = (f["hash"].decode(), int(f["length"]), int(f["lines"]))
+        num = int(f["num"])
+        if not 0 < num <= 0xFFFFFFFF:
+            raise ValueError(f"document number {num}")
     except (KeyError, ValueError) as exc:
         # A missing or unreadable field is refused as from_blobs refuses the rest.
         reason = f"no field {exc}" if isinstance(exc, KeyError) else str(exc)
         raise IndexFormatError(f"{location}: index entry {doc_id!r} is damaged ({reason}); rebuild the index") from None
-    return DocumentRecord.from_blobs(doc_id, *fields, f, location)
+    return DocumentRecord.from_blobs(doc_id, *fields, f, location), num
 
 
 class RedisStorage:
     """An index in a Redis database that a team shares."""
 
-    #: 2 since long posting lists moved to sorted sets (version 1 kept
-    #: every list in its bucket; its reader would miss the moved ones).
+    #: 2 since postings name documents by number and long posting lists
+    #: moved to sorted sets (version 1 kept ids, and every list in its
+    #: bucket: its reader would misread both).
     format_version = 2
 
     def __init__(self, url: str, create: bool = True) -> None:
@@ -224,8 +196,8 @@ class RedisStorage:
     def _spill_prefix(self) -> bytes:
         return self._k("spill", b"")
 
-    def _apply(self, pipe, cmd: str, rec: DocumentRecord) -> None:
-        pipe.eval(_APPLY_POSTINGS, 0, self._band_prefix(), self._spill_prefix(), _member(rec.id), cmd,
+    def _apply(self, pipe, cmd: str, rec: DocumentRecord, num: int) -> None:
+        pipe.eval(_APPLY_POSTINGS, 0, self._band_prefix(), self._spill_prefix(), _NUM.pack(num), cmd,
                   rec.posting_array().tobytes(), SPILL_BYTES)
 
     def _call(self, fn, *args):
@@ -270,16 +242,17 @@ class RedisStorage:
         self._call(run)
         return self.read_meta()
 
-    def _fetch(self, pipe_or_client, doc_id: str) -> DocumentRecord | None:
+    def _fetch(self, pipe_or_client, doc_id: str) -> tuple[DocumentRecord, int] | None:
         raw = pipe_or_client.hgetall(self._k("doc", doc_id))
         return _from_hash(doc_id, raw, self.location) if raw else None
 
-    def _queue_delete(self, pipe, old: DocumentRecord) -> None:
+    def _queue_delete(self, pipe, old: DocumentRecord, num: int) -> None:
         member_id = old.id.encode()
-        self._apply(pipe, "del", old)
+        self._apply(pipe, "del", old, num)
         pipe.srem(self._k("hash", old.content_hash), member_id)
         pipe.delete(self._k("doc", old.id))
         pipe.srem(self._k("docs"), member_id)
+        pipe.hdel(self._k("ids"), num)
 
     def _put(self, rec: DocumentRecord) -> None:
         doc_key = self._k("doc", rec.id)
@@ -289,15 +262,21 @@ class RedisStorage:
                 try:
                     pipe.watch(doc_key)
                     old = self._fetch(pipe, rec.id)
+                    # A replaced document keeps its number; a new one takes
+                    # the next (one lost if the transaction is retried).
+                    num = old[1] if old is not None else int(pipe.incr(self._k("next")))
+                    if num > 0xFFFFFFFF:
+                        raise InputError(f"{self.location}: the index has numbered 2**32 documents; rebuild it")
                     pipe.multi()
                     if old is not None:
-                        self._queue_delete(pipe, old)
+                        self._queue_delete(pipe, *old)
                     fields: dict[str, bytes | str | int] = dict(rec.blobs())
-                    fields.update(hash=rec.content_hash, length=rec.length, lines=rec.lines)
+                    fields.update(hash=rec.content_hash, length=rec.length, lines=rec.lines, num=num)
                     pipe.hset(doc_key, mapping=fields)  # type: ignore[arg-type]
                     pipe.sadd(self._k("docs"), member_id)
                     pipe.sadd(self._k("hash", rec.content_hash), member_id)
-                    self._apply(pipe, "add", rec)
+                    pipe.hset(self._k("ids"), num, member_id)
+                    self._apply(pipe, "add", rec, num)
                     pipe.execute()
                     return
                 except self._watch_error:
@@ -323,7 +302,7 @@ class RedisStorage:
                         if old is None:
                             return False
                         pipe.multi()
-                        self._queue_delete(pipe, old)
+                        self._queue_delete(pipe, *old)
                         pipe.execute()
                         return True
                     except self._watch_error:
@@ -342,16 +321,21 @@ class RedisStorage:
         for doc_id, raw in zip(ids, raws):
             if not raw:
                 continue  # removed since its postings were read
-            out[doc_id] = _from_hash(doc_id, raw, self.location)
+            out[doc_id] = _from_hash(doc_id, raw, self.location)[0]
         return out
 
     def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> list[tuple[int, str, int]]:
         blob = np.array(sorted(set(keys)), dtype=">u8").tobytes()
         flat = self._call(self._r.eval, _LOOKUP, 0, self._band_prefix(), self._spill_prefix(), blob, cap)
-        out: list[tuple[int, str, int]] = []
-        for key, value in zip(flat[0::2], flat[1::2]):
-            out.extend(_parse_postings(int.from_bytes(key, "big"), value, self.location))
-        return out
+        lists = [(int.from_bytes(key, "big"), parse_postings(int.from_bytes(key, "big"), value, self.location))
+                 for key, value in zip(flat[0::2], flat[1::2])]
+        nums = sorted({n for _, p in lists for n in p["num"].tolist()})
+        names = self._call(self._r.hmget, self._k("ids"), nums) if nums else []
+        # A number without an id: its document was removed since the
+        # postings were read.
+        id_of = {n: self._text(i, "an id") for n, i in zip(nums, names) if i is not None}
+        return [(key, id_of[n], u) for key, p in lists
+                for u, n in zip(p["unit"].tolist(), p["num"].tolist()) if n in id_of]
 
     def ids_with_hash(self, content_hash: str) -> list[str]:
         return sorted(self._text(m, "an id") for m in self._call(self._r.smembers, self._k("hash", content_hash)))

@@ -28,18 +28,21 @@ Redis layout, every key under a prefix (``dedupe:`` unless the URL says
 
     {p}meta             hash   the metadata
     {p}docs             set    document ids
-    {p}doc:{id}         hash   the record's fields
+    {p}doc:{id}         hash   the record's fields, and ``num``, the document's number
+    {p}ids              hash   document number -> id
+    {p}next             string the last document number given out
     {p}hash:{hex}       set    ids of documents with this content hash
     {p}bands:{k[:2]}    hash   postings: field ``k[2:]`` (``k`` the band key, 8
                                bytes big-endian), value the concatenated
-                               ``unit (4 bytes LE) + id length (2 bytes BE) + id``,
+                               ``unit + document number`` (4 bytes LE each),
                                or empty when they moved to ``{p}spill:{k}``
     {p}spill:{k}        zset   the postings of a band key whose list outgrew
                                64 bytes, scored in the order they were added
 
 Each backend records the version of its layout in the metadata
 (``format_version``: 1 for SQLite; 2 for Redis, whose version 1 kept
-every list in its bucket) and refuses an index of another.
+every list in its bucket, with ids instead of numbers) and refuses an
+index of another.
 
 A Redis write is one MULTI/EXEC transaction guarded by WATCH on the
 document's key, retried when another client changed it in between; the

@@ -237,6 +237,10 @@ REDIS_CASES: dict[str, tuple[Callable[[str], None], frozenset[str], str]] = {
     "posting lists garbled": (_bucket_garbled, READS, "damaged index"),
     "posting buckets of the wrong type": (_buckets_replaced, ALL - {"info"}, "damaged index"),
     "moved posting lists of the wrong type": (_lists_moved_to_strings, REPLACES, "damaged index"),
+    "document numbers of the wrong type": (_redis(("DEL", "dedupe:ids"), ("SET", "dedupe:ids", "x")),
+                                           READS | {"add", "add again"}, "damaged index"),
+    "a document without its number": (_redis(("HDEL", "dedupe:doc:a0.md", "num")), REPLACES,
+                                      "index entry 'a0.md' is damaged"),
     # Version 1 kept every posting list in its bucket.
     "the earlier layout": (_redis(("HSET", "dedupe:meta", "format_version", "1")), OPENS,
                            "format version 1, this dedupe reads version 2"),

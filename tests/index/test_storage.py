@@ -74,9 +74,11 @@ def _postings_consistent(location: str) -> None:
         else:
             import redis
 
-            from dedupe.index.redis import _parse_postings
+            from dedupe.index.redis import parse_postings
 
             r = redis.Redis.from_url(location)
+            id_of = {int(n): i.decode() for n, i in r.hgetall(b"dedupe:ids").items()}
+            assert sorted(id_of.values()) == sorted(records)  # one number per stored document
             got = set()
             n_rows = 0
             spilled = set()
@@ -88,7 +90,8 @@ def _postings_consistent(location: str) -> None:
                         spilled.add(key)
                         value = b"".join(r.zrange(b"dedupe:spill:" + key, 0, -1))
                         assert value, "an emptied posting list must be deleted"
-                    rows = list(_parse_postings(int.from_bytes(key, "big"), value))
+                    rows = [(int.from_bytes(key, "big"), id_of[n], u)
+                            for u, n in parse_postings(int.from_bytes(key, "big"), value).tolist()]
                     n_rows += len(rows)
                     got.update(rows)
             assert {k[len(b"dedupe:spill:"):] for k in r.scan_iter(match=b"dedupe:spill:*")} == spilled
