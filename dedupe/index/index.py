@@ -287,28 +287,21 @@ class Index:
         and for each of its ``eligible`` units the indexed units sharing
         bands with it: the likeliest first (most shared bands, then by
         id), at most :data:`MAX_DOCUMENTS` and :data:`MAX_CANDIDATES`."""
-        unit_keys: dict[int, list[int]] = {}
-        for u in eligible.tolist():
-            for key in q.unit_bands[u].tolist():
-                unit_keys.setdefault(key, []).append(u)
-        doc_keys = set(q.bands.tolist())
-        doc_hits: dict[str, int] = {}
-        unit_hits: dict[int, dict[tuple[str, int], int]] = {}
-        for key, doc, unit in self._storage.lookup(doc_keys | set(unit_keys)):
-            if doc == exclude:
-                continue
-            if unit == DOCUMENT_UNIT:
-                if key in doc_keys:
-                    doc_hits[doc] = doc_hits.get(doc, 0) + 1
-            else:
-                for u in unit_keys.get(key, ()):
-                    hits = unit_hits.setdefault(u, {})
-                    hits[(doc, unit)] = hits.get((doc, unit), 0) + 1
-        doc_cands = set(sorted(doc_hits, key=lambda d: (-doc_hits[d], d))[:MAX_DOCUMENTS])
-        unit_cands = {
-            u: sorted(hits, key=lambda c: (-hits[c], c))[:MAX_CANDIDATES] for u, hits in unit_hits.items()
-        }
-        return doc_cands, unit_cands
+        unit_keys = q.unit_bands[eligible].ravel().astype(np.uint64)
+        key_unit = np.repeat(eligible, q.unit_bands.shape[1])
+        doc_keys = np.unique(q.bands.astype(np.uint64))
+        found = self._storage.lookup(set(doc_keys.tolist()) | set(unit_keys.tolist()))
+        # Ties go to the smaller id: each document's rank among the ids.
+        rank = np.empty(len(found.ids), dtype=np.int64)
+        rank[np.argsort(np.array(found.ids, dtype=object))] = np.arange(len(found.ids))
+        mine = found.docs == (found.ids.index(exclude) if exclude in found.ids else -1)
+        whole = ~mine & (found.units == DOCUMENT_UNIT) & np.isin(found.keys, doc_keys)
+        hits = np.bincount(found.docs[whole], minlength=len(found.ids))
+        docs = np.flatnonzero(hits)
+        docs = docs[np.lexsort((rank[docs], -hits[docs]))][:MAX_DOCUMENTS]
+        part = ~mine & (found.units != DOCUMENT_UNIT)
+        return {found.ids[d] for d in docs.tolist()}, _unit_candidates(
+            found.keys[part], found.docs[part], found.units[part], unit_keys, key_unit, rank, found.ids)
 
     def with_shingling(self, asked: Options) -> Options:
         """``asked`` with this index's shingling (``ngram``, ``num_perm``,
@@ -459,6 +452,34 @@ def _unit_table(spans: list[tuple[int, int, int, int]], keep: list[int], lines: 
         g = first + i
         units[row] = (s, e, lines.line(s), lines.line(max(s, e - 1)), para, is_sentence, int(sets.tokens[g]), int(sets.keys[g]))
     return units
+
+
+def _unit_candidates(keys: np.ndarray, docs: np.ndarray, units: np.ndarray, unit_keys: np.ndarray,
+                     key_unit: np.ndarray, rank: np.ndarray, ids: tuple[str, ...]) -> dict[int, list[tuple[str, int]]]:
+    """For each query unit (``key_unit[i]`` has band key ``unit_keys[i]``),
+    the indexed ``(id, unit)`` pairs sharing the most of its band keys,
+    then by id and unit, at most :data:`MAX_CANDIDATES`: each posting
+    counts once for every query unit with its key."""
+    order = np.argsort(unit_keys, kind="stable")
+    sorted_keys, sorted_units = unit_keys[order], key_unit[order]
+    lo = np.searchsorted(sorted_keys, keys, "left")
+    n = np.searchsorted(sorted_keys, keys, "right") - lo
+    posting = np.repeat(np.arange(keys.size), n)
+    at = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(posting.size)
+    query_unit, doc, unit = sorted_units[at], docs[posting], units[posting]
+    # One number per (query unit, document, unit): counted, then ranked.
+    dims = (int(key_unit.max(initial=0)) + 1, len(ids), int(unit.max(initial=0)) + 1)
+    codes, counts = np.unique(np.ravel_multi_index((query_unit, doc, unit), dims), return_counts=True)
+    query_unit, doc, unit = np.unravel_index(codes, dims)
+    ranked = np.lexsort((unit, rank[doc], -counts, query_unit))
+    query_unit, doc, unit = query_unit[ranked], doc[ranked], unit[ranked]
+    if not query_unit.size:
+        return {}
+    starts = np.flatnonzero(np.r_[True, query_unit[1:] != query_unit[:-1]])
+    ends = np.r_[starts[1:], query_unit.size]
+    return {int(query_unit[a]): [(ids[d], u) for d, u in zip(doc[a:min(b, a + MAX_CANDIDATES)].tolist(),
+                                                           unit[a:min(b, a + MAX_CANDIDATES)].tolist())]
+            for a, b in zip(starts.tolist(), ends.tolist())}
 
 
 def _near_duplicates(q: DocumentRecord, cands: set[str], same: list[str], records: dict[str, DocumentRecord],

@@ -141,6 +141,34 @@ class DocumentRecord:
         return ""
 
 
+@dataclass(frozen=True)
+class Postings:
+    """What a lookup found, as arrays: posting *i* is band key ``keys[i]``
+    in unit ``units[i]`` of the document ``ids[docs[i]]``, each key's
+    postings in the order the store keeps them. Arrays, because a query of
+    a page with a site's footer reads some 18,000 postings."""
+
+    keys: np.ndarray
+    docs: np.ndarray
+    units: np.ndarray
+    ids: tuple[str, ...]
+
+    @classmethod
+    def numbered(cls, keys: np.ndarray, nums: np.ndarray, units: np.ndarray,
+                 id_of: dict[int, str]) -> "Postings":
+        """Postings naming documents by number, with ``id_of`` the ids of
+        the numbers still stored: a posting of another number belongs to a
+        document removed since it was read, and is left out."""
+        known = np.array(sorted(id_of), dtype=np.int64)
+        keep = np.isin(nums, known)
+        return cls(keys[keep].astype(np.uint64), np.searchsorted(known, nums[keep]),
+                   units[keep].astype(np.int64), tuple(id_of[n] for n in known.tolist()))
+
+    def tuples(self) -> list[tuple[int, str, int]]:
+        """``(key, id, unit)`` of each posting, in order."""
+        return [(k, self.ids[d], u) for k, d, u in zip(self.keys.tolist(), self.docs.tolist(), self.units.tolist())]
+
+
 class Storage(Protocol):
     """What :class:`dedupe.Index` needs from a backend."""
 
@@ -154,7 +182,7 @@ class Storage(Protocol):
     def put_many(self, records: Iterable[DocumentRecord]) -> int: ...
     def remove(self, doc_id: str) -> bool: ...
     def get_many(self, ids: Iterable[str]) -> dict[str, DocumentRecord]: ...
-    def lookup(self, keys: Iterable[int], cap: int = ...) -> list[tuple[int, str, int]]: ...
+    def lookup(self, keys: Iterable[int], cap: int = ...) -> Postings: ...
     def ids_with_hash(self, content_hash: str) -> list[str]: ...
     def ids(self) -> list[str]: ...
     def count(self) -> int: ...

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 
 from dedupe.errors import IndexFormatError, InputError, MissingExtraError, OutputError
-from dedupe.index.record import LOOKUP_CAP, DocumentRecord
+from dedupe.index.record import LOOKUP_CAP, DocumentRecord, Postings
 
 _RETRIES = 50
 
@@ -324,18 +324,17 @@ class RedisStorage:
             out[doc_id] = _from_hash(doc_id, raw, self.location)[0]
         return out
 
-    def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> list[tuple[int, str, int]]:
+    def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> Postings:
         blob = np.array(sorted(set(keys)), dtype=">u8").tobytes()
         flat = self._call(self._r.eval, _LOOKUP, 0, self._band_prefix(), self._spill_prefix(), blob, cap)
-        lists = [(int.from_bytes(key, "big"), parse_postings(int.from_bytes(key, "big"), value, self.location))
-                 for key, value in zip(flat[0::2], flat[1::2])]
-        nums = sorted({n for _, p in lists for n in p["num"].tolist()})
+        lists = [parse_postings(int.from_bytes(key, "big"), value, self.location) for key, value in
+                 zip(flat[0::2], flat[1::2])]
+        found = np.concatenate(lists) if lists else np.zeros(0, dtype=_POSTING)
+        key_of = np.repeat(np.frombuffer(b"".join(flat[0::2]), dtype=">u8"), [p.size for p in lists])
+        nums = np.unique(found["num"]).tolist()
         names = self._call(self._r.hmget, self._k("ids"), nums) if nums else []
-        # A number without an id: its document was removed since the
-        # postings were read.
         id_of = {n: self._text(i, "an id") for n, i in zip(nums, names) if i is not None}
-        return [(key, id_of[n], u) for key, p in lists
-                for u, n in zip(p["unit"].tolist(), p["num"].tolist()) if n in id_of]
+        return Postings.numbered(key_of, found["num"].astype(np.int64), found["unit"], id_of)
 
     def ids_with_hash(self, content_hash: str) -> list[str]:
         return sorted(self._text(m, "an id") for m in self._call(self._r.smembers, self._k("hash", content_hash)))

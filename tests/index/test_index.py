@@ -14,6 +14,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -455,3 +456,66 @@ def test_a_mistyped_path_creates_no_index(tmp_path, capsys):
     assert main(["index", "add", "--db", str(db), str(tmp_path / "contnet")]) == 2
     assert "contnet: no such file or folder" in capsys.readouterr().err and not db.exists()
     assert main(["index", "query", "--db", str(db), str(tmp_path / "nope.md")]) == 2
+
+
+def _candidates_by_definition(index, q, eligible, exclude):
+    """Index._candidates as first written, one posting at a time: each
+    posting counts once for the whole text (a document posting under one of
+    its band keys) or once for every eligible unit with its key; the most
+    counted first, then by id (and unit)."""
+    from dedupe.index.index import DOCUMENT_UNIT, MAX_CANDIDATES, MAX_DOCUMENTS
+
+    unit_keys: dict[int, list[int]] = {}
+    for u in eligible.tolist():
+        for key in q.unit_bands[u].tolist():
+            unit_keys.setdefault(key, []).append(u)
+    doc_keys = set(q.bands.tolist())
+    doc_hits: dict[str, int] = {}
+    unit_hits: dict[int, dict[tuple[str, int], int]] = {}
+    for key, doc, unit in index._storage.lookup(doc_keys | set(unit_keys)).tuples():
+        if doc == exclude:
+            continue
+        if unit == DOCUMENT_UNIT:
+            if key in doc_keys:
+                doc_hits[doc] = doc_hits.get(doc, 0) + 1
+        else:
+            for u in unit_keys.get(key, ()):
+                hits = unit_hits.setdefault(u, {})
+                hits[(doc, unit)] = hits.get((doc, unit), 0) + 1
+    doc_cands = set(sorted(doc_hits, key=lambda d: (-doc_hits[d], d))[:MAX_DOCUMENTS])
+    return doc_cands, {u: sorted(h, key=lambda c: (-h[c], c))[:MAX_CANDIDATES] for u, h in unit_hits.items()}
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """An index of 90 pages drawn from 12 paragraphs, a page now and then
+    holding one twice: more candidates per unit than a query keeps, and
+    ties of every kind."""
+    from tests.index.test_storage import _texts
+
+    rng = random.Random(11)
+    paras = [p for t in _texts(4, 21) for p in t.split("\n\n") if p.strip()]
+    pages = ["\n\n".join(rng.choices(paras, k=rng.randint(2, 6))) + "\n" for _ in range(90)]
+    db = tmp_path_factory.mktemp("crowded") / "i.db"
+    with Index(db) as index:
+        index.add_many((f"p{(i * 53) % 90:02d}", page) for i, page in enumerate(pages))
+    return db, pages
+
+
+@pytest.mark.parametrize("n", range(6))
+@pytest.mark.parametrize("caps", [None, (8, 5)])
+def test_candidates_are_the_most_shared_first(crowded, n, caps, monkeypatch):
+    """Units with more candidates than a query keeps (117 at most), and
+    with smaller caps, texts too."""
+    from dedupe.index.index import _analyze
+
+    if caps:
+        monkeypatch.setattr("dedupe.index.index.MAX_DOCUMENTS", caps[0])
+        monkeypatch.setattr("dedupe.index.index.MAX_CANDIDATES", caps[1])
+    db, pages = crowded
+    with Index(db, read_only=True) as index:
+        for i in range(n * 15, n * 15 + 15):
+            q = _analyze([("", pages[i])], index.options, index._banding)[0]
+            eligible = np.flatnonzero(q.units["tokens"] >= 1 + i % 8)
+            exclude = f"p{(i * 53) % 90:02d}" if i % 2 else None
+            assert index._candidates(q, eligible, exclude) == _candidates_by_definition(index, q, eligible, exclude)

@@ -158,8 +158,8 @@ def test_lookup_of_many_keys_is_each_keys_first_postings(location, cap):
         records = storage.get_many(storage.ids())
         keys = sorted({int(k) for r in records.values() for k in [*r.bands.tolist(), *r.unit_bands.ravel().tolist()]})
         assert len(keys) > 800
-        alone = sorted(p for k in keys[::40] for p in storage.lookup([k], cap=cap))
-        together = storage.lookup(keys, cap=cap)
+        alone = sorted(p for k in keys[::40] for p in storage.lookup([k], cap=cap).tuples())
+        together = storage.lookup(keys, cap=cap).tuples()
         assert sorted(p for p in together if p[0] in set(keys[::40])) == alone
         per_key: dict[int, int] = {}
         for k, _, _ in together:
@@ -175,7 +175,7 @@ def test_lookup_finds_document_and_unit_postings(location):
         index.add("d", _texts(1, 3)[0])
     storage = open_storage(location, create=False)
     rec = storage.get_many(["d"])["d"]
-    hits = storage.lookup([int(rec.bands[0]), int(rec.unit_bands[0][0]), 12345])
+    hits = storage.lookup([int(rec.bands[0]), int(rec.unit_bands[0][0]), 12345]).tuples()
     storage.close()
     assert (int(rec.bands[0]), "d", DOCUMENT_UNIT) in hits
     assert (int(rec.unit_bands[0][0]), "d", 0) in hits
@@ -192,8 +192,8 @@ def test_lookup_reads_at_most_cap_postings_per_key_oldest_first(location):
     try:
         rec = storage.get_many(["d1"])["d1"]
         key = int(rec.bands[0])
-        assert sorted(d for _, d, _ in storage.lookup([key])) == [f"d{i}" for i in range(6)]
-        assert [d for _, d, _ in storage.lookup([key], cap=2)] == ["d1", "d2"]
+        assert sorted(d for _, d, _ in storage.lookup([key]).tuples()) == [f"d{i}" for i in range(6)]
+        assert [d for _, d, _ in storage.lookup([key], cap=2).tuples()] == ["d1", "d2"]
     finally:
         storage.close()
 
@@ -211,12 +211,12 @@ def test_redis_keeps_a_long_posting_list_in_order_once_moved(redis_server):
         try:
             key = int(storage.get_many([names[0]])[names[0]].bands[0])
             assert list(storage._r.scan_iter(match=b"dedupe:spill:*"))
-            assert [d for _, d, _ in storage.lookup([key], cap=3)] == names[1:4]
-            assert [d for _, d, _ in storage.lookup([key], cap=300)] == names[1:] + names[:1]
+            assert [d for _, d, _ in storage.lookup([key], cap=3).tuples()] == names[1:4]
+            assert [d for _, d, _ in storage.lookup([key], cap=300).tuples()] == names[1:] + names[:1]
             _postings_consistent(redis_server)
             for n in names[:-1]:
                 index.remove(n)
-            assert [d for _, d, _ in storage.lookup([key])] == names[-1:]
+            assert [d for _, d, _ in storage.lookup([key]).tuples()] == names[-1:]
             index.remove(names[-1])
             assert not [*storage._r.scan_iter(match=b"dedupe:spill:*"), *storage._r.scan_iter(match=b"dedupe:bands:*")]
         finally:
