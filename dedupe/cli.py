@@ -247,6 +247,7 @@ def _add_index_parser(sub: Any) -> None:
                                        "Shingling options apply to a new index; an existing one keeps its own.")
     a.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index")
     add_arguments(a, SourceOptions, "files", _FILES + _INPUT + ("strict",))
+    add_arguments(a, ScanOptions, "workers", ("jobs",))
     q = actions.add_parser("query", parents=[common], help="find indexed articles that files copy",
                            description="Report indexed articles that FILE near-duplicates and passages it copies.")
     q.add_argument("files", nargs="+", metavar="FILE", help="files to look up, or - for standard input")
@@ -529,7 +530,8 @@ def _index_add(index: Index, args: argparse.Namespace, config: Config) -> int:
     from dedupe.index.index import add_paths
 
     with Progress(sys.stderr, label="index add") as progress:
-        res = add_paths(index, args.paths, _options(SourceOptions, args, config), progress)
+        res = add_paths(index, args.paths, _options(SourceOptions, args, config), progress,
+                        _options(ScanOptions, args, config).jobs)
     for path, why in res.skipped:
         _warn(f"skipped {why}" if why.startswith(path) else f"skipped {path}: {why}")
     if args.format == "json":

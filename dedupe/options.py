@@ -250,8 +250,8 @@ class ScanOptions:
         "paragraphs one boilerplate block", metavar="J", low=0.0, high=1.0, low_open=True)
     jobs: int = option(
         0, "worker processes (0: one per CPU once the work pays for them: a scan of more than "
-        "2 million characters or 2 MB of JSONL, a check or a clean of more than 64 files); results do not "
-        "depend on it",
+        "2 million characters or 2 MB of JSONL, a check or a clean of more than 64 files, an index add of "
+        "more than 500); results do not depend on it",
         metavar="N", low=0, short="-j")
 
     def __post_init__(self) -> None:

@@ -207,29 +207,27 @@ class Index:
         """Index ``text`` under ``doc_id``, replacing any document with that id."""
         self.add_many([(doc_id, text)])
 
-    def add_many(self, documents: Iterable[tuple[str, str]], batch_size: int = BATCH_SIZE) -> int:
+    def add_many(self, documents: Iterable[tuple[str, str]], batch_size: int = BATCH_SIZE, jobs: int = 1) -> int:
         """Index ``(id, text)`` pairs; returns how many were written.
 
         With SQLite each batch of ``batch_size`` documents (fewer when
         they hold :data:`BATCH_CHARS` characters) is one transaction: if
         the process dies, or the iterable raises, the current batch is not
-        written and earlier ones are.
+        written and earlier ones are. With ``jobs`` other than 1 (0: one
+        per CPU) and more than one batch, worker processes analyze the
+        batches while this process writes them, in order; what is written
+        does not depend on it.
         """
         if batch_size < 1:
             raise InputError(f"batch_size must be positive, got {batch_size!r}")
-        n = 0
-        batch: list[tuple[str, str]] = []
-        chars = 0
-        for doc_id, text in documents:
-            _check_document(doc_id, text)
-            batch.append((doc_id, text))
-            chars += len(text)
-            if len(batch) >= batch_size or chars >= BATCH_CHARS:
-                n += self._storage.put_many(_analyze(batch, self._options, self._banding))
-                batch, chars = [], 0
-        if batch:
-            n += self._storage.put_many(_analyze(batch, self._options, self._banding))
-        return n
+        batches = _batches(documents, batch_size)
+        if jobs == 1:
+            analyzed: Iterable[list[DocumentRecord]] = (_analyze(b, self._options, self._banding) for b in batches)
+        else:
+            from dedupe.io.workers import ordered_map  # noqa: PLC0415  (only with workers)
+
+            analyzed = ordered_map(_analyze, batches, jobs, self._options, self._banding, in_process=1)
+        return sum(self._storage.put_many(records) for records in analyzed)
 
     def remove(self, doc_id: str) -> bool:
         """Remove ``doc_id``; False when it was not in the index."""
@@ -379,6 +377,22 @@ def _check_document(doc_id: object, text: object) -> None:
         raise InputError(f"a document id must be a non-empty string, got {doc_id!r}")
     if not isinstance(text, str):
         raise InputError(f"{doc_id}: text must be a string, got {type(text).__name__}")
+
+
+def _batches(documents: Iterable[tuple[str, str]], batch_size: int) -> Iterator[list[tuple[str, str]]]:
+    """``documents`` checked and cut into batches of ``batch_size``, or
+    fewer holding :data:`BATCH_CHARS` characters."""
+    batch: list[tuple[str, str]] = []
+    chars = 0
+    for doc_id, text in documents:
+        _check_document(doc_id, text)
+        batch.append((doc_id, text))
+        chars += len(text)
+        if len(batch) >= batch_size or chars >= BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 def _units(text: str) -> list[tuple[int, int, int, int]]:
@@ -689,10 +703,11 @@ def _files_to_add(paths: Iterable[str], o: SourceOptions, skipped: list[tuple[st
 
 
 def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None = None,
-              progress: Progress | None = None) -> AddResult:
+              progress: Progress | None = None, jobs: int = 1) -> AddResult:
     """Index every file under ``paths`` with its path (POSIX form, as
     ``dedupe check`` names it) as its id; ``progress`` counts the files
-    as they are read (a batch is written after its last file is read).
+    as they are read (a batch is written after its last file is read),
+    and ``jobs`` is :meth:`Index.add_many`'s.
 
     A missing, unreadable, binary or undecodable file, and a folder that
     cannot be listed, is skipped and listed in the result; with
@@ -722,5 +737,5 @@ def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None 
                 progress.update(1, len(text))
             yield text_name(path), text
 
-    index.add_many(documents())
+    index.add_many(documents(), jobs=jobs)
     return AddResult(tuple(added), tuple(skipped))

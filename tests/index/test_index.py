@@ -519,3 +519,38 @@ def test_candidates_are_the_most_shared_first(crowded, n, caps, monkeypatch):
             eligible = np.flatnonzero(q.units["tokens"] >= 1 + i % 8)
             exclude = f"p{(i * 53) % 90:02d}" if i % 2 else None
             assert index._candidates(q, eligible, exclude) == _candidates_by_definition(index, q, eligible, exclude)
+
+
+def _rows(db: Path) -> tuple[list, list]:
+    with sqlite3.connect(db) as conn:
+        docs = conn.execute("SELECT num, id, hash, length, lines, units, unit_offsets, unit_shingles, "
+                            "unit_bands, shingles, bands FROM documents ORDER BY num").fetchall()
+        postings = conn.execute("SELECT key, doc, unit FROM postings ORDER BY key, doc, unit").fetchall()
+    return docs, postings
+
+
+def test_batches_analyzed_in_workers_are_written_as_by_one_process(tmp_path):
+    """Several batches go to worker processes, and the index holds the
+    same rows, in the same order, as one built in one process."""
+    from tests.index.test_storage import _texts
+
+    texts = _texts(40, 8)
+    docs = [(f"d{(i * 7) % 40:02d}", texts[i]) for i in range(40)]
+    for jobs in (1, 2):
+        with Index(tmp_path / f"j{jobs}.db") as index:
+            assert index.add_many(iter(docs), batch_size=6, jobs=jobs) == 40
+    assert _rows(tmp_path / "j1.db") == _rows(tmp_path / "j2.db")
+
+
+def test_index_add_takes_jobs(tmp_path, capsys):
+    from tests.index.test_storage import _texts
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for i, text in enumerate(_texts(12, 9)):
+        (site / f"p{i:02d}.md").write_text(text, encoding="utf-8")
+    for jobs in ("1", "2"):
+        assert main(["index", "add", "--no-config", "--db", str(tmp_path / f"j{jobs}.db"), "--jobs", jobs,
+                     str(site)]) == 0
+    assert "added 12 document(s)" in capsys.readouterr().out
+    assert _rows(tmp_path / "j1.db") == _rows(tmp_path / "j2.db")
