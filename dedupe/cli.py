@@ -546,21 +546,22 @@ def _index_query(index: Index, args: argparse.Namespace, config: Config) -> int:
     src: SourceOptions = _options(SourceOptions, args, config)
     opts = index.with_shingling(_options(Options, args, config))
     results, skipped = [], []
-    for f in args.files:
-        try:
-            text = read_text(f, src.encoding, src.errors, src.max_line_length, allow_empty=True)
-        except DedupeError as exc:
-            if src.strict:
-                raise
-            _warn(f"skipped {exc}")
-            skipped.append({"path": f, "error": str(exc)})
-            continue
-        own = None if f == "-" else text_name(Path(f).as_posix())
-        regions = suppressed_regions(text, f) if "dedupe" in text else []
-        matches = index.query(text, exclude=own, options=opts)
-        top = article_start(text) if regions else 0
-        results.append((f, [m for m in matches if not is_suppressed(
-            top if m.kind == "near-duplicate" else m.start, regions)]))
+    with index.snapshot():
+        for f in args.files:
+            try:
+                text = read_text(f, src.encoding, src.errors, src.max_line_length, allow_empty=True)
+            except DedupeError as exc:
+                if src.strict:
+                    raise
+                _warn(f"skipped {exc}")
+                skipped.append({"path": f, "error": str(exc)})
+                continue
+            own = None if f == "-" else text_name(Path(f).as_posix())
+            regions = suppressed_regions(text, f) if "dedupe" in text else []
+            matches = index.query(text, exclude=own, options=opts)
+            top = article_start(text) if regions else 0
+            results.append((f, [m for m in matches if not is_suppressed(
+                top if m.kind == "near-duplicate" else m.start, regions)]))
     found = sum(len(m) for _, m in results)
     if args.format == "json":
         _print_json({"index": index.location, "skipped": skipped,

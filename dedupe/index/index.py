@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,7 +44,8 @@ from dedupe.core.shingle import ShingleSets, shingle
 from dedupe.core.signature import SCHEME, minhash
 from dedupe.core.verify import compare
 from dedupe.errors import IndexFormatError, InputError
-from dedupe.index.record import DOCUMENT_UNIT, UNIT_DTYPE, DocumentRecord, Storage
+from dedupe.index.lookups import SharedLookups
+from dedupe.index.record import DOCUMENT_UNIT, LOOKUP_CAP, UNIT_DTYPE, DocumentRecord, Storage
 from dedupe.index.storage import open_storage
 from dedupe.io.progress import Progress
 from dedupe.io.records import Record, Skipped
@@ -143,6 +145,8 @@ class Index:
                  read_only: bool = False) -> None:
         create = create and not read_only
         self._storage = open_storage(path_or_url, create=create, read_only=read_only)
+        self._shared: SharedLookups | None = None
+        self._in_snapshot = False
         try:
             meta = self._storage.read_meta()
             if not meta:
@@ -201,6 +205,24 @@ class Index:
             "lsh": {"threshold": LSH_THRESHOLD, "bands": bands, "rows": rows},
         }
 
+    @contextmanager
+    def snapshot(self) -> Iterator["Index"]:
+        """Queries inside see the index as it was when the snapshot began,
+        and read the postings of a band key that many documents hold once
+        for them all (:mod:`dedupe.index.lookups`): for checking many
+        files. A SQLite index holds one read transaction (other processes
+        may still write); Redis has no snapshot, and its queries run as
+        outside one. Nothing may be written inside."""
+        if self._in_snapshot:
+            raise InputError(f"{self.location}: a snapshot is already open")
+        with self._storage.snapshot() as shared:
+            self._in_snapshot = True
+            self._shared = SharedLookups(self._storage) if shared else None
+            try:
+                yield self
+            finally:
+                self._in_snapshot, self._shared = False, None
+
     # -- writing ------------------------------------------------------
 
     def add(self, doc_id: str, text: str) -> None:
@@ -220,6 +242,7 @@ class Index:
         """
         if batch_size < 1:
             raise InputError(f"batch_size must be positive, got {batch_size!r}")
+        self._writable()
         batches = _batches(documents, batch_size)
         if jobs == 1:
             analyzed: Iterable[list[DocumentRecord]] = (_analyze(b, self._options, self._banding) for b in batches)
@@ -231,7 +254,12 @@ class Index:
 
     def remove(self, doc_id: str) -> bool:
         """Remove ``doc_id``; False when it was not in the index."""
+        self._writable()
         return self._storage.remove(doc_id)
+
+    def _writable(self) -> None:
+        if self._in_snapshot:
+            raise InputError(f"{self.location}: cannot write to the index inside a snapshot")
 
     # -- reading ------------------------------------------------------
 
@@ -288,7 +316,8 @@ class Index:
         unit_keys = q.unit_bands[eligible].ravel().astype(np.uint64)
         key_unit = np.repeat(eligible, q.unit_bands.shape[1])
         doc_keys = np.unique(q.bands.astype(np.uint64))
-        found = self._storage.lookup(set(doc_keys.tolist()) | set(unit_keys.tolist()))
+        keys = set(doc_keys.tolist()) | set(unit_keys.tolist())
+        found = self._shared.lookup(keys) if self._shared is not None else self._storage.lookup(keys, LOOKUP_CAP)
         # Ties go to the smaller id: each document's rank among the ids.
         rank = np.empty(len(found.ids), dtype=np.int64)
         rank[np.argsort(np.array(found.ids, dtype=object))] = np.arange(len(found.ids))

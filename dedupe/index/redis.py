@@ -4,7 +4,8 @@ by a server-side script (layout in :mod:`dedupe.index.storage`)."""
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -323,6 +324,11 @@ class RedisStorage:
                 continue  # removed since its postings were read
             out[doc_id] = _from_hash(doc_id, raw, self.location)[0]
         return out
+
+    @contextmanager
+    def snapshot(self) -> Iterator[bool]:
+        """Redis reads see each write as it lands: nothing is shared."""
+        yield False
 
     def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> Postings:
         blob = np.array(sorted(set(keys)), dtype=">u8").tobytes()

@@ -268,9 +268,12 @@ class SQLiteStorage:
         # made reading them twice as slow.
         one = "SELECT * FROM (SELECT key, doc, unit FROM postings WHERE key = ? ORDER BY doc, unit LIMIT ?)"
         rows: list[tuple] = []
-        # One read transaction, so that every read sees the same snapshot.
+        # One read transaction (or the snapshot's), so that every read sees
+        # the same state.
         with self._reading():
-            self._conn.execute("BEGIN")
+            own = not self._conn.in_transaction
+            if own:
+                self._conn.execute("BEGIN")
             try:
                 for i in range(0, len(keys), _COMPOUND):
                     chunk = keys[i : i + _COMPOUND]
@@ -282,9 +285,22 @@ class SQLiteStorage:
                                            "than whole numbers); rebuild it")
                 id_of = self._ids_of(np.unique(found[:, 1]).tolist())
             finally:
-                if self._conn.in_transaction:  # an error may have ended it
+                if own and self._conn.in_transaction:  # an error may have ended it
                     self._conn.execute("COMMIT")
         return Postings.numbered(found[:, 0], found[:, 1], found[:, 2], id_of)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[bool]:
+        """Reads inside see the index as it was when the snapshot began
+        (one read transaction; writers go on): lookups may be shared."""
+        with self._reading():
+            self._conn.execute("BEGIN")
+        try:
+            yield True
+        finally:
+            with self._reading():
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
 
     def _ids_of(self, nums: list[int]) -> dict[int, str]:
         """The id of each document number that is stored."""

@@ -554,3 +554,57 @@ def test_index_add_takes_jobs(tmp_path, capsys):
                      str(site)]) == 0
     assert "added 12 document(s)" in capsys.readouterr().out
     assert _rows(tmp_path / "j1.db") == _rows(tmp_path / "j2.db")
+
+
+def test_queries_in_a_snapshot_match_those_outside(crowded, monkeypatch):
+    """With a cap of three postings most keys come back capped, so most
+    lookups in the snapshot reuse postings read for an earlier query."""
+    from dedupe.index import lookups
+
+    monkeypatch.setattr("dedupe.index.index.LOOKUP_CAP", 3)
+    monkeypatch.setattr(lookups, "LOOKUP_CAP", 3)
+    from dedupe.index.index import _analyze
+
+    db, pages = crowded
+
+    def both(index, i):
+        q = _analyze([("", pages[i])], index.options, index._banding)[0]
+        exclude = f"p{i:02d}" if i % 2 else None
+        eligible = np.flatnonzero(q.units["tokens"] >= 1)
+        return index._candidates(q, eligible, exclude), index.query(pages[i], exclude=exclude)
+
+    with Index(db, read_only=True) as index:
+        outside = [both(index, i) for i in range(len(pages))]
+        with index.snapshot():
+            inside = [both(index, i) for i in range(len(pages))]
+            shared = index._shared._capped
+    assert inside == outside and any(m for _, m in outside)
+    assert len(shared) > 100
+
+
+def test_a_snapshot_does_not_see_writes_made_during_it(tmp_path):
+    texts = [_md(f"Article {i}", paras) for i, paras in enumerate(ARTICLES[:3])]
+    db = tmp_path / "i.db"
+    with Index(db) as index:
+        index.add("a.md", texts[0])
+    with Index(db, read_only=True) as reader, reader.snapshot():
+        assert reader.query(texts[1]) == []
+        with Index(db) as writer:
+            writer.add("b.md", texts[1])
+        assert reader.query(texts[1]) == []
+        with pytest.raises(InputError, match="inside a snapshot"):
+            reader.add("c.md", texts[2])
+    with Index(db, read_only=True) as reader:
+        assert [m.duplicate_of.id for m in reader.query(texts[1])][:1] == ["b.md"]
+
+
+def test_a_redis_snapshot_shares_nothing_and_refuses_writes(redis_server):
+    texts = [_md(f"Article {i}", paras) for i, paras in enumerate(ARTICLES[:2])]
+    with Index(redis_server) as index:
+        index.add("a.md", texts[0])
+        with index.snapshot():
+            assert index._shared is None
+            assert [m.duplicate_of.id for m in index.query(texts[0])][:1] == ["a.md"]
+            with pytest.raises(InputError, match="inside a snapshot"):
+                index.remove("a.md")
+        assert index.remove("a.md")

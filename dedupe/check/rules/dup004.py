@@ -49,10 +49,10 @@ class CopyOfPublished(Rule):
 
 def findings_in_chunk(chunk: list[tuple[str, str]], location: str, options: Options) -> list[Finding]:
     """DUP004 findings for a chunk of ``(path, text)``, against the index
-    at ``location`` opened once for them all."""
+    at ``location`` opened once for them all, in one snapshot of it."""
     from dedupe.index.index import Index
 
-    with Index(location, None, read_only=True) as index:
+    with Index(location, None, read_only=True) as index, index.snapshot():
         return [f for path, text in chunk for f in findings_against_index(index, path, text, options)]
 
 
