@@ -537,7 +537,8 @@ def _index_add(index: Index, args: argparse.Namespace, config: Config) -> int:
     if args.format == "json":
         _print_json({**res.to_dict(), "documents": len(index)})
     else:
-        print(f"added {len(res.added)} document(s) to {index.location} ({len(index)} in the index)"
+        kept = f", {res.unchanged} unchanged" if res.unchanged else ""
+        print(f"added {len(res.added)} document(s) to {index.location} ({len(index)} in the index{kept})"
               + (f"; skipped {len(res.skipped)} file(s)" if res.skipped else ""))
     return EXIT_OK
 

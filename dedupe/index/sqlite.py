@@ -313,6 +313,17 @@ class SQLiteStorage:
             raise IndexFormatError(f"{self.location}: damaged index (a document id that is not text); rebuild it")
         return id_of
 
+    def hashes(self, ids: Iterable[str]) -> dict[str, str]:
+        """The content hash of each of ``ids`` that is stored."""
+        ids = sorted(set(ids))
+        out: dict[str, str] = {}
+        with self._reading():
+            for i in range(0, len(ids), _CHUNK):
+                chunk = ids[i : i + _CHUNK]
+                out.update(self._conn.execute(
+                    f"SELECT id, hash FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return out
+
     def ids_with_hash(self, content_hash: str) -> list[str]:
         with self._reading():
             rows = self._conn.execute("SELECT id FROM documents WHERE hash = ? ORDER BY id", (content_hash,))

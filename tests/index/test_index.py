@@ -24,7 +24,7 @@ from dedupe.check.findings import Finding
 from dedupe.check.rules.dup004 import findings_against_index
 from dedupe.cli import main
 from dedupe.errors import IndexFormatError, InputError
-from dedupe.index.index import Index, IndexMatch, add_paths
+from dedupe.index.index import Index, IndexMatch, add_paths, content_hash
 from dedupe.options import Options
 from dedupe.core.shingle import tokens
 
@@ -608,3 +608,34 @@ def test_a_redis_snapshot_shares_nothing_and_refuses_writes(redis_server):
             with pytest.raises(InputError, match="inside a snapshot"):
                 index.remove("a.md")
         assert index.remove("a.md")
+
+
+def test_adding_unchanged_pages_again_writes_nothing(tmp_path, capsys):
+    """Re-indexing a site writes only the pages whose text changed; an id
+    twice in one batch still ends with its last text."""
+    from tests.index.test_storage import _texts
+
+    site = tmp_path / "site"
+    site.mkdir()
+    texts = _texts(12, 31)
+    for i, text in enumerate(texts):
+        (site / f"p{i:02d}.md").write_text(text, encoding="utf-8")
+    db = tmp_path / "i.db"
+    argv = ["index", "add", "--no-config", "--db", str(db), "--format", "json", str(site)]
+    assert main(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    before = _rows(db)
+    assert first["unchanged"] == 0 and main(argv) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["unchanged"] == 12 and len(again["added"]) == 12 and _rows(db) == before
+    (site / "p03.md").write_text(texts[3] + "\nOne more line.\n", encoding="utf-8")
+    assert main(argv[:-3] + [str(site)]) == 0
+    assert "(12 in the index, 11 unchanged)" in capsys.readouterr().out
+    docs_after, _ = _rows(db)
+    assert [r[1] for r in docs_after][-1] == f"{site.as_posix()}/p03.md"  # rewritten: now the newest
+    with Index(db) as index:
+        assert index.add_many([("x", texts[0]), ("x", texts[1]), ("x", texts[0])], batch_size=10) == 3
+        assert index.add_many([("x", texts[1]), ("x", texts[0])], batch_size=10) == 2
+        assert index.add_many([("x", texts[0])]) == 0
+    rows, _ = _rows(db)
+    assert [r[2] for r in rows if r[1] == "x"] == [content_hash(texts[0])]

@@ -183,15 +183,18 @@ def test_lookup_finds_document_and_unit_postings(location):
 
 
 def test_lookup_reads_at_most_cap_postings_per_key_oldest_first(location):
-    shared = _texts(1, 5)[0]
+    """A document added again with another text is the newest; one added
+    again unchanged is not written, and keeps its place."""
+    shared, extra = _texts(2, 5)
     with Index(location) as index:
         for i in range(6):
             index.add(f"d{i}", shared)
-        index.add("d0", shared)  # re-added: now the newest
+        assert index.add_many([("d1", shared)]) == 0
+        index.add("d0", shared + "\n" + extra)  # the first paragraph's band keys stay
     storage = open_storage(location, create=False)
     try:
         rec = storage.get_many(["d1"])["d1"]
-        key = int(rec.bands[0])
+        key = int(rec.unit_bands[0][0])
         assert sorted(d for _, d, _ in storage.lookup([key]).tuples()) == [f"d{i}" for i in range(6)]
         assert [d for _, d, _ in storage.lookup([key], cap=2).tuples()] == ["d1", "d2"]
     finally:
@@ -202,21 +205,27 @@ def test_redis_keeps_a_long_posting_list_in_order_once_moved(redis_server):
     """A key on every page outgrows its bucket (at the real threshold) and
     moves to a sorted set: lookups still read the oldest postings first, a
     re-added page goes last, and removing every page leaves no key behind."""
-    shared = _texts(1, 6)[0]
+    shared, extra = _texts(2, 6)
     names = [f"p{(i * 37) % 300:03d}" for i in range(300)]  # not in sorted order
     with Index(redis_server) as index:
         index.add_many((n, shared) for n in names)
-        index.add(names[0], shared)
+        index.add(names[0], shared + "\n" + extra)  # changed: the first paragraph's keys stay
         storage = open_storage(redis_server, create=False)
         try:
-            key = int(storage.get_many([names[0]])[names[0]].bands[0])
+            rec = storage.get_many([names[0]])[names[0]]
+            key = int(rec.unit_bands[0][0])
+            per_page = int((rec.unit_bands == rec.unit_bands[0][0]).sum())  # a one-sentence paragraph: 2
+
+            def pages(cap):
+                return [d for _, d, _ in storage.lookup([key], cap=cap * per_page).tuples()][::per_page]
+
             assert list(storage._r.scan_iter(match=b"dedupe:spill:*"))
-            assert [d for _, d, _ in storage.lookup([key], cap=3).tuples()] == names[1:4]
-            assert [d for _, d, _ in storage.lookup([key], cap=300).tuples()] == names[1:] + names[:1]
+            assert pages(3) == names[1:4]
+            assert pages(300) == names[1:] + names[:1]
             _postings_consistent(redis_server)
             for n in names[:-1]:
                 index.remove(n)
-            assert [d for _, d, _ in storage.lookup([key]).tuples()] == names[-1:]
+            assert pages(300) == names[-1:]
             index.remove(names[-1])
             assert not [*storage._r.scan_iter(match=b"dedupe:spill:*"), *storage._r.scan_iter(match=b"dedupe:bands:*")]
         finally:
@@ -302,9 +311,10 @@ location, prefix, texts_file, rounds = sys.argv[1], sys.argv[2], sys.argv[3], in
 texts = json.load(open(texts_file))
 with Index(location) as index:
     for r in range(rounds):
-        # Own ids, and one id that every writer keeps replacing.
-        index.add_many([(f"{prefix}-{i}", t) for i, t in enumerate(texts)], batch_size=4)
-        index.add("shared", texts[r % len(texts)])
+        # Own ids, and one id that every writer keeps replacing; each round
+        # changes the texts (an unchanged text is not written again).
+        index.add_many([(f"{prefix}-{i}", f"{t}\\n\\nRound {r}.\\n") for i, t in enumerate(texts)], batch_size=4)
+        index.add("shared", f"{texts[r % len(texts)]}\\n\\nRound {r} of {prefix}.\\n")
     print("done", flush=True)
 """
 
