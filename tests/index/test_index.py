@@ -639,3 +639,17 @@ def test_adding_unchanged_pages_again_writes_nothing(tmp_path, capsys):
         assert index.add_many([("x", texts[0])]) == 0
     rows, _ = _rows(db)
     assert [r[2] for r in rows if r[1] == "x"] == [content_hash(texts[0])]
+
+
+def test_a_text_given_twice_across_batches_read_ahead_ends_as_the_last(tmp_path):
+    """Workers read batches ahead of the writes: an id given again later
+    in the same call is compared with its earlier text, not the stored one."""
+    from tests.index.test_storage import _texts
+
+    a, b, *others = _texts(8, 33)
+    with Index(tmp_path / "i.db") as index:
+        index.add("x", a)
+        docs = [("x", b), *((f"o{i}", t) for i, t in enumerate(others)), ("x", a)]
+        assert index.add_many(docs, batch_size=1, jobs=2) == 8
+    rows, _ = _rows(tmp_path / "i.db")
+    assert [r[2] for r in rows if r[1] == "x"] == [content_hash(a)]
