@@ -226,7 +226,8 @@ class Index:
     # -- writing ------------------------------------------------------
 
     def add(self, doc_id: str, text: str) -> None:
-        """Index ``text`` under ``doc_id``, replacing any document with that id."""
+        """Index ``text`` under ``doc_id``, replacing any document with that id
+        (one with the same text is left as it is)."""
         self.add_many([(doc_id, text)])
 
     def add_many(self, documents: Iterable[tuple[str, str]], batch_size: int = BATCH_SIZE, jobs: int = 1) -> int:
