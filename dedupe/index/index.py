@@ -345,9 +345,12 @@ class Index:
         doc_keys = np.unique(q.bands.astype(np.uint64))
         keys = set(doc_keys.tolist()) | set(unit_keys.tolist())
         found = self._shared.lookup(keys) if self._shared is not None else self._storage.lookup(keys, LOOKUP_CAP)
-        # Ties go to the smaller id: each document's rank among the ids.
-        rank = np.empty(len(found.ids), dtype=np.int64)
-        rank[np.argsort(np.array(found.ids, dtype=object))] = np.arange(len(found.ids))
+        # Ties go to the smaller id: each document's rank among the ids of
+        # those found (in a snapshot, found.ids holds every document seen).
+        present = np.unique(found.docs)
+        rank = np.zeros(len(found.ids), dtype=np.int64)
+        rank[present[np.argsort(np.array([found.ids[d] for d in present.tolist()], dtype=object))]] = \
+            np.arange(present.size)
         mine = found.docs == (found.ids.index(exclude) if exclude in found.ids else -1)
         whole = ~mine & (found.units == DOCUMENT_UNIT) & np.isin(found.keys, doc_keys)
         hits = np.bincount(found.docs[whole], minlength=len(found.ids))

@@ -239,20 +239,23 @@ class SQLiteStorage:
             return self._delete(doc_id) is not None
 
     def get_many(self, ids: Iterable[str]) -> dict[str, DocumentRecord]:
-        ids = sorted(set(ids))
         out: dict[str, DocumentRecord] = {}
-        cols = "id, hash, length, lines, " + ", ".join(_BLOB_COLUMNS)
-        for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i : i + _CHUNK]
-            with self._reading():
-                rows = self._conn.execute(
-                    f"SELECT {cols} FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-                ).fetchall()
-            for row in rows:
-                out[row[0]] = DocumentRecord.from_blobs(
-                    row[0], row[1], row[2], row[3], dict(zip(_BLOB_COLUMNS, row[4:])), self.location
-                )
+        with self._reading():
+            rows = list(self._documents_where("id, hash, length, lines, " + ", ".join(_BLOB_COLUMNS), "id", ids))
+        for row in rows:
+            out[row[0]] = DocumentRecord.from_blobs(
+                row[0], row[1], row[2], row[3], dict(zip(_BLOB_COLUMNS, row[4:])), self.location
+            )
         return out
+
+    def _documents_where(self, columns: str, column: str, values: Iterable[object]) -> Iterator[tuple]:
+        """``columns`` of the documents whose ``column`` is one of
+        ``values``, asked for in chunks of bound parameters."""
+        values = list(dict.fromkeys(values))
+        for i in range(0, len(values), _CHUNK):
+            chunk = values[i : i + _CHUNK]
+            yield from self._conn.execute(
+                f"SELECT {columns} FROM documents WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk)
 
     def lookup(self, keys: Iterable[int], cap: int = LOOKUP_CAP) -> Postings:
         """The postings under ``keys``, at most ``cap`` per key (the oldest
@@ -304,25 +307,15 @@ class SQLiteStorage:
 
     def _ids_of(self, nums: list[int]) -> dict[int, str]:
         """The id of each document number that is stored."""
-        id_of: dict[int, str] = {}
-        for i in range(0, len(nums), _CHUNK):
-            chunk = nums[i : i + _CHUNK]
-            id_of.update(self._conn.execute(
-                f"SELECT num, id FROM documents WHERE num IN ({', '.join('?' * len(chunk))})", chunk))
+        id_of: dict[int, str] = dict(self._documents_where("num, id", "num", nums))
         if not all(type(i) is str for i in id_of.values()):
             raise IndexFormatError(f"{self.location}: damaged index (a document id that is not text); rebuild it")
         return id_of
 
     def hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """The content hash of each of ``ids`` that is stored."""
-        ids = sorted(set(ids))
-        out: dict[str, str] = {}
         with self._reading():
-            for i in range(0, len(ids), _CHUNK):
-                chunk = ids[i : i + _CHUNK]
-                out.update(self._conn.execute(
-                    f"SELECT id, hash FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
-        return out
+            return dict(self._documents_where("id, hash", "id", ids))
 
     def ids_with_hash(self, content_hash: str) -> list[str]:
         with self._reading():
