@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dedupe.core.segment import FENCE, paragraphs
+from dedupe.core.segment import closes_fence, fence_opening, paragraphs
 from dedupe.core.segment import lines as segment_lines
 from dedupe.errors import InputError
 
@@ -49,14 +49,14 @@ def suppressed_regions(text: str, name: str = "<text>") -> list[Region]:
     while i < len(lines):
         start, end = lines[i]
         body = text[start:end]
-        m = FENCE.match(body)
-        if m:
-            mark = m.group(1)
-            if fence is None:
-                fence = mark[0] * len(mark)
-            elif mark[0] == fence[0] and len(mark) >= len(fence) and not body.strip()[len(mark):].strip():
+        if fence is None:
+            fence = fence_opening(body)
+            at_fence = fence is not None
+        else:
+            at_fence = closes_fence(body, fence)
+            if at_fence:
                 fence = None
-        if fence is not None and not m:
+        if fence is not None and not at_fence:
             i += 1
             continue
         if pending_next and body.strip() and not _MARKER.fullmatch(body.strip()):

@@ -46,6 +46,29 @@ class Line:
 
 
 FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def fence_opening(line: str) -> str | None:
+    """The fence (its run of backticks or tildes) with which ``line`` opens
+    a fenced code block, or None. As in CommonMark, what follows a fence
+    of backticks holds no backtick: a line that starts with
+    "```x` y```" holds inline code, and taking it for a fence turned
+    the code and prose of the rest of a translated book inside out."""
+    m = FENCE.match(line)
+    if m is None:
+        return None
+    fence = m.group(1)
+    if fence[0] == "`" and "`" in line[m.end():]:
+        return None
+    return fence
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    """Whether ``line`` closes a block opened by ``fence``: as many of its
+    character or more, then only white space. Any indentation is taken,
+    so that a fence inside a list item closes."""
+    body = line.strip()
+    return body.startswith(fence) and not body.lstrip(fence[0])
 _HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
 _RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = LazyPattern(r"^\s*\|")
@@ -158,11 +181,10 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
     # as str.isspace() has it, which holds every \s of the expressions):
     # a line is tried only against those its first character can start.
     head = t.lstrip()[:1]
-    m = FENCE.match(t) if head in _FENCE_HEADS else None
-    if m:
-        fence = m.group(1)
+    fence = fence_opening(t) if head in _FENCE_HEADS else None
+    if fence:
         j = i + 1
-        while j < n and not texts[j].lstrip().startswith(fence):
+        while j < n and not closes_fence(texts[j], fence):
             j += 1
         return "code", min(j, n - 1)
     if prev_blank and structure.is_indented_code(t) and lead not in ("list_item", "admonition"):

@@ -44,6 +44,12 @@ def test_markers_in_fenced_code_are_examples():
     assert suppressed_regions(text) == []
 
 
+def test_inline_code_at_a_line_start_is_no_fence_for_markers():
+    text = "```a` b``` is printed.\n\n<!-- dedupe: off -->\nBB\n"
+    (r,) = suppressed_regions(text)
+    assert is_suppressed(text.index("BB"), [r])
+
+
 def test_unknown_marker_is_an_error_naming_the_line():
     with pytest.raises(InputError, match=r"post\.md:3: unknown dedupe marker"):
         suppressed_regions("a\n\n<!-- dedupe: of -->\n", "post.md")

@@ -88,6 +88,37 @@ def test_unclosed_fence_runs_to_the_end():
     assert kinds(text)[-1] == ("code", "```\ncode\n\nstill code")
 
 
+def test_a_line_that_starts_with_inline_code_opens_no_fence():
+    # CommonMark: what follows a fence of backticks holds no backtick. A
+    # translated book wrote such a line, and the code and prose of every
+    # later chapter swapped kinds.
+    text = ("```Dropping `data`!```というテキストが出力されます。\n\nMore prose here.\n\n"
+            "```rust\nfn main() {}\n```\n\nAfter.\n")
+    assert [k for k, _ in kinds(text)] == ["paragraph", "paragraph", "code", "paragraph"]
+    assert kinds(text)[2][1] == "```rust\nfn main() {}\n```"
+    assert segment.fence_opening("~~~ `info` with ticks") == "~~~"
+    assert segment.fence_opening("   ````python") == "````"
+    assert segment.fence_opening("``inline``") is None
+
+
+@pytest.mark.parametrize("line, fence, closes", [
+    ("```", "```", True),
+    ("  ````  ", "```", True),  # longer, indented (inside a list item), trailing space
+    ("```rust", "```", False),  # a closing fence has no info string
+    ("```", "````", False),  # shorter than the opening one
+    ("~~~", "```", False),  # another character
+    ("```` x", "````", False),
+])
+def test_what_closes_a_fence(line, fence, closes):
+    assert segment.closes_fence(line, fence) is closes
+
+
+def test_a_fence_with_an_info_string_inside_code_does_not_close_it():
+    text = "Intro.\n\n````md\n```rust\nlet x = 1;\n```\n````\n\nAfter.\n"
+    assert kinds(text)[1] == ("code", "````md\n```rust\nlet x = 1;\n```\n````")
+    assert kinds(text)[2] == ("paragraph", "After.")
+
+
 def test_setext_heading():
     text = "Title\n=====\n\nBody text here.\n"
     assert kinds(text)[0] == ("heading", "Title\n=====")
