@@ -22,6 +22,7 @@ one on the rest).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -333,7 +334,8 @@ def find_duplicates(text: str, options: Options) -> list[Removal]:
     while True:
         doc.reset(barred)
         removals, removed = _detect(doc)
-        removed = _long_runs(doc, removed)
+        far = _far(doc, removed)
+        removed = _long_runs(doc, _far_copies(doc, removed, far), far)
         weak = evidence.unsupported(removed, partial(_next_to, doc), partial(_aligned, doc),
                                     partial(_stutter, doc, removed))
         if not weak:
@@ -444,10 +446,81 @@ def _next_to(doc: _Document, u: int) -> list[int]:
     return out
 
 
-def _long_runs(doc: _Document, removed: list[evidence.Removed]) -> list[evidence.Removed]:
+def _far(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
+    """The removed units far from their text's other occurrences: more
+    than :data:`evidence.NEAR_BLOCKS` prose paragraphs from the copy they
+    point at and from the nearest earlier unit of the same text (kept or
+    removed: a sentence that ends each of a thousand entries repeats the
+    entry before it, not only the first), counting only the paragraphs
+    that stay, as the cleaned text will show them, so that cleaning it
+    again decides the same."""
+    if not removed:
+        return set()
+    gone = np.zeros(doc.n_blocks, dtype=bool)
+    left = [len(own) for own in doc.sentences_of]
+    for r in removed:
+        b = doc.units[r.unit].block
+        if r.unit < doc.n_blocks:
+            gone[b] = True
+        else:
+            left[b] -= 1
+            gone[b] |= left[b] == 0
+    # kept[i]: paragraphs that stay among the first i.
+    kept = np.concatenate(([0], np.cumsum(~gone)))
+
+    def apart(a: int, b: int) -> int:
+        lo, hi = sorted((a, b))
+        return int(kept[hi] - kept[lo + 1]) if lo < hi else 0
+
+    earlier = _same_text_before(doc, [r.unit for r in removed])
+    far: set[int] = set()
+    for r in removed:
+        b = doc.units[r.unit].block
+        near = apart(b, doc.units[r.source].block)
+        if r.unit in earlier:
+            near = min(near, apart(b, earlier[r.unit]))
+        if near > evidence.NEAR_BLOCKS:
+            far.add(r.unit)
+    return far
+
+
+def _same_text_before(doc: _Document, of: list[int]) -> dict[int, int]:
+    """For each unit of ``of``, the paragraph of the nearest unit before it
+    with the very same text, where there is one."""
+    keys = doc.sets.keys[: doc.n_units]
+    wanted = np.unique(keys[np.asarray(of, dtype=np.int64)])
+    same: dict[int, list[tuple[int, int]]] = {}
+    for i in np.flatnonzero(np.isin(keys, wanted)).tolist():
+        same.setdefault(int(keys[i]), []).append((doc.units[i].start, doc.units[i].block))
+    for places in same.values():
+        places.sort()
+    out: dict[int, int] = {}
+    for u in of:
+        places = same[int(keys[u])]
+        k = bisect_left(places, (doc.units[u].start, -1))
+        if k:
+            out[u] = places[k - 1][1]
+    return out
+
+
+def _far_copies(doc: _Document, removed: list[evidence.Removed], far: set[int]) -> list[evidence.Removed]:
+    """``removed`` with each unit of ``far`` long only at
+    :data:`evidence.FAR_FACTOR` times the evidence length."""
+    need = doc.options.evidence_tokens * evidence.FAR_FACTOR
+    out = []
+    for r in removed:
+        if r.long and r.unit in far:
+            u = doc.units[r.unit]
+            r = replace(r, long=evidence.is_long(doc.text[u.start : u.end], need))
+        out.append(r)
+    return out
+
+
+def _long_runs(doc: _Document, removed: list[evidence.Removed], far: set[int]) -> list[evidence.Removed]:
     """Short removals that touch (white space between) and together reach
     the evidence length count as long: once the text is clean they are one
-    piece, and cleaning again must decide the same."""
+    piece, and cleaning again must decide the same. A run with a unit of
+    ``far`` needs :data:`evidence.FAR_FACTOR` times that length."""
     units = doc.units
     order = sorted(range(len(removed)), key=lambda k: units[removed[k].unit].start)
     out = list(removed)
@@ -462,7 +535,10 @@ def _long_runs(doc: _Document, removed: list[evidence.Removed]) -> list[evidence
         run = order[k : j + 1]
         if len(run) > 1 and not all(removed[r].long for r in run):
             first, last = units[removed[run[0]].unit], units[removed[run[-1]].unit]
-            if evidence.is_long(doc.text[first.start : last.end], doc.options.evidence_tokens):
+            need = doc.options.evidence_tokens
+            if any(removed[r].unit in far for r in run):
+                need *= evidence.FAR_FACTOR
+            if evidence.is_long(doc.text[first.start : last.end], need):
                 for r in run:
                     out[r] = replace(out[r], long=True)
         k = j + 1

@@ -14,7 +14,12 @@ follow:
   :func:`weighted_tokens`) is removed only as part of a longer repeated
   run: next to a removal that is long, or next to a short one that is
   itself so supported, or right after the text it repeats
-  (:func:`unsupported`).
+  (:func:`unsupported`);
+- *distance*: a copy more than :data:`NEAR_BLOCKS` kept paragraphs from
+  its original, and from the nearest earlier occurrence of its text,
+  needs :data:`FAR_FACTOR` times that length to stand on its own. A writer repeats a formula ("Note that this code does not
+  compile yet.") or a reminder chapters apart; a loop or a paste repeats
+  what it has just written, or whole runs.
 """
 
 from __future__ import annotations
@@ -34,6 +39,18 @@ from dedupe.core.shingle import script_counts, span_counts
 #: word 2-3 syllables): counting each as half a token keeps a 12-word
 #: English sentence and its translation about equally "long".
 WIDE_TOKEN_WEIGHT = 0.5
+
+#: Kept prose paragraphs between a removal and its copy beyond which the
+#: copy is far. In a book kept as one file, the lone repeats that are
+#: formulas and reminders sat 58 to 1,984 paragraphs from their first
+#: occurrence; the accidents, in that book and in a looping LLM answer,
+#: 1 paragraph away, and the loop's runs up to 48 (supported by their
+#: length and their neighbours, far or not).
+NEAR_BLOCKS = 20
+#: How many times ``Options.evidence_tokens`` a unit far from its copy
+#: needs to be evidence on its own (a run of touching removals, together).
+#: The far formulas of that book are 12 to 14.5 tokens long.
+FAR_FACTOR = 2.0
 
 # Without a "/" in the text no URL with a scheme and no path can match, so
 # the expression without them finds the same spans, in the same order,

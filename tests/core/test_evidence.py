@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import dedupe
 from dedupe.core import evidence
 from dedupe.core.evidence import conflict, is_long, long_spans, marks, weighted_tokens
-from tests.sites import LONG_SENTENCES
+from tests.sites import LONG_SENTENCES, prose
 from tests.strategies import mixed_text, paragraph, span_arrays, spans_of
 
 LONG = LONG_SENTENCES
@@ -122,6 +122,65 @@ def test_evidence_tokens_zero_removes_short_repeats():
     text = doc(LONG[0], lead, LONG[1], lead)
     assert removed(text) == []
     assert removed(text, evidence_tokens=0) == [lead]
+
+
+# --- distance -------------------------------------------------------------------
+
+# A formula a book repeats chapters apart: long enough (14 words) to be
+# evidence next to its copy, not far from it.
+FORMULA = "Note that this example does not compile yet, and the next section explains why it fails."
+
+
+def _between(n, start=100):
+    return [prose(start + k) for k in range(n)]
+
+
+def test_a_formula_repeated_far_away_is_kept_and_near_is_removed():
+    assert evidence.FAR_FACTOR * 12 > weighted_tokens(FORMULA) >= 12
+    far = doc(prose(1) + " " + FORMULA, *_between(evidence.NEAR_BLOCKS + 1), prose(2) + " " + FORMULA)
+    assert removed(far) == []
+    near = doc(prose(1) + " " + FORMULA, *_between(evidence.NEAR_BLOCKS), prose(2) + " " + FORMULA)
+    assert removed(near) == [FORMULA]
+
+
+def test_a_formula_far_from_its_first_occurrence_goes_where_it_repeats_near():
+    """Near is near the nearest earlier occurrence, not only the first: of
+    two close copies far from the first, the second goes."""
+    a, b, c = prose(1) + " " + FORMULA, prose(2) + " " + FORMULA, prose(3) + " " + FORMULA
+    text = doc(a, *_between(evidence.NEAR_BLOCKS + 5), b, *_between(3, start=300), c)
+    first = dedupe.clean(text)
+    assert [(text[r.start : r.end], r.start > text.index(b)) for r in first.removed] == [(FORMULA, True)]
+    assert dedupe.clean(first.text).text == first.text
+
+
+def test_a_long_copy_far_away_is_still_removed():
+    assert weighted_tokens(LONG[0]) >= evidence.FAR_FACTOR * 12
+    text = doc(LONG[0], *_between(3 * evidence.NEAR_BLOCKS), LONG[0])
+    assert removed(text) == [LONG[0]]
+
+
+def test_a_run_of_short_copies_needs_the_far_length_together_when_far():
+    run = [prose(7, sentences=1), prose(8, sentences=1), prose(9, sentences=1)]
+    assert all(weighted_tokens(p) < 24 for p in run) and weighted_tokens(" ".join(run)) >= 24
+    assert removed(doc(*run, *_between(evidence.NEAR_BLOCKS + 5), *run)) == run
+    pair = ["Restart the server after you change any of the settings.",
+            "Then clear the cache that the build folder keeps around."]
+    assert 12 <= weighted_tokens(" ".join(pair)) < 24
+    assert removed(doc(*pair, *_between(evidence.NEAR_BLOCKS + 5), *pair)) == []
+    assert removed(doc(*pair, *_between(evidence.NEAR_BLOCKS - 5), *pair)) == pair
+
+
+@pytest.mark.parametrize("kept", [evidence.NEAR_BLOCKS - 5, evidence.NEAR_BLOCKS + 5])
+def test_distance_counts_the_paragraphs_that_stay(kept):
+    """Paragraphs removed between a repeat and its copy do not count: the
+    cleaned text is cleaned the same way again."""
+    copies = _between(10, start=500)
+    middle = [*copies, *_between(kept - 10), *copies]  # the second ten go
+    text = doc(prose(1) + " " + FORMULA, *middle, prose(2) + " " + FORMULA)
+    first = dedupe.clean(text)
+    gone = [text[r.start : r.end] for r in first.removed]
+    assert (FORMULA in gone) is (kept <= evidence.NEAR_BLOCKS)
+    assert dedupe.clean(first.text).text == first.text
 
 
 # --- new text is never lost -----------------------------------------------------
