@@ -83,6 +83,35 @@ def load_pages(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*.md")) if p.is_file()}
 
 
+_SUMMARY_LINK = regex.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
+
+
+def one_file(pages: dict[str, str]) -> str:
+    """The pages as one document, as a book is also published (mdBook's
+    print page): the chapters ``SUMMARY.md`` links to, in its order, where
+    there is one, else every page in path order. Repeats that a folder
+    keeps apart, in different pages, then meet inside one text."""
+    if "SUMMARY.md" in pages:
+        names = [n for n in dict.fromkeys(_SUMMARY_LINK.findall(pages["SUMMARY.md"])) if n in pages]
+    else:
+        names = list(pages)
+    return "\n".join(pages[n] for n in names)
+
+
+def one_file_removed(pages: dict[str, str], tools: dict[str, Tool]) -> dict[str, dict]:
+    """What each tool removes from :func:`one_file` of the pages, all of it
+    real text: the characters (non-space) and the removals."""
+    text = one_file(pages)
+    ones = np.zeros(len(text), dtype=np.int8)
+    out = {}
+    for t, tool in tools.items():
+        score, spans = Score(), tool(text)
+        score.add(text, ones, spans)
+        out[t] = {"chars": len(text), "removals": len(spans), "real_removed": score.real_removed,
+                  "real_removed_pct": score.row()["real_removed_pct"]}
+    return out
+
+
 def default_folders() -> list[Path]:
     return sorted(p for p in DOCS.glob("*") if p.is_dir()) if DOCS.is_dir() else []
 
@@ -379,8 +408,9 @@ def evaluate(name: str, pages: dict[str, str], options: Options, seed: int, with
         for t, tool in tools.items():
             planted_score[t].add(p.text, p.labels, tool(p.text))
     out: dict = {"pages": len(pages), "planted_pages": len(planted)}
+    whole = one_file_removed(pages, tools)
     for t in tools:
-        out[t] = {"untouched": untouched[t].row(), "planted": planted_score[t].row()}
+        out[t] = {"untouched": untouched[t].row(), "planted": planted_score[t].row(), "one_file": whole[t]}
     if with_check:
         per100 = 100 / max(1, len(pages))
         mixed = {**pages, **{p: x.text for p, x in planted.items()}}
@@ -430,6 +460,17 @@ def table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def one_file_table(results: dict[str, dict]) -> str:
+    lines = ["| pages as one file | tool | characters | removals | real chars removed | real chars removed % |",
+             "|---|---|---:|---:|---:|---:|"]
+    for name, r in results.items():
+        for t in ("dedupe", "naive"):
+            x = r[t]["one_file"]
+            lines.append(f"| {name} | {t} | {x['chars']:,} | {x['removals']:,} | {x['real_removed']:,} | "
+                         f"{x['real_removed_pct']:.3f} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folders", nargs="*", type=Path, help="folders of Markdown pages (default: the Rust book)")
@@ -452,6 +493,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[name] = evaluate(name, pages, options, args.seed, with_check=not args.no_check)
         print(f"{name}: done", file=sys.stderr, flush=True)
     print(table(results))
+    print()
+    print(one_file_table(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

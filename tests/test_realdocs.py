@@ -82,3 +82,23 @@ def test_rust_book_pages_are_left_alone(lang):
         changed += bool(removed)
     assert lost / total <= 0.001
     assert changed / len(pages) <= 0.02
+
+
+def test_one_file_follows_the_summary_or_else_the_paths():
+    pages = {"SUMMARY.md": "- [B](b.md)\n- [A](a.md#part)\n- [B again](b.md)\n- [Gone](x.md)\n",
+             "a.md": "A\n", "b.md": "B\n", "c.md": "C\n"}
+    assert realdocs.one_file(pages) == "B\n\nA\n"
+    del pages["SUMMARY.md"]
+    assert realdocs.one_file(pages) == "A\n\nB\n\nC\n"
+
+
+@pytest.mark.skipif(not realdocs.default_folders(), reason="../shared/corpus/docs is not beside this checkout")
+@pytest.mark.parametrize("lang", ["en", "zh", "ja"])
+def test_the_rust_book_as_one_file_is_left_alone(lang):
+    """Repeats that the chapters keep apart meet in one text: a formula
+    ("note that this code does not compile yet") chapters apart, a line
+    that starts with inline code, listings that grow from one to the next."""
+    text = realdocs.one_file(realdocs.load_pages(realdocs.DOCS / f"rust-book-{lang}"))
+    removed = dedupe.find_duplicates(text)
+    assert sum(r.end - r.start for r in removed) / len(text) <= 0.0001
+    assert len(removed) <= 1
