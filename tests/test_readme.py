@@ -81,3 +81,15 @@ def test_readme_console_examples_print_what_they_show(tmp_path):
             it = iter(printed)
             missing = [s for s in shown if s not in it]
             assert not missing, (cmd, missing, printed)
+
+
+def test_the_readmes_pass_their_own_check_and_clean(capsys):
+    """Two long real documents that quote the markers, repeat option
+    names and describe the same rounds again and again: nothing to report,
+    nothing to remove."""
+    from dedupe.cli import main
+
+    pages = [str(ROOT / "README.md"), str(ROOT / "benchmarks" / "README.md")]
+    assert main(["check", *pages, "--no-config"]) == 0
+    assert main(["clean", *pages, "--diff", "--no-config"]) == 0
+    capsys.readouterr()

@@ -10,8 +10,8 @@ finding about the whole article: when the article's text, after any
 front matter, starts inside one). The
 text there is still read: a later copy of it, outside the region, is
 reported as usual, so wrap the copy you mean to keep, not the original.
-Markers inside fenced code blocks are examples, not markers, and are
-skipped; a marker with an unknown directive is an error, because a typo
+Markers inside fenced code blocks and code spans are examples, not
+markers, and are skipped; a marker with an unknown directive is an error, because a typo
 would otherwise silently report (or hide) everything after it.
 """
 
@@ -26,6 +26,19 @@ from dedupe.errors import InputError
 
 _MARKER = re.compile(r"<!--\s*dedupe\s*:\s*([A-Za-z-]*)\s*-->")
 DIRECTIVES = ("off", "on", "ignore-next")
+# A run of backticks, the shortest text, and a run of as many: a code span,
+# whose text is shown as it is. A marker inside one is an example (a page
+# that documents the markers), not a comment.
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+
+
+def _markers(line: str) -> list[re.Match[str]]:
+    """The markers of one line outside its code spans."""
+    found = list(_MARKER.finditer(line))
+    if not found or "`" not in line:
+        return found
+    spans = [m.span() for m in _CODE_SPAN.finditer(line)]
+    return [m for m in found if not any(a <= m.start() < b for a, b in spans)]
 
 
 @dataclass(frozen=True)
@@ -69,7 +82,7 @@ def suppressed_regions(text: str, name: str = "<text>") -> list[Region]:
             i = j + 1
             continue
         if fence is None:
-            for mm in _MARKER.finditer(body):
+            for mm in _markers(body):
                 directive = mm.group(1).lower()
                 if directive not in DIRECTIVES:
                     raise InputError(

@@ -50,6 +50,20 @@ def test_inline_code_at_a_line_start_is_no_fence_for_markers():
     assert is_suppressed(text.index("BB"), [r])
 
 
+@pytest.mark.parametrize("line", [
+    "An unknown marker (`<!-- dedupe: of -->`) is an error.",
+    "Write ``<!-- dedupe: off -->`` above the block, and `<!-- dedupe: on -->` after it.",
+])
+def test_markers_in_code_spans_are_examples(line):
+    assert suppressed_regions(f"AA\n\n{line}\n\nBB\n") == []
+
+
+def test_a_marker_after_a_code_span_on_its_line_counts():
+    text = "Use `x` here. <!-- dedupe: off -->\nBB\n"
+    (r,) = suppressed_regions(text)
+    assert is_suppressed(text.index("BB"), [r]) and not is_suppressed(text.index("Use"), [r])
+
+
 def test_unknown_marker_is_an_error_naming_the_line():
     with pytest.raises(InputError, match=r"post\.md:3: unknown dedupe marker"):
         suppressed_regions("a\n\n<!-- dedupe: of -->\n", "post.md")
