@@ -77,6 +77,32 @@ def document(draw, max_paragraphs: int = 8) -> str:
     return gap.join(blocks) + draw(st.sampled_from(["", "\n", "\n\n"]))
 
 
+@st.composite
+def long_document(draw) -> str:
+    """A document of 20 to 70 paragraphs, most of them new text, where a few
+    paragraphs repeat whole (long ones, which go wherever they repeat, and
+    generated ones of any script) and a few sentences of 10 to 16 words
+    repeat glued onto new paragraphs: near and far for the evidence rule's
+    distance, with removed paragraphs between or not."""
+    from tests.sites import prose
+
+    seed = st.integers(0, 10**6)
+    whole = [prose(x) for x in draw(st.lists(seed, min_size=1, max_size=3))]
+    whole += draw(st.lists(paragraph(), max_size=2))
+    glued = [prose(x, sentences=1) for x in draw(st.lists(seed, min_size=1, max_size=3))]
+    blocks: list[str] = []
+    for _ in range(draw(st.integers(20, 70))):
+        choice = draw(st.integers(0, 9))
+        filler = prose(draw(seed), sentences=draw(st.integers(1, 3)))
+        if choice <= 2:
+            blocks.append(draw(st.sampled_from(whole)))
+        elif choice == 3:
+            blocks.append(filler + " " + draw(st.sampled_from(glued)))
+        else:
+            blocks.append(filler)
+    return "\n\n".join(blocks) + "\n"
+
+
 # Characters that exercise every class and normalization path of the
 # tokenizer: Latin with accents and ligatures, full-width forms, combining
 # marks, Cyrillic, Greek, Han, Kana (half-width too), Hangul (syllables and

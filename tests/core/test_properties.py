@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 import dedupe
 from dedupe.core.segment import paragraphs
-from tests.strategies import document
+from tests.strategies import document, long_document
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 options = st.fixed_dictionaries(
@@ -85,6 +85,19 @@ def test_every_removal_points_at_a_surviving_copy(text, opts):
 def test_clean_is_idempotent(text, opts):
     once = dedupe.clean(text, **opts).text
     assert dedupe.clean(once, **opts).text == once
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(long_document(), options)
+def test_clean_is_idempotent_when_repeats_lie_far_apart(text, opts):
+    """Whether a copy is far counts only the paragraphs that stay, and the
+    nearest earlier occurrence of its text: what the cleaned text shows."""
+    result = dedupe.clean(text, **opts)
+    assert dedupe.clean(result.text, **opts).text == result.text
+    spans = [(r.start, r.end) for r in result.removed]
+    for r in result.removed:
+        kept = r.duplicate_of
+        assert not any(s < kept.end and kept.start < e for s, e in spans), "kept copy was removed"
 
 
 # Determinism is tested across processes, with other hash seeds and input
