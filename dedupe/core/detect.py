@@ -476,10 +476,10 @@ def _far(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
     far: set[int] = set()
     for r in removed:
         b = doc.units[r.unit].block
-        near = apart(b, doc.units[r.source].block)
+        gap = apart(b, doc.units[r.source].block)
         if r.unit in earlier:
-            near = min(near, apart(b, earlier[r.unit]))
-        if near > evidence.NEAR_BLOCKS:
+            gap = min(gap, apart(b, earlier[r.unit]))
+        if gap > evidence.NEAR_BLOCKS:
             far.add(r.unit)
     return far
 

@@ -17,9 +17,10 @@ follow:
   (:func:`unsupported`);
 - *distance*: a copy more than :data:`NEAR_BLOCKS` kept paragraphs from
   its original, and from the nearest earlier occurrence of its text,
-  needs :data:`FAR_FACTOR` times that length to stand on its own. A writer repeats a formula ("Note that this code does not
-  compile yet.") or a reminder chapters apart; a loop or a paste repeats
-  what it has just written, or whole runs.
+  needs :data:`FAR_FACTOR` times that length to stand on its own. A
+  writer repeats a formula ("Note that this code does not compile yet.")
+  or a reminder chapters apart; a loop or a paste repeats what it has
+  just written, or whole runs.
 """
 
 from __future__ import annotations

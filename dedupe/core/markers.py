@@ -11,8 +11,9 @@ front matter, starts inside one). The
 text there is still read: a later copy of it, outside the region, is
 reported as usual, so wrap the copy you mean to keep, not the original.
 Markers inside fenced code blocks and code spans are examples, not
-markers, and are skipped; a marker with an unknown directive is an error, because a typo
-would otherwise silently report (or hide) everything after it.
+markers, and are skipped; a marker with an unknown directive is an
+error, because a typo would otherwise silently report (or hide)
+everything after it.
 """
 
 from __future__ import annotations

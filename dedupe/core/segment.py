@@ -46,6 +46,18 @@ class Line:
 
 
 FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
+_RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_TABLE = LazyPattern(r"^\s*\|")
+_LIST = LazyPattern(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
+_SETEXT = LazyPattern(r"^ {0,3}(?:=+|-+)[ \t]*$")
+# The first characters (after white space) each of the four can match.
+_FENCE_HEADS, _HEADING_HEADS, _RULE_HEADS, _TABLE_HEADS = "`~", "#", "-*_", "|"
+# A line that none of the block patterns below can match: at most three
+# spaces, then a character that starts none of them (fences, indented code,
+# structure.block_end and line_kind, headings, rules, tables, list items).
+# Most lines of prose are answered by this one match.
+_PLAIN = LazyPattern(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.\d]")
 
 
 def fence_opening(line: str) -> str | None:
@@ -69,18 +81,7 @@ def closes_fence(line: str, fence: str) -> bool:
     so that a fence inside a list item closes."""
     body = line.strip()
     return body.startswith(fence) and not body.lstrip(fence[0])
-_HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
-_RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_TABLE = LazyPattern(r"^\s*\|")
-_LIST = LazyPattern(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
-_SETEXT = LazyPattern(r"^ {0,3}(?:=+|-+)[ \t]*$")
-# The first characters (after white space) each of the four can match.
-_FENCE_HEADS, _HEADING_HEADS, _RULE_HEADS, _TABLE_HEADS = "`~", "#", "-*_", "|"
-# A line that none of the block patterns below can match: at most three
-# spaces, then a character that starts none of them (fences, indented code,
-# structure.block_end and line_kind, headings, rules, tables, list items).
-# Most lines of prose are answered by this one match.
-_PLAIN = LazyPattern(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.\d]")
+
 
 # A sentence ends at CJK terminal punctuation (no space needed after it) or
 # at Latin terminal punctuation followed by white space or the end, in both
