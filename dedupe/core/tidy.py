@@ -52,9 +52,17 @@ def delete_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 def _choose_gap(pieces: list[str]) -> str:
     with_breaks = [p for p in pieces if "\n" in p]
-    if with_breaks:
-        return min(with_breaks, key=lambda p: p.count("\n"))
-    return next((p for p in pieces if p), "")
+    if not with_breaks:
+        return next((p for p in pieces if p), "")
+    gap = min(with_breaks, key=lambda p: p.count("\n"))
+    # What follows a gap's last line break indents the next line: that of
+    # the kept text after the gap (the last piece's) when it starts a line
+    # of its own, not that of a removed line. Taking the removed line's
+    # moved a heading after a deleted admonition body into the admonition.
+    last = pieces[-1]
+    if "\n" in last:
+        return gap[: gap.rindex("\n") + 1] + last[last.rindex("\n") + 1 :]
+    return gap
 
 
 def _final_gap(pieces: list[str]) -> str:

@@ -40,3 +40,23 @@ def test_adjacent_removals_and_bom():
 
 def test_nothing_to_delete_returns_text_unchanged():
     assert delete_spans("  x  \n\n\n", []) == "  x  \n\n\n"
+
+
+def _cut(text: str, piece: str) -> str:
+    at = text.index(piece)
+    return delete_spans(text, [(at, at + len(piece))])
+
+
+def test_a_removed_indented_block_takes_its_indentation_along():
+    # The next line keeps its own indentation: a heading after a deleted
+    # admonition body stays a heading, not part of the admonition.
+    text = "!!! note\n\n    Body of the note.\n\n### Next\n"
+    assert _cut(text, "Body of the note.") == "!!! note\n\n### Next\n"
+    text = "- item\n\n      Indented body.\n\n  Continued item text.\n"
+    assert _cut(text, "Indented body.") == "- item\n\n  Continued item text.\n"
+    assert _cut("P1\r\n\r\n    Dup.\r\n\r\n  P2\r\n", "Dup.") == "P1\r\n\r\n  P2\r\n"
+
+
+def test_a_removal_that_starts_a_line_keeps_the_line_indented():
+    # The kept text goes on on the same line: the line's indentation stays.
+    assert _cut("A\n    B. C", "B.") == "A\n    C"
