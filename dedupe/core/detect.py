@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -32,7 +32,7 @@ import numpy as np
 from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
-from dedupe.core.segment import Unit, units
+from dedupe.core.segment import Unit, paragraphs, units
 from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
@@ -77,7 +77,10 @@ class _Document:
     def __init__(self, text: str, options: Options) -> None:
         self.text = text
         self.options = options
-        found = units(text, options.sentences)
+        segments = paragraphs(text)
+        found = units(text, options.sentences, segments)
+        self._code = [(s.start, s.end) for s in segments if s.kind == "code"]
+        self._code_text: str | None = None
         # Paragraphs first, so that a paragraph's number is its unit number.
         self.units: list[Unit] = [u for u in found if not u.is_sentence]
         self.n_blocks = len(self.units)
@@ -86,6 +89,11 @@ class _Document:
             if u.is_sentence:
                 self.sentences_of[u.block].append(len(self.units))
                 self.units.append(u)
+        # A paragraph in a block quote that repeats the text's own words is
+        # a quotation ("Let's look at that phrase again: > ..."), never a
+        # copy of the words it quotes. The other way round it may be: a
+        # loop that repeats a quoted note as plain text.
+        self._quoted = [text.startswith(">", u.start) for u in self.units[: self.n_blocks]]
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._sets = unique_sets(self.sets)
         self._unique: dict[int, np.ndarray] = {}  # the remainder units' sets
@@ -104,6 +112,22 @@ class _Document:
         if i not in self._marks:
             self._marks[i] = evidence.marks(self.text[self.units[i].start : self.units[i].end])
         return self._marks[i]
+
+    def shown_as_code(self, of: Iterable[int]) -> set[int]:
+        """The units of ``of`` whose words a code block of the text holds
+        too, in order: the rendered half of an example whose source the
+        page shows ("Example:" then "Result:"), which a reference page
+        repeats in every section on purpose."""
+        if not self._code:
+            return set()
+        if self._code_text is None:
+            self._code_text = "\n".join(" ".join(self.text[a:b].split()) for a, b in self._code)
+        shown = set()
+        for u in of:
+            words = " ".join(self.text[self.units[u].start : self.units[u].end].split())
+            if words in self._code_text:
+                shown.add(u)
+        return shown
 
     def reset(self, barred: set[int]) -> None:
         """Forget the remainder units of a previous pass."""
@@ -127,8 +151,9 @@ class _Document:
         """Each candidate of unit ``i`` among ``sources`` that may be what
         ``i`` copies (:meth:`_Candidates.sources_of`), in candidate order,
         with the similarity of their shingle sets."""
+        quoting = self._quoted[self.units[i].block]
         for c, n in self.candidates.sources_of(i):
-            if c not in sources:
+            if c not in sources or (quoting and not self._quoted[self.units[c].block]):
                 continue
             a, b = self.unique(i), self.unique(c)
             yield c, Similarity(n, a.size, b.size) if n >= 0 else compare(a, b)
@@ -338,6 +363,7 @@ def find_duplicates(text: str, options: Options) -> list[Removal]:
         removed = _long_runs(doc, _far_copies(doc, removed, far), far)
         weak = evidence.unsupported(removed, partial(_next_to, doc), partial(_aligned, doc),
                                     partial(_stutter, doc, removed))
+        weak |= doc.shown_as_code(r.unit for r in removed)
         if not weak:
             return removals
         for u in weak:

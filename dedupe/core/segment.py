@@ -429,11 +429,12 @@ class Unit:
     is_sentence: bool
 
 
-def units(text: str, with_sentences: bool = True) -> list[Unit]:
+def units(text: str, with_sentences: bool = True, segments: Sequence[Segment] | None = None) -> list[Unit]:
     """The prose paragraphs of ``text`` (structure left out), each followed
     by its sentences when it has two or more: the one rule for what one
-    text, the index and its queries compare."""
-    blocks = [s for s in paragraphs(text) if not s.protected]
+    text, the index and its queries compare. ``segments`` are the text's
+    :func:`paragraphs`, when the caller has them."""
+    blocks = [s for s in (paragraphs(text) if segments is None else segments) if not s.protected]
     by_block: list[list[tuple[int, int]]] = [[] for _ in blocks]
     if with_sentences and blocks:
         starts = np.array([b.start for b in blocks], dtype=np.int64)

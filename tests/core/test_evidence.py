@@ -183,6 +183,39 @@ def test_distance_counts_the_paragraphs_that_stay(kept):
     assert dedupe.clean(first.text).text == first.text
 
 
+# --- quotations and rendered examples ------------------------------------------
+
+
+def test_a_quotation_of_the_texts_own_words_stays():
+    quoted = doc(LONG[0], LONG[1], "Let us look at the first sentence again:", "> " + LONG[0], LONG[2])
+    assert removed(quoted) == []
+    # The same paragraph repeated without the quote marks is a copy; so is a
+    # quote repeated, and a quoted note repeated as plain text.
+    assert removed(doc(LONG[0], LONG[1], LONG[0], LONG[2])) == [LONG[0]]
+    assert removed(doc("> " + LONG[0], LONG[1], "> " + LONG[0], LONG[2])) == ["> " + LONG[0]]
+    assert removed(doc("> " + LONG[0], LONG[1], LONG[0], LONG[2])) == [LONG[0]]
+
+
+BODY = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. Nulla et euismod\n"
+        "    nulla. Curabitur feugiat, tortor non consequat finibus, justo purus auctor\n"
+        "    massa, nec semper lorem quam in massa.")
+
+
+def _section(title: str, marker: str) -> str:
+    return doc(f"### {title}", LONG[len(title) % 3], "_Example_:",
+               f"``` markdown\n{marker}\n    {BODY}\n```", "_Result_:", marker, f"    {BODY}")
+
+
+def test_a_rendered_example_repeated_in_every_section_stays():
+    """A reference page shows each example's source in a code block and
+    then renders it: the rendered bodies repeat on purpose."""
+    page = _section("Usage", "!!! note") + "\n" + _section("Changing the title", '!!! note "Title"')
+    assert removed(page) == []
+    without_sources = page.replace("``` markdown", "``` markdown\nother").replace(f"    {BODY}\n```", "```")
+    assert BODY not in without_sources.split("```")[1]
+    assert removed(without_sources) == [BODY]
+
+
 # --- new text is never lost -----------------------------------------------------
 
 
