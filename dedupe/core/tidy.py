@@ -2,7 +2,8 @@
 
 Only white space that touches a removed span is changed: where a removal
 joins two gaps (say the blank line before a deleted paragraph and the one
-after it), the gap with the fewest line breaks stays; a removal that
+after it), the gap with the fewest line breaks stays, but a blank line on
+either side stays too; a removal that
 reaches the end of the text leaves a single line break. Every other
 character of the input is kept as it is.
 """
@@ -54,7 +55,12 @@ def _choose_gap(pieces: list[str]) -> str:
     with_breaks = [p for p in pieces if "\n" in p]
     if not with_breaks:
         return next((p for p in pieces if p), "")
-    gap = min(with_breaks, key=lambda p: p.count("\n"))
+    # A blank line on either side of a removal ends a block (a list, a
+    # paragraph) and stays: the smallest gap that keeps one, else the
+    # smallest. Without it, the paragraph after a removed last list item
+    # joined the list.
+    blank = [p for p in with_breaks if p.count("\n") >= 2]
+    gap = min(blank or with_breaks, key=lambda p: p.count("\n"))
     # What follows a gap's last line break indents the next line: that of
     # the kept text after the gap (the last piece's) when it starts a line
     # of its own, not that of a removed line. Taking the removed line's

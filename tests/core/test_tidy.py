@@ -60,3 +60,12 @@ def test_a_removed_indented_block_takes_its_indentation_along():
 def test_a_removal_that_starts_a_line_keeps_the_line_indented():
     # The kept text goes on on the same line: the line's indentation stays.
     assert _cut("A\n    B. C", "B.") == "A\n    C"
+
+
+def test_a_blank_line_beside_a_removal_stays():
+    # The paragraph after a list whose last item goes stays out of the list.
+    text = "1. First step.\n2. Second step.\n\nAfter the list.\n"
+    assert _cut(text, "2. Second step.") == "1. First step.\n\nAfter the list.\n"
+    assert _cut("Intro.\n\nDup.\n- item\n", "Dup.") == "Intro.\n\n- item\n"
+    # Between two lines of one block, one line break.
+    assert _cut("- a\n- b\n- c\n", "- b") == "- a\n- c\n"
