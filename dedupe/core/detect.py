@@ -22,6 +22,7 @@ one on the rest).
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -32,7 +33,7 @@ import numpy as np
 from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
-from dedupe.core.segment import Unit, paragraphs, units
+from dedupe.core.segment import Unit, paragraphs, sections, units
 from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
@@ -94,6 +95,17 @@ class _Document:
         # copy of the words it quotes. The other way round it may be: a
         # loop that repeats a quoted note as plain text.
         self._quoted = [text.startswith(">", u.start) for u in self.units[: self.n_blocks]]
+        # Text repeated under headings that say something else is parallel
+        # writing (the same lead-in in each section of a how-to): it needs
+        # twice the evidence length (_parallel). Under the headings of two
+        # releases ("## 0.13.0", "## 0.13.0.dev0") it is a release's entries
+        # again in its pre-release, and a list item again in another
+        # section's list a summary's point in the details: never a copy. A
+        # loop that repeats its headings repeats the same section.
+        headed = sections(text, segments)
+        self.section, self._paths = headed.of, headed.paths
+        self._versions: dict[tuple[int, int], bool] = {}
+        self.listed = [seg.kind == "list_item" for seg in segments if not seg.protected]
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._sets = unique_sets(self.sets)
         self._unique: dict[int, np.ndarray] = {}  # the remainder units' sets
@@ -129,6 +141,12 @@ class _Document:
                 shown.add(u)
         return shown
 
+    def _versions_apart(self, a: int, b: int) -> bool:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._versions:
+            self._versions[key] = _versions_apart(self._paths[a], self._paths[b])
+        return self._versions[key]
+
     def reset(self, barred: set[int]) -> None:
         """Forget the remainder units of a previous pass."""
         self.barred = barred
@@ -151,9 +169,14 @@ class _Document:
         """Each candidate of unit ``i`` among ``sources`` that may be what
         ``i`` copies (:meth:`_Candidates.sources_of`), in candidate order,
         with the similarity of their shingle sets."""
-        quoting = self._quoted[self.units[i].block]
+        block = self.units[i].block
+        quoting, section = self._quoted[block], self.section[block]
         for c, n in self.candidates.sources_of(i):
             if c not in sources or (quoting and not self._quoted[self.units[c].block]):
+                continue
+            other = self.section[self.units[c].block]
+            if other != section and (self._versions_apart(section, other)
+                                     or (self.listed[block] and self.listed[self.units[c].block])):
                 continue
             a, b = self.unique(i), self.unique(c)
             yield c, Similarity(n, a.size, b.size) if n >= 0 else compare(a, b)
@@ -350,8 +373,71 @@ def _better(m: _Match, best: _Match, units: list[Unit]) -> bool:
     return key_m < key_b
 
 
+# A heading that names a release: "0.13.0 (May 22nd, 2020)", "[1.2.0] -
+# 2020-05-01", "v2.1.0rc1", "Version 3 (beta)", "2024-05-01".
+_RELEASE = re.compile(r"\[?(?:v|version\s*|release\s*)?(\d+(?:[.\-_]\w+)*)")
+
+
+def _versions_apart(a: tuple[tuple[int, str], ...], b: tuple[tuple[int, str], ...]) -> bool:
+    """Whether two sections' heading paths differ, and only where both
+    headings name a release (of a changelog)."""
+    if a == b or len(a) != len(b):
+        return False
+    for (la, ta), (lb, tb) in zip(a, b):
+        if la != lb:
+            return False
+        if ta != tb and not (_RELEASE.match(ta) and _RELEASE.match(tb)):
+            return False
+    return True
+
+
 def find_duplicates(text: str, options: Options) -> list[Removal]:
-    """Removals that would turn ``text`` into its canonical text."""
+    """Removals that would turn ``text`` into its canonical text, which
+    cleaned again loses nothing more.
+
+    One settling of the evidence rule (:func:`_settled`) can leave a unit
+    that the cleaned text no longer protects: it bars a unit for good in
+    its first pass, when a neighbour that a later pass removes still stood
+    between it and its copy. So the cleaned text is settled again, and
+    what that finds joins the removals, until it finds nothing; most texts
+    with removals take one more settling, texts without none."""
+    found = _settled(text, options)
+    while found:
+        cleaned = delete_spans(text, [(r.start, r.end) for r in found])
+        more = _settled(cleaned, options)
+        if not more:
+            break
+        found = sorted(found + _moved_back(text, found, cleaned, more), key=lambda r: r.start)
+    return found
+
+
+def _moved_back(text: str, found: list[Removal], cleaned: str, more: list[Removal]) -> list[Removal]:
+    """``more`` (removals from ``cleaned``, ``text`` without ``found``) at
+    their places in ``text``. Cleaning changes nothing outside the removed
+    spans but white space, so the n-th visible character of one is the
+    n-th of the other."""
+    kept = np.ones(len(text), dtype=bool)
+    for r in found:
+        kept[r.start : r.end] = False
+    here = np.flatnonzero(kept & ~_spaces(text))
+    there = np.flatnonzero(~_spaces(cleaned))
+
+    def start(o: int) -> int:
+        return int(here[np.searchsorted(there, o)])
+
+    def end(o: int) -> int:
+        return int(here[np.searchsorted(there, o) - 1]) + 1
+
+    return [Removal(start(r.start), end(r.end), r.kind,
+                    Span(start(r.duplicate_of.start), end(r.duplicate_of.end)), r.similarity) for r in more]
+
+
+def _spaces(text: str) -> np.ndarray:
+    return np.fromiter((c.isspace() for c in text), dtype=bool, count=len(text))
+
+
+def _settled(text: str, options: Options) -> list[Removal]:
+    """Removals of ``text`` once the evidence rule bars no more units."""
     doc = _Document(text, options)
     barred: set[int] = set()
     # Each pass bars at least one more unit, so this ends; in practice a
@@ -359,8 +445,8 @@ def find_duplicates(text: str, options: Options) -> list[Removal]:
     while True:
         doc.reset(barred)
         removals, removed = _detect(doc)
-        far = _far(doc, removed)
-        removed = _long_runs(doc, _far_copies(doc, removed, far), far)
+        held = _far(doc, removed) | _parallel(doc, removed)
+        removed = _long_runs(doc, _held_to_more(doc, removed, held), held)
         weak = evidence.unsupported(removed, partial(_next_to, doc), partial(_aligned, doc),
                                     partial(_stutter, doc, removed))
         weak |= doc.shown_as_code(r.unit for r in removed)
@@ -529,24 +615,38 @@ def _same_text_before(doc: _Document, of: list[int]) -> dict[int, int]:
     return out
 
 
-def _far_copies(doc: _Document, removed: list[evidence.Removed], far: set[int]) -> list[evidence.Removed]:
-    """``removed`` with each unit of ``far`` long only at
+def _parallel(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
+    """The removals that repeat parallel text: a copy under other headings
+    (the same lead-in in each section of a how-to), or a list item whose
+    copy is a list item too (a sub-step under each step that differs:
+    "1. ... - React prepares to update ... 2. ... - React prepares ...").
+    Writers repeat such text on purpose; a loop repeats runs of it."""
+    out = set()
+    for r in removed:
+        a, b = doc.units[r.unit].block, doc.units[r.source].block
+        if doc.section[a] != doc.section[b] or (doc.listed[a] and doc.listed[b]):
+            out.add(r.unit)
+    return out
+
+
+def _held_to_more(doc: _Document, removed: list[evidence.Removed], held: set[int]) -> list[evidence.Removed]:
+    """``removed`` with each unit of ``held`` long only at
     :data:`evidence.FAR_FACTOR` times the evidence length."""
     need = doc.options.evidence_tokens * evidence.FAR_FACTOR
     out = []
     for r in removed:
-        if r.long and r.unit in far:
+        if r.long and r.unit in held:
             u = doc.units[r.unit]
             r = replace(r, long=evidence.is_long(doc.text[u.start : u.end], need))
         out.append(r)
     return out
 
 
-def _long_runs(doc: _Document, removed: list[evidence.Removed], far: set[int]) -> list[evidence.Removed]:
+def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) -> list[evidence.Removed]:
     """Short removals that touch (white space between) and together reach
     the evidence length count as long: once the text is clean they are one
     piece, and cleaning again must decide the same. A run with a unit of
-    ``far`` needs :data:`evidence.FAR_FACTOR` times that length."""
+    ``held`` needs :data:`evidence.FAR_FACTOR` times that length."""
     units = doc.units
     order = sorted(range(len(removed)), key=lambda k: units[removed[k].unit].start)
     out = list(removed)
@@ -562,7 +662,7 @@ def _long_runs(doc: _Document, removed: list[evidence.Removed], far: set[int]) -
         if len(run) > 1 and not all(removed[r].long for r in run):
             first, last = units[removed[run[0]].unit], units[removed[run[-1]].unit]
             need = doc.options.evidence_tokens
-            if any(removed[r].unit in far for r in run):
+            if any(removed[r].unit in held for r in run):
                 need *= evidence.FAR_FACTOR
             if evidence.is_long(doc.text[first.start : last.end], need):
                 for r in run:

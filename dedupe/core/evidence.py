@@ -20,7 +20,8 @@ follow:
   needs :data:`FAR_FACTOR` times that length to stand on its own. A
   writer repeats a formula ("Note that this code does not compile yet.")
   or a reminder chapters apart; a loop or a paste repeats what it has
-  just written, or whole runs.
+  just written, or whole runs. So does a list item that repeats a list
+  item: lists repeat items on purpose, a loop repeats runs of them.
 """
 
 from __future__ import annotations

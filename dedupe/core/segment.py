@@ -429,6 +429,51 @@ class Unit:
     is_sentence: bool
 
 
+@dataclass(frozen=True)
+class Sections:
+    """The section of each prose segment, by the headings above it."""
+
+    of: list[int]  # for each segment that is not protected, its section's number
+    paths: list[tuple[tuple[int, str], ...]]  # for each section, (level, title) of its headings
+
+
+def sections(text: str, segments: Sequence[Segment]) -> Sections:
+    """The sections of a text's :func:`paragraphs` ``segments``: two
+    segments share a section number exactly when the headings above them,
+    level by level, say the same (titles with white space and case
+    folded). A setext heading is of level 1 (``===``) or 2 (``---``)."""
+    path: list[tuple[int, str]] = []
+    numbers: dict[tuple[tuple[int, str], ...], int] = {}
+    out: list[int] = []
+    here = -1  # the current section's number, once a segment needs it
+    for seg in segments:
+        if seg.kind == "heading":
+            level, title = _heading(text[seg.start : seg.end])
+            while path and path[-1][0] >= level:
+                path.pop()
+            path.append((level, title))
+            here = -1
+        elif not seg.protected:
+            if here < 0:
+                here = numbers.setdefault(tuple(path), len(numbers))
+            out.append(here)
+    return Sections(out, list(numbers))
+
+
+def _heading(block: str) -> tuple[int, str]:
+    """Level and title (white space folded, case folded) of a heading."""
+    first, _, rest = block.partition("\n")
+    line = first.strip()
+    if line.startswith("#"):
+        level = len(line) - len(line.lstrip("#"))
+        title = line[level:].strip()
+        bare = title.rstrip("#")
+        if not bare or bare[-1] in " \t":  # closing hashes, not "C#"
+            title = bare
+        return level, " ".join(title.split()).casefold()
+    return (1 if rest.strip().startswith("=") else 2), " ".join(line.split()).casefold()
+
+
 def units(text: str, with_sentences: bool = True, segments: Sequence[Segment] | None = None) -> list[Unit]:
     """The prose paragraphs of ``text`` (structure left out), each followed
     by its sentences when it has two or more: the one rule for what one

@@ -201,19 +201,59 @@ BODY = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. Nulla et euism
         "    massa, nec semper lorem quam in massa.")
 
 
-def _section(title: str, marker: str) -> str:
-    return doc(f"### {title}", LONG[len(title) % 3], "_Example_:",
-               f"``` markdown\n{marker}\n    {BODY}\n```", "_Result_:", marker, f"    {BODY}")
+def _example(lead: str, marker: str) -> str:
+    return doc(lead, "_Example_:", f"``` markdown\n{marker}\n    {BODY}\n```", "_Result_:", marker, f"    {BODY}")
 
 
-def test_a_rendered_example_repeated_in_every_section_stays():
+def test_rendered_examples_repeated_one_after_another_stay():
     """A reference page shows each example's source in a code block and
     then renders it: the rendered bodies repeat on purpose."""
-    page = _section("Usage", "!!! note") + "\n" + _section("Changing the title", '!!! note "Title"')
+    page = "### Usage\n\n" + _example(LONG[0], "!!! note") + "\n" + _example(LONG[1], '!!! note "Title"')
     assert removed(page) == []
     without_sources = page.replace("``` markdown", "``` markdown\nother").replace(f"    {BODY}\n```", "```")
     assert BODY not in without_sources.split("```")[1]
     assert removed(without_sources) == [BODY]
+
+
+# --- parallel sections and list items --------------------------------------------
+
+
+def test_a_release_repeats_its_pre_release_entries():
+    entries = ["* " + LONG[0], "* " + LONG[1]]
+    changelog = doc("## 1.1.0 (2020-06-01)", "### Changed", *entries, "## 1.1.0rc1 (2020-05-02)", "### Changed",
+                    *entries)
+    assert removed(changelog) == []
+    # A summary's points again in the details' list: items of two lists.
+    assert removed(doc("## Summary", *entries, "## Details", *entries)) == []
+    # Paragraphs under headings that differ in words are another matter
+    # (below): long ones go.
+    assert removed(doc("## Summary", LONG[0], "## Details", LONG[0])) == [LONG[0]]
+
+
+LEAD = "In the configuration file, you can see that the Pod has a single container."
+
+
+def test_a_lead_in_repeated_in_each_section_stays_and_a_run_across_a_heading_goes():
+    assert 12 <= weighted_tokens(LEAD) < evidence.FAR_FACTOR * 12
+    how_to = doc("## Define a command", LEAD + " " + LONG[0], "## Define an HTTP request", LEAD + " " + LONG[1])
+    assert removed(how_to) == []
+    assert removed(doc(LEAD + " " + LONG[0], LONG[2], LEAD + " " + LONG[1])) == [LEAD]
+    # A loop that runs on under the next heading still goes, with or
+    # without the heading repeated.
+    assert removed(doc("## Setup", LONG[0], LONG[1], "## Usage", LONG[0], LONG[1])) == [LONG[0], LONG[1]]
+    assert removed(doc("## Setup", LONG[0], LONG[1], "## Setup", LONG[0], LONG[1])) == [LONG[0], LONG[1]]
+
+
+SUB = "    - The renderer prepares to set the counter to one on the next pass of the loop."
+
+
+def test_a_list_item_repeated_under_each_step_stays_and_a_looped_run_goes():
+    assert 12 <= weighted_tokens(SUB) < evidence.FAR_FACTOR * 12
+    steps = "\n".join(f"{k}. `setCount(count + 1)`: `count` is `0`, so `setCount(0 + 1)`.\n{SUB}" for k in (1, 2, 3))
+    assert removed(doc(LONG[0], steps, LONG[1])) == []
+    items = [f"- {prose(k, sentences=1)}" for k in (20, 21, 22)]
+    looped = "\n".join(items + items)
+    assert removed(doc(LONG[0], looped, LONG[1])) == items
 
 
 # --- new text is never lost -----------------------------------------------------

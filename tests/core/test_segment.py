@@ -119,6 +119,18 @@ def test_a_fence_with_an_info_string_inside_code_does_not_close_it():
     assert kinds(text)[2] == ("paragraph", "After.")
 
 
+def test_sections_are_equal_exactly_under_the_same_headings():
+    text = ("Intro.\n\n# Guide\n\nA.\n\n## 1.0\n\n### Changed\n\nB.\n\n## 1.0rc1\n\n### Changed\n\nC.\n\n"
+            "Other\n=====\n\nD.\n\n#  other ##\n\nE.\n\n# Guide\n\n## 1.0\n\n### changed\n\nF.\n")
+    segs = paragraphs(text)
+    found = segment.sections(text, segs)
+    got = dict(zip([text[s.start : s.end] for s in segs if not s.protected], found.of))
+    assert len({got["Intro."], got["A."], got["B."], got["C."]}) == 4
+    assert got["D."] == got["E."]  # a setext heading of level 1; closing hashes and case aside
+    assert got["F."] == got["B."]  # the same path again (a loop repeats its headings)
+    assert found.paths[got["C."]] == ((1, "guide"), (2, "1.0rc1"), (3, "changed"))
+
+
 def test_setext_heading():
     text = "Title\n=====\n\nBody text here.\n"
     assert kinds(text)[0] == ("heading", "Title\n=====")
