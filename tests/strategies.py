@@ -79,25 +79,33 @@ def document(draw, max_paragraphs: int = 8) -> str:
 
 @st.composite
 def long_document(draw) -> str:
-    """A document of 20 to 70 paragraphs, most of them new text, where a few
+    """A document of 20 to 70 blocks, most of them new text, where a few
     paragraphs repeat whole (long ones, which go wherever they repeat, and
     generated ones of any script) and a few sentences of 10 to 16 words
-    repeat glued onto new paragraphs: near and far for the evidence rule's
-    distance, with removed paragraphs between or not."""
+    repeat glued onto new paragraphs or as list items: near and far for the
+    evidence rule's distance, with removed paragraphs between or not, under
+    headings that repeat, differ or name releases."""
     from tests.sites import prose
 
     seed = st.integers(0, 10**6)
     whole = [prose(x) for x in draw(st.lists(seed, min_size=1, max_size=3))]
     whole += draw(st.lists(paragraph(), max_size=2))
     glued = [prose(x, sentences=1) for x in draw(st.lists(seed, min_size=1, max_size=3))]
+    headings = ["## Setup", "## Usage", "## 1.2.0", "## 1.1.0rc1", "### Changed"]
     blocks: list[str] = []
     for _ in range(draw(st.integers(20, 70))):
-        choice = draw(st.integers(0, 9))
+        choice = draw(st.integers(0, 11))
         filler = prose(draw(seed), sentences=draw(st.integers(1, 3)))
         if choice <= 2:
             blocks.append(draw(st.sampled_from(whole)))
         elif choice == 3:
             blocks.append(filler + " " + draw(st.sampled_from(glued)))
+        elif choice == 4:
+            blocks.append(draw(st.sampled_from(headings)))
+        elif choice == 5:
+            # A list whose items may repeat those of other lists.
+            items = draw(st.lists(st.sampled_from(glued + [filler]), min_size=1, max_size=4))
+            blocks.append("\n".join("- " + item for item in items))
         else:
             blocks.append(filler)
     return "\n\n".join(blocks) + "\n"
