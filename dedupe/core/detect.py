@@ -373,20 +373,22 @@ def _better(m: _Match, best: _Match, units: list[Unit]) -> bool:
     return key_m < key_b
 
 
-# A heading that names a release: "0.13.0 (May 22nd, 2020)", "[1.2.0] -
-# 2020-05-01", "v2.1.0rc1", "Version 3 (beta)", "2024-05-01".
-_RELEASE = re.compile(r"\[?(?:v|version\s*|release\s*)?(\d+(?:[.\-_]\w+)*)")
+# Numbers, versions and dates, and month names: what tells the headings of
+# two releases apart ("0.13.0 (May 22nd, 2020)", "[1.2.0] - 2020-05-01",
+# "v2.1.0rc1"), or of two numbered steps.
+_NUMBERED = re.compile(r"v?\d[\w.\-]*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?")
 
 
 def _versions_apart(a: tuple[tuple[int, str], ...], b: tuple[tuple[int, str], ...]) -> bool:
-    """Whether two sections' heading paths differ, and only where both
-    headings name a release (of a changelog)."""
+    """Whether two sections' heading paths differ, and only in the numbers
+    of their headings (two releases of a changelog, not "1. Setup" and
+    "2. Usage")."""
     if a == b or len(a) != len(b):
         return False
     for (la, ta), (lb, tb) in zip(a, b):
         if la != lb:
             return False
-        if ta != tb and not (_RELEASE.match(ta) and _RELEASE.match(tb)):
+        if ta != tb and _NUMBERED.sub("#", ta) != _NUMBERED.sub("#", tb):
             return False
     return True
 

@@ -338,8 +338,11 @@ def test_candidates_are_each_pair_in_both_directions(data, bounded):
     ("0.13.0 (may 22nd, 2020)", "0.13.0.dev0 (april 30th, 2020)", True),
     ("[1.2.0] - 2020-05-01", "[1.1.0] - 2020-04-01", True),
     ("v2.1.0rc1", "v2.0.0", True),
-    ("version 3 (beta)", "version 2", True),
     ("2024-05-01", "2024-04-30", True),
+    ("step 1", "step 2", True),
+    ("version 3 (beta)", "version 2", False),
+    ("1. introduction", "2. setup", False),  # numbered sections that say something else
+    ("1.2 installation", "1.3 usage", False),
     ("usage", "setup", False),
     ("1.0", "setup", False),
     ("1.0", "1.0", False),  # the same section
