@@ -490,6 +490,21 @@ def units(text: str, with_sentences: bool = True, segments: Sequence[Segment] | 
     out: list[Unit] = []
     for i, b in enumerate(blocks):
         out.append(Unit(b.start, b.end, i, False))
-        if len(by_block[i]) >= 2:
-            out.extend(Unit(s, e, i, True) for s, e in by_block[i])
+        own = by_block[i]
+        if len(own) >= 2:
+            if own[0][0] == b.start and text[b.start] in _MARK_HEADS:
+                own[0] = (_past_mark(text, b.start), own[0][1])
+            out.extend(Unit(s, e, i, True) for s, e in own)
     return out
+
+
+# A list item's marker or a block quote's, before a paragraph's first
+# sentence: it belongs to the paragraph, so that removing that sentence
+# alone leaves the rest of the item in its list (or the quote a quote).
+_MARK = LazyPattern(r"(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*")
+_MARK_HEADS = "-*+>0123456789"
+
+
+def _past_mark(text: str, start: int) -> int:
+    m = _MARK.match(text, start)
+    return m.end() if m else start

@@ -342,3 +342,11 @@ def test_a_salient_span_compacts_as_any_text_does(text):
 def test_a_text_never_conflicts_with_itself(text, shorter):
     # The passage stage skips the marks of a pair of equal texts on this.
     assert not conflict(marks(text), marks(text), shorter)
+
+
+def test_a_sentence_removed_from_the_start_of_a_list_item_leaves_the_item_in_its_list():
+    text = doc(LONG[0] + " " + LONG[1],
+               "- First item of the list.\n- " + LONG[1] + " Then something new happens in this item.\n- Third item.")
+    result = dedupe.clean(text)
+    assert [text[r.start : r.end] for r in result.removed] == [LONG[1]]
+    assert "\n- Then something new happens in this item.\n- Third item." in result.text
