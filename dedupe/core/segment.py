@@ -493,7 +493,10 @@ def units(text: str, with_sentences: bool = True, segments: Sequence[Segment] | 
         own = by_block[i]
         if len(own) >= 2:
             if own[0][0] == b.start and text[b.start] in _MARK_HEADS:
-                own[0] = (_past_mark(text, b.start), own[0][1])
+                # A "sentence" that is the marker alone ("0." of "0. AA") stays.
+                past = _past_mark(text, b.start)
+                if past < own[0][1]:
+                    own[0] = (past, own[0][1])
             out.extend(Unit(s, e, i, True) for s, e in own)
     return out
 

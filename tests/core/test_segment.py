@@ -297,3 +297,14 @@ def test_every_white_space_of_the_expressions_is_white_space_to_str():
     # that must be no more than what str.lstrip() skips.
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     assert all(c.isspace() for c in regex.findall(r"\s", every))
+
+
+@pytest.mark.parametrize("text, first", [
+    ("- A b c. D e f.", "A b c."),  # the marker goes with the paragraph, not its first sentence
+    ("> Quote one. Quote two.", "Quote one."),
+    ("0. AA", "0."),  # a "sentence" that is the marker alone stays as it is
+])
+def test_a_list_items_first_sentence_starts_after_its_marker(text, first):
+    sentences = [u for u in segment.units(text) if u.is_sentence]
+    assert text[sentences[0].start : sentences[0].end] == first
+    assert all(0 <= u.start < u.end <= len(text) for u in sentences)
