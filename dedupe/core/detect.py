@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -94,7 +94,7 @@ class _Document:
         # a quotation ("Let's look at that phrase again: > ..."), never a
         # copy of the words it quotes. The other way round it may be: a
         # loop that repeats a quoted note as plain text.
-        self._quoted = [text.startswith(">", u.start) for u in self.units[: self.n_blocks]]
+        self._quoted = np.array([text.startswith(">", u.start) for u in self.units[: self.n_blocks]], dtype=bool)
         # Text repeated under headings that say something else is parallel
         # writing (the same lead-in in each section of a how-to): it needs
         # twice the evidence length (_parallel). Under the headings of two
@@ -103,14 +103,14 @@ class _Document:
         # section's list a summary's point in the details: never a copy. A
         # loop that repeats its headings repeats the same section.
         headed = sections(text, segments)
-        self.section, self._paths = headed.of, headed.paths
-        self._versions: dict[tuple[int, int], bool] = {}
-        self.listed = [seg.kind == "list_item" for seg in segments if not seg.protected]
+        self.section, self._paths = np.array(headed.of, dtype=np.int64), headed.paths
+        self.listed = np.array([seg.kind == "list_item" for seg in segments if not seg.protected], dtype=bool)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._sets = unique_sets(self.sets)
         self._unique: dict[int, np.ndarray] = {}  # the remainder units' sets
         self._keys: dict[int, int] = {}
         self._marks: dict[int, evidence.Marks] = {}
+        self._blocks = np.fromiter((u.block for u in self.units), dtype=np.int64, count=len(self.units))
         self.candidates = self._candidates()
         self.n_units = len(self.units)  # before any remainder unit is added
         self.barred: set[int] = set()
@@ -141,11 +141,22 @@ class _Document:
                 shown.add(u)
         return shown
 
-    def _versions_apart(self, a: int, b: int) -> bool:
-        key = (a, b) if a < b else (b, a)
-        if key not in self._versions:
-            self._versions[key] = _versions_apart(self._paths[a], self._paths[b])
-        return self._versions[key]
+    def may_copy(self, copy: np.ndarray, source: np.ndarray) -> np.ndarray:
+        """Whether a unit of paragraph ``copy[i]`` may be a copy of one of
+        paragraph ``source[i]``: not a quotation of unquoted text, nor,
+        across two sections, a release's text in another release or a list
+        item in another list (see ``__init__``)."""
+        if len(self._paths) < 2 and not self._quoted.any():  # most pages of a site: nothing to ask
+            return np.ones(copy.size, dtype=bool)
+        quoting = self._quoted[copy] & ~self._quoted[source]
+        a, b = self.section[copy], self.section[source]
+        apart = np.flatnonzero(a != b)
+        parallel = np.zeros(copy.size, dtype=bool)
+        if apart.size:
+            pairs, back = np.unique(np.stack([a[apart], b[apart]], axis=1), axis=0, return_inverse=True)
+            releases = np.array([_versions_apart(self._paths[x], self._paths[y]) for x, y in pairs.tolist()])
+            parallel[apart] = releases[back.ravel()] | (self.listed[copy[apart]] & self.listed[source[apart]])
+        return ~(quoting | parallel)
 
     def reset(self, barred: set[int]) -> None:
         """Forget the remainder units of a previous pass."""
@@ -169,14 +180,8 @@ class _Document:
         """Each candidate of unit ``i`` among ``sources`` that may be what
         ``i`` copies (:meth:`_Candidates.sources_of`), in candidate order,
         with the similarity of their shingle sets."""
-        block = self.units[i].block
-        quoting, section = self._quoted[block], self.section[block]
         for c, n in self.candidates.sources_of(i):
-            if c not in sources or (quoting and not self._quoted[self.units[c].block]):
-                continue
-            other = self.section[self.units[c].block]
-            if other != section and (self._versions_apart(section, other)
-                                     or (self.listed[block] and self.listed[self.units[c].block])):
+            if c not in sources:
                 continue
             a, b = self.unique(i), self.unique(c)
             yield c, Similarity(n, a.size, b.size) if n >= 0 else compare(a, b)
@@ -207,7 +212,12 @@ class _Document:
         near: set[int] = set(self.candidates.of(block))
         for s in self.sentences_of[block]:
             near.update(self.candidates.of(s))
-        self.candidates.add_remainder(r, sorted(near))
+        others = np.array(sorted(near), dtype=np.int64)
+        # Earlier remainders among them are past the units' block array.
+        blocks = np.array([self.units[u].block for u in others.tolist()], dtype=np.int64)
+        mine = np.full(others.size, block, dtype=np.int64)
+        self.candidates.add_remainder(r, others[self.may_copy(mine, blocks)].tolist(),
+                                      others[self.may_copy(blocks, mine)].tolist())
         return r
 
     def _candidates(self) -> _Candidates:
@@ -226,7 +236,8 @@ class _Document:
         exact = pairs_from_buckets(self.sets.keys[active], active, max_bucket=1)
         if exact.size:
             pairs = np.concatenate([pairs, exact]) if pairs.size else exact
-        return _Candidates(pairs, self._sets, self.sets.keys, self.options.containment)
+        return _Candidates(pairs, self._sets, self.sets.keys, self.options.containment,
+                           lambda copy, source: self.may_copy(self._blocks[copy], self._blocks[source]))
 
     def best_match(self, i: int, sources: set[int]) -> _Match | None:
         opts = self.options
@@ -277,7 +288,8 @@ class _Candidates:
     afterwards, without intersections (-1), and are forgotten between
     passes."""
 
-    def __init__(self, pairs: np.ndarray, sets: ShingleSets, keys: np.ndarray, containment: float) -> None:
+    def __init__(self, pairs: np.ndarray, sets: ShingleSets, keys: np.ndarray, containment: float,
+                 allowed: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> None:
         self._pairs = pairs = pairs.reshape(-1, 2)
         self._n = len(sets)
         inter = _intersections(sets, pairs, containment)
@@ -298,6 +310,8 @@ class _Candidates:
         sz = size[src]
         may_copy = np.repeat(same, 2) | ((sz > 0) & (both / np.maximum(sz, 1) >= containment))
         keep = np.flatnonzero(may_copy)
+        if allowed is not None:  # (copy units, source units) -> which may be copies
+            keep = keep[allowed(src[keep], dst[keep])]
         keep = keep[np.argsort(src[keep], kind="stable")]
         self._copies = (np.searchsorted(src[keep], np.arange(self._n + 1)), dst[keep], both[keep])
         self._all: tuple[np.ndarray, np.ndarray] | None = None
@@ -333,9 +347,11 @@ class _Candidates:
         for c in self._later.get(u, ()):
             yield c, -1
 
-    def add_remainder(self, r: int, near: list[int]) -> None:
-        self._later[r] = list(near)
-        for u in near:
+    def add_remainder(self, r: int, sources: list[int], copies: list[int]) -> None:
+        """Remainder unit ``r``, which may copy ``sources`` and be copied by
+        ``copies``."""
+        self._later[r] = list(sources)
+        for u in copies:
             self._later.setdefault(u, []).append(r)
 
     def forget_remainders(self) -> None:
@@ -403,14 +419,45 @@ def find_duplicates(text: str, options: Options) -> list[Removal]:
     between it and its copy. So the cleaned text is settled again, and
     what that finds joins the removals, until it finds nothing; most texts
     with removals take one more settling, texts without none."""
+    return canonical(text, options)[0]
+
+
+def canonical(text: str, options: Options) -> tuple[list[Removal], str]:
+    """:func:`find_duplicates` of ``text`` and the text without them, which
+    the last settling has made already."""
     found = _settled(text, options)
+    cleaned = text
     while found:
         cleaned = delete_spans(text, [(r.start, r.end) for r in found])
         more = _settled(cleaned, options)
         if not more:
             break
-        found = sorted(found + _moved_back(text, found, cleaned, more), key=lambda r: r.start)
-    return found
+        more = _moved_back(text, found, cleaned, more)
+        found = sorted([_still_kept(text, r, more) for r in found] + more, key=lambda r: r.start)
+    return found, cleaned
+
+
+def _still_kept(text: str, r: Removal, later: list[Removal]) -> Removal:
+    """``r`` pointing at what stays of its kept copy once ``later`` goes
+    too: the copy of a removal that takes all of it, or the part of it
+    that no removal takes (the larger, if one takes its middle)."""
+    a, b = r.duplicate_of.start, r.duplicate_of.end
+    for m in later:
+        if m.end <= a or b <= m.start:
+            continue
+        if m.start <= a and b <= m.end:
+            a, b = m.duplicate_of.start, m.duplicate_of.end
+        elif m.start - a >= b - m.end:
+            b = m.start
+        else:
+            a = m.end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+    if (a, b) == (r.duplicate_of.start, r.duplicate_of.end):
+        return r
+    return Removal(r.start, r.end, r.kind, Span(a, b), r.similarity)
 
 
 def _moved_back(text: str, found: list[Removal], cleaned: str, more: list[Removal]) -> list[Removal]:

@@ -49,7 +49,9 @@ FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
 _RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = LazyPattern(r"^\s*\|")
-_LIST = LazyPattern(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S")
+# A list item's marker: a bullet, or a number and its dot or parenthesis.
+_LIST_MARK = r"(?:[-*+]|\d{1,9}[.)])"
+_LIST = LazyPattern(r"^\s*" + _LIST_MARK + r"\s+\S")
 _SETEXT = LazyPattern(r"^ {0,3}(?:=+|-+)[ \t]*$")
 # The first characters (after white space) each of the four can match.
 _FENCE_HEADS, _HEADING_HEADS, _RULE_HEADS, _TABLE_HEADS = "`~", "#", "-*_", "|"
@@ -504,7 +506,7 @@ def units(text: str, with_sentences: bool = True, segments: Sequence[Segment] | 
 # A list item's marker or a block quote's, before a paragraph's first
 # sentence: it belongs to the paragraph, so that removing that sentence
 # alone leaves the rest of the item in its list (or the quote a quote).
-_MARK = LazyPattern(r"(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*")
+_MARK = LazyPattern(_LIST_MARK + r"[ \t]+|>[ \t]*")
 _MARK_HEADS = "-*+>0123456789"
 
 

@@ -370,3 +370,24 @@ def test_what_the_cleaned_text_would_lose_goes_in_the_same_clean():
     assert text[second.duplicate_of.start : second.duplicate_of.end] == "- " + t
     assert second.duplicate_of.start < second.start
     assert dedupe.clean(result.text).text == result.text
+
+
+def test_a_removal_points_at_what_stays_of_its_copy_after_a_second_settling():
+    # Found by the long-document property: with keep="longest" the second
+    # settling takes a repeated sentence out of the paragraph an earlier
+    # removal points at; that removal now points at what stays of it.
+    s = "Vose besulo luregi divo vava kesutalo luvipegu cosi lobamo dimo sole kiruvote pepu busa tari vudacago."
+    p = s + (" Minenu ravo pipo tusahela boni vomirici girologu futoriza tebo cohi pipadubi vaka hahici gufama"
+             " nafocefu fazecado. Peguvelo zapugi nisabi foromeze luroraza tukaguve sopica kelutina cofigeru zise"
+             " sovu niba.")
+    d, aa = f"{s} {s}", " ".join(["Aa aa aa aa aa aa aa aa."] * 2)
+    x = p.split(" Peguvelo")[0] + " " + s
+    shape = ["P", "P", "D", "P", "P", "D", "D", "D", "P", "D", "D", "P", "D", "AA", "D", "H", "AA", "X", "AA", "P"]
+    text = "\n\n".join({"P": p, "D": d, "AA": aa, "H": "## Setup", "X": x}[k] for k in shape) + "\n"
+    result = dedupe.clean(text, keep="longest")
+    spans = [(r.start, r.end) for r in result.removed]
+    for r in result.removed:
+        kept = r.duplicate_of
+        assert not any(a < kept.end and kept.start < b for a, b in spans)
+        assert text[kept.start : kept.end] in result.text
+    assert dedupe.clean(result.text, keep="longest").text == result.text
