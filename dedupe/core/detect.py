@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -33,7 +33,7 @@ import numpy as np
 from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
-from dedupe.core.segment import Unit, paragraphs, sections, units
+from dedupe.core.segment import Segment, Unit, paragraphs, sections, units
 from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
@@ -97,7 +97,8 @@ class _Document:
         self._quoted = np.array([text.startswith(">", u.start) for u in self.units[: self.n_blocks]], dtype=bool)
         # Text repeated under headings that say something else is parallel
         # writing (the same lead-in in each section of a how-to): it needs
-        # twice the evidence length (_parallel). Under the headings of two
+        # twice the evidence length, and reworded it never counts alone
+        # (_parallel, _held_to_more). Under the headings of two
         # releases ("## 0.13.0", "## 0.13.0.dev0") it is a release's entries
         # again in its pre-release, and a list item again in another
         # section's list a summary's point in the details: never a copy. A
@@ -105,6 +106,7 @@ class _Document:
         headed = sections(text, segments)
         self.section, self._paths = np.array(headed.of, dtype=np.int64), headed.paths
         self.listed = np.array([seg.kind == "list_item" for seg in segments if not seg.protected], dtype=bool)
+        self.fixed_before = _fixed_before(text, segments)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._sets = unique_sets(self.sets)
         self._unique: dict[int, np.ndarray] = {}  # the remainder units' sets
@@ -494,8 +496,9 @@ def _settled(text: str, options: Options) -> list[Removal]:
     while True:
         doc.reset(barred)
         removals, removed = _detect(doc)
-        held = _far(doc, removed) | _parallel(doc, removed)
-        removed = _long_runs(doc, _held_to_more(doc, removed, held), held)
+        parallel = _parallel(doc, removed)
+        held = _far(doc, removed) | parallel
+        removed = _long_runs(doc, _held_to_more(doc, removed, held, parallel), held)
         weak = evidence.unsupported(removed, partial(_next_to, doc), partial(_aligned, doc),
                                     partial(_stutter, doc, removed))
         weak |= doc.shown_as_code(r.unit for r in removed)
@@ -609,12 +612,12 @@ def _next_to(doc: _Document, u: int) -> list[int]:
 
 def _far(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
     """The removed units far from their text's other occurrences: more
-    than :data:`evidence.NEAR_BLOCKS` prose paragraphs from the copy they
+    than :data:`evidence.NEAR_BLOCKS` blocks that stay from the copy they
     point at and from the nearest earlier unit of the same text (kept or
     removed: a sentence that ends each of a thousand entries repeats the
-    entry before it, not only the first), counting only the paragraphs
-    that stay, as the cleaned text will show them, so that cleaning it
-    again decides the same."""
+    entry before it, not only the first). Only what stays counts, as the
+    cleaned text will show it, so that cleaning it again decides the
+    same."""
     if not removed:
         return set()
     gone = np.zeros(doc.n_blocks, dtype=bool)
@@ -626,33 +629,42 @@ def _far(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
         else:
             left[b] -= 1
             gone[b] |= left[b] == 0
-    # kept[i]: paragraphs that stay among the first i.
+    # kept[i]: paragraphs that stay among the first i; the blocks that
+    # always stay (code, tables, headings) count as doc.fixed_before says.
     kept = np.concatenate(([0], np.cumsum(~gone)))
+    fixed = doc.fixed_before
 
-    def apart(a: int, b: int) -> int:
-        lo, hi = sorted((a, b))
-        return int(kept[hi] - kept[lo + 1]) if lo < hi else 0
+    def apart(u: int, v: int) -> int:
+        lo, hi = sorted((doc.units[u].block, doc.units[v].block))
+        return int(kept[hi] - kept[lo + 1] + fixed[hi] - fixed[lo]) if lo < hi else 0
 
     earlier = _same_text_before(doc, [r.unit for r in removed])
-    far: set[int] = set()
-    for r in removed:
-        b = doc.units[r.unit].block
-        gap = apart(b, doc.units[r.source].block)
-        if r.unit in earlier:
-            gap = min(gap, apart(b, earlier[r.unit]))
-        if gap > evidence.NEAR_BLOCKS:
-            far.add(r.unit)
-    return far
+    return {r.unit for r in removed
+            if min(apart(r.unit, r.source), apart(r.unit, earlier.get(r.unit, r.source))) > evidence.NEAR_BLOCKS}
+
+
+def _fixed_before(text: str, segments: Sequence[Segment]) -> np.ndarray:
+    """For each prose paragraph, the paragraphs that the blocks before it
+    which always stay (code, tables, headings) are worth to the distance
+    of :func:`_far`: one for each :data:`evidence.LINES_PER_BLOCK` lines
+    of a block, begun."""
+    out, fixed = [], 0
+    for seg in segments:
+        if seg.protected:
+            fixed += -(-(text.count("\n", seg.start, seg.end) + 1) // evidence.LINES_PER_BLOCK)
+        else:
+            out.append(fixed)
+    return np.array(out, dtype=np.int64)
 
 
 def _same_text_before(doc: _Document, of: list[int]) -> dict[int, int]:
-    """For each unit of ``of``, the paragraph of the nearest unit before it
-    with the very same text, where there is one."""
+    """For each unit of ``of``, the nearest unit before it with the very
+    same text, where there is one."""
     keys = doc.sets.keys[: doc.n_units]
     wanted = np.unique(keys[np.asarray(of, dtype=np.int64)])
     same: dict[int, list[tuple[int, int]]] = {}
     for i in np.flatnonzero(np.isin(keys, wanted)).tolist():
-        same.setdefault(int(keys[i]), []).append((doc.units[i].start, doc.units[i].block))
+        same.setdefault(int(keys[i]), []).append((doc.units[i].start, i))
     for places in same.values():
         places.sort()
     out: dict[int, int] = {}
@@ -678,13 +690,21 @@ def _parallel(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
     return out
 
 
-def _held_to_more(doc: _Document, removed: list[evidence.Removed], held: set[int]) -> list[evidence.Removed]:
+def _held_to_more(doc: _Document, removed: list[evidence.Removed], held: set[int],
+                  parallel: set[int]) -> list[evidence.Removed]:
     """``removed`` with each unit of ``held`` long only at
-    :data:`evidence.FAR_FACTOR` times the evidence length."""
+    :data:`evidence.FAR_FACTOR` times the evidence length, and each
+    edited copy in ``parallel`` never long alone: reworded under another
+    heading, however long, it is the writer's variant (an option's
+    description again under its deprecated name, with the one word that
+    differs), unless a run of removals around it says loop
+    (:func:`_long_runs`)."""
     need = doc.options.evidence_tokens * evidence.FAR_FACTOR
     out = []
     for r in removed:
-        if r.long and r.unit in held:
+        if r.long and r.unit in parallel and not r.exact:
+            r = replace(r, long=False)
+        elif r.long and r.unit in held:
             u = doc.units[r.unit]
             r = replace(r, long=evidence.is_long(doc.text[u.start : u.end], need))
         out.append(r)

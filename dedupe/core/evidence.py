@@ -16,8 +16,10 @@ follow:
   itself so supported, or right after the text it repeats
   (:func:`unsupported`);
 - *distance*: a copy more than :data:`NEAR_BLOCKS` kept paragraphs from
-  its original, and from the nearest earlier occurrence of its text,
-  needs :data:`FAR_FACTOR` times that length to stand on its own. A
+  its original, and from the nearest earlier occurrence of its text (code
+  blocks, tables and headings between counting by their lines,
+  :data:`LINES_PER_BLOCK`), needs :data:`FAR_FACTOR` times that length to
+  stand on its own. A
   writer repeats a formula ("Note that this code does not compile yet.")
   or a reminder chapters apart; a loop or a paste repeats what it has
   just written, or whole runs. So does a list item that repeats a list
@@ -49,6 +51,13 @@ WIDE_TOKEN_WEIGHT = 0.5
 #: 1 paragraph away, and the loop's runs up to 48 (supported by their
 #: length and their neighbours, far or not).
 NEAR_BLOCKS = 20
+#: Lines of a block that is not prose (code, a table, a heading) that
+#: count as one paragraph in :data:`NEAR_BLOCKS`: about the lines of a
+#: paragraph on a page. A reference page repeats a reminder ("For a
+#: complete enumeration of the available configuration options, see
+#: Settings.") after ten short paragraphs and six code examples of 215
+#: lines: far, as on the page.
+LINES_PER_BLOCK = 5
 #: How many times ``Options.evidence_tokens`` a unit far from its copy
 #: needs to be evidence on its own (a run of touching removals, together).
 #: The far formulas of that book are 12 to 14.5 tokens long.

@@ -170,6 +170,21 @@ def test_a_run_of_short_copies_needs_the_far_length_together_when_far():
     assert removed(doc(*pair, *_between(evidence.NEAR_BLOCKS - 5), *pair)) == pair
 
 
+REMINDER = "For a complete enumeration of the available configuration options, see [_Settings_](settings.md)."
+
+
+@pytest.mark.parametrize(("lines", "goes"), [(3, True), (40, False)])
+def test_code_between_counts_by_its_lines(lines, goes):
+    """A reference page repeats a reminder at the end of a section of a few
+    paragraphs and long code examples: far on the page, though few
+    paragraphs lie between."""
+    assert evidence.FAR_FACTOR * 12 > weighted_tokens(REMINDER) >= 12
+    code = "```toml\n" + "\n".join(f"option-{k} = {k}" for k in range(lines)) + "\n```"
+    examples = [x for k in range(6) for x in (prose(100 + k), code.replace("option-", f"key{k}-"))]
+    text = doc(LONG[0], REMINDER, *examples, LONG[1], REMINDER, "## Next")
+    assert removed(text) == ([REMINDER] if goes else [])
+
+
 @pytest.mark.parametrize("kept", [evidence.NEAR_BLOCKS - 5, evidence.NEAR_BLOCKS + 5])
 def test_distance_counts_the_paragraphs_that_stay(kept):
     """Paragraphs removed between a repeat and its copy do not count: the
@@ -225,9 +240,31 @@ def test_a_release_repeats_its_pre_release_entries():
     assert removed(changelog) == []
     # A summary's points again in the details' list: items of two lists.
     assert removed(doc("## Summary", *entries, "## Details", *entries)) == []
-    # Paragraphs under headings that differ in words are another matter
-    # (below): long ones go.
-    assert removed(doc("## Summary", LONG[0], "## Details", LONG[0])) == [LONG[0]]
+
+
+def test_a_reworded_paragraph_under_another_heading_stays_and_a_copy_goes():
+    """A reference page describes an option again under its deprecated
+    name, with the one word that differs: a long paragraph reworded alone
+    under another heading is the writer's parallel text. Copied as it is,
+    or with its neighbours, it is a loop's or a paste's."""
+    def option(what):
+        return (f"Put the `>` of a multi-line {what} element at the end of the last line instead of being"
+                " alone on the next line (does not apply to self closing elements).")
+
+    assert weighted_tokens(option("JSX")) >= evidence.FAR_FACTOR * 12
+    reference = doc("## Bracket Line", option("HTML (HTML, JSX, Vue, Angular)"), "Valid options:", LONG[1],
+                    "## [Deprecated] JSX Brackets",
+                    "_This option has been deprecated in v2.4.0, use --bracket-same-line instead_", option("JSX"),
+                    "Valid options:", LONG[2])
+    assert removed(reference) == []
+    assert removed(reference.replace("multi-line JSX element", "multi-line HTML (HTML, JSX, Vue, Angular) element")) \
+        == [option("HTML (HTML, JSX, Vue, Angular)")]
+    edited = LONG[0].replace("alphabetical", "reverse")
+    assert edited != LONG[0]
+    assert removed(doc("## Summary", LONG[0], LONG[2], "## Details", edited)) == []
+    assert removed(doc("## Summary", LONG[0], LONG[2], "## Details", LONG[0])) == [LONG[0]]
+    assert removed(doc("## Summary", LONG[0], LONG[1], "## Details", edited, LONG[1])) == [edited, LONG[1]]
+    assert removed(doc("## Summary", LONG[0], LONG[2], edited)) == [edited]
 
 
 LEAD = "In the configuration file, you can see that the Pod has a single container."
