@@ -84,7 +84,8 @@ def long_document(draw) -> str:
     generated ones of any script) and a few sentences of 10 to 16 words
     repeat glued onto new paragraphs or as list items: near and far for the
     evidence rule's distance, with removed paragraphs between or not, under
-    headings that repeat, differ or name releases."""
+    headings that repeat, differ or name releases, and code blocks of up to
+    30 lines between (which count by their lines)."""
     from tests.sites import prose
 
     seed = st.integers(0, 10**6)
@@ -106,6 +107,8 @@ def long_document(draw) -> str:
             # A list whose items may repeat those of other lists.
             items = draw(st.lists(st.sampled_from(glued + [filler]), min_size=1, max_size=4))
             blocks.append("\n".join("- " + item for item in items))
+        elif choice == 6:
+            blocks.append("```\n" + "\n".join(f"line {k}" for k in range(draw(st.integers(1, 30)))) + "\n```")
         else:
             blocks.append(filler)
     return "\n\n".join(blocks) + "\n"
