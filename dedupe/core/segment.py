@@ -46,6 +46,7 @@ class Line:
 
 
 FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})")
+NESTED_FENCE = LazyPattern(r"^[ \t]*(`{3,}|~{3,})")
 _HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
 _RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = LazyPattern(r"^\s*\|")
@@ -62,13 +63,18 @@ _FENCE_HEADS, _HEADING_HEADS, _RULE_HEADS, _TABLE_HEADS = "`~", "#", "-*_", "|"
 _PLAIN = LazyPattern(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.\d]")
 
 
-def fence_opening(line: str) -> str | None:
+def fence_opening(line: str, nested: bool = False) -> str | None:
     """The fence (its run of backticks or tildes) with which ``line`` opens
     a fenced code block, or None. As in CommonMark, what follows a fence
     of backticks holds no backtick: a line that starts with
     "```x` y```" holds inline code, and taking it for a fence turned
-    the code and prose of the rest of a translated book inside out."""
-    m = FENCE.match(line)
+    the code and prose of the rest of a translated book inside out.
+    ``nested``: the line continues a list item or an admonition, where a
+    fence is indented as the item's text is (four spaces, often), not at
+    most three; taken for prose, such a fence's code became a paragraph,
+    and its closing fence, indented three, opened a block that swallowed
+    the next list item."""
+    m = (NESTED_FENCE if nested else FENCE).match(line)
     if m is None:
         return None
     fence = m.group(1)
@@ -184,7 +190,7 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
     # as str.isspace() has it, which holds every \s of the expressions):
     # a line is tried only against those its first character can start.
     head = t.lstrip()[:1]
-    fence = fence_opening(t) if head in _FENCE_HEADS else None
+    fence = fence_opening(t, lead in ("list_item", "admonition")) if head in _FENCE_HEADS else None
     if fence:
         j = i + 1
         while j < n and not closes_fence(texts[j], fence):

@@ -113,6 +113,22 @@ def test_what_closes_a_fence(line, fence, closes):
     assert segment.closes_fence(line, fence) is closes
 
 
+def test_a_fence_indented_as_a_list_items_text_is_a_fence():
+    """A reference page indents each item's example as the item's text, by
+    four spaces, and closes one by three: the code is code, and the next
+    item an item."""
+    text = ("* `install github:<repo>`:\n\n    Install from GitHub.\n\n    ```bash\n    install github:me/x\n"
+            "   ```\n\n* `install gist:<id>`:\n\n    Install a gist.\n\n    ```bash\n    install gist:101\n"
+            "    ```\n\nAfter the list.\n")
+    got = [(k, t.split("\n")[0]) for k, t in kinds(text)]
+    assert got == [("structure", "* `install github:<repo>`:"), ("paragraph", "Install from GitHub."),
+                   ("code", "```bash"), ("structure", "* `install gist:<id>`:"), ("paragraph", "Install a gist."),
+                   ("code", "```bash"), ("paragraph", "After the list.")]
+    # Outside a list item, four spaces make indented code, not a fence.
+    assert segment.fence_opening("    ```bash") is None
+    assert segment.fence_opening("    ```bash", nested=True) == "```"
+
+
 def test_a_fence_with_an_info_string_inside_code_does_not_close_it():
     text = "Intro.\n\n````md\n```rust\nlet x = 1;\n```\n````\n\nAfter.\n"
     assert kinds(text)[1] == ("code", "````md\n```rust\nlet x = 1;\n```\n````")
