@@ -397,18 +397,34 @@ def _better(m: _Match, best: _Match, units: list[Unit]) -> bool:
 _NUMBERED = re.compile(r"v?\d[\w.\-]*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b\.?")
 
 
+#: A version in a heading ("v2.0.1", "(18.0)"), past the section number a
+#: heading may start with ("1.2 Installation"): two headings with
+#: different ones name two releases, whatever words they add ("Planned
+#: Breaking API Changes (7.0)", "Breaking API Changes (3.0)").
+_VERSION = re.compile(r"\bv?\d+(?:\.\d+)+")
+_SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)*\.?\s")
+
+
 def _versions_apart(a: tuple[tuple[int, str], ...], b: tuple[tuple[int, str], ...]) -> bool:
-    """Whether two sections' heading paths differ, and only in the numbers
-    of their headings (two releases of a changelog, not "1. Setup" and
-    "2. Usage")."""
-    if a == b or len(a) != len(b):
-        return False
+    """Whether two sections' heading paths part at two headings of one
+    level that name two releases: headings that differ only in their
+    numbers (two releases of a changelog, not "1. Setup" and "2. Usage"),
+    or that hold different versions. What lies under them may differ too:
+    "### Deprecated: X" under one release, "### Removed: X" under the next."""
     for (la, ta), (lb, tb) in zip(a, b):
+        if (la, ta) == (lb, tb):
+            continue
         if la != lb:
             return False
-        if ta != tb and _NUMBERED.sub("#", ta) != _NUMBERED.sub("#", tb):
-            return False
-    return True
+        if _NUMBERED.sub("#", ta) == _NUMBERED.sub("#", tb):
+            return True
+        va, vb = (set(_VERSION.findall(t, _end(_SECTION_NUMBER.match(t)))) for t in (ta, tb))
+        return bool(va) and bool(vb) and va != vb
+    return False
+
+
+def _end(match: re.Match[str] | None) -> int:
+    return match.end() if match else 0
 
 
 def find_duplicates(text: str, options: Options) -> list[Removal]:

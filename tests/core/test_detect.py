@@ -343,14 +343,21 @@ def test_candidates_are_each_pair_in_both_directions(data, bounded):
     ("version 3 (beta)", "version 2", False),
     ("1. introduction", "2. setup", False),  # numbered sections that say something else
     ("1.2 installation", "1.3 usage", False),
+    ("1.2 installation (v2.0)", "1.3 usage (v2.1)", True),
+    ("planned breaking api changes (7.0)", "breaking api changes (3.0)", True),  # versions that differ
+    ("breaking api changes (3.0)", "breaking api changes", False),
     ("usage", "setup", False),
     ("1.0", "setup", False),
     ("1.0", "1.0", False),  # the same section
 ])
 def test_sections_of_two_releases_are_versions_apart(a, b, apart):
     assert _versions_apart(((2, a), (3, "changed")), ((2, b), (3, "changed"))) is apart
-    assert not _versions_apart(((2, a),), ((2, b), (3, "changed")))  # other depths
-    assert not _versions_apart(((2, a), (3, "changed")), ((2, b), (3, "fixed")))
+    # Under two releases, whatever the headings below them (an entry
+    # deprecated in one and removed in the next) or their depth.
+    assert _versions_apart(((2, a), (3, "deprecated: x")), ((2, b), (3, "removed: x"))) is apart
+    assert _versions_apart(((2, a),), ((2, b), (3, "changed"))) is apart
+    assert not _versions_apart(((2, a),), ((2, a), (3, "changed")))  # one section inside the other
+    assert not _versions_apart(((1, "notes"), (2, a)), ((2, b),))  # headings of other levels
 
 
 def test_what_the_cleaned_text_would_lose_goes_in_the_same_clean():

@@ -242,6 +242,20 @@ def test_a_release_repeats_its_pre_release_entries():
     assert removed(doc("## Summary", *entries, "## Details", *entries)) == []
 
 
+def test_an_entry_again_under_the_next_release_stays_whatever_its_own_heading():
+    """Breaking changes listed by release: an entry deprecated in one
+    release is removed in the next, with the same text under its own
+    heading, and the releases' headings need not differ in numbers only."""
+    entry = [LONG[0], LONG[1]]
+    notes = doc("## Planned Breaking API Changes (18.0)", "### Removed: `nativeWindowOpen`", *entry,
+                "## Planned Breaking API Changes (17.0)", "### Deprecated: `nativeWindowOpen`", *entry,
+                "## Breaking API Changes (3.0)", "### Node Headers URL", LONG[2],
+                "## Planned Breaking API Changes (7.0)", "### Deprecated: Node Headers URL", LONG[2])
+    assert removed(notes) == []
+    # Numbered sections are no releases: a loop's run under the next still goes.
+    assert removed(doc("## 1. Setup", *entry, "## 2. Usage", *entry)) == entry
+
+
 def test_a_reworded_paragraph_under_another_heading_stays_and_a_copy_goes():
     """A reference page describes an option again under its deprecated
     name, with the one word that differs: a long paragraph reworded alone
