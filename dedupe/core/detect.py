@@ -451,6 +451,10 @@ def canonical(text: str, options: Options) -> tuple[list[Removal], str]:
         if not more:
             break
         more = _moved_back(text, found, cleaned, more)
+        # What the cleaned text's settling removes may hold removed text:
+        # the rest of a paragraph whose sentence went, removed whole. Its
+        # span, mapped back, takes in that removal, which then goes.
+        found = [r for r in found if not any(m.start <= r.start and r.end <= m.end for m in more)]
         found = sorted([_still_kept(text, r, more) for r in found] + more, key=lambda r: r.start)
     return found, cleaned
 

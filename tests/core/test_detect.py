@@ -379,6 +379,23 @@ def test_what_the_cleaned_text_would_lose_goes_in_the_same_clean():
     assert dedupe.clean(result.text).text == result.text
 
 
+def test_a_second_settling_that_removes_the_rest_of_a_paragraph_takes_in_its_removed_sentence():
+    """The first settling removes a sentence repeated inside a paragraph;
+    settling the cleaned text removes the rest of the paragraph whole, and
+    that removal, mapped back, holds the first: one removal, not two that
+    overlap (which cut the cleaned text wrongly). A text the property test
+    of long documents found, shrunk."""
+    twice = "よれわひと社争ぬ章へほ度よとよ実課りぬに界とき速装語はは題知装頼発会なお。"
+    para = f"{twice} {twice} Yvmlygv fexeoarg hyizoeefn aodh vejhhpzub awnhseovv yfwf cbs gnvxuanss."
+    text = "\n\n".join([para, "## Usage", para, "## 1.1.0rc1", para]) + "\n"
+    opts = {"keep": "longest", "threshold": 0.89, "min_tokens": 8, "ngram": 2}
+    result = dedupe.clean(text, **opts)
+    spans = [(r.start, r.end) for r in result.removed]
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "removals overlap"
+    assert dedupe.clean(result.text, **opts).text == result.text
+    assert result.text.count("Yvmlygv") >= 1
+
+
 def test_a_removal_points_at_what_stays_of_its_copy_after_a_second_settling():
     # Found by the long-document property: with keep="longest" the second
     # settling takes a repeated sentence out of the paragraph an earlier
