@@ -145,12 +145,17 @@ class _Document:
 
     def may_copy(self, copy: np.ndarray, source: np.ndarray) -> np.ndarray:
         """Whether a unit of paragraph ``copy[i]`` may be a copy of one of
-        paragraph ``source[i]``: not a quotation of unquoted text, nor,
-        across two sections, a release's text in another release or a list
-        item in another list (see ``__init__``)."""
-        if len(self._paths) < 2 and not self._quoted.any():  # most pages of a site: nothing to ask
-            return np.ones(copy.size, dtype=bool)
-        quoting = self._quoted[copy] & ~self._quoted[source]
+        paragraph ``source[i]``: not a quotation of unquoted text, nor a
+        list item of a paragraph's text or the other way round, nor, across
+        two sections, a release's text in another release or a list item in
+        another list (see ``__init__``)."""
+        if len(self._paths) < 2 and not self._quoted.any() and not self.listed.any():
+            return np.ones(copy.size, dtype=bool)  # most pages of a site: nothing to ask
+        # A point of a summary ("Summary: - equals() ...") restates what the
+        # text said, and a paragraph may spell out a point listed before
+        # it: a loop repeats list items as list items, paragraphs as
+        # paragraphs.
+        quoting = (self._quoted[copy] & ~self._quoted[source]) | (self.listed[copy] != self.listed[source])
         a, b = self.section[copy], self.section[source]
         apart = np.flatnonzero(a != b)
         parallel = np.zeros(copy.size, dtype=bool)

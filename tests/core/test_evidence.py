@@ -256,6 +256,19 @@ def test_an_entry_again_under_the_next_release_stays_whatever_its_own_heading():
     assert removed(doc("## 1. Setup", *entry, "## 2. Usage", *entry)) == entry
 
 
+def test_a_summarys_points_restate_the_text():
+    """"Summary:" and a list of what the text said, or a list of points a
+    paragraph then spells out: a list item is no copy of a paragraph's
+    text, nor the other way round. Repeated as list items, they are."""
+    point = "如果 `equals` 方法判断两个对象是相等的，那这两个对象的 `hashCode` 值也要相等。"
+    other = "两个对象有相同的 `hashCode` 值，他们也不一定是相等的（哈希碰撞）。"
+    assert weighted_tokens(point) >= 12
+    said = "因为两个相等的对象的 `hashCode` 值必须是相等。也就是说" + point
+    assert removed(doc(said, LONG[1], "**总结**：", f"- {point}\n- {other}")) == []
+    assert removed(doc(f"- {point}\n- {other}", LONG[1], said)) == []
+    assert removed(doc(f"- {point}\n- {other}", LONG[1], f"- {point}\n- {other}")) == [f"- {point}", f"- {other}"]
+
+
 def test_a_reworded_paragraph_under_another_heading_stays_and_a_copy_goes():
     """A reference page describes an option again under its deprecated
     name, with the one word that differs: a long paragraph reworded alone
@@ -396,7 +409,7 @@ def test_a_text_never_conflicts_with_itself(text, shorter):
 
 
 def test_a_sentence_removed_from_the_start_of_a_list_item_leaves_the_item_in_its_list():
-    text = doc(LONG[0] + " " + LONG[1],
+    text = doc("- " + LONG[0] + " " + LONG[1],
                "- First item of the list.\n- " + LONG[1] + " Then something new happens in this item.\n- Third item.")
     result = dedupe.clean(text)
     assert [text[r.start : r.end] for r in result.removed] == [LONG[1]]
