@@ -106,6 +106,7 @@ class _Document:
         headed = sections(text, segments)
         self.section, self._paths = np.array(headed.of, dtype=np.int64), headed.paths
         self.listed = np.array([seg.kind == "list_item" for seg in segments if not seg.protected], dtype=bool)
+        self.list_of = _lists(segments)
         self.fixed_before = _fixed_before(text, segments)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._sets = unique_sets(self.sets)
@@ -146,9 +147,9 @@ class _Document:
     def may_copy(self, copy: np.ndarray, source: np.ndarray) -> np.ndarray:
         """Whether a unit of paragraph ``copy[i]`` may be a copy of one of
         paragraph ``source[i]``: not a quotation of unquoted text, nor a
-        list item of a paragraph's text or the other way round, nor, across
-        two sections, a release's text in another release or a list item in
-        another list (see ``__init__``)."""
+        list item of a paragraph's text or the other way round, nor a list
+        item of another list's item, nor, across two sections, a release's
+        text in another release (see ``__init__``)."""
         if len(self._paths) < 2 and not self._quoted.any() and not self.listed.any():
             return np.ones(copy.size, dtype=bool)  # most pages of a site: nothing to ask
         # A point of a summary ("Summary: - equals() ...") restates what the
@@ -156,13 +157,16 @@ class _Document:
         # it: a loop repeats list items as list items, paragraphs as
         # paragraphs.
         quoting = (self._quoted[copy] & ~self._quoted[source]) | (self.listed[copy] != self.listed[source])
+        # The items of two lists repeat on purpose: the arguments two blocks
+        # share, listed for each, or a summary's points in the details.
+        quoting |= self.listed[copy] & self.listed[source] & (self.list_of[copy] != self.list_of[source])
         a, b = self.section[copy], self.section[source]
         apart = np.flatnonzero(a != b)
         parallel = np.zeros(copy.size, dtype=bool)
         if apart.size:
             pairs, back = np.unique(np.stack([a[apart], b[apart]], axis=1), axis=0, return_inverse=True)
             releases = np.array([_versions_apart(self._paths[x], self._paths[y]) for x, y in pairs.tolist()])
-            parallel[apart] = releases[back.ravel()] | (self.listed[copy[apart]] & self.listed[source[apart]])
+            parallel[apart] = releases[back.ravel()]
         return ~(quoting | parallel)
 
     def reset(self, barred: set[int]) -> None:
@@ -666,6 +670,20 @@ def _far(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
     earlier = _same_text_before(doc, [r.unit for r in removed])
     return {r.unit for r in removed
             if min(apart(r.unit, r.source), apart(r.unit, earlier.get(r.unit, r.source))) > evidence.NEAR_BLOCKS}
+
+
+def _lists(segments: Sequence[Segment]) -> np.ndarray:
+    """For each prose paragraph, the number of the list it is an item of
+    (a list: list items one after the other), or -1."""
+    out, current, in_list = [], -1, False
+    for seg in segments:
+        item = seg.kind == "list_item"
+        if item and not in_list:
+            current += 1
+        in_list = item
+        if not seg.protected:
+            out.append(current if item else -1)
+    return np.array(out, dtype=np.int64)
 
 
 def _fixed_before(text: str, segments: Sequence[Segment]) -> np.ndarray:

@@ -259,14 +259,27 @@ def test_an_entry_again_under_the_next_release_stays_whatever_its_own_heading():
 def test_a_summarys_points_restate_the_text():
     """"Summary:" and a list of what the text said, or a list of points a
     paragraph then spells out: a list item is no copy of a paragraph's
-    text, nor the other way round. Repeated as list items, they are."""
+    text, nor the other way round. Repeated in their list, they are."""
     point = "如果 `equals` 方法判断两个对象是相等的，那这两个对象的 `hashCode` 值也要相等。"
     other = "两个对象有相同的 `hashCode` 值，他们也不一定是相等的（哈希碰撞）。"
     assert weighted_tokens(point) >= 12
     said = "因为两个相等的对象的 `hashCode` 值必须是相等。也就是说" + point
     assert removed(doc(said, LONG[1], "**总结**：", f"- {point}\n- {other}")) == []
     assert removed(doc(f"- {point}\n- {other}", LONG[1], said)) == []
-    assert removed(doc(f"- {point}\n- {other}", LONG[1], f"- {point}\n- {other}")) == [f"- {point}", f"- {other}"]
+    assert removed(doc(f"- {point}\n- {other}\n- {point}\n- {other}", LONG[1])) == [f"- {point}", f"- {other}"]
+
+
+def test_the_items_two_lists_share_stay():
+    """A reference lists the arguments of two blocks, one list each, in one
+    section; the arguments they share are described twice, on purpose."""
+    shared = [f"* `{name}` - (Optional) {prose(40 + k, sentences=2)}" for k, name in enumerate(("tags", "size"))]
+    reference = doc("## Block devices", "Each `root_block_device` block supports the following:",
+                    "\n".join(["* `encrypted` - (Optional) Whether to encrypt the volume.", *shared]),
+                    "Each `ebs_block_device` block supports the following:",
+                    "\n".join(["* `device_name` - (Required) Name of the device to mount.", *shared]))
+    assert removed(reference) == []
+    # A loop that runs on in one list still goes.
+    assert removed(doc("## Block devices", "\n".join(shared + shared))) == shared
 
 
 def test_a_reworded_paragraph_under_another_heading_stays_and_a_copy_goes():
