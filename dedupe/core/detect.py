@@ -100,13 +100,15 @@ class _Document:
         # twice the evidence length, and reworded it never counts alone
         # (_parallel, _held_to_more). Under the headings of two
         # releases ("## 0.13.0", "## 0.13.0.dev0") it is a release's entries
-        # again in its pre-release, and a list item again in another
-        # section's list a summary's point in the details: never a copy. A
-        # loop that repeats its headings repeats the same section.
+        # again in its pre-release: never a copy (may_copy). A loop that
+        # repeats its headings repeats the same section.
         headed = sections(text, segments)
         self.section, self._paths = np.array(headed.of, dtype=np.int64), headed.paths
-        self.listed = np.array([seg.kind == "list_item" for seg in segments if not seg.protected], dtype=bool)
+        # The list each paragraph is an item of (-1: none). A list item is
+        # never a copy of another list's item, nor of a paragraph's text
+        # (may_copy); two items of one list are parallel text (_parallel).
         self.list_of = _lists(segments)
+        self.listed = self.list_of >= 0
         self.fixed_before = _fixed_before(text, segments)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._sets = unique_sets(self.sets)
@@ -154,12 +156,11 @@ class _Document:
             return np.ones(copy.size, dtype=bool)  # most pages of a site: nothing to ask
         # A point of a summary ("Summary: - equals() ...") restates what the
         # text said, and a paragraph may spell out a point listed before
-        # it: a loop repeats list items as list items, paragraphs as
+        # it; the items of two lists repeat on purpose (the arguments two
+        # blocks share, listed for each, or a summary's points in the
+        # details). A loop repeats list items in their list, paragraphs as
         # paragraphs.
-        quoting = (self._quoted[copy] & ~self._quoted[source]) | (self.listed[copy] != self.listed[source])
-        # The items of two lists repeat on purpose: the arguments two blocks
-        # share, listed for each, or a summary's points in the details.
-        quoting |= self.listed[copy] & self.listed[source] & (self.list_of[copy] != self.list_of[source])
+        never = (self._quoted[copy] & ~self._quoted[source]) | (self.list_of[copy] != self.list_of[source])
         a, b = self.section[copy], self.section[source]
         apart = np.flatnonzero(a != b)
         parallel = np.zeros(copy.size, dtype=bool)
@@ -167,7 +168,7 @@ class _Document:
             pairs, back = np.unique(np.stack([a[apart], b[apart]], axis=1), axis=0, return_inverse=True)
             releases = np.array([_versions_apart(self._paths[x], self._paths[y]) for x, y in pairs.tolist()])
             parallel[apart] = releases[back.ravel()]
-        return ~(quoting | parallel)
+        return ~(never | parallel)
 
     def reset(self, barred: set[int]) -> None:
         """Forget the remainder units of a previous pass."""
@@ -411,7 +412,7 @@ _NUMBERED = re.compile(r"v?\d[\w.\-]*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|o
 #: different ones name two releases, whatever words they add ("Planned
 #: Breaking API Changes (7.0)", "Breaking API Changes (3.0)").
 _VERSION = re.compile(r"\bv?\d+(?:\.\d+)+")
-_SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)*\.?\s")
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s")
 
 
 def _versions_apart(a: tuple[tuple[int, str], ...], b: tuple[tuple[int, str], ...]) -> bool:
@@ -427,13 +428,9 @@ def _versions_apart(a: tuple[tuple[int, str], ...], b: tuple[tuple[int, str], ..
             return False
         if _NUMBERED.sub("#", ta) == _NUMBERED.sub("#", tb):
             return True
-        va, vb = (set(_VERSION.findall(t, _end(_SECTION_NUMBER.match(t)))) for t in (ta, tb))
+        va, vb = (set(_VERSION.findall(_SECTION_NUMBER.sub("", t, count=1))) for t in (ta, tb))
         return bool(va) and bool(vb) and va != vb
     return False
-
-
-def _end(match: re.Match[str] | None) -> int:
-    return match.end() if match else 0
 
 
 def find_duplicates(text: str, options: Options) -> list[Removal]:
@@ -512,8 +509,14 @@ def _moved_back(text: str, found: list[Removal], cleaned: str, more: list[Remova
                     Span(start(r.duplicate_of.start), end(r.duplicate_of.end)), r.similarity) for r in more]
 
 
+#: The code points ``str.isspace`` holds: none is past U+3000.
+_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+
+
 def _spaces(text: str) -> np.ndarray:
-    return np.fromiter((c.isspace() for c in text), dtype=bool, count=len(text))
+    """Which characters of ``text`` are white space (``str.isspace``), in
+    one numpy pass rather than a Python call per character."""
+    return np.isin(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"), _SPACES)
 
 
 def _settled(text: str, options: Options) -> list[Removal]:
@@ -722,7 +725,7 @@ def _same_text_before(doc: _Document, of: list[int]) -> dict[int, int]:
 def _parallel(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
     """The removals that repeat parallel text: a copy under other headings
     (the same lead-in in each section of a how-to), or a list item whose
-    copy is a list item too (a sub-step under each step that differs:
+    copy is an item of its list (a sub-step under each step that differs:
     "1. ... - React prepares to update ... 2. ... - React prepares ...").
     Writers repeat such text on purpose; a loop repeats runs of it."""
     out = set()
