@@ -176,6 +176,8 @@ def _blocks(texts: list[str], begin: int) -> Iterator[tuple[str, int, int]]:
         yield (kind, i, j)
         if kind in ("list_item", "admonition"):
             lead = kind
+        elif kind == "code" and lead and t[:1] in " \t":
+            pass  # a fence in an item's body: the body goes on after it
         elif kind == "code" or not structure.is_indented_code(t):
             lead = ""  # an indented line continues the lead; anything else ends it
         prev_blank = False

@@ -129,6 +129,17 @@ def test_a_fence_indented_as_a_list_items_text_is_a_fence():
     assert segment.fence_opening("    ```bash", nested=True) == "```"
 
 
+@pytest.mark.parametrize("lead", ["* `install <git remote url>`:", "- Install from a git remote.", "!!! note"])
+def test_an_items_body_goes_on_after_a_fence_in_it(lead):
+    """The paragraphs indented under a list item or an admonition after a
+    fence in its body are its prose, not indented code; after the body,
+    indented text is code again."""
+    text = (f"{lead}\n\n    Clones the repository.\n\n    ```bash\n    install git://host/x\n    ```\n\n"
+            "    The protocol may be any of those that git itself accepts.\n\nAfter the list.\n\n    indented code\n")
+    got = [k for k, _ in kinds(text)]
+    assert got[1:] == ["paragraph", "code", "paragraph", "paragraph", "code"]
+
+
 def test_a_fence_with_an_info_string_inside_code_does_not_close_it():
     text = "Intro.\n\n````md\n```rust\nlet x = 1;\n```\n````\n\nAfter.\n"
     assert kinds(text)[1] == ("code", "````md\n```rust\nlet x = 1;\n```\n````")
