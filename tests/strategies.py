@@ -3,6 +3,7 @@ multilingual paragraphs with planted repeats and Markdown structure."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -84,8 +85,9 @@ def long_document(draw) -> str:
     generated ones of any script) and a few sentences of 10 to 16 words
     repeat glued onto new paragraphs or as list items: near and far for the
     evidence rule's distance, with removed paragraphs between or not, under
-    headings that repeat, differ or name releases, and code blocks of up to
-    30 lines between (which count by their lines)."""
+    headings that repeat, differ or name releases, code blocks of up to
+    30 lines between (which count by their lines), and list items with
+    their description indented under them."""
     from tests.sites import prose
 
     seed = st.integers(0, 10**6)
@@ -95,7 +97,7 @@ def long_document(draw) -> str:
     headings = ["## Setup", "## Usage", "## 1.2.0", "## 1.1.0rc1", "### Changed"]
     blocks: list[str] = []
     for _ in range(draw(st.integers(20, 70))):
-        choice = draw(st.integers(0, 11))
+        choice = draw(st.integers(0, 12))
         filler = prose(draw(seed), sentences=draw(st.integers(1, 3)))
         if choice <= 2:
             blocks.append(draw(st.sampled_from(whole)))
@@ -109,6 +111,13 @@ def long_document(draw) -> str:
             blocks.append("\n".join("- " + item for item in items))
         elif choice == 6:
             blocks.append("```\n" + "\n".join(f"line {k}" for k in range(draw(st.integers(1, 30)))) + "\n```")
+        elif choice == 7:
+            # An item of a reference (an option's name, or a sentence) with
+            # its description indented under it, which may repeat the text
+            # of other items.
+            lead = draw(st.sampled_from([f"`option-{draw(seed)}`:", filler]))
+            body = draw(st.lists(st.sampled_from(whole + glued + [filler]), min_size=1, max_size=3))
+            blocks.append(f"* {lead}\n\n" + "\n\n".join(textwrap.indent(p, "    ") for p in body))
         else:
             blocks.append(filler)
     return "\n\n".join(blocks) + "\n"

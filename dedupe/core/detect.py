@@ -33,7 +33,7 @@ import numpy as np
 from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
-from dedupe.core.segment import Segment, Unit, paragraphs, sections, units
+from dedupe.core.segment import Segment, Unit, indented, opens_list_item, paragraphs, sections, units
 from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
@@ -107,7 +107,7 @@ class _Document:
         # The list each paragraph is an item of (-1: none). A list item is
         # never a copy of another list's item, nor of a paragraph's text
         # (may_copy); two items of one list are parallel text (_parallel).
-        self.list_of = _lists(segments)
+        self.list_of, self.item_of = _lists(text, segments)
         self.listed = self.list_of >= 0
         self.fixed_before = _fixed_before(text, segments)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
@@ -534,6 +534,7 @@ def _settled(text: str, options: Options) -> list[Removal]:
         weak = evidence.unsupported(removed, partial(_next_to, doc), partial(_aligned, doc),
                                     partial(_stutter, doc, removed))
         weak |= doc.shown_as_code(r.unit for r in removed)
+        weak |= _own_items(doc, removed)
         if not weak:
             return removals
         for u in weak:
@@ -675,18 +676,27 @@ def _far(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
             if min(apart(r.unit, r.source), apart(r.unit, earlier.get(r.unit, r.source))) > evidence.NEAR_BLOCKS}
 
 
-def _lists(segments: Sequence[Segment]) -> np.ndarray:
+def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarray]:
     """For each prose paragraph, the number of the list it is an item of
-    (a list: list items one after the other), or -1."""
-    out, current, in_list = [], -1, False
+    (a list: list items one after the other), or -1; and the number of
+    the list item it is or is part of, or -1: an item's body is what is
+    indented under it (an option's name as an item, its description
+    below it, in paragraphs and code), up to the first block that is not."""
+    lists, items = [], []
+    current, in_list, item, in_item = -1, False, -1, False
     for seg in segments:
-        item = seg.kind == "list_item"
-        if item and not in_list:
+        is_item = seg.kind == "list_item"
+        if is_item and not in_list:
             current += 1
-        in_list = item
+        in_list = is_item
+        if is_item or (seg.kind == "structure" and opens_list_item(text, seg)):
+            item, in_item = item + 1, True
+        elif in_item and not indented(text, seg):
+            in_item = False
         if not seg.protected:
-            out.append(current if item else -1)
-    return np.array(out, dtype=np.int64)
+            lists.append(current if is_item else -1)
+            items.append(item if in_item else -1)
+    return np.array(lists, dtype=np.int64), np.array(items, dtype=np.int64)
 
 
 def _fixed_before(text: str, segments: Sequence[Segment]) -> np.ndarray:
@@ -734,6 +744,30 @@ def _parallel(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
         if doc.section[a] != doc.section[b] or (doc.listed[a] and doc.listed[b]):
             out.add(r.unit)
     return out
+
+
+def _own_items(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
+    """The removals of a list item's text (sentences of its paragraph,
+    paragraphs of its body) whose copy is another item's, where the item
+    keeps text of its own: a sentence or paragraph of at least
+    ``min_tokens`` that repeats nothing. Each item of a reference says
+    its part about its own subject ("Updates to this field will trigger
+    a stop/start" under two arguments, "As with regular git
+    dependencies ..." under three install forms); a loop repeats whole
+    items, which keep nothing of their own."""
+    item = doc.item_of
+    moved = []
+    for r in removed:
+        mine, theirs = item[doc.units[r.unit].block], item[doc.units[r.source].block]
+        if mine >= 0 and theirs >= 0 and mine != theirs:
+            moved.append(r.unit)
+    if not moved:
+        return set()
+    gone = {r.unit for r in removed}
+    tokens, need = doc.sets.tokens, doc.options.min_tokens
+    own = {int(item[b]) for b in np.flatnonzero(item >= 0).tolist()
+           if b not in gone and any(u not in gone and tokens[u] >= need for u in doc.sentences_of[b] or [b])}
+    return {u for u in moved if item[doc.units[u].block] in own}
 
 
 def _held_to_more(doc: _Document, removed: list[evidence.Removed], held: set[int],

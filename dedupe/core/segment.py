@@ -83,6 +83,20 @@ def fence_opening(line: str, nested: bool = False) -> str | None:
     return fence
 
 
+def opens_list_item(text: str, seg: Segment) -> bool:
+    """Whether segment ``seg`` of ``text`` begins with a list item's
+    marker: a list item, or a line of markup written as one (an option's
+    name as an item, with its description indented under it)."""
+    return _LIST.match(text[seg.start : seg.start + 64]) is not None
+
+
+def indented(text: str, seg: Segment) -> bool:
+    """Whether segment ``seg`` of ``text`` starts after white space on its
+    line, as the paragraphs and code of a list item's body do."""
+    line = text.rfind("\n", 0, seg.start) + 1
+    return seg.start > line and not text[line : seg.start].strip()
+
+
 def closes_fence(line: str, fence: str) -> bool:
     """Whether ``line`` closes a block opened by ``fence``: as many of its
     character or more, then only white space. Any indentation is taken,

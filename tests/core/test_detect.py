@@ -417,3 +417,26 @@ def test_a_removal_points_at_what_stays_of_its_copy_after_a_second_settling():
         assert not any(a < kept.end and kept.start < b for a, b in spans)
         assert text[kept.start : kept.end] in result.text
     assert dedupe.clean(result.text, keep="longest").text == result.text
+
+
+def test_an_items_body_is_what_is_indented_under_it():
+    """Each paragraph knows the list item it is or is part of: the
+    paragraphs indented under an item (code between or not), until the
+    first block that is not indented."""
+    text = "\n\n".join([
+        "Intro paragraph before any list.",
+        "* `npm install <folder>`:",
+        "    Installs the package in the folder.",
+        "    ```bash\n    npm install ../folder\n    ```",
+        "    Example of what it links.",
+        "* `npm install <tarball>`:",
+        "    Installs a tarball.",
+        "- A plain item with its own words.\n- Another plain item of the same list.",
+        "    More about the second plain item.",
+        "A paragraph after the list.",
+    ]) + "\n"
+    d = _Document(text, Options())
+    paragraphs = [text[u.start : u.end].split()[0] for u in d.units[: d.n_blocks]]
+    assert paragraphs == ["Intro", "Installs", "Example", "Installs", "-", "-", "More", "A"]
+    assert d.item_of.tolist() == [-1, 0, 0, 1, 2, 3, 3, -1]
+    assert d.list_of.tolist() == [-1, -1, -1, -1, 0, 0, -1, -1]

@@ -282,6 +282,44 @@ def test_the_items_two_lists_share_stay():
     assert removed(doc("## Block devices", "\n".join(shared + shared))) == shared
 
 
+STOP = "Updates to this field will trigger a stop/start of the EC2 instance by default."
+RECREATE = ("If the `user_data_replace_on_change` is set then updates to this field will trigger a destroy"
+            " and recreate of the EC2 instance.")
+UPDATES = f"{STOP} {RECREATE}"
+
+
+def test_sentences_that_end_several_items_of_a_reference_stay():
+    """Each item of a reference says its part about its own subject: the
+    same closing sentences under two arguments hold for each of them."""
+    assert weighted_tokens(UPDATES) >= evidence.FAR_FACTOR * 12
+    items = [f"* `user_data` - (Optional) {prose(50, sentences=2)} {UPDATES}",
+             f"* `user_data_base64` - (Optional) {prose(51, sentences=2)} {UPDATES}"]
+    assert removed(doc("## Argument Reference", LONG[0], "\n".join(items), LONG[1])) == []
+    # Repeated in one item, they are a stutter; a loop repeats whole items.
+    assert removed(doc(f"* `user_data` - (Optional) {prose(50, sentences=2)} {UPDATES} {UPDATES}")) \
+        == [STOP, RECREATE]
+    assert removed(doc("\n".join(items + items))) == items
+
+
+def _install_form(name: str, own: str, *shared: str) -> str:
+    return "\n\n".join([f"* `npm install {name}`:", *(f"    {p}" for p in (own, *shared))])
+
+
+def test_paragraphs_repeated_under_each_item_of_a_reference_stay():
+    """A command reference lists its forms as items, each described in
+    paragraphs indented under it: the forms that clone a repository repeat
+    how a commit is chosen and what a prepare script does, on purpose."""
+    commit, prepare = LONG[0], LONG[1]
+    forms = [_install_form("<git remote url>", prose(60), commit, prepare),
+             _install_form("gist:<gistID>", prose(61), prepare),
+             _install_form("gitlab:<gitlabname>/<gitlabrepo>", prose(62), commit, prepare)]
+    assert removed(doc("## Description", *forms, LONG[2])) == []
+    # A form pasted again, description and all, keeps nothing of its own.
+    assert removed(doc("## Description", forms[0], LONG[2], forms[0])) == [prose(60), commit, prepare]
+    # Text of the page outside the list is no item's own.
+    assert removed(doc("## Description", commit, *forms[1:])) == [commit]
+
+
 def test_a_reworded_paragraph_under_another_heading_stays_and_a_copy_goes():
     """A reference page describes an option again under its deprecated
     name, with the one word that differs: a long paragraph reworded alone
