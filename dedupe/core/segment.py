@@ -48,8 +48,10 @@ class Line:
 FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})")
 NESTED_FENCE = LazyPattern(r"^[ \t]*(`{3,}|~{3,})")
 _HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
+NESTED_HEADING = LazyPattern(r"^[ \t]*#{1,6}(?:\s|$)")
 _RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = LazyPattern(r"^\s*\|")
+_TABLE_DELIMITER = LazyPattern(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 # A list item's marker: a bullet, or a number and its dot or parenthesis.
 _LIST_MARK = r"(?:[-*+]|\d{1,9}[.)])"
 _LIST = LazyPattern(r"^\s*" + _LIST_MARK + r"\s+\S")
@@ -179,6 +181,16 @@ def _blocks(texts: list[str], begin: int) -> Iterator[tuple[str, int, int]]:
             prev_blank = True
             i += 1
             continue
+        if "|" in t and _delimiter_row(texts, i + 1) and (lead or not structure.is_indented_code(t)):
+            # A table whose rows need not start with a pipe: its header,
+            # its delimiter row, and the rows with a pipe after them.
+            j = i + 1
+            while j + 1 < n and "|" in texts[j + 1] and texts[j + 1].strip():
+                j += 1
+            yield ("table", i, j)
+            lead, prev_blank = "", False
+            i = j + 1
+            continue
         if _PLAIN.match(t):
             # Most lines of prose: one match says what every pattern
             # would, and no more than three spaces make no indented code.
@@ -196,6 +208,11 @@ def _blocks(texts: list[str], begin: int) -> Iterator[tuple[str, int, int]]:
             lead = ""  # an indented line continues the lead; anything else ends it
         prev_blank = False
         i = j + 1
+
+
+def _delimiter_row(texts: list[str], i: int) -> bool:
+    """Whether line ``i`` is a table's delimiter row (``--- | :---:``)."""
+    return i < len(texts) and "|" in texts[i] and _TABLE_DELIMITER.match(texts[i]) is not None
 
 
 def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[str, int]:
@@ -222,7 +239,7 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
     multi = structure.block_end(texts, i)
     if multi is not None:
         return multi
-    if head in _HEADING_HEADS and _HEADING.match(t):
+    if head in _HEADING_HEADS and (NESTED_HEADING if lead in ("list_item", "admonition") else _HEADING).match(t):
         return "heading", i
     if head in _RULE_HEADS and _RULE.match(t):
         return "rule", i

@@ -335,3 +335,29 @@ def test_a_list_items_first_sentence_starts_after_its_marker(text, first):
     sentences = [u for u in segment.units(text) if u.is_sentence]
     assert text[sentences[0].start : sentences[0].end] == first
     assert all(0 <= u.start < u.end <= len(text) for u in sentences)
+
+
+def test_a_table_whose_rows_start_with_no_pipe_is_a_table():
+    """GitHub's tables need no pipe at the start of a row: a header and a
+    delimiter row make one, and its rows run to the first line without a
+    pipe. Taken for prose, the cells' sentences ("This option works only
+    when `color` is true.") were compared as a paragraph's."""
+    table = "Option | Description | Default\n--- | :---: | ---\n`min_font` | Smallest size. | 10\n`color` | Colour? | no"
+    text = f"Intro.\n\n{table}\n\nAfter it.\n\nA line | with a pipe\nand prose.\n\n    code | here\n    --- | ---\n"
+    assert kinds(text) == [("paragraph", "Intro."), ("table", table), ("paragraph", "After it."),
+                           ("paragraph", "A line | with a pipe\nand prose."), ("code", "code | here\n    --- | ---")]
+    # The texts the scan reads take the same path.
+    assert segment.span_table([text], ("table",)).start.tolist() == [text.index("Option")]
+
+
+def test_a_heading_indented_in_an_admonitions_body_is_a_heading():
+    """mkdocs' configuration page puts the keys of an option under
+    headings inside a block ("!!! block" and "    #### name:"): the body's
+    headings are headings, and what follows them their sections' text."""
+    text = ('!!! block ""\n\n    #### name:\n\n    The name of a known installed theme.\n\n'
+            "    #### custom_dir:\n\n    A folder of custom templates.\n\n    #### options\n")
+    got = kinds(text)
+    assert [k for k, _ in got] == ["admonition", "heading", "paragraph", "heading", "paragraph", "heading"]
+    assert segment.sections(text, paragraphs(text)).paths == [((4, "name:"),), ((4, "custom_dir:"),)]
+    # Outside a body, four spaces make indented code.
+    assert kinds("Text.\n\n    #### code\n") == [("paragraph", "Text."), ("code", "#### code")]
