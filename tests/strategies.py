@@ -86,8 +86,9 @@ def long_document(draw) -> str:
     repeat glued onto new paragraphs or as list items: near and far for the
     evidence rule's distance, with removed paragraphs between or not, under
     headings that repeat, differ or name releases, code blocks of up to
-    30 lines between (which count by their lines), and list items with
-    their description indented under them."""
+    30 lines between (which count by their lines), list items with their
+    description indented under them, the same steps nested under two
+    items, and tables whose rows start with no pipe."""
     from tests.sites import prose
 
     seed = st.integers(0, 10**6)
@@ -97,7 +98,7 @@ def long_document(draw) -> str:
     headings = ["## Setup", "## Usage", "## 1.2.0", "## 1.1.0rc1", "### Changed"]
     blocks: list[str] = []
     for _ in range(draw(st.integers(20, 70))):
-        choice = draw(st.integers(0, 12))
+        choice = draw(st.integers(0, 13))
         filler = prose(draw(seed), sentences=draw(st.integers(1, 3)))
         if choice <= 2:
             blocks.append(draw(st.sampled_from(whole)))
@@ -118,6 +119,15 @@ def long_document(draw) -> str:
             lead = draw(st.sampled_from([f"`option-{draw(seed)}`:", filler]))
             body = draw(st.lists(st.sampled_from(whole + glued + [filler]), min_size=1, max_size=3))
             blocks.append(f"* {lead}\n\n" + "\n\n".join(textwrap.indent(p, "    ") for p in body))
+        elif choice == 8 and draw(st.booleans()):
+            # A table whose rows do not start with a pipe, cells repeating.
+            rows = draw(st.lists(st.sampled_from(glued + [filler]), min_size=1, max_size=3))
+            blocks.append("name | description\n--- | ---\n" + "\n".join(f"`n{k}` | {r}" for k, r in enumerate(rows)))
+        elif choice == 8:
+            # The same steps nested under two items of a list.
+            steps = "\n".join("    1. " + x for x in draw(st.lists(st.sampled_from(glued + [filler]), min_size=1,
+                                                                      max_size=3)))
+            blocks.append(f"- {filler}\n{steps}\n- {prose(draw(seed), sentences=1)}\n{steps}")
         else:
             blocks.append(filler)
     return "\n\n".join(blocks) + "\n"

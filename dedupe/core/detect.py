@@ -33,7 +33,7 @@ import numpy as np
 from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
-from dedupe.core.segment import Segment, Unit, indented, opens_list_item, paragraphs, sections, units
+from dedupe.core.segment import Segment, Unit, indent, opens_list_item, paragraphs, sections, units
 from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
@@ -107,6 +107,8 @@ class _Document:
         # The list each paragraph is an item of (-1: none). A list item is
         # never a copy of another list's item, nor of a paragraph's text
         # (may_copy); two items of one list are parallel text (_parallel).
+        # And the item each paragraph is or is part of: what an item repeats
+        # of another stays while it keeps text of its own (_own_items).
         self.list_of, self.item_of = _lists(text, segments)
         self.listed = self.list_of >= 0
         self.fixed_before = _fixed_before(text, segments)
@@ -677,24 +679,33 @@ def _far(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
 
 
 def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarray]:
-    """For each prose paragraph, the number of the list it is an item of
-    (a list: list items one after the other), or -1; and the number of
-    the list item it is or is part of, or -1: an item's body is what is
-    indented under it (an option's name as an item, its description
-    below it, in paragraphs and code), up to the first block that is not."""
+    """For each prose paragraph, the number of the list it is an item of,
+    or -1; and the number of the list item it is or is part of, or -1.
+    A list is list items one after the other at one indentation: the
+    items nested under two items of a list are two lists (the same steps
+    of a test plan under each of two policies). An item's body is what is
+    indented under it (an option's name as an item, its description below
+    it, in paragraphs and code), up to the first block that is not."""
     lists, items = [], []
-    current, in_list, item, in_item = -1, False, -1, False
+    nesting: list[tuple[int, int]] = []  # (indentation, number) of the lists an item may join
+    count, item, in_item = 0, -1, False
     for seg in segments:
         is_item = seg.kind == "list_item"
-        if is_item and not in_list:
-            current += 1
-        in_list = is_item
+        if is_item:
+            column = indent(text, seg)
+            while nesting and nesting[-1][0] > column:
+                nesting.pop()
+            if not nesting or nesting[-1][0] < column:
+                nesting.append((column, count))
+                count += 1
+        else:
+            nesting.clear()
         if is_item or (seg.kind == "structure" and opens_list_item(text, seg)):
             item, in_item = item + 1, True
-        elif in_item and not indented(text, seg):
+        elif in_item and not indent(text, seg):
             in_item = False
         if not seg.protected:
-            lists.append(current if is_item else -1)
+            lists.append(nesting[-1][1] if is_item else -1)
             items.append(item if in_item else -1)
     return np.array(lists, dtype=np.int64), np.array(items, dtype=np.int64)
 

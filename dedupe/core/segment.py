@@ -92,11 +92,14 @@ def opens_list_item(text: str, seg: Segment) -> bool:
     return _LIST.match(text[seg.start : seg.start + 64]) is not None
 
 
-def indented(text: str, seg: Segment) -> bool:
-    """Whether segment ``seg`` of ``text`` starts after white space on its
-    line, as the paragraphs and code of a list item's body do."""
+def indent(text: str, seg: Segment) -> int:
+    """The white space before segment ``seg`` of ``text`` on its line, in
+    columns (a tab to the next multiple of four), as a nested list item
+    or the paragraphs and code of an item's body have it; 0 when
+    something else comes first (a quote's marker)."""
     line = text.rfind("\n", 0, seg.start) + 1
-    return seg.start > line and not text[line : seg.start].strip()
+    lead = text[line : seg.start]
+    return len(lead.expandtabs(4)) if not lead.strip() else 0
 
 
 def closes_fence(line: str, fence: str) -> bool:

@@ -440,3 +440,17 @@ def test_an_items_body_is_what_is_indented_under_it():
     assert paragraphs == ["Intro", "Installs", "Example", "Installs", "-", "-", "More", "A"]
     assert d.item_of.tolist() == [-1, 0, 0, 1, 2, 3, 3, -1]
     assert d.list_of.tolist() == [-1, -1, -1, -1, 0, 0, -1, -1]
+
+
+def test_the_items_nested_under_two_items_are_two_lists():
+    text = "\n".join([
+        "1. Unit tests",
+        "1. End-to-end tests",
+        "    - With the delete policy",
+        "      1. Create a set, scale it down, confirm the claim is deleted.",
+        "    - With the retain policy",
+        "      1. Create a set, scale it down, confirm the claim still exists.",
+        "1. Upgrade tests",
+    ]) + "\n"
+    d = _Document(text, Options())
+    assert d.list_of.tolist() == [0, 0, 1, 2, 1, 3, 0]

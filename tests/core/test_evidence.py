@@ -320,6 +320,17 @@ def test_paragraphs_repeated_under_each_item_of_a_reference_stay():
     assert removed(doc("## Description", commit, *forms[1:])) == [commit]
 
 
+def test_the_same_steps_nested_under_two_items_stay():
+    """A test plan lists the same steps under each of two policies, with
+    what each confirms; a loop repeats steps in their own list."""
+    steps = [f"1. {prose(70 + k, sentences=1)}" for k in range(3)]
+    plan = "\n".join(["- With the delete policy", *(f"  {s}" for s in steps),
+                      "- With the retain policy", *(f"  {s}" for s in steps)])
+    assert removed(doc("## Test plan", plan, LONG[0])) == []
+    looped = "\n".join(["- With the delete policy", *(f"  {s}" for s in steps + steps)])
+    assert removed(doc("## Test plan", looped, LONG[0])) == steps
+
+
 def test_a_reworded_paragraph_under_another_heading_stays_and_a_copy_goes():
     """A reference page describes an option again under its deprecated
     name, with the one word that differs: a long paragraph reworded alone
