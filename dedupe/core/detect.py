@@ -153,7 +153,8 @@ class _Document:
         paragraph ``source[i]``: not a quotation of unquoted text, nor a
         list item of a paragraph's text or the other way round, nor a list
         item of another list's item, nor, across two sections, a release's
-        text in another release (see ``__init__``)."""
+        text in another release or a subsection's in its twin under
+        another parent (see ``__init__`` and :func:`_sections_apart`)."""
         if len(self._paths) < 2 and not self._quoted.any() and not self.listed.any():
             return np.ones(copy.size, dtype=bool)  # most pages of a site: nothing to ask
         # A point of a summary ("Summary: - equals() ...") restates what the
@@ -168,8 +169,8 @@ class _Document:
         parallel = np.zeros(copy.size, dtype=bool)
         if apart.size:
             pairs, back = np.unique(np.stack([a[apart], b[apart]], axis=1), axis=0, return_inverse=True)
-            releases = np.array([_versions_apart(self._paths[x], self._paths[y]) for x, y in pairs.tolist()])
-            parallel[apart] = releases[back.ravel()]
+            kept_apart = np.array([_sections_apart(self._paths[x], self._paths[y]) for x, y in pairs.tolist()])
+            parallel[apart] = kept_apart[back.ravel()]
         return ~(never | parallel)
 
     def reset(self, barred: set[int]) -> None:
@@ -417,22 +418,34 @@ _VERSION = re.compile(r"\bv?\d+(?:\.\d+)+")
 _SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s")
 
 
-def _versions_apart(a: tuple[tuple[int, str], ...], b: tuple[tuple[int, str], ...]) -> bool:
-    """Whether two sections' heading paths part at two headings of one
-    level that name two releases: headings that differ only in their
-    numbers (two releases of a changelog, not "1. Setup" and "2. Usage"),
-    or that hold different versions. What lies under them may differ too:
-    "### Deprecated: X" under one release, "### Removed: X" under the next."""
-    for (la, ta), (lb, tb) in zip(a, b):
-        if (la, ta) == (lb, tb):
-            continue
-        if la != lb:
-            return False
-        if _NUMBERED.sub("#", ta) == _NUMBERED.sub("#", tb):
-            return True
-        va, vb = (set(_VERSION.findall(_SECTION_NUMBER.sub("", t, count=1))) for t in (ta, tb))
-        return bool(va) and bool(vb) and va != vb
+def _sections_apart(a: tuple[tuple[int, str], ...], b: tuple[tuple[int, str], ...]) -> bool:
+    """Whether the text of two sections, by their heading paths, is never
+    a copy of the other's: they part at two headings of one level that
+    name two releases (:func:`_versions_apart`), or at two headings of one
+    level under which they go on with the same headings (twins: "### Save
+    your data" under "## Run with the CLI" and under "## Run with
+    Compose", each half of the page complete for its reader). A loop that
+    repeats its headings repeats them under the same parent."""
+    for k, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            twins = x[0] == y[0] and len(a) == len(b) > k + 1 and a[k + 1 :] == b[k + 1 :]
+            return twins or _versions_apart(x, y)
     return False
+
+
+def _versions_apart(a: tuple[int, str], b: tuple[int, str]) -> bool:
+    """Whether two different headings of one level name two releases:
+    headings that differ only in their numbers (two releases of a
+    changelog, not "1. Setup" and "2. Usage"), or that hold different
+    versions. What lies under them may differ too: "### Deprecated: X"
+    under one release, "### Removed: X" under the next."""
+    (la, ta), (lb, tb) = a, b
+    if la != lb:
+        return False
+    if _NUMBERED.sub("#", ta) == _NUMBERED.sub("#", tb):
+        return True
+    va, vb = (set(_VERSION.findall(_SECTION_NUMBER.sub("", t, count=1))) for t in (ta, tb))
+    return bool(va) and bool(vb) and va != vb
 
 
 def find_duplicates(text: str, options: Options) -> list[Removal]:
@@ -784,22 +797,38 @@ def _own_items(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
 def _held_to_more(doc: _Document, removed: list[evidence.Removed], held: set[int],
                   parallel: set[int]) -> list[evidence.Removed]:
     """``removed`` with each unit of ``held`` long only at
-    :data:`evidence.FAR_FACTOR` times the evidence length, and each
-    edited copy in ``parallel`` never long alone: reworded under another
-    heading, however long, it is the writer's variant (an option's
-    description again under its deprecated name, with the one word that
-    differs), unless a run of removals around it says loop
-    (:func:`_long_runs`)."""
+    :data:`evidence.FAR_FACTOR` times the evidence length, and each copy
+    in ``parallel`` long alone only when exact and repeated with a
+    neighbour: reworded under another heading, however long, it is the
+    writer's variant (an option's description again under its deprecated
+    name, with the one word that differs), and so is one paragraph again
+    alone (two methods of a how-to, each ending with "You can now enable
+    Live reloading ..."), unless a run of removals around it says loop
+    (:func:`_long_runs`). With ``evidence_tokens=0`` (the rule off)
+    every copy is long."""
     need = doc.options.evidence_tokens * evidence.FAR_FACTOR
+    by_unit = {r.unit: r for r in removed}
     out = []
     for r in removed:
-        if r.long and r.unit in parallel and not r.exact:
+        if r.long and r.unit in parallel and need and not (r.exact and _with_neighbour(doc, r, by_unit)):
             r = replace(r, long=False)
         elif r.long and r.unit in held:
             u = doc.units[r.unit]
             r = replace(r, long=evidence.is_long(doc.text[u.start : u.end], need))
         out.append(r)
     return out
+
+
+def _with_neighbour(doc: _Document, r: evidence.Removed, by_unit: dict[int, evidence.Removed]) -> bool:
+    """Whether removed ``r`` repeats with a neighbour (code, tables and
+    headings between or not): a unit next to it is removed too, repeating
+    the text next to ``r``'s copy, or the paragraph before or after it is
+    the very same text as the one before or after its copy's (a list item
+    too short to be removed)."""
+    if any(v in by_unit and _aligned(doc, r.unit, r.source, v, by_unit[v].source) for v in _next_to(doc, r.unit)):
+        return True
+    a, b, keys = doc.units[r.unit].block, doc.units[r.source].block, doc.sets.keys
+    return any(0 <= min(a, b) + d and max(a, b) + d < doc.n_blocks and keys[a + d] == keys[b + d] for d in (-1, 1))
 
 
 def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) -> list[evidence.Removed]:

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedupe
-from dedupe.core.detect import _Document, _settled, _versions_apart
+from dedupe.core.detect import _Document, _sections_apart, _settled
 from dedupe.core.verify import compare
 from dedupe.options import Options
 from tests.sites import prose
@@ -350,14 +350,30 @@ def test_candidates_are_each_pair_in_both_directions(data, bounded):
     ("1.0", "setup", False),
     ("1.0", "1.0", False),  # the same section
 ])
-def test_sections_of_two_releases_are_versions_apart(a, b, apart):
-    assert _versions_apart(((2, a), (3, "changed")), ((2, b), (3, "changed"))) is apart
+def test_sections_of_two_releases_are_apart(a, b, apart):
     # Under two releases, whatever the headings below them (an entry
     # deprecated in one and removed in the next) or their depth.
-    assert _versions_apart(((2, a), (3, "deprecated: x")), ((2, b), (3, "removed: x"))) is apart
-    assert _versions_apart(((2, a),), ((2, b), (3, "changed"))) is apart
-    assert not _versions_apart(((2, a),), ((2, a), (3, "changed")))  # one section inside the other
-    assert not _versions_apart(((1, "notes"), (2, a)), ((2, b),))  # headings of other levels
+    assert _sections_apart(((2, a), (3, "deprecated: x")), ((2, b), (3, "removed: x"))) is apart
+    assert _sections_apart(((2, a),), ((2, b), (3, "changed"))) is apart
+    assert not _sections_apart(((2, a),), ((2, a), (3, "changed")))  # one section inside the other
+    assert not _sections_apart(((1, "notes"), (2, a)), ((2, b),))  # headings of other levels
+    # The same subsections under two parents are twins, whatever the parents.
+    assert _sections_apart(((2, a), (3, "changed")), ((2, b), (3, "changed"))) is (a != b)
+
+
+@pytest.mark.parametrize("a, b, twins", [
+    ([(2, "run with the cli"), (3, "save your data")], [(2, "run with compose"), (3, "save your data")], True),
+    ([(1, "install"), (2, "linux"), (3, "usage"), (4, "volumes")],
+     [(1, "install"), (2, "macos"), (3, "usage"), (4, "volumes")], True),
+    ([(2, "run with the cli"), (3, "save your data")], [(2, "run with compose"), (3, "back up")], False),
+    ([(2, "linux"), (3, "usage")], [(2, "macos"), (3, "usage"), (4, "volumes")], False),  # not the same place
+    ([(2, "linux"), (3, "usage")], [(2, "linux"), (3, "usage")], False),  # one section
+    ([(2, "linux"), (3, "usage")], [(2, "linux"), (3, "setup")], False),  # sisters, not twins
+    ([(2, "linux"), (4, "usage")], [(3, "macos"), (4, "usage")], False),  # parents of two levels
+])
+def test_the_same_subsections_under_two_parents_are_apart(a, b, twins):
+    assert _sections_apart(tuple(a), tuple(b)) is twins
+    assert _sections_apart(tuple(b), tuple(a)) is twins
 
 
 def test_what_the_cleaned_text_would_lose_goes_in_the_same_clean():

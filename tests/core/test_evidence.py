@@ -122,6 +122,12 @@ def test_evidence_tokens_zero_removes_short_repeats():
     text = doc(LONG[0], lead, LONG[1], lead)
     assert removed(text) == []
     assert removed(text, evidence_tokens=0) == [lead]
+    # Nor does a copy under another heading need more, reworded or alone.
+    edited = LONG[0].replace("alphabetical", "reverse")
+    for again in (LONG[0], edited):
+        text = doc("## Summary", LONG[0], LONG[2], "## Details", again)
+        assert removed(text) == []
+        assert removed(text, evidence_tokens=0) == [again]
 
 
 # --- distance -------------------------------------------------------------------
@@ -351,7 +357,9 @@ def test_a_reworded_paragraph_under_another_heading_stays_and_a_copy_goes():
     edited = LONG[0].replace("alphabetical", "reverse")
     assert edited != LONG[0]
     assert removed(doc("## Summary", LONG[0], LONG[2], "## Details", edited)) == []
-    assert removed(doc("## Summary", LONG[0], LONG[2], "## Details", LONG[0])) == [LONG[0]]
+    # Alone, an exact copy under another heading stays too (see
+    # test_a_long_paragraph_again_alone_under_a_sister_heading_stays).
+    assert removed(doc("## Summary", LONG[0], LONG[2], "## Details", LONG[0])) == []
     assert removed(doc("## Summary", LONG[0], LONG[1], "## Details", edited, LONG[1])) == [edited, LONG[1]]
     assert removed(doc("## Summary", LONG[0], LONG[2], edited)) == [edited]
 
@@ -368,6 +376,41 @@ def test_a_lead_in_repeated_in_each_section_stays_and_a_run_across_a_heading_goe
     # without the heading repeated.
     assert removed(doc("## Setup", LONG[0], LONG[1], "## Usage", LONG[0], LONG[1])) == [LONG[0], LONG[1]]
     assert removed(doc("## Setup", LONG[0], LONG[1], "## Setup", LONG[0], LONG[1])) == [LONG[0], LONG[1]]
+
+
+
+RELOAD = ("You can now enable Live reloading from the [Developer menu](debugging.md#developer-menu). Your app will"
+          " reload whenever your JavaScript code has changed.")
+
+
+def test_a_long_paragraph_again_alone_under_a_sister_heading_stays():
+    """Two methods of a how-to each end with the same long paragraph: an
+    exact copy under another heading counts alone only when it repeats
+    with a neighbour, as a loop's and a paste's runs do (code, tables and
+    headings between or not)."""
+    assert weighted_tokens(RELOAD) >= evidence.FAR_FACTOR * 12
+    how_to = doc("### Method 1: Using a cable", LONG[0], "```\n$ adb reverse tcp:8081 tcp:8081\n```", RELOAD,
+                 "### Method 2: Connect via Wi-Fi", LONG[1], "1. Open your app on your device.", RELOAD)
+    assert removed(how_to) == []
+    looped = doc("### Method 1: Using a cable", LONG[0], "```\n$ adb reverse\n```", RELOAD,
+                 "### Method 2: Connect via Wi-Fi", LONG[0], "```\n$ adb reverse\n```", RELOAD)
+    assert removed(looped) == [LONG[0], RELOAD]
+    # A neighbour too short to go, but the same text, says run as well.
+    short = "- Azure and Google Cloud Storage"
+    pasted = doc("### Updating data", LONG[2], short, RELOAD, "### Data management", LONG[1], short, RELOAD)
+    assert removed(pasted) == [RELOAD]
+
+
+def test_the_same_subsection_under_two_parents_stays():
+    """A page in two halves, one per way of running a program, each with
+    a subsection of the same title and text: each half is complete for
+    its reader. A loop repeats its headings under the same parent."""
+    halves = [doc(f"## Run with {how}", prose(80 + k), "### Save your data", LONG[0], LONG[1])
+              for k, how in enumerate(("the CLI", "Compose"))]
+    assert removed("".join(halves)) == []
+    looped = doc("## Run with the CLI", LONG[2], "### Save your data", LONG[0], LONG[1], "### Save your data",
+                 LONG[0], LONG[1])
+    assert removed(looped) == [LONG[0], LONG[1]]
 
 
 SUB = "    - The renderer prepares to set the counter to one on the next pass of the loop."
@@ -471,8 +514,10 @@ def test_a_text_never_conflicts_with_itself(text, shorter):
 
 
 def test_a_sentence_removed_from_the_start_of_a_list_item_leaves_the_item_in_its_list():
-    text = doc("- " + LONG[0] + " " + LONG[1],
-               "- First item of the list.\n- " + LONG[1] + " Then something new happens in this item.\n- Third item.")
+    # A loop's run: the item before the copy repeats too.
+    text = doc("- " + LONG[0] + "\n- " + LONG[2] + " " + LONG[1],
+               "- First item of the list.\n- " + LONG[0] + "\n- " + LONG[1] + " Then something new happens in this item."
+               "\n- Third item.")
     result = dedupe.clean(text)
-    assert [text[r.start : r.end] for r in result.removed] == [LONG[1]]
+    assert [text[r.start : r.end] for r in result.removed] == ["- " + LONG[0], LONG[1]]
     assert "\n- Then something new happens in this item.\n- Third item." in result.text
