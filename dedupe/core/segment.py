@@ -48,7 +48,7 @@ class Line:
 FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})")
 NESTED_FENCE = LazyPattern(r"^[ \t]*(`{3,}|~{3,})")
 _HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
-NESTED_HEADING = LazyPattern(r"^[ \t]*#{1,6}(?:\s|$)")
+_NESTED_HEADING = LazyPattern(r"^[ \t]*#{1,6}(?:\s|$)")
 _RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = LazyPattern(r"^\s*\|")
 _TABLE_DELIMITER = LazyPattern(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
@@ -191,7 +191,9 @@ def _blocks(texts: list[str], begin: int) -> Iterator[tuple[str, int, int]]:
             while j + 1 < n and "|" in texts[j + 1] and texts[j + 1].strip():
                 j += 1
             yield ("table", i, j)
-            lead, prev_blank = "", False
+            if t[:1] not in " \t":
+                lead = ""  # indented, in a list item's body, the body goes on after it
+            prev_blank = False
             i = j + 1
             continue
         if _PLAIN.match(t):
@@ -242,7 +244,7 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
     multi = structure.block_end(texts, i)
     if multi is not None:
         return multi
-    if head in _HEADING_HEADS and (NESTED_HEADING if lead in ("list_item", "admonition") else _HEADING).match(t):
+    if head in _HEADING_HEADS and (_NESTED_HEADING if lead in ("list_item", "admonition") else _HEADING).match(t):
         return "heading", i
     if head in _RULE_HEADS and _RULE.match(t):
         return "rule", i

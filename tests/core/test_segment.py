@@ -348,6 +348,9 @@ def test_a_table_whose_rows_start_with_no_pipe_is_a_table():
                            ("paragraph", "A line | with a pipe\nand prose."), ("code", "code | here\n    --- | ---")]
     # The texts the scan reads take the same path.
     assert segment.span_table([text], ("table",)).start.tolist() == [text.index("Option")]
+    # In a list item's body, the body goes on after it.
+    item = "- An item.\n\n    a | b\n    --- | ---\n    1 | 2\n\n    More of the item.\n\nAfter.\n\n    code\n"
+    assert [k for k, _ in kinds(item)] == ["list_item", "table", "paragraph", "paragraph", "code"]
 
 
 def test_a_heading_indented_in_an_admonitions_body_is_a_heading():
