@@ -33,7 +33,7 @@ import numpy as np
 from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
-from dedupe.core.segment import Segment, Unit, indent, opens_list_item, paragraphs, sections, units
+from dedupe.core.segment import TAB_LEVEL, Segment, Unit, indent, opens_list_item, paragraphs, sections, units
 from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
@@ -424,10 +424,13 @@ def _sections_apart(a: tuple[tuple[int, str], ...], b: tuple[tuple[int, str], ..
     name two releases (:func:`_versions_apart`), or at two headings of one
     level under which they go on with the same headings (twins: "### Save
     your data" under "## Run with the CLI" and under "## Run with
-    Compose", each half of the page complete for its reader). A loop that
-    repeats its headings repeats them under the same parent."""
+    Compose", each half of the page complete for its reader), or at two
+    tabs of a group. A loop that repeats its headings repeats them under
+    the same parent."""
     for k, (x, y) in enumerate(zip(a, b)):
         if x != y:
+            if x[0] == y[0] == TAB_LEVEL:
+                return True  # two tabs of a group, each complete for its reader
             twins = x[0] == y[0] and len(a) == len(b) > k + 1 and a[k + 1 :] == b[k + 1 :]
             return twins or _versions_apart(x, y)
     return False

@@ -62,7 +62,7 @@ _FENCE_HEADS, _HEADING_HEADS, _RULE_HEADS, _TABLE_HEADS = "`~", "#", "-*_", "|"
 # spaces, then a character that starts none of them (fences, indented code,
 # structure.block_end and line_kind, headings, rules, tables, list items).
 # Most lines of prose are answered by this one match.
-_PLAIN = LazyPattern(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.\d]")
+_PLAIN = LazyPattern(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.=\d]")
 
 
 def fence_opening(line: str, nested: bool = False) -> str | None:
@@ -483,23 +483,50 @@ class Sections:
     paths: list[tuple[tuple[int, str], ...]]  # for each section, (level, title) of its headings
 
 
+#: The level of a tab in a heading path (:func:`sections`): below every
+#: heading, and each tab's title its own.
+TAB_LEVEL = 7
+# A tab's opening and closing lines: Hugo's {{% codetab %}} and {{< tab >}},
+# Docusaurus' <TabItem>, pymdown's === "Title"; and what ends a group.
+_TAB_OPEN = LazyPattern(r"^\s*(?:\{\{[<%]\s*(?:codetab|tab)\b|<TabItem\b|===[+!]?\s)")
+_TAB_CLOSE = LazyPattern(r"^\s*(?:\{\{[<%]\s*/(?:codetab|tabs?)\b|</TabItem>|</Tabs>)")
+
+
 def sections(text: str, segments: Sequence[Segment]) -> Sections:
     """The sections of a text's :func:`paragraphs` ``segments``: two
     segments share a section number exactly when the headings above them,
     level by level, say the same (titles with white space and case
-    folded). A setext heading is of level 1 (``===``) or 2 (``---``)."""
+    folded). A setext heading is of level 1 (``===``) or 2 (``---``). A
+    tab of a group of tabs (one per language or system) is a section of
+    its own under them, at :data:`TAB_LEVEL`, until its closing line, the
+    next tab, a heading, or (a pymdown tab, whose body is indented) the
+    first prose that is not indented."""
     path: list[tuple[int, str]] = []
     numbers: dict[tuple[tuple[int, str], ...], int] = {}
     out: list[int] = []
     here = -1  # the current section's number, once a segment needs it
+    tabs, indented_tab = 0, False
     for seg in segments:
+        head = text[seg.start : seg.start + 64]
+        in_tab = bool(path) and path[-1][0] == TAB_LEVEL
         if seg.kind == "heading":
             level, title = _heading(text[seg.start : seg.end])
             while path and path[-1][0] >= level:
                 path.pop()
             path.append((level, title))
             here = -1
+        elif seg.protected and (_TAB_OPEN.match(head) or _TAB_CLOSE.match(head)):
+            if in_tab:
+                path.pop()
+            if _TAB_OPEN.match(head):
+                tabs += 1
+                path.append((TAB_LEVEL, f"tab {tabs}"))
+                indented_tab = head.lstrip().startswith("===")
+            here = -1
         elif not seg.protected:
+            if in_tab and indented_tab and not indent(text, seg):
+                path.pop()
+                here = -1
             if here < 0:
                 here = numbers.setdefault(tuple(path), len(numbers))
             out.append(here)

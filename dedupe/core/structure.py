@@ -70,6 +70,8 @@ _LINE_KINDS: tuple[tuple[str, str, LazyPattern], ...] = (
     # "///" blocks, Docusaurus / VitePress / markdown-it ":::" containers.
     ("admonition", "!?", LazyPattern(r"^ {0,3}(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s.*)?$")),
     ("admonition", "/", LazyPattern(r"^ {0,3}/{3,}(?:\s.*)?$")),
+    # pymdown tabs (=== "Python"), whose body is indented as an admonition's.
+    ("admonition", "=", LazyPattern(r'^ {0,3}===[+!]?\s+".*"\s*$')),
     ("container", ":", LazyPattern(r"^ {0,3}:{3,}(?:\s*[\w{].*)?$")),
     # [label]: url "title"
     ("link_def", "[", LazyPattern(r"^ {0,3}\[[^\]]+\]:\s*\S+(?:\s+[\"'(].*[\"')])?\s*$")),
@@ -84,10 +86,10 @@ _LINE_KINDS: tuple[tuple[str, str, LazyPattern], ...] = (
 # are answered by this one match, and a line of markup is tried only
 # against the patterns its first character can start (a line that starts
 # with a link took some twenty expressions, now six).
-_LINE_START = LazyPattern(r"\s*([{\-!?/:\[<]|(?=import\s|export\s)[ie])")
+_LINE_START = LazyPattern(r"\s*([{\-!?/:\[<=]|(?=import\s|export\s)[ie])")
 _BLOCK_START = LazyPattern(r"\s*([<\[\-])|\.\.")
 _KINDS_BY_START = {c: tuple((kind, pattern) for kind, starts, pattern in _LINE_KINDS if c in starts)
-                   for c in "{-!?/:[<ie"}
+                   for c in "{-!?/:[<=ie"}
 
 
 def line_kind(text: str) -> str | None:

@@ -413,6 +413,27 @@ def test_the_same_subsection_under_two_parents_stays():
     assert removed(looped) == [LONG[0], LONG[1]]
 
 
+
+@pytest.mark.parametrize("opening, closing, indent", [
+    ("{{% codetab %}}", "{{% /codetab %}}", ""),
+    ('<TabItem value="{name}">', "</TabItem>", ""),
+    ('=== "{name}"', None, "    "),
+])
+def test_the_same_text_in_each_tab_of_a_group_stays(opening, closing, indent):
+    """A how-to shows each step once per shell, in tabs: the prose of each
+    tab is complete for its reader, whichever tab they pick."""
+    def tab(name, command):
+        body = [f"{indent}{LONG[0]}", f"{indent}```\n{indent}{command}\n{indent}```", f"{indent}{LONG[1]}"]
+        return [opening.replace("{name}", name), *body, *([closing] if closing else [])]
+
+    page = doc("## Get state", *tab("bash", "curl localhost:3601"), *tab("powershell", "Invoke-RestMethod"), LONG[2])
+    assert removed(page) == []
+    # Within one tab, a loop's run still goes.
+    looped = doc("## Get state", *tab("bash", "curl localhost:3601")[:-1 if closing else None], LONG[0], LONG[1],
+                 *([closing] if closing else []), LONG[2])
+    assert removed(looped) == [LONG[0], LONG[1]]
+
+
 SUB = "    - The renderer prepares to set the counter to one on the next pass of the loop."
 
 

@@ -364,3 +364,25 @@ def test_a_heading_indented_in_an_admonitions_body_is_a_heading():
     assert segment.sections(text, paragraphs(text)).paths == [((4, "name:"),), ((4, "custom_dir:"),)]
     # Outside a body, four spaces make indented code.
     assert kinds("Text.\n\n    #### code\n") == [("paragraph", "Text."), ("code", "#### code")]
+
+
+def test_each_tab_of_a_group_is_a_section_of_its_own():
+    """Hugo's codetab, Docusaurus' TabItem and pymdown's === tabs: each
+    tab is a section under the headings above it, until its closing
+    line, the next tab, a heading, or (pymdown) prose that is not
+    indented; the body of a pymdown tab is prose, as an admonition's."""
+    text = "\n\n".join([
+        "## Get state", "{{% codetab %}}", "Run the sidecar.", "{{% /codetab %}}", "{{% codetab %}}",
+        "Run the sidecar.", "{{% /codetab %}}", "Between the groups.",
+        '<TabItem value="py">', "Install it.", "</TabItem>", '<TabItem value="js">', "Install it.", "</TabItem>",
+        '=== "Python"', "    Call it.", '=== "JavaScript"', "    Call it.", "After the tabs.", "## Next", "Text.",
+    ]) + "\n"
+    segs = paragraphs(text)
+    assert [s.kind for s in segs if text[s.start : s.end] in ("    Call it.", "Call it.")] == ["paragraph"] * 2
+    found = segment.sections(text, segs)
+    paths = [found.paths[k] for k in found.of]
+    tab = segment.TAB_LEVEL
+    assert [p[-1][0] == tab for p in paths] == [True, True, False, True, True, True, True, False, False]
+    assert len({p for p in paths if p[-1][0] == tab}) == 6  # six tabs, six sections
+    assert paths[2] == paths[7] == ((2, "get state"),)
+    assert paths[8] == ((2, "next"),)
