@@ -1471,7 +1471,8 @@ static int digit_line(int kind, const void *data, Py_ssize_t i, Py_ssize_t e, co
  * then a character that starts no block pattern) or that starts with a
  * digit without a list marker, L_LIST for an ordered list item, and 0
  * for every other line, which takes segment's full path. Lines with "="
- * (a setext underline) and numbers other than 0-9 take it too. */
+ * (a setext underline or a tab), "$" (display math) and numbers other
+ * than 0-9 take it too. */
 static int line_class(int kind, const void *data, Py_ssize_t i, Py_ssize_t e, const uint8_t *tab) {
     for (int k = 0; k < 3 && i < e && RD(i) == ' '; k++)
         i++;
@@ -1484,7 +1485,7 @@ static int line_class(int kind, const void *data, Py_ssize_t i, Py_ssize_t e, co
         return 0;
     switch (c) {
     case '`': case '~': case '<': case '[': case '-': case '#': case '*': case '_': case '|': case '{':
-    case '!': case '?': case '/': case ':': case '+': case '.': case '=':
+    case '!': case '?': case '/': case ':': case '+': case '.': case '=': case '$':
         return 0;
     }
     for (int w = 0; w < 2; w++)

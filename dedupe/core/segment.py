@@ -24,7 +24,7 @@ from dedupe.core.shingle import KERNEL
 #: Segment kinds that are never removed and never serve as a kept copy:
 #: they repeat legitimately (headings, rules, table rows, the markup of
 #: :mod:`dedupe.core.structure`) or are not prose.
-PROTECTED = frozenset({"front_matter", "code", "heading", "rule", "table"}) | structure.KINDS
+PROTECTED = frozenset({"front_matter", "code", "math", "heading", "rule", "table"}) | structure.KINDS
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ _FENCE_HEADS, _HEADING_HEADS, _RULE_HEADS, _TABLE_HEADS = "`~", "#", "-*_", "|"
 # spaces, then a character that starts none of them (fences, indented code,
 # structure.block_end and line_kind, headings, rules, tables, list items).
 # Most lines of prose are answered by this one match.
-_PLAIN = LazyPattern(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.=\d]")
+_PLAIN = LazyPattern(r" {0,3}(?!import\s|export\s)[^\s`~<\[\-#*_|{!?/:+.=$\d]")
 
 
 def fence_opening(line: str, nested: bool = False) -> str | None:
@@ -241,6 +241,13 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
             if texts[j].strip():
                 last = j
         return "code", last
+    if head == "$" and t.strip().startswith("$$"):
+        # Display math (TeX between "$$" lines, or on one line): an equation
+        # a text states again on purpose, never prose.
+        j = i
+        while t.strip() == "$$" and j + 1 < n and not texts[j + 1].rstrip().endswith("$$"):
+            j += 1
+        return "math", min(j + 1, n - 1) if t.strip() == "$$" else i
     multi = structure.block_end(texts, i)
     if multi is not None:
         return multi
@@ -490,6 +497,9 @@ TAB_LEVEL = 7
 # Docusaurus' <TabItem>, pymdown's === "Title"; and what ends a group.
 _TAB_OPEN = LazyPattern(r"^\s*(?:\{\{[<%]\s*(?:codetab|tab)\b|<TabItem\b|===[+!]?\s)")
 _TAB_CLOSE = LazyPattern(r"^\s*(?:\{\{[<%]\s*/(?:codetab|tabs?)\b|</TabItem>|</Tabs>)")
+# Microsoft Learn's tabs are headings that link to "#tab/...", and a rule
+# ("---") ends the group.
+_TAB_HEADING = LazyPattern(r"\[[^\]]*\]\(#tab/[^)]*\)")
 
 
 def sections(text: str, segments: Sequence[Segment]) -> Sections:
@@ -498,9 +508,9 @@ def sections(text: str, segments: Sequence[Segment]) -> Sections:
     level by level, say the same (titles with white space and case
     folded). A setext heading is of level 1 (``===``) or 2 (``---``). A
     tab of a group of tabs (one per language or system) is a section of
-    its own under them, at :data:`TAB_LEVEL`, until its closing line, the
-    next tab, a heading, or (a pymdown tab, whose body is indented) the
-    first prose that is not indented."""
+    its own under them, at :data:`TAB_LEVEL`, until its closing line (a
+    rule, after a tab heading), the next tab, a heading, or (a pymdown
+    tab, whose body is indented) the first prose that is not indented."""
     path: list[tuple[int, str]] = []
     numbers: dict[tuple[tuple[int, str], ...], int] = {}
     out: list[int] = []
@@ -509,19 +519,20 @@ def sections(text: str, segments: Sequence[Segment]) -> Sections:
     for seg in segments:
         head = text[seg.start : seg.start + 64]
         in_tab = bool(path) and path[-1][0] == TAB_LEVEL
-        if seg.kind == "heading":
-            level, title = _heading(text[seg.start : seg.end])
-            while path and path[-1][0] >= level:
-                path.pop()
-            path.append((level, title))
-            here = -1
-        elif seg.protected and (_TAB_OPEN.match(head) or _TAB_CLOSE.match(head)):
+        level, title = _heading(text[seg.start : seg.end]) if seg.kind == "heading" else (0, "")
+        opens = (seg.protected and _TAB_OPEN.match(head) is not None) or _TAB_HEADING.fullmatch(title) is not None
+        if opens or (seg.protected and _TAB_CLOSE.match(head)) or (in_tab and seg.kind == "rule"):
             if in_tab:
                 path.pop()
-            if _TAB_OPEN.match(head):
+            if opens:
                 tabs += 1
                 path.append((TAB_LEVEL, f"tab {tabs}"))
                 indented_tab = head.lstrip().startswith("===")
+            here = -1
+        elif seg.kind == "heading":
+            while path and path[-1][0] >= level:
+                path.pop()
+            path.append((level, title))
             here = -1
         elif not seg.protected:
             if in_tab and indented_tab and not indent(text, seg):

@@ -418,6 +418,7 @@ def test_the_same_subsection_under_two_parents_stays():
     ("{{% codetab %}}", "{{% /codetab %}}", ""),
     ('<TabItem value="{name}">', "</TabItem>", ""),
     ('=== "{name}"', None, "    "),
+    ("# [{name}](#tab/{name})", "---", ""),
 ])
 def test_the_same_text_in_each_tab_of_a_group_stays(opening, closing, indent):
     """A how-to shows each step once per shell, in tabs: the prose of each
@@ -425,6 +426,10 @@ def test_the_same_text_in_each_tab_of_a_group_stays(opening, closing, indent):
     def tab(name, command):
         body = [f"{indent}{LONG[0]}", f"{indent}```\n{indent}{command}\n{indent}```", f"{indent}{LONG[1]}"]
         return [opening.replace("{name}", name), *body, *([closing] if closing else [])]
+
+    # Equations a text states again are never prose.
+    equation = "$$\n\\dot{v_x} = - \\gamma v_x, \\quad \\dot{v_y} = - \\gamma v_y - g\n$$"
+    assert removed(doc(LONG[0], equation, LONG[1], "Recall the equations of motion:", equation, LONG[2])) == []
 
     page = doc("## Get state", *tab("bash", "curl localhost:3601"), *tab("powershell", "Invoke-RestMethod"), LONG[2])
     assert removed(page) == []

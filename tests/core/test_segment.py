@@ -386,3 +386,26 @@ def test_each_tab_of_a_group_is_a_section_of_its_own():
     assert len({p for p in paths if p[-1][0] == tab}) == 6  # six tabs, six sections
     assert paths[2] == paths[7] == ((2, "get state"),)
     assert paths[8] == ((2, "next"),)
+
+
+def test_display_math_is_a_block_of_its_own():
+    """An equation between "$$" lines (or on one line) is never prose: a
+    text states an equation again on purpose. Lines that start with "$"
+    take the segmenter's full path, with the kernel too."""
+    text = "Text before.\n\n$$\n\\dot{v} = -\\gamma v\n$$\n\nText after.\n\n$$ a = b $$\n\n$5 is the price.\n"
+    assert kinds(text) == [("paragraph", "Text before."), ("math", "$$\n\\dot{v} = -\\gamma v\n$$"),
+                           ("paragraph", "Text after."), ("math", "$$ a = b $$"), ("paragraph", "$5 is the price.")]
+    if segment.KERNEL is not None:
+        assert segment.KERNEL.plain_paragraphs("Text.\n$$ a = b $$\n", segment.structure.prose_table(), 0.4) is None
+
+
+def test_a_heading_that_links_to_a_tab_opens_a_tab():
+    """Microsoft Learn writes tabs as headings linking to "#tab/..."; a
+    rule ends the group."""
+    text = "\n\n".join(["## Usage", "# [In-process](#tab/in-process)", "Write a message.",
+                      "# [Isolated process](#tab/isolated-process)", "Write a message.", "---", "After."]) + "\n"
+    found = segment.sections(text, paragraphs(text))
+    paths = [found.paths[k] for k in found.of]
+    assert paths[0][:-1] == paths[1][:-1] == ((2, "usage"),) and paths[0] != paths[1]
+    assert {p[-1][0] for p in paths[:2]} == {segment.TAB_LEVEL}
+    assert paths[2] == ((2, "usage"),)
