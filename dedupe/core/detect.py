@@ -706,9 +706,8 @@ def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarr
     nesting: list[tuple[int, int]] = []  # (indentation, number) of the lists an item may join
     count, item, in_item = 0, -1, False
     for seg in segments:
-        is_item = seg.kind == "list_item"
+        is_item, column = seg.kind == "list_item", indent(text, seg)
         if is_item:
-            column = indent(text, seg)
             while nesting and nesting[-1][0] > column:
                 nesting.pop()
             if not nesting or nesting[-1][0] < column:
@@ -718,7 +717,7 @@ def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarr
             nesting.clear()
         if is_item or (seg.kind == "structure" and opens_list_item(text, seg)):
             item, in_item = item + 1, True
-        elif in_item and not indent(text, seg):
+        elif in_item and not column:
             in_item = False
         if not seg.protected:
             lists.append(nesting[-1][1] if is_item else -1)
@@ -813,7 +812,7 @@ def _held_to_more(doc: _Document, removed: list[evidence.Removed], held: set[int
     by_unit = {r.unit: r for r in removed}
     out = []
     for r in removed:
-        if r.long and r.unit in parallel and need and not (r.exact and _with_neighbour(doc, r, by_unit)):
+        if r.long and r.unit in parallel and need > 0 and not (r.exact and _with_neighbour(doc, r, by_unit)):
             r = replace(r, long=False)
         elif r.long and r.unit in held:
             u = doc.units[r.unit]

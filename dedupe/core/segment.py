@@ -46,9 +46,7 @@ class Line:
 
 
 FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})")
-NESTED_FENCE = LazyPattern(r"^[ \t]*(`{3,}|~{3,})")
 _HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
-_NESTED_HEADING = LazyPattern(r"^[ \t]*#{1,6}(?:\s|$)")
 _RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = LazyPattern(r"^\s*\|")
 _TABLE_DELIMITER = LazyPattern(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
@@ -76,7 +74,9 @@ def fence_opening(line: str, nested: bool = False) -> str | None:
     most three; taken for prose, such a fence's code became a paragraph,
     and its closing fence, indented three, opened a block that swallowed
     the next list item."""
-    m = (NESTED_FENCE if nested else FENCE).match(line)
+    if nested:
+        line = line.lstrip(" \t")
+    m = FENCE.match(line)
     if m is None:
         return None
     fence = m.group(1)
@@ -187,28 +187,23 @@ def _blocks(texts: list[str], begin: int) -> Iterator[tuple[str, int, int]]:
         if "|" in t and _delimiter_row(texts, i + 1) and (lead or not structure.is_indented_code(t)):
             # A table whose rows need not start with a pipe: its header,
             # its delimiter row, and the rows with a pipe after them.
-            j = i + 1
+            kind, j = "table", i + 1
             while j + 1 < n and "|" in texts[j + 1] and texts[j + 1].strip():
                 j += 1
-            yield ("table", i, j)
-            if t[:1] not in " \t":
-                lead = ""  # indented, in a list item's body, the body goes on after it
-            prev_blank = False
-            i = j + 1
-            continue
-        if _PLAIN.match(t):
+        elif _PLAIN.match(t):
             # Most lines of prose: one match says what every pattern
             # would, and no more than three spaces make no indented code.
             yield ("prose", i, i)
             lead, prev_blank = "", False
             i += 1
             continue
-        kind, j = _block_at(texts, i, lead, prev_blank)
+        else:
+            kind, j = _block_at(texts, i, lead, prev_blank)
         yield (kind, i, j)
         if kind in ("list_item", "admonition"):
             lead = kind
-        elif kind == "code" and lead and t[:1] in " \t":
-            pass  # a fence in an item's body: the body goes on after it
+        elif kind in ("code", "table") and lead and t[:1] in " \t":
+            pass  # a fence or a table in an item's body: the body goes on after it
         elif kind == "code" or not structure.is_indented_code(t):
             lead = ""  # an indented line continues the lead; anything else ends it
         prev_blank = False
@@ -228,13 +223,14 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
     # as str.isspace() has it, which holds every \s of the expressions):
     # a line is tried only against those its first character can start.
     head = t.lstrip()[:1]
-    fence = fence_opening(t, lead in ("list_item", "admonition")) if head in _FENCE_HEADS else None
+    body = lead in ("list_item", "admonition")  # a body's blocks are indented as its text is
+    fence = fence_opening(t, body) if head in _FENCE_HEADS else None
     if fence:
         j = i + 1
         while j < n and not closes_fence(texts[j], fence):
             j += 1
         return "code", min(j, n - 1)
-    if prev_blank and structure.is_indented_code(t) and lead not in ("list_item", "admonition"):
+    if prev_blank and structure.is_indented_code(t) and not body:
         j = last = i
         while j + 1 < n and (structure.is_indented_code(texts[j + 1]) or not texts[j + 1].strip()):
             j += 1
@@ -244,14 +240,16 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
     if head == "$" and t.strip().startswith("$$"):
         # Display math (TeX between "$$" lines, or on one line): an equation
         # a text states again on purpose, never prose.
-        j = i
-        while t.strip() == "$$" and j + 1 < n and not texts[j + 1].rstrip().endswith("$$"):
+        if t.strip() != "$$":
+            return "math", i
+        j = min(i + 1, n - 1)
+        while j < n - 1 and not texts[j].rstrip().endswith("$$"):
             j += 1
-        return "math", min(j + 1, n - 1) if t.strip() == "$$" else i
+        return "math", j
     multi = structure.block_end(texts, i)
     if multi is not None:
         return multi
-    if head in _HEADING_HEADS and (_NESTED_HEADING if lead in ("list_item", "admonition") else _HEADING).match(t):
+    if head in _HEADING_HEADS and _HEADING.match(t.lstrip(" \t") if body else t):
         return "heading", i
     if head in _RULE_HEADS and _RULE.match(t):
         return "rule", i
@@ -520,14 +518,15 @@ def sections(text: str, segments: Sequence[Segment]) -> Sections:
         head = text[seg.start : seg.start + 64]
         in_tab = bool(path) and path[-1][0] == TAB_LEVEL
         level, title = _heading(text[seg.start : seg.end]) if seg.kind == "heading" else (0, "")
-        opens = (seg.protected and _TAB_OPEN.match(head) is not None) or _TAB_HEADING.fullmatch(title) is not None
+        tab_line = seg.protected and _TAB_OPEN.match(head) is not None
+        opens = tab_line or _TAB_HEADING.fullmatch(title) is not None
         if opens or (seg.protected and _TAB_CLOSE.match(head)) or (in_tab and seg.kind == "rule"):
             if in_tab:
                 path.pop()
             if opens:
                 tabs += 1
                 path.append((TAB_LEVEL, f"tab {tabs}"))
-                indented_tab = head.lstrip().startswith("===")
+                indented_tab = tab_line and head.lstrip().startswith("===")
             here = -1
         elif seg.kind == "heading":
             while path and path[-1][0] >= level:
