@@ -492,9 +492,11 @@ class Sections:
 #: heading, and each tab's title its own.
 TAB_LEVEL = 7
 # A tab's opening and closing lines: Hugo's {{% codetab %}} and {{< tab >}},
-# Docusaurus' <TabItem>, pymdown's === "Title"; and what ends a group.
-_TAB_OPEN = LazyPattern(r"^\s*(?:\{\{[<%]\s*(?:codetab|tab)\b|<TabItem\b|===[+!]?\s)")
-_TAB_CLOSE = LazyPattern(r"^\s*(?:\{\{[<%]\s*/(?:codetab|tabs?)\b|</TabItem>|</Tabs>)")
+# Docusaurus' <TabItem>, pymdown's === "Title", and Next.js's <AppOnly> and
+# <PagesOnly> (the page as each of its two routers shows it); and what ends
+# a group.
+_TAB_OPEN = LazyPattern(r"^\s*(?:\{\{[<%]\s*(?:codetab|tab)\b|<(?:TabItem\b|AppOnly>|PagesOnly>)|===[+!]?\s)")
+_TAB_CLOSE = LazyPattern(r"^\s*(?:\{\{[<%]\s*/(?:codetab|tabs?)\b|</(?:TabItem|Tabs|AppOnly|PagesOnly)>)")
 # Microsoft Learn's tabs are headings that link to "#tab/...", and a rule
 # ("---") ends the group.
 _TAB_HEADING = LazyPattern(r"\[[^\]]*\]\(#tab/[^)]*\)")

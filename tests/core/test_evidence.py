@@ -417,6 +417,7 @@ def test_the_same_subsection_under_two_parents_stays():
 @pytest.mark.parametrize("opening, closing, indent", [
     ("{{% codetab %}}", "{{% /codetab %}}", ""),
     ('<TabItem value="{name}">', "</TabItem>", ""),
+    ("<AppOnly>", "</AppOnly>", ""),
     ('=== "{name}"', None, "    "),
     ("# [{name}](#tab/{name})", "---", ""),
 ])
@@ -437,6 +438,21 @@ def test_the_same_text_in_each_tab_of_a_group_stays(opening, closing, indent):
     looped = doc("## Get state", *tab("bash", "curl localhost:3601")[:-1 if closing else None], LONG[0], LONG[1],
                  *([closing] if closing else []), LONG[2])
     assert removed(looped) == [LONG[0], LONG[1]]
+
+
+def test_the_same_text_for_each_router_stays():
+    """Next.js pages say each thing once for the App Router and once for
+    the Pages Router, in <AppOnly> and <PagesOnly> blocks; a reader sees
+    one of them."""
+    app = ("When a font function is called on a page of your site, it is not globally available and preloaded on "
+           "all routes. Rather, the font is only preloaded on the related routes based on the type of file where "
+           "it is used:")
+    pages = app.replace("related routes", "related pages")
+    page = doc("### Preloading", "<AppOnly>", app, "- a layout: every route it wraps", "</AppOnly>",
+               "<PagesOnly>", pages, "- the custom App: every route of the site", "</PagesOnly>", LONG[2])
+    assert removed(page) == []
+    # The same blocks as plain HTML: a near-copy of the paragraph before.
+    assert removed(page.replace("AppOnly>", "div>").replace("PagesOnly>", "div>")) == [pages]
 
 
 SUB = "    - The renderer prepares to set the counter to one on the next pass of the loop."
