@@ -823,11 +823,14 @@ def _held_to_more(doc: _Document, removed: list[evidence.Removed], held: set[int
 
 def _with_neighbour(doc: _Document, r: evidence.Removed, by_unit: dict[int, evidence.Removed]) -> bool:
     """Whether removed ``r`` repeats with a neighbour (code, tables and
-    headings between or not): a unit next to it is removed too, repeating
-    the text next to ``r``'s copy, or the paragraph before or after it is
-    the very same text as the one before or after its copy's (a list item
-    too short to be removed)."""
-    if any(v in by_unit and _aligned(doc, r.unit, r.source, v, by_unit[v].source) for v in _next_to(doc, r.unit)):
+    headings between or not): a unit next to it is removed too as an exact
+    copy of the text next to ``r``'s copy, or the paragraph before or after
+    it is the very same text as the one before or after its copy's (a list
+    item too short to be removed). A neighbour in other words is a sister
+    section's: a reference's example once per language says the same
+    things in the same order, naming its own language."""
+    if any(v in by_unit and by_unit[v].exact and _aligned(doc, r.unit, r.source, v, by_unit[v].source)
+           for v in _next_to(doc, r.unit)):
         return True
     a, b, keys = doc.units[r.unit].block, doc.units[r.source].block, doc.sets.keys
     return any(0 <= min(a, b) + d and max(a, b) + d < doc.n_blocks and keys[a + d] == keys[b + d] for d in (-1, 1))
@@ -837,7 +840,11 @@ def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) 
     """Short removals that touch (white space between) and together reach
     the evidence length count as long: once the text is clean they are one
     piece, and cleaning again must decide the same. A run with a unit of
-    ``held`` needs :data:`evidence.FAR_FACTOR` times that length."""
+    ``held`` needs :data:`evidence.FAR_FACTOR` times that length. A run
+    ends where its copies' headings change (:func:`_one_stretch`): a loop
+    repeats a stretch of text, headings and all, while a usage section
+    restates a sentence of the API's description and one of its return
+    value side by side."""
     units = doc.units
     order = sorted(range(len(removed)), key=lambda k: units[removed[k].unit].start)
     out = list(removed)
@@ -845,8 +852,9 @@ def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) 
     while k < len(order):
         j = k
         while j + 1 < len(order):
-            a, b = units[removed[order[j]].unit].end, units[removed[order[j + 1]].unit].start
-            if a > b or doc.text[a:b].strip():
+            this, after = removed[order[j]], removed[order[j + 1]]
+            a, b = units[this.unit].end, units[after.unit].start
+            if a > b or doc.text[a:b].strip() or not _one_stretch(doc, this.source, after.source):
                 break
             j += 1
         run = order[k : j + 1]
@@ -860,6 +868,11 @@ def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) 
                     out[r] = replace(out[r], long=True)
         k = j + 1
     return out
+
+
+def _one_stretch(doc: _Document, u: int, v: int) -> bool:
+    """Whether units ``u`` and ``v`` are under the same headings."""
+    return bool(doc.section[doc.units[u].block] == doc.section[doc.units[v].block])
 
 
 def _stutter(doc: _Document, removed: list[evidence.Removed], u: int, su: int) -> bool:

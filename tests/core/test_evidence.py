@@ -401,6 +401,38 @@ def test_a_long_paragraph_again_alone_under_a_sister_heading_stays():
     assert removed(pasted) == [RELOAD]
 
 
+def test_a_run_gathered_from_under_two_headings_stays():
+    """A reference page's usage section restates a sentence of the API's
+    description and one of its return value, side by side: a loop
+    repeats a stretch of the text, and that stretch would hold the
+    heading between them."""
+    convention = "By convention, name the state variables like [something, setSomething] using array destructuring."
+    returns = "The hook returns an array with exactly two values, the current state and its setter function."
+    assert weighted_tokens(convention) + weighted_tokens(returns) >= evidence.FAR_FACTOR * 12
+    reference = ["## Reference", LONG[0], convention, "### Returns", returns, "## Usage", LONG[1]]
+    assert removed(doc(*reference, convention, returns, LONG[2])) == []
+    # The same two paragraphs side by side in the reference: a run.
+    reference.remove("### Returns")
+    assert removed(doc(*reference, convention, returns, LONG[2])) == [convention, returns]
+
+
+def test_a_sister_section_in_other_words_is_not_a_run():
+    """Azure's reference shows a binding once per language, each section
+    saying the same things in the same order, with the language's name
+    changed: only exact neighbours say a loop repeated the section."""
+    def section(language):
+        return [f"### {language} example",
+                f"The following example shows a binding in the function.json file and a {language} function that "
+                "reads the queue message, logs it and moves it to the archive queue when it has been handled.",
+                "```json\n{\"bindings\": []}\n```", LONG[0]]
+
+    page = doc(*section("C# script"), *section("JavaScript"), LONG[2])
+    assert removed(page) == []
+    # The same section again, word for word, is a loop.
+    assert removed(doc(*section("C# script"), *section("C# script")[1:], LONG[2])) == [
+        section("C# script")[1], LONG[0]]
+
+
 def test_the_same_subsection_under_two_parents_stays():
     """A page in two halves, one per way of running a program, each with
     a subsection of the same title and text: each half is complete for
