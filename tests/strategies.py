@@ -88,7 +88,9 @@ def long_document(draw) -> str:
     headings that repeat, differ or name releases, code blocks of up to
     30 lines between (which count by their lines), list items with their
     description indented under them, the same steps nested under two
-    items, and tables whose rows start with no pipe."""
+    items, tables whose rows start with no pipe, a reference's entries
+    (a name alone on the first line), and numbered examples with a note
+    right under their code."""
     from tests.sites import prose
 
     seed = st.integers(0, 10**6)
@@ -128,6 +130,15 @@ def long_document(draw) -> str:
             steps = "\n".join("    1. " + x for x in draw(st.lists(st.sampled_from(glued + [filler]), min_size=1,
                                                                       max_size=3)))
             blocks.append(f"- {filler}\n{steps}\n- {prose(draw(seed), sentences=1)}\n{steps}")
+        elif choice == 9:
+            # An entry of a reference: its name alone on the first line,
+            # then its description, which may end with another's text.
+            tail = draw(st.sampled_from(whole + glued + [filler]))
+            blocks.append(f"`Name{draw(seed)}`  <a name=\"n\"></a>\n{filler}  \n{tail}")
+        elif choice == 10:
+            # A numbered example whose note is written right under its code.
+            note = draw(st.sampled_from(glued + [filler]))
+            blocks.append(f"1. {filler}\n    ```sql\n    SELECT {draw(seed)};\n    ```\n{note}")
         else:
             blocks.append(filler)
     return "\n\n".join(blocks) + "\n"

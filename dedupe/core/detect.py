@@ -33,7 +33,17 @@ import numpy as np
 from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
-from dedupe.core.segment import TAB_LEVEL, Segment, Unit, indent, opens_list_item, paragraphs, sections, units
+from dedupe.core.segment import (
+    TAB_LEVEL,
+    Segment,
+    Unit,
+    indent,
+    names_an_entry,
+    opens_list_item,
+    paragraphs,
+    sections,
+    units,
+)
 from dedupe.core.shingle import ShingleSets, shingle, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
@@ -553,6 +563,7 @@ def _settled(text: str, options: Options) -> list[Removal]:
                                     partial(_stutter, doc, removed))
         weak |= doc.shown_as_code(r.unit for r in removed)
         weak |= _own_items(doc, removed)
+        weak |= _sister_sentences(doc, removed, parallel)
         if not weak:
             return removals
         for u in weak:
@@ -701,10 +712,13 @@ def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarr
     items nested under two items of a list are two lists (the same steps
     of a test plan under each of two policies). An item's body is what is
     indented under it (an option's name as an item, its description below
-    it, in paragraphs and code), up to the first block that is not."""
+    it, in paragraphs and code), up to the first block that is not, but for
+    a note written right under the body's code, with no blank line between
+    (Doris' "注：..." under each example of a numbered list)."""
     lists, items = [], []
     nesting: list[tuple[int, int]] = []  # (indentation, number) of the lists an item may join
     count, item, in_item = 0, -1, False
+    after_code = -1  # where the code block just before ends, or -1
     for seg in segments:
         is_item, column = seg.kind == "list_item", indent(text, seg)
         if is_item:
@@ -715,13 +729,15 @@ def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarr
                 count += 1
         else:
             nesting.clear()
-        if is_item or (seg.kind == "structure" and opens_list_item(text, seg)):
+        if (is_item or (seg.kind == "structure" and opens_list_item(text, seg))
+                or (seg.kind == "paragraph" and names_an_entry(text, seg))):
             item, in_item = item + 1, True
-        elif in_item and not column:
+        elif in_item and not column and not (after_code >= 0 and text.count("\n", after_code, seg.start) <= 1):
             in_item = False
         if not seg.protected:
             lists.append(nesting[-1][1] if is_item else -1)
             items.append(item if in_item else -1)
+        after_code = seg.end if seg.kind == "code" else -1
     return np.array(lists, dtype=np.int64), np.array(items, dtype=np.int64)
 
 
@@ -796,6 +812,43 @@ def _own_items(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
     return {u for u in moved if item[doc.units[u].block] in own}
 
 
+#: A sentence that shares less than this Jaccard with a sentence of another
+#: paragraph is not that sentence reworded or edited.
+OWN_SENTENCE = 0.5
+
+
+def _sister_sentences(doc: _Document, removed: list[evidence.Removed], parallel: set[int]) -> set[int]:
+    """The sentences a paragraph under another heading repeats of the
+    paragraph they come from, where it keeps a sentence of its own: one
+    that says what none of that paragraph's says (:func:`_says_as`).
+    Sister sections open alike and go on alike ("Overall rules apply to
+    every difficulty. Rhythm-related rules apply to 180 BPM beatmaps." and
+    "Difficulty-specific rules apply only to their level. Rhythm-related
+    rules ..."); a loop repeats a paragraph whole, or in pieces, or edited,
+    never with a sentence of its own."""
+    gone = {r.unit for r in removed}
+    copied: dict[int, list[evidence.Removed]] = {}
+    for r in removed:
+        if r.unit >= doc.n_blocks and r.unit in parallel:
+            copied.setdefault(doc.units[r.unit].block, []).append(r)
+    need = doc.options.min_tokens
+    out: set[int] = set()
+    for b, found in copied.items():
+        theirs = {t for r in found for t in doc.sentences_of[doc.units[r.source].block] or [doc.units[r.source].block]}
+        own = [s for s in doc.sentences_of[b] if s not in gone and doc.sets.tokens[s] >= need]
+        if any(not any(_says_as(doc, s, t) for t in theirs) for s in own):
+            out.update(r.unit for r in found)
+    return out
+
+
+def _says_as(doc: _Document, s: int, t: int) -> bool:
+    """Whether sentence ``s`` says what ``t`` says: their shingle sets'
+    Jaccard at least :data:`OWN_SENTENCE`, and no difference that matters (:func:`evidence.conflict`; "JavaScript 파일들을 불러옵니다"
+    is not "CSS 파일들을 불러옵니다")."""
+    sim = compare(doc.unique(s), doc.unique(t))
+    return sim.jaccard >= OWN_SENTENCE and not evidence.conflict(doc.marks(s), doc.marks(t), sim.size_a < sim.size_b)
+
+
 def _held_to_more(doc: _Document, removed: list[evidence.Removed], held: set[int],
                   parallel: set[int]) -> list[evidence.Removed]:
     """``removed`` with each unit of ``held`` long only at
@@ -826,14 +879,27 @@ def _with_neighbour(doc: _Document, r: evidence.Removed, by_unit: dict[int, evid
     headings between or not): a unit next to it is removed too as an exact
     copy of the text next to ``r``'s copy, or the paragraph before or after
     it is the very same text as the one before or after its copy's (a list
-    item too short to be removed). A neighbour in other words is a sister
-    section's: a reference's example once per language says the same
-    things in the same order, naming its own language."""
-    if any(v in by_unit and by_unit[v].exact and _aligned(doc, r.unit, r.source, v, by_unit[v].source)
-           for v in _next_to(doc, r.unit)):
+    item too short to be removed), unless that text is a formula
+    (:func:`_formula`). A neighbour in other
+    words is a sister section's: a reference's example once per language
+    says the same things in the same order, naming its own language; and a
+    formula ("For more, see Enforcing Pod Security at the namespace
+    level." closing each label of a reference) is next to every section's
+    text."""
+    if any(v in by_unit and by_unit[v].exact and not _formula(doc, v)
+           and _aligned(doc, r.unit, r.source, v, by_unit[v].source) for v in _next_to(doc, r.unit)):
         return True
     a, b, keys = doc.units[r.unit].block, doc.units[r.source].block, doc.sets.keys
-    return any(0 <= min(a, b) + d and max(a, b) + d < doc.n_blocks and keys[a + d] == keys[b + d] for d in (-1, 1))
+    return any(0 <= min(a, b) + d and max(a, b) + d < doc.n_blocks and keys[a + d] == keys[b + d]
+               and not _formula(doc, a + d) for d in (-1, 1))
+
+
+def _formula(doc: _Document, u: int) -> bool:
+    """Whether the very text of unit ``u`` is found in more than two
+    places of the text (as a paragraph or a sentence): the page's
+    formula, which says nothing of a run."""
+    keys = doc.sets.keys[: doc.n_units]
+    return int(np.count_nonzero(keys == keys[u])) > 2
 
 
 def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) -> list[evidence.Removed]:

@@ -54,6 +54,9 @@ _TABLE_DELIMITER = LazyPattern(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ 
 _LIST_MARK = r"(?:[-*+]|\d{1,9}[.)])"
 _LIST = LazyPattern(r"^\s*" + _LIST_MARK + r"\s+\S")
 _SETEXT = LazyPattern(r"^ {0,3}(?:=+|-+)[ \t]*$")
+# A line that only names what the lines under it describe: a code span or a
+# bold term, maybe with an HTML anchor.
+_TERM = LazyPattern(r"[ \t]*(?:`[^`\n]+`|\*\*[^*\n]+\*\*)[ \t]*(?:<a\b[^>\n]*>[ \t]*</a>[ \t]*)?\n")
 # The first characters (after white space) each of the four can match.
 _FENCE_HEADS, _HEADING_HEADS, _RULE_HEADS, _TABLE_HEADS = "`~", "#", "-*_", "|"
 # A line that none of the block patterns below can match: at most three
@@ -90,6 +93,13 @@ def opens_list_item(text: str, seg: Segment) -> bool:
     marker: a list item, or a line of markup written as one (an option's
     name as an item, with its description indented under it)."""
     return _LIST.match(text[seg.start : seg.start + 64]) is not None
+
+
+def names_an_entry(text: str, seg: Segment) -> bool:
+    """Whether paragraph ``seg`` of ``text`` is a reference's entry: a
+    first line that only names its subject (``DelaySeconds`` and its
+    anchor), then the lines that describe it."""
+    return _TERM.match(text, seg.start, seg.end) is not None
 
 
 def indent(text: str, seg: Segment) -> int:

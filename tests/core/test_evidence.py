@@ -433,6 +433,69 @@ def test_a_sister_section_in_other_words_is_not_a_run():
         section("C# script")[1], LONG[0]]
 
 
+def test_sentences_a_sister_paragraph_shares_stay_beside_its_own():
+    """osu!'s ranking criteria open "Overall" and "Difficulty-specific"
+    each with a sentence of its own, then the same two sentences on tempo:
+    the sections are sisters. A loop repeats a paragraph whole, in pieces
+    or edited, never with a sentence of its own."""
+    shared = LONG[0] + " " + LONG[1]
+    overall = "Overall rules and guidelines apply to every kind of difficulty in the ranked section. " + shared
+    specific = "Difficulty-specific guidelines only apply to the level that they are listed for, not to others. " + shared
+    assert removed(doc("## Overall", overall, LONG[2], "## Difficulty-specific", specific)) == []
+    # Under one heading, the paragraph repeats the other's sentences.
+    assert removed(doc("## Overall", overall, LONG[2], specific)) == [LONG[0], LONG[1]]
+    # Nor is one that says the same of another subject (Hexo's css() and
+    # js() helpers, one Latin word apart).
+    helper = ("{} 파일들을 불러옵니다. `path`에는 문자열(string) 또는 배열(array)을 사용할 수 있습니다. "
+              "만약 `path`가 `/` 또는 프로토콜명으로 시작하지 않는다면, 루트 URL이 접두어로 붙습니다.")
+    assert removed(doc("### css", helper.format("CSS"), "### js", helper.format("JavaScript"))) == []
+    # A first sentence that only adds to the other's is not its own.
+    extended = overall.replace("section.", "section and in the loved one.")
+    assert removed(doc("## Overall", overall, LONG[2], "## Difficulty-specific", extended)) == [LONG[0], LONG[1]]
+
+
+FIELDS = ("*Required*: No  \n*Type*: Integer  \n*Update requires*: "
+          "[No interruption](https://docs.example.com/stacks-update-behaviors.html#update-no-interrupt)")
+
+
+def test_what_two_entries_of_a_reference_share_stays():
+    """A resource's properties, each an entry: its name alone on the first
+    line, its description, and the fields every property of its type
+    repeats. Each entry says its part about its own subject."""
+    names = ("DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod")
+    entries = [f"`{name}`  <a name=\"cfn-{name.lower()}\"></a>\n{LONG[k]}  \n{FIELDS}" for k, name in enumerate(names)]
+    assert removed(doc("## Properties", *entries)) == []
+    # Without the names, the fields are a sentence the paragraphs repeat.
+    assert removed(doc("## Properties", *(e.split("\n", 1)[1] for e in entries))) == [FIELDS, FIELDS]
+
+
+def test_a_note_written_under_each_example_of_a_list_stays():
+    """Doris numbers its examples, each a line and a code block, and
+    writes the note an example needs right under its code: the same note
+    under two examples belongs to each."""
+    note = "Note: create the S3 resource and the storage policy first, or the table cannot use the policy."
+    steps = [f"{k}. {what}\n    ```sql\n    CREATE TABLE t{k} (k1 DATE) {how};\n    ```\n{note}"
+             for k, what, how in ((1, "Set the storage policy of a new table to move its cold data to object storage:",
+                                   'PROPERTIES ("storage_policy" = "p1")'),
+                                  (2, "Give each partition of a new table a storage policy of its own for its cold data:",
+                                   'PARTITION BY RANGE (k1) (PARTITION p1 VALUES LESS THAN ("2022-01-01"))'))]
+    assert removed(doc(LONG[0], *steps, LONG[1])) == []
+    # Apart from the code by a blank line, it is a paragraph of its own.
+    apart = [step.replace("```\nNote", "```\n\nNote") for step in steps]
+    assert removed(doc(LONG[0], *apart, LONG[1])) == [note]
+
+
+def test_a_paragraph_each_section_ends_with_is_no_neighbour():
+    """Each label of a reference closes with "For more, see ...": the same
+    paragraph after two copies says nothing of a run when the page says
+    it after every section."""
+    more = "For more, see [Pod Security Admission](/docs/pod-security)."
+    versions = ["## enforce-version", LONG[0], more, "## audit-version", LONG[0], more]
+    assert removed(doc("## enforce", LONG[1], more, *versions, "## warn", LONG[2], more)) == []
+    # After the two copies alone, it repeats with them.
+    assert removed(doc("## enforce", LONG[1], *versions, "## warn", LONG[2])) == [LONG[0], more]
+
+
 def test_the_same_subsection_under_two_parents_stays():
     """A page in two halves, one per way of running a program, each with
     a subsection of the same title and text: each half is complete for
