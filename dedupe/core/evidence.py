@@ -99,12 +99,24 @@ class Marks:
     compact: str  # the unit normalized, without white space or backticks
 
 
+# A Latin word in text mostly of the space-less scripts names something (a
+# product, a tier, a language), as a code span does in English: "Standard
+# Load Balancer を使用するリソースには接続できます" is not "Basic Load
+# Balancer を使用する..." with one token changed.
+_LATIN_WORD = LazyPattern(r"[a-z][a-z0-9+#]*")
+
+
 def marks(text: str) -> Marks:
     """Salient tokens and the number of negations in ``text``, compared in
     NFKC case-folded form (so full-width digits equal ASCII ones), with
-    white space removed (so a re-wrapped copy is the same)."""
+    white space removed (so a re-wrapped copy is the same). In text that
+    weighs more in Han, Kana and Hangul than in words of other scripts
+    (:func:`weighted_tokens`), each Latin word is salient too."""
     norm = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
     salient = frozenset(_compact_span(m.group()) for m in salient_spans(norm))
+    words, wide = script_counts(norm)
+    if WIDE_TOKEN_WEIGHT * wide > words:
+        salient |= frozenset(_LATIN_WORD.findall(norm))
     return Marks(salient - {""}, len(_NEGATION.findall(norm)), _compact(norm))
 
 

@@ -56,6 +56,21 @@ def test_cjk_pairs_that_differ_in_a_negation_or_a_number_are_both_kept(a, b):
     assert removed(doc(a, b)) == []
 
 
+@pytest.mark.parametrize("a, b", [
+    ("2 つの仮想ネットワークが異なるリージョンにある場合、Basic Load Balancer を使用するリソースには接続できません。",
+     "Standard Load Balancer を使用するリソースには接続できます。"),
+    ("CSS 파일들을 불러옵니다. 경로에는 문자열 또는 배열을 사용할 수 있습니다.",
+     "JavaScript 파일들을 불러옵니다. 경로에는 문자열 또는 배열을 사용할 수 있습니다."),
+])
+def test_a_latin_word_in_cjk_text_names_what_it_speaks_of(a, b):
+    """In text mostly of Han, Kana or Hangul, a Latin word names a product,
+    a tier or a language, as a code span does in English."""
+    assert conflict(marks(b), marks(a), shorter=len(b) < len(a))
+    # In English text, words are words.
+    assert not conflict(marks("Use the standard balancer for resources in other regions of the cloud."),
+                        marks("Use the basic balancer for resources in other regions of the cloud."), shorter=False)
+
+
 def test_image_lines_that_differ_in_digits_are_not_copies():
     a = "The first diagram shows the tasks of the program running one after another: ![tasks](img/trpl17-02.svg)"
     b = "The first diagram shows the tasks of the program running one after another: ![tasks](img/trpl17-03.svg)"
