@@ -46,6 +46,8 @@ _BLOCK_TAGS = (
     "script|style|pre|textarea|br|object|embed|canvas|math"
 )
 _HTML_BLOCK = LazyPattern(rf"^ {{0,3}}</?(?:{_BLOCK_TAGS})(?=[\s/>]|$)", regex.IGNORECASE)
+_HTML_TABLE = LazyPattern(r"^ {0,3}</?(?:table|caption|colgroup|col|thead|tbody|tfoot|tr)(?=[\s/>]|$)",
+                          regex.IGNORECASE)
 # A line that is one tag (any name, JSX components included) and nothing else.
 _TAG_ONLY = LazyPattern(r"^ {0,3}</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>\s*$")
 _COMMENT_OPEN = LazyPattern(r"^ {0,3}<!--")
@@ -128,8 +130,11 @@ def block_end(lines: list[str], i: int) -> tuple[str, int] | None:
         j = i
         while j + 1 < n and lines[j + 1].strip():
             j += 1
-        # <p>, <li> or <td> around prose (an HTML page) is prose.
-        return ("html" if mostly_markup("\n".join(lines[i : j + 1])) else "prose"), j
+        # <p>, <li> or <td> around prose (an HTML page) is prose; a block
+        # that opens a table or a row is a table, as in Markdown, whatever
+        # its cells say.
+        table = _HTML_TABLE.match(t) is not None
+        return ("html" if table or mostly_markup("\n".join(lines[i : j + 1])) else "prose"), j
     if start == "." and _DIRECTIVE.match(t):
         return "directive", _indented_body_end(lines, i)
     if start == "[" and _LINK_LABEL.match(t) and i + 1 < n and regex.match(r"^\s*\S+(?:\s+[\"'(].*)?$", lines[i + 1]):

@@ -126,6 +126,16 @@ def test_an_html_block_around_prose_is_prose():
     assert len(dedupe.clean(text).removed) == 1
 
 
+def test_the_rows_of_an_html_table_are_a_table_whatever_their_cells_say():
+    """kubectl's generated reference lists its flags as rows of an HTML
+    table; two flags described alike are two rows, as in Markdown."""
+    rows = [f'<tr>\n<td colspan="2">--{flag}</td>\n</tr>\n<tr>\n<td></td><td><p>{PROSE[0]}</p></td>\n</tr>'
+            for flag in ("one", "two")]
+    text = "\n\n".join(['<table>\n<tbody>', *rows, "</tbody>\n</table>", PROSE[1]]) + "\n"
+    assert [s.kind for s in paragraphs(text)] == ["html"] * 4 + ["paragraph"]
+    assert dedupe.clean(text).removed == []
+
+
 def test_inline_html_at_the_start_of_prose_is_still_prose():
     line = "<kbd>Ctrl</kbd> and the arrow keys move the selection " + PROSE[0][4:]
     text = "\n\n".join([line, PROSE[1]]) + "\n"
