@@ -732,13 +732,19 @@ def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarr
         if (is_item or (seg.kind == "structure" and opens_list_item(text, seg))
                 or (seg.kind == "paragraph" and names_an_entry(text, seg))):
             item, in_item = item + 1, True
-        elif in_item and not column and not (after_code >= 0 and text.count("\n", after_code, seg.start) <= 1):
+        elif in_item and not column and not _right_under(text, after_code, seg):
             in_item = False
         if not seg.protected:
             lists.append(nesting[-1][1] if is_item else -1)
             items.append(item if in_item else -1)
         after_code = seg.end if seg.kind == "code" else -1
     return np.array(lists, dtype=np.int64), np.array(items, dtype=np.int64)
+
+
+def _right_under(text: str, end: int, seg: Segment) -> bool:
+    """Whether segment ``seg`` starts on the line after offset ``end``
+    (-1: never), with no blank line between."""
+    return end >= 0 and text.count("\n", end, seg.start) <= 1
 
 
 def _fixed_before(text: str, segments: Sequence[Segment]) -> np.ndarray:
@@ -843,8 +849,9 @@ def _sister_sentences(doc: _Document, removed: list[evidence.Removed], parallel:
 
 def _says_as(doc: _Document, s: int, t: int) -> bool:
     """Whether sentence ``s`` says what ``t`` says: their shingle sets'
-    Jaccard at least :data:`OWN_SENTENCE`, and no difference that matters (:func:`evidence.conflict`; "JavaScript 파일들을 불러옵니다"
-    is not "CSS 파일들을 불러옵니다")."""
+    Jaccard at least :data:`OWN_SENTENCE`, and no difference that matters
+    (:func:`evidence.conflict`: "`.js` 파일을 기입하지 않으면" is not
+    "`.css` 파일을 기입하지 않으면")."""
     sim = compare(doc.unique(s), doc.unique(t))
     return sim.jaccard >= OWN_SENTENCE and not evidence.conflict(doc.marks(s), doc.marks(t), sim.size_a < sim.size_b)
 
@@ -880,12 +887,11 @@ def _with_neighbour(doc: _Document, r: evidence.Removed, by_unit: dict[int, evid
     copy of the text next to ``r``'s copy, or the paragraph before or after
     it is the very same text as the one before or after its copy's (a list
     item too short to be removed), unless that text is a formula
-    (:func:`_formula`). A neighbour in other
-    words is a sister section's: a reference's example once per language
-    says the same things in the same order, naming its own language; and a
-    formula ("For more, see Enforcing Pod Security at the namespace
-    level." closing each label of a reference) is next to every section's
-    text."""
+    (:func:`_formula`). A neighbour in other words is a sister section's:
+    a reference's example once per language says the same things in the
+    same order, naming its own language; and a formula ("For more, see
+    Enforcing Pod Security at the namespace level." closing each label of
+    a reference) is next to every section's text."""
     if any(v in by_unit and by_unit[v].exact and not _formula(doc, v)
            and _aligned(doc, r.unit, r.source, v, by_unit[v].source) for v in _next_to(doc, r.unit)):
         return True
