@@ -484,7 +484,10 @@ def canonical(text: str, options: Options) -> tuple[list[Removal], str]:
         more = _settled(cleaned, options)
         if not more:
             break
-        more = _moved_back(text, found, cleaned, more)
+        # A copy that the cleaned text's settling points at may hold text
+        # removed before (a sentence gone from its middle): mapped back,
+        # it points at what stays of it.
+        more = [_still_kept(text, r, found) for r in _moved_back(text, found, cleaned, more)]
         # What the cleaned text's settling removes may hold removed text:
         # the rest of a paragraph whose sentence went, removed whole. Its
         # span, mapped back, takes in that removal, which then goes.
