@@ -89,8 +89,8 @@ def long_document(draw) -> str:
     30 lines between (which count by their lines), list items with their
     description indented under them, the same steps nested under two
     items, tables whose rows start with no pipe, a reference's entries
-    (a name alone on the first line), and numbered examples with a note
-    right under their code."""
+    (a name alone on the first line), numbered examples with a note right
+    under their code, and callouts whose bodies may repeat."""
     from tests.sites import prose
 
     seed = st.integers(0, 10**6)
@@ -139,6 +139,10 @@ def long_document(draw) -> str:
             # A numbered example whose note is written right under its code.
             note = draw(st.sampled_from(glued + [filler]))
             blocks.append(f"1. {filler}\n    ```sql\n    SELECT {draw(seed)};\n    ```\n{note}")
+        elif choice == 11:
+            # A callout, whose body may repeat text of the page.
+            body = draw(st.lists(st.sampled_from(whole + glued + [filler]), min_size=1, max_size=2))
+            blocks.append("!!! note\n" + "\n\n".join(textwrap.indent(p, "    ") for p in body))
         else:
             blocks.append(filler)
     return "\n\n".join(blocks) + "\n"

@@ -121,6 +121,10 @@ class _Document:
         # of another stays while it keeps text of its own (_own_items).
         self.list_of, self.item_of = _lists(text, segments)
         self.listed = self.list_of >= 0
+        # The callout (an admonition, a container) each paragraph is in the
+        # body of: under other headings, one callout's text is never a copy
+        # of another's (may_copy).
+        self.callout_of = _callouts(text, segments)
         self.fixed_before = _fixed_before(text, segments)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._sets = unique_sets(self.sets)
@@ -175,6 +179,10 @@ class _Document:
         # paragraphs.
         never = (self._quoted[copy] & ~self._quoted[source]) | (self.list_of[copy] != self.list_of[source])
         a, b = self.section[copy], self.section[source]
+        # A writer repeats a callout (the same warning in each section that
+        # deletes data, the same tip for two ways of doing one thing).
+        c, d = self.callout_of[copy], self.callout_of[source]
+        never |= (c >= 0) & (d >= 0) & (c != d) & (a != b)
         apart = np.flatnonzero(a != b)
         parallel = np.zeros(copy.size, dtype=bool)
         if apart.size:
@@ -742,6 +750,28 @@ def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarr
             items.append(item if in_item else -1)
         after_code = seg.end if seg.kind == "code" else -1
     return np.array(lists, dtype=np.int64), np.array(items, dtype=np.int64)
+
+
+def _callouts(text: str, segments: Sequence[Segment]) -> np.ndarray:
+    """For each prose paragraph, the number of the callout whose body it is
+    part of, or -1: the paragraphs indented under an admonition's line
+    ("!!! info", "??? tip"), or those between a container's opening line
+    (":::tip", "::::note") and its closing one, nested ones included."""
+    out: list[int] = []
+    number, indented, depth = -1, False, 0
+    for seg in segments:
+        if seg.kind == "admonition":
+            number, indented = number + 1, True
+        elif seg.kind == "container":
+            if text[seg.start : seg.end].strip().strip(":"):
+                number, depth = number + (depth == 0), depth + 1
+            else:
+                depth = max(depth - 1, 0)
+        elif indented and not seg.protected and not indent(text, seg):
+            indented = False
+        if not seg.protected:
+            out.append(number if indented or depth else -1)
+    return np.array(out, dtype=np.int64)
 
 
 def _right_under(text: str, end: int, seg: Segment) -> bool:

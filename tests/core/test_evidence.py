@@ -500,6 +500,30 @@ def test_a_note_written_under_each_example_of_a_list_stays():
     assert removed(doc(LONG[0], *apart, LONG[1])) == [note]
 
 
+@pytest.mark.parametrize("opening, closing, indent", [
+    ("!!! info", None, "    "),
+    ("??? tip", None, "    "),
+    (":::tip", ":::", ""),
+    ("::::note", "::::", ""),
+])
+def test_a_callout_again_under_another_heading_stays(opening, closing, indent):
+    """FastAPI explains its session handling in an "!!! info" box under the
+    dependency and again, word for word, under the middleware that
+    replaces it: a writer repeats a callout on purpose."""
+    def callout():
+        return [opening, f"{indent}{LONG[0]}", f"{indent}{LONG[1]}", *([closing] if closing else [])]
+
+    page = doc("## Create a dependency", LONG[2], *callout(), "## Create a middleware", prose(7), *callout())
+    assert removed(page) == []
+    # The same paragraphs outside callouts repeat as a run.
+    plain = doc("## Create a dependency", LONG[2], LONG[0], LONG[1], "## Create a middleware", prose(7),
+                LONG[0], LONG[1])
+    assert removed(plain) == [LONG[0], LONG[1]]
+    # Under one heading, a callout again is a copy.
+    looped = doc("## Create a dependency", LONG[2], *callout(), prose(7), *callout())
+    assert [x.strip() for x in removed(looped)] == [LONG[0], LONG[1]]
+
+
 def test_a_paragraph_each_section_ends_with_is_no_neighbour():
     """Each label of a reference closes with "For more, see ...": the same
     paragraph after two copies says nothing of a run when the page says
