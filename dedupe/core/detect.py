@@ -37,6 +37,7 @@ from dedupe.core.segment import (
     TAB_LEVEL,
     Segment,
     Unit,
+    ends_indented_body,
     indent,
     names_an_entry,
     opens_list_item,
@@ -131,6 +132,7 @@ class _Document:
         self._unique: dict[int, np.ndarray] = {}  # the remainder units' sets
         self._keys: dict[int, int] = {}
         self._marks: dict[int, evidence.Marks] = {}
+        self._formulas: set[int] | None = None  # keys of is_formula, once asked
         self._blocks = np.fromiter((u.block for u in self.units), dtype=np.int64, count=len(self.units))
         self.candidates = self._candidates()
         self.n_units = len(self.units)  # before any remainder unit is added
@@ -145,6 +147,15 @@ class _Document:
         if i not in self._marks:
             self._marks[i] = evidence.marks(self.text[self.units[i].start : self.units[i].end])
         return self._marks[i]
+
+    def is_formula(self, u: int) -> bool:
+        """Whether the very text of unit ``u`` is found in more than two
+        places of the text (as a paragraph or a sentence): the page's
+        formula, which says nothing of a run."""
+        if self._formulas is None:
+            keys, counts = np.unique(self.sets.keys[: self.n_units], return_counts=True)
+            self._formulas = set(keys[counts > 2].tolist())
+        return int(self.sets.keys[u]) in self._formulas
 
     def shown_as_code(self, of: Iterable[int]) -> set[int]:
         """The units of ``of`` whose words a code block of the text holds
@@ -767,7 +778,7 @@ def _callouts(text: str, segments: Sequence[Segment]) -> np.ndarray:
                 number, depth = number + (depth == 0), depth + 1
             else:
                 depth = max(depth - 1, 0)
-        elif indented and not seg.protected and not indent(text, seg):
+        elif indented and ends_indented_body(text, seg):
             indented = False
         if not seg.protected:
             out.append(number if indented or depth else -1)
@@ -822,7 +833,7 @@ def _parallel(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
     out = set()
     for r in removed:
         a, b = doc.units[r.unit].block, doc.units[r.source].block
-        if doc.section[a] != doc.section[b] or (doc.listed[a] and doc.listed[b]):
+        if not _one_stretch(doc, r.unit, r.source) or (doc.listed[a] and doc.listed[b]):
             out.add(r.unit)
     return out
 
@@ -920,25 +931,17 @@ def _with_neighbour(doc: _Document, r: evidence.Removed, by_unit: dict[int, evid
     copy of the text next to ``r``'s copy, or the paragraph before or after
     it is the very same text as the one before or after its copy's (a list
     item too short to be removed), unless that text is a formula
-    (:func:`_formula`). A neighbour in other words is a sister section's:
-    a reference's example once per language says the same things in the
-    same order, naming its own language; and a formula ("For more, see
-    Enforcing Pod Security at the namespace level." closing each label of
-    a reference) is next to every section's text."""
-    if any(v in by_unit and by_unit[v].exact and not _formula(doc, v)
+    (:meth:`_Document.is_formula`). A neighbour in other words is a
+    sister section's: a reference's example once per language says the
+    same things in the same order, naming its own language; and a formula
+    ("For more, see Enforcing Pod Security at the namespace level."
+    closing each label of a reference) is next to every section's text."""
+    if any(v in by_unit and by_unit[v].exact and not doc.is_formula(v)
            and _aligned(doc, r.unit, r.source, v, by_unit[v].source) for v in _next_to(doc, r.unit)):
         return True
     a, b, keys = doc.units[r.unit].block, doc.units[r.source].block, doc.sets.keys
     return any(0 <= min(a, b) + d and max(a, b) + d < doc.n_blocks and keys[a + d] == keys[b + d]
-               and not _formula(doc, a + d) for d in (-1, 1))
-
-
-def _formula(doc: _Document, u: int) -> bool:
-    """Whether the very text of unit ``u`` is found in more than two
-    places of the text (as a paragraph or a sentence): the page's
-    formula, which says nothing of a run."""
-    keys = doc.sets.keys[: doc.n_units]
-    return int(np.count_nonzero(keys == keys[u])) > 2
+               and not doc.is_formula(a + d) for d in (-1, 1))
 
 
 def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) -> list[evidence.Removed]:

@@ -95,6 +95,13 @@ def opens_list_item(text: str, seg: Segment) -> bool:
     return _LIST.match(text[seg.start : seg.start + 64]) is not None
 
 
+def ends_indented_body(text: str, seg: Segment) -> bool:
+    """Whether segment ``seg`` of ``text`` ends the indented body of the
+    line above it (an admonition's, a pymdown tab's): it is prose that is
+    not indented. Markup at the margin (a heading, a fence) does not."""
+    return not seg.protected and not indent(text, seg)
+
+
 def names_an_entry(text: str, seg: Segment) -> bool:
     """Whether paragraph ``seg`` of ``text`` is a reference's entry: a
     first line that only names its subject (``DelaySeconds`` and its
@@ -531,7 +538,7 @@ def sections(text: str, segments: Sequence[Segment]) -> Sections:
         in_tab = bool(path) and path[-1][0] == TAB_LEVEL
         level, title = _heading(text[seg.start : seg.end]) if seg.kind == "heading" else (0, "")
         tab_line = seg.protected and _TAB_OPEN.match(head) is not None
-        opens = tab_line or _TAB_HEADING.fullmatch(title) is not None
+        opens = tab_line or (bool(title) and _TAB_HEADING.fullmatch(title) is not None)
         if opens or (seg.protected and _TAB_CLOSE.match(head)) or (in_tab and seg.kind == "rule"):
             if in_tab:
                 path.pop()
@@ -546,7 +553,7 @@ def sections(text: str, segments: Sequence[Segment]) -> Sections:
             path.append((level, title))
             here = -1
         elif not seg.protected:
-            if in_tab and indented_tab and not indent(text, seg):
+            if in_tab and indented_tab and ends_indented_body(text, seg):
                 path.pop()
                 here = -1
             if here < 0:
