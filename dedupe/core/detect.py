@@ -127,6 +127,9 @@ class _Document:
         # of another's (may_copy).
         self.callout_of = _callouts(text, segments)
         self.fixed_before = _fixed_before(text, segments)
+        # A lead-in says what it introduces: the block that stays right
+        # after it (code, a table), where it ends with a colon.
+        self.introduces = _introduced(text, segments)
         self.sets: ShingleSets = shingle([text[u.start : u.end] for u in self.units], options.ngram)
         self._sets = unique_sets(self.sets)
         self._unique: dict[int, np.ndarray] = {}  # the remainder units' sets
@@ -156,6 +159,19 @@ class _Document:
             keys, counts = np.unique(self.sets.keys[: self.n_units], return_counts=True)
             self._formulas = set(keys[counts > 2].tolist())
         return int(self.sets.keys[u]) in self._formulas
+
+    def introduces_other(self, u: int, source: int) -> bool:
+        """Whether unit ``u`` ends a lead-in whose block (code, a table)
+        is not the one its ``source``'s lead-in introduces: a writer's
+        formula before each example ("You can replace the deprecated
+        signatures with the following command:" before each codemod),
+        which stays unless it is evidence on its own. A loop repeats the
+        code with its lead-in."""
+        b = self.units[u].block
+        shown, theirs = self.introduces[b], self.introduces[self.units[source].block]
+        if shown is None or theirs is None or self.text[self.units[u].end : self.units[b].end].strip():
+            return False
+        return shown != theirs
 
     def shown_as_code(self, of: Iterable[int]) -> set[int]:
         """The units of ``of`` whose words a code block of the text holds
@@ -586,6 +602,7 @@ def _settled(text: str, options: Options) -> list[Removal]:
         weak |= doc.shown_as_code(r.unit for r in removed)
         weak |= _own_items(doc, removed)
         weak |= _sister_sentences(doc, removed, parallel)
+        weak |= {r.unit for r in removed if not r.long and doc.introduces_other(r.unit, r.source)}
         if not weak:
             return removals
         for u in weak:
@@ -805,6 +822,20 @@ def _fixed_before(text: str, segments: Sequence[Segment]) -> np.ndarray:
     return np.array(out, dtype=np.int64)
 
 
+def _introduced(text: str, segments: Sequence[Segment]) -> list[str | None]:
+    """For each prose paragraph that ends with a colon and has a block
+    that always stays right after it (code, a table), that block's text;
+    ``None`` for the others."""
+    out: list[str | None] = []
+    for k, seg in enumerate(segments):
+        if seg.protected:
+            continue
+        after = segments[k + 1] if k + 1 < len(segments) else None
+        lead = text[seg.start : seg.end].rstrip().endswith((":", "："))
+        out.append(text[after.start : after.end] if lead and after is not None and after.protected else None)
+    return out
+
+
 def _same_text_before(doc: _Document, of: list[int]) -> dict[int, int]:
     """For each unit of ``of``, the nearest unit before it with the very
     same text, where there is one."""
@@ -952,9 +983,12 @@ def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) 
     ends where its copies' headings change (:func:`_one_stretch`): a loop
     repeats a stretch of text, headings and all, while a usage section
     restates a sentence of the API's description and one of its return
-    value side by side."""
+    value side by side. A lead-in that introduces other code than its
+    original (:meth:`_Document.introduces_other`) joins no run: a page
+    goes on after a loop with its own next formula."""
     units = doc.units
     order = sorted(range(len(removed)), key=lambda k: units[removed[k].unit].start)
+    own_lead = [doc.introduces_other(r.unit, r.source) for r in removed]
     out = list(removed)
     k = 0
     while k < len(order):
@@ -962,7 +996,8 @@ def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) 
         while j + 1 < len(order):
             this, after = removed[order[j]], removed[order[j + 1]]
             a, b = units[this.unit].end, units[after.unit].start
-            if a > b or doc.text[a:b].strip() or not _one_stretch(doc, this.source, after.source):
+            if a > b or doc.text[a:b].strip() or not _one_stretch(doc, this.source, after.source) \
+                    or own_lead[order[j]] or own_lead[order[j + 1]]:
                 break
             j += 1
         run = order[k : j + 1]

@@ -110,6 +110,18 @@ def test_lead_ins_before_different_code_are_kept(lead):
     assert removed(text) == []
 
 
+def test_a_lead_in_after_a_loop_stays_when_it_introduces_other_code():
+    # A page goes on after a loop with its own next lead-in, the formula
+    # it writes before each example; a loop repeats the code with it.
+    lead = "You can replace the deprecated signatures with the following command:"
+    first = [LONG[0], LONG[1], lead, "```\nnpx codemod pluralize\n```", LONG[2]]
+    end = "The page then closes with a paragraph of its own that none of the others repeats."
+    goes_on = doc(*first, LONG[0], LONG[1], lead, "```\nnpx codemod params\n```", end)
+    assert removed(goes_on) == [LONG[0], LONG[1]]
+    looped = doc(*first, LONG[0], LONG[1], lead, "```\nnpx codemod pluralize\n```", end)
+    assert removed(looped) == [LONG[0], LONG[1], lead]
+
+
 def test_short_list_items_and_sentences_repeat_legitimately():
     item = "- Restart the server after changing the settings."
     text = doc(LONG[0], item, LONG[1], item, LONG[2])
