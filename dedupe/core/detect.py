@@ -783,18 +783,20 @@ def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarr
 def _callouts(text: str, segments: Sequence[Segment]) -> np.ndarray:
     """For each prose paragraph, the number of the callout whose body it is
     part of, or -1: the paragraphs indented under an admonition's line
-    ("!!! info", "??? tip"), or those between a container's opening line
-    (":::tip", "::::note") and its closing one, nested ones included."""
+    ("!!! info", "??? tip"), or those between a container's or a pymdown
+    block's opening line (":::tip", "::::note", "/// tip | Title") and its
+    closing one (":::", "///"), nested ones included."""
     out: list[int] = []
     number, indented, depth = -1, False, 0
     for seg in segments:
-        if seg.kind == "admonition":
-            number, indented = number + 1, True
-        elif seg.kind == "container":
-            if text[seg.start : seg.end].strip().strip(":"):
+        head = text[seg.start : seg.end].strip()
+        if seg.kind == "container" or (seg.kind == "admonition" and head.startswith("/")):
+            if head.strip(head[0]):  # an opening line names what it opens
                 number, depth = number + (depth == 0), depth + 1
             else:
                 depth = max(depth - 1, 0)
+        elif seg.kind == "admonition":
+            number, indented = number + 1, True
         elif indented and ends_indented_body(text, seg):
             indented = False
         if not seg.protected:

@@ -517,6 +517,8 @@ def test_a_note_written_under_each_example_of_a_list_stays():
     ("??? tip", None, "    "),
     (":::tip", ":::", ""),
     ("::::note", "::::", ""),
+    ("/// tip | **FastAPI** took from it", "///", ""),
+    ("//// note", "////", ""),
 ])
 def test_a_callout_again_under_another_heading_stays(opening, closing, indent):
     """FastAPI explains its session handling in an "!!! info" box under the
