@@ -47,6 +47,9 @@ class Line:
 
 FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = LazyPattern(r"^ {0,3}#{1,6}(?:\s|$)")
+# A heading written in HTML on one line: "<h3 id='27'>Q: 27. ...</h3>".
+_HTML_HEADING = LazyPattern(r"(?i)^ {0,3}<h([1-6])(?:\s[^<>]*)?>(.*)</h\1>\s*$")
+_TAG = LazyPattern(r"<[^<>]*>")
 _RULE = LazyPattern(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _TABLE = LazyPattern(r"^\s*\|")
 _TABLE_DELIMITER = LazyPattern(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
@@ -263,6 +266,8 @@ def _block_at(texts: list[str], i: int, lead: str, prev_blank: bool) -> tuple[st
         while j < n - 1 and not texts[j].rstrip().endswith("$$"):
             j += 1
         return "math", j
+    if head == "<" and _HTML_HEADING.match(t):
+        return "heading", i
     multi = structure.block_end(texts, i)
     if multi is not None:
         return multi
@@ -566,6 +571,9 @@ def _heading(block: str) -> tuple[int, str]:
     """Level and title (white space folded, case folded) of a heading."""
     first, _, rest = block.partition("\n")
     line = first.strip()
+    html = _HTML_HEADING.match(line)
+    if html:
+        return int(html.group(1)), " ".join(_TAG.sub("", html.group(2)).split()).casefold()
     if line.startswith("#"):
         level = len(line) - len(line.lstrip("#"))
         title = line[level:].strip()

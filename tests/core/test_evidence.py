@@ -244,6 +244,14 @@ def test_a_quotation_of_the_texts_own_words_stays():
     assert removed(doc("> " + LONG[0], LONG[1], LONG[0], LONG[2])) == [LONG[0]]
 
 
+def test_an_faqs_question_again_as_an_html_heading_stays():
+    q = ("TC报这个错：An exceptionCaught() event was fired, and it reached at the tail of the pipeline. It usually"
+         " means the last handler in the pipeline did not handle the exception是什么原因？")
+    page = doc(f'<a href="#27" target="_self">27. {q}</a>', "<br/>", LONG[0], f"<h3 id='27'>Q: 27. {q}</h3>",
+               "**A：**", LONG[1])
+    assert removed(page) == []
+
+
 BODY = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. Nulla et euismod\n"
         "    nulla. Curabitur feugiat, tortor non consequat finibus, justo purus auctor\n"
         "    massa, nec semper lorem quam in massa.")

@@ -163,6 +163,19 @@ def test_setext_heading():
     assert kinds(text)[0] == ("heading", "Title\n=====")
 
 
+def test_a_heading_in_html_on_one_line_is_a_heading():
+    """An FAQ heads each answer with "<h3 id='27'>Q: 27. ...</h3>", the
+    question its list at the top asks too: a heading, never prose."""
+    text = ("- [Q: 27. 为什么会报这个错？](#27)\n\n<h3 id='27'>Q: 27. 为什么会报这个错？</h3>\n\nA.\n\n"
+            "<H2>Other <code>things</code></H2>\n\nB.\n\n<h3>Half a heading\n")
+    assert [k for k, _ in kinds(text)] == ["list_item", "heading", "paragraph", "heading", "paragraph", "paragraph"]
+    segs = paragraphs(text)
+    found = segment.sections(text, segs)
+    got = dict(zip([text[s.start : s.end] for s in segs if not s.protected], found.of))
+    assert found.paths[got["A."]] == ((3, "q: 27. 为什么会报这个错？"),)
+    assert found.paths[got["B."]] == ((2, "other things"),)
+
+
 def test_sentences_latin_and_cjk_with_closing_brackets():
     text = "He said \"Stop.\" Then he left! Version 5.2 is out. Done"
     got = [text[s:e] for s, e in sentences(text)]
