@@ -90,17 +90,21 @@ def long_document(draw) -> str:
     description indented under them, the same steps nested under two
     items, tables whose rows start with no pipe, a reference's entries
     (a name alone on the first line), numbered examples with a note right
-    under their code, and callouts whose bodies may repeat."""
+    under their code, callouts whose bodies may repeat (indented, or
+    between a pymdown block's lines), headings in HTML, and quotes of the
+    page's text as written or written another way (other case, spacing or
+    punctuation, a style guide's wrong way)."""
     from tests.sites import prose
 
     seed = st.integers(0, 10**6)
     whole = [prose(x) for x in draw(st.lists(seed, min_size=1, max_size=3))]
     whole += draw(st.lists(paragraph(), max_size=2))
     glued = [prose(x, sentences=1) for x in draw(st.lists(seed, min_size=1, max_size=3))]
-    headings = ["## Setup", "## Usage", "## 1.2.0", "## 1.1.0rc1", "### Changed"]
+    headings = ["## Setup", "## Usage", "## 1.2.0", "## 1.1.0rc1", "### Changed", "<h2 id='usage'>Usage</h2>"]
+    ways = [str, str.upper, lambda s: s.replace(", ", " , "), lambda s: s.replace(".", "!!")]
     blocks: list[str] = []
     for _ in range(draw(st.integers(20, 70))):
-        choice = draw(st.integers(0, 13))
+        choice = draw(st.integers(0, 14))
         filler = prose(draw(seed), sentences=draw(st.integers(1, 3)))
         if choice <= 2:
             blocks.append(draw(st.sampled_from(whole)))
@@ -142,7 +146,13 @@ def long_document(draw) -> str:
         elif choice == 11:
             # A callout, whose body may repeat text of the page.
             body = draw(st.lists(st.sampled_from(whole + glued + [filler]), min_size=1, max_size=2))
-            blocks.append("!!! note\n" + "\n\n".join(textwrap.indent(p, "    ") for p in body))
+            if draw(st.booleans()):
+                blocks.append("!!! note\n" + "\n\n".join(textwrap.indent(p, "    ") for p in body))
+            else:
+                blocks.append("/// tip | Remember\n\n" + "\n\n".join(body) + "\n\n///")
+        elif choice == 12:
+            # A quote of the page's text, as written or another way.
+            blocks.append("> " + draw(st.sampled_from(ways))(draw(st.sampled_from(whole + glued))))
         else:
             blocks.append(filler)
     return "\n\n".join(blocks) + "\n"

@@ -30,6 +30,7 @@ from functools import partial
 
 import numpy as np
 
+from dedupe._lazy import LazyPattern
 from dedupe.core import evidence
 from dedupe.core.candidates import lsh_pairs, overlap_pairs, pairs_from_buckets
 from dedupe.core.results import Removal, Span
@@ -45,7 +46,7 @@ from dedupe.core.segment import (
     sections,
     units,
 )
-from dedupe.core.shingle import ShingleSets, shingle, unique_sets
+from dedupe.core.shingle import ShingleSets, shingle, tokens, unique_sets
 from dedupe.core.signature import minhash
 from dedupe.core.tidy import delete_spans
 from dedupe.core.verify import (
@@ -172,6 +173,23 @@ class _Document:
         if shown is None or theirs is None or self.text[self.units[u].end : self.units[b].end].strip():
             return False
         return shown != theirs
+
+    def shows_a_variant(self, u: int, source: int) -> bool:
+        """Whether quoted unit ``u`` says (each of its sentences says) its
+        quoted ``source``'s words, written another way: with other white
+        space inside a line, punctuation, character width or case. A style
+        guide quotes the right way and the wrong ones side by side ("在
+        LeanCloud 上" and "在LeanCloud上", "巴西隊！" and "巴西隊！！"); a
+        loop or a paste repeats a quote as it was, wrapped anew at most."""
+        a, b = self.units[u], self.units[source]
+        if not (self._quoted[a.block] and self._quoted[b.block]):
+            return False
+        theirs = self.text[b.start : b.end]
+        if _surface(self.text[a.start : a.end]) in _surface(theirs):
+            return False
+        words = _joined(tokens(theirs))
+        parts = self.sentences_of[u] if u < self.n_blocks and self.sentences_of[u] else [u]
+        return all(_joined(tokens(self.text[self.units[p].start : self.units[p].end])) in words for p in parts)
 
     def shown_as_code(self, of: Iterable[int]) -> set[int]:
         """The units of ``of`` whose words a code block of the text holds
@@ -603,6 +621,7 @@ def _settled(text: str, options: Options) -> list[Removal]:
         weak |= _own_items(doc, removed)
         weak |= _sister_sentences(doc, removed, parallel)
         weak |= {r.unit for r in removed if not r.long and doc.introduces_other(r.unit, r.source)}
+        weak |= {r.unit for r in removed if doc.shows_a_variant(r.unit, r.source)}
         if not weak:
             return removals
         for u in weak:
@@ -822,6 +841,20 @@ def _fixed_before(text: str, segments: Sequence[Segment]) -> np.ndarray:
         else:
             out.append(fixed)
     return np.array(out, dtype=np.int64)
+
+
+_QUOTE_MARKS = LazyPattern(r"(?m)^[ \t]*(?:>[ \t]?)+")
+
+
+def _surface(text: str) -> str:
+    """``text`` as it reads, whatever its wrapping: block-quote marks
+    dropped and each run of white space one space."""
+    return " ".join(_QUOTE_MARKS.sub("", text).split())
+
+
+def _joined(words: list[str]) -> str:
+    """``words`` as one string in which a run of them is a substring."""
+    return "\x00" + "\x00".join(words) + "\x00"
 
 
 def _introduced(text: str, segments: Sequence[Segment]) -> list[str | None]:

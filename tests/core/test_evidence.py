@@ -244,6 +244,20 @@ def test_a_quotation_of_the_texts_own_words_stays():
     assert removed(doc("> " + LONG[0], LONG[1], LONG[0], LONG[2])) == [LONG[0]]
 
 
+def test_a_style_guides_right_and_wrong_ways_stay():
+    """A style guide quotes a sentence the right way, then the wrong ways:
+    the same words with other spacing, punctuation, width or case. A quote
+    repeated as it was written, wrapped anew or not, is still a copy."""
+    guide = doc("### 中英文之間需要增加空格", "正確：", "> 在 LeanCloud 上，數據存儲是圍繞 `AVObject` 進行的。",
+                "錯誤：", "> 在LeanCloud上，數據存儲是圍繞`AVObject`進行的。\n>\n> 在 LeanCloud上，數據存儲是圍繞`AVObject` 進行的。",
+                "### 不重複使用標點符號", "正確：", "> 德國隊竟然戰勝了巴西隊！", "錯誤：", "> 德國隊竟然戰勝了巴西隊！！！！",
+                "### Names", "Right:", "> " + LONG[0].replace("configuration", "GitHub configuration"),
+                "Wrong:", "> " + LONG[0].replace("configuration", "GITHUB configuration").replace(", merges", "，merges"))
+    assert removed(guide) == []
+    rewrapped = "> " + LONG[0].replace(" merges", "\n> merges")
+    assert removed(doc("> " + LONG[0], LONG[1], rewrapped, LONG[2])) == [rewrapped]
+
+
 def test_an_faqs_question_again_as_an_html_heading_stays():
     q = ("TC报这个错：An exceptionCaught() event was fired, and it reached at the tail of the pipeline. It usually"
          " means the last handler in the pipeline did not handle the exception是什么原因？")
