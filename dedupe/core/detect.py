@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -121,7 +122,7 @@ class _Document:
         # (may_copy); two items of one list are parallel text (_parallel).
         # And the item each paragraph is or is part of: what an item repeats
         # of another stays while it keeps text of its own (_own_items).
-        self.list_of, self.item_of = _lists(text, segments)
+        self.list_of, self.item_of, self.item_fixed = _lists(text, segments)
         self.listed = self.list_of >= 0
         # The callout (an admonition, a container) each paragraph is in the
         # body of: under other headings, one callout's text is never a copy
@@ -763,9 +764,10 @@ def _far(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
             if min(apart(r.unit, r.source), apart(r.unit, earlier.get(r.unit, r.source))) > evidence.NEAR_BLOCKS}
 
 
-def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarray]:
+def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarray, dict[int, list[str]]]:
     """For each prose paragraph, the number of the list it is an item of,
-    or -1; and the number of the list item it is or is part of, or -1.
+    or -1; the number of the list item it is or is part of, or -1; and
+    for each item, the blocks of its body that always stay (code, tables).
     A list is list items one after the other at one indentation: the
     items nested under two items of a list are two lists (the same steps
     of a test plan under each of two policies). An item's body is what is
@@ -777,6 +779,7 @@ def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarr
     nesting: list[tuple[int, int]] = []  # (indentation, number) of the lists an item may join
     count, item, in_item = 0, -1, False
     after_code = -1  # where the code block just before ends, or -1
+    fixed: dict[int, list[str]] = {}
     for seg in segments:
         is_item, column = seg.kind == "list_item", indent(text, seg)
         if is_item:
@@ -795,8 +798,10 @@ def _lists(text: str, segments: Sequence[Segment]) -> tuple[np.ndarray, np.ndarr
         if not seg.protected:
             lists.append(nesting[-1][1] if is_item else -1)
             items.append(item if in_item else -1)
+        elif in_item:
+            fixed.setdefault(item, []).append(text[seg.start : seg.end].strip())
         after_code = seg.end if seg.kind == "code" else -1
-    return np.array(lists, dtype=np.int64), np.array(items, dtype=np.int64)
+    return np.array(lists, dtype=np.int64), np.array(items, dtype=np.int64), fixed
 
 
 def _callouts(text: str, segments: Sequence[Segment]) -> np.ndarray:
@@ -908,11 +913,13 @@ def _own_items(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
     """The removals of a list item's text (sentences of its paragraph,
     paragraphs of its body) whose copy is another item's, where the item
     keeps text of its own: a sentence or paragraph of at least
-    ``min_tokens`` that repeats nothing. Each item of a reference says
-    its part about its own subject ("Updates to this field will trigger
-    a stop/start" under two arguments, "As with regular git
-    dependencies ..." under three install forms); a loop repeats whole
-    items, which keep nothing of their own."""
+    ``min_tokens`` that repeats nothing, or an example (code, a table)
+    that no other item shows. Each item of a reference says its part
+    about its own subject ("Updates to this field will trigger a
+    stop/start" under two arguments, "As with regular git dependencies
+    ..." under three install forms, how "&" and "|" combine bits, each
+    with its own table of bits); a loop repeats whole items, which keep
+    nothing of their own."""
     item = doc.item_of
     moved = []
     for r in removed:
@@ -925,6 +932,9 @@ def _own_items(doc: _Document, removed: list[evidence.Removed]) -> set[int]:
     tokens, need = doc.sets.tokens, doc.options.min_tokens
     own = {int(item[b]) for b in np.flatnonzero(item >= 0).tolist()
            if b not in gone and any(u not in gone and tokens[u] >= need for u in doc.sentences_of[b] or [b])}
+    # So does an item whose example (code, a table) no other item shows.
+    shown = Counter(block for blocks in doc.item_fixed.values() for block in blocks)
+    own |= {i for i, blocks in doc.item_fixed.items() if any(shown[block] == 1 for block in blocks)}
     return {u for u in moved if item[doc.units[u].block] in own}
 
 

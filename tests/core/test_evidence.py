@@ -518,6 +518,21 @@ def test_what_two_entries_of_a_reference_share_stays():
     assert removed(doc("## Properties", *(e.split("\n", 1)[1] for e in entries))) == [FIELDS, FIELDS]
 
 
+def test_a_sentence_two_items_share_stays_beside_each_ones_own_example():
+    """A Go book says how "&" and "|" combine bits in one sentence that
+    differs by a character (和 / 或), each item with its own table of bits.
+    An item pasted again whole, example and all, keeps nothing of its own."""
+    share = "对应位置上的值经过{0}运算结果，具体参见{0}运算符，第 4.5.1 节，并将 T（true）替换为 1，将 F（false）替换为 0"
+
+    def item(name, word, op):
+        return [f"- {name} `{op}`：", "\t" + share.format(word), f"\t\t1 {op} 1 -> 1\n\t\t1 {op} 0 -> 0"]
+
+    page = doc(LONG[0], *item("按位与", "和", "&"), *item("按位或", "或", "|"), LONG[1])
+    assert removed(page) == []
+    again = doc(LONG[0], *item("按位与", "和", "&"), *item("按位或", "或", "|"), *item("按位与", "和", "&"), LONG[1])
+    assert [x.strip() for x in removed(again)] == [share.format("和")]
+
+
 def test_a_note_written_under_each_example_of_a_list_stays():
     """Doris numbers its examples, each a line and a code block, and
     writes the note an example needs right under its code: the same note
