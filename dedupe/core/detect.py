@@ -120,8 +120,9 @@ class _Document:
         # The list each paragraph is an item of (-1: none). A list item is
         # never a copy of another list's item, nor of a paragraph's text
         # (may_copy); two items of one list are parallel text (_parallel).
-        # And the item each paragraph is or is part of: what an item repeats
-        # of another stays while it keeps text of its own (_own_items).
+        # And the item each paragraph is or is part of, and each item's
+        # examples: what an item repeats of another stays while it keeps
+        # text or an example of its own (_own_items).
         self.list_of, self.item_of, self.item_fixed = _lists(text, segments)
         self.listed = self.list_of >= 0
         # The callout (an admonition, a container) each paragraph is in the
@@ -813,8 +814,8 @@ def _callouts(text: str, segments: Sequence[Segment]) -> np.ndarray:
     out: list[int] = []
     number, indented, depth = -1, False, 0
     for seg in segments:
-        head = text[seg.start : seg.end].strip()
-        if seg.kind == "container" or (seg.kind == "admonition" and head.startswith("/")):
+        head = text[seg.start : seg.end].strip() if seg.kind in ("container", "admonition") else ""
+        if seg.kind == "container" or head.startswith("/"):
             if head.strip(head[0]):  # an opening line names what it opens
                 number, depth = number + (depth == 0), depth + 1
             else:
@@ -871,7 +872,7 @@ def _introduced(text: str, segments: Sequence[Segment]) -> list[str | None]:
         if seg.protected:
             continue
         after = segments[k + 1] if k + 1 < len(segments) else None
-        lead = text[seg.start : seg.end].rstrip().endswith((":", "："))
+        lead = seg.end > seg.start and text[seg.end - 1] in ":："  # a paragraph ends with no white space
         out.append(text[after.start : after.end] if lead and after is not None and after.protected else None)
     return out
 
