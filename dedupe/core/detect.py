@@ -616,13 +616,16 @@ def _settled(text: str, options: Options) -> list[Removal]:
         removals, removed = _detect(doc)
         parallel = _parallel(doc, removed)
         held = _far(doc, removed) | parallel
-        removed = _long_runs(doc, _held_to_more(doc, removed, held, parallel), held)
+        # A lead-in that introduces other code than its original is the
+        # page's formula: it joins no run, and stays unless long alone.
+        leads = {r.unit for r in removed if doc.introduces_other(r.unit, r.source)}
+        removed = _long_runs(doc, _held_to_more(doc, removed, held, parallel), held, leads)
         weak = evidence.unsupported(removed, partial(_next_to, doc), partial(_aligned, doc),
                                     partial(_stutter, doc, removed))
         weak |= doc.shown_as_code(r.unit for r in removed)
         weak |= _own_items(doc, removed)
         weak |= _sister_sentences(doc, removed, parallel)
-        weak |= {r.unit for r in removed if not r.long and doc.introduces_other(r.unit, r.source)}
+        weak |= {r.unit for r in removed if not r.long and r.unit in leads}
         weak |= {r.unit for r in removed if doc.shows_a_variant(r.unit, r.source)}
         if not weak:
             return removals
@@ -1021,7 +1024,8 @@ def _with_neighbour(doc: _Document, r: evidence.Removed, by_unit: dict[int, evid
                and not doc.is_formula(a + d) for d in (-1, 1))
 
 
-def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) -> list[evidence.Removed]:
+def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int],
+               alone: set[int]) -> list[evidence.Removed]:
     """Short removals that touch (white space between) and together reach
     the evidence length count as long: once the text is clean they are one
     piece, and cleaning again must decide the same. A run with a unit of
@@ -1029,12 +1033,12 @@ def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) 
     ends where its copies' headings change (:func:`_one_stretch`): a loop
     repeats a stretch of text, headings and all, while a usage section
     restates a sentence of the API's description and one of its return
-    value side by side. A lead-in that introduces other code than its
-    original (:meth:`_Document.introduces_other`) joins no run: a page
-    goes on after a loop with its own next formula."""
+    value side by side. A unit of ``alone`` joins no run: a lead-in that
+    introduces other code than its original
+    (:meth:`_Document.introduces_other`), with which a page goes on after
+    a loop."""
     units = doc.units
     order = sorted(range(len(removed)), key=lambda k: units[removed[k].unit].start)
-    own_lead = [doc.introduces_other(r.unit, r.source) for r in removed]
     out = list(removed)
     k = 0
     while k < len(order):
@@ -1043,7 +1047,7 @@ def _long_runs(doc: _Document, removed: list[evidence.Removed], held: set[int]) 
             this, after = removed[order[j]], removed[order[j + 1]]
             a, b = units[this.unit].end, units[after.unit].start
             if a > b or doc.text[a:b].strip() or not _one_stretch(doc, this.source, after.source) \
-                    or own_lead[order[j]] or own_lead[order[j + 1]]:
+                    or this.unit in alone or after.unit in alone:
                 break
             j += 1
         run = order[k : j + 1]

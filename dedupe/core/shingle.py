@@ -567,8 +567,10 @@ def span_counts_regex(texts: list[str], doc: np.ndarray, starts: np.ndarray,
 
 
 def tokens(text: str) -> list[str]:
-    """The tokens of ``text`` as strings (for display and tests, not the
-    hot path)."""
+    """The tokens of ``text`` as strings, one Python step per character:
+    for display, tests and the few quoted units the detector asks about
+    (whether a quote is another's words written another way), never the
+    hot path."""
     norm = normalize(text)
     classes = tables().classes
     out: list[str] = []
